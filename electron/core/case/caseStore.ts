@@ -1,0 +1,95 @@
+// Opening a case file: one SQLite database per case (`*.coalmine`).
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { CoalmineError } from '../../../shared/errors.js';
+import { LATEST_VERSION, migrate, schemaVersion } from './migrations/index.js';
+
+export type CaseDb = Database.Database;
+
+/** `PRAGMA application_id` of every case: "Coal" in ASCII, so a stray SQLite file is told apart. */
+export const CASE_APPLICATION_ID = 0x436f616c;
+
+export interface OpenCaseOptions {
+  /** Create the file when it does not exist (an import does; opening to read does not). */
+  create?: boolean;
+  /** Auditors' mode: nothing is written, not even a migration. */
+  readOnly?: boolean;
+}
+
+// Under Electron the addon must be built for Electron's ABI; main points us at it.
+// Under Node (CLI, tests) better-sqlite3 finds its own build.
+let nativeBinding: string | undefined;
+
+export function useSqliteNativeBinding(bindingPath: string): void {
+  nativeBinding = bindingPath;
+}
+
+export function openCase(casePath: string, options: OpenCaseOptions = {}): CaseDb {
+  const absolute = path.resolve(casePath);
+  const exists = fs.existsSync(absolute);
+  if (!exists && (!options.create || options.readOnly)) {
+    throw new CoalmineError('NOT_FOUND', `${casePath}: no such case file`);
+  }
+  if (exists && fs.statSync(absolute).isDirectory()) {
+    throw new CoalmineError('NOT_A_CASE', `${casePath} is a folder, not a case file`);
+  }
+
+  let db: CaseDb;
+  try {
+    db = new Database(absolute, {
+      readonly: options.readOnly === true,
+      fileMustExist: !options.create,
+      ...(nativeBinding ? { nativeBinding } : {}),
+    });
+  } catch (error) {
+    throw new CoalmineError('UNREADABLE', `${casePath}: cannot open (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+
+  try {
+    checkIsCase(db, casePath);
+    if (options.readOnly) {
+      const version = schemaVersion(db);
+      if (version > LATEST_VERSION) migrate(db, casePath); // throws CASE_TOO_NEW
+      if (version < LATEST_VERSION) {
+        throw new CoalmineError(
+          'READ_ONLY',
+          `${casePath} uses an older case schema (${version}); a read-only open cannot upgrade it. Open a copy read-write once.`,
+        );
+      }
+      db.pragma('foreign_keys = ON');
+      return db;
+    }
+    // WAL: readers (the UI, an auditor) never wait for the importer.
+    db.pragma('journal_mode = WAL');
+    // NORMAL under WAL is safe against a crash of the app; a power cut can lose the last
+    // batches, which the import marks as incomplete and can redo. FULL would halve ingest speed.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    if (schemaVersion(db) === 0) db.pragma(`application_id = ${CASE_APPLICATION_ID}`);
+    migrate(db, casePath);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function checkIsCase(db: CaseDb, casePath: string): void {
+  let applicationId: number;
+  let tables: number;
+  try {
+    applicationId = db.pragma('application_id', { simple: true }) as number;
+    tables = (db.prepare(`SELECT count(*) AS n FROM sqlite_schema`).get() as { n: number }).n;
+  } catch (error) {
+    throw new CoalmineError('NOT_A_CASE', `${casePath} is not a Coalmine case (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+  const empty = tables === 0 && applicationId === 0;
+  if (!empty && applicationId !== CASE_APPLICATION_ID) {
+    throw new CoalmineError('NOT_A_CASE', `${casePath} is an SQLite database but not a Coalmine case`);
+  }
+}

@@ -1,0 +1,33 @@
+// Numbered migrations, applied in order inside one transaction. A shipped migration is
+// never edited: change the schema with a new file.
+import type { Database } from 'better-sqlite3';
+import { CoalmineError } from '../../../../shared/errors.js';
+import { migration0001 } from './0001-create-sources-events.js';
+import { migration0002 } from './0002-create-message-fts.js';
+import type { Migration } from './types.js';
+
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];
+export const LATEST_VERSION = MIGRATIONS.length;
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Brings the case up to `target` (the latest by default); refuses a case from a newer Coalmine. */
+export function migrate(db: Database, casePath: string, target = LATEST_VERSION): void {
+  const current = schemaVersion(db);
+  if (current > LATEST_VERSION) {
+    throw new CoalmineError(
+      'CASE_TOO_NEW',
+      `${casePath} was written by a newer Coalmine (case schema ${current}; this version reads up to ${LATEST_VERSION}). Open it with a newer Coalmine.`,
+    );
+  }
+  const pending = MIGRATIONS.filter((m) => m.version > current && m.version <= target);
+  if (pending.length === 0) return;
+  db.transaction(() => {
+    for (const migration of pending) {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    }
+  })();
+}

@@ -1,0 +1,117 @@
+// Parsing input times with their zone. A time that names its offset is exact; one that does
+// not takes the import's IANA zone, converted with Intl so the clock changes come out right.
+import { CoalmineError } from '../../../shared/errors.js';
+
+export const DEFAULT_ZONE = 'Europe/London';
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+function formatFor(zone: string): Intl.DateTimeFormat {
+  let format = offsetFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    offsetFormats.set(zone, format);
+  }
+  return format;
+}
+
+/** Throws a usage error unless `zone` is an IANA zone this runtime knows. */
+export function checkZone(zone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    throw new CoalmineError('BAD_INPUT', `unknown time zone "${zone}" (use an IANA name such as Europe/London)`);
+  }
+}
+
+const offsetCache = new Map<string, number>();
+const OFFSET_CACHE_STEP = 15 * 60_000;
+
+/** The zone's offset from UTC, in ms, at the instant `utcMs`. */
+export function zoneOffsetMs(zone: string, utcMs: number): number {
+  // Offsets change on quarter-hour boundaries at the finest, so one lookup serves 15 minutes.
+  const bucket = Math.floor(utcMs / OFFSET_CACHE_STEP);
+  const key = `${zone}|${bucket}`;
+  const cached = offsetCache.get(key);
+  if (cached !== undefined) return cached;
+  const parts = formatFor(zone).formatToParts(new Date(bucket * OFFSET_CACHE_STEP));
+  const n = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
+  const offset = asUtc - bucket * OFFSET_CACHE_STEP;
+  if (offsetCache.size > 100_000) offsetCache.clear();
+  offsetCache.set(key, offset);
+  return offset;
+}
+
+/**
+ * The UTC instant of a wall-clock time in `zone`. In the hour skipped in spring the wall time
+ * does not exist and is read with the offset before the change (in London 01:30 becomes 02:30 BST); in
+ * the hour repeated in autumn the first occurrence is taken.
+ */
+export function wallTimeToUtc(wallAsUtc: number, zone: string): number {
+  const before = zoneOffsetMs(zone, wallAsUtc - 86_400_000);
+  const after = zoneOffsetMs(zone, wallAsUtc + 86_400_000);
+  if (before === after) return wallAsUtc - before;
+  // A change of offset near this day: try both and keep one that reads back as the wall time.
+  const first = wallAsUtc - Math.max(before, after);
+  if (first + zoneOffsetMs(zone, first) === wallAsUtc) return first;
+  const second = wallAsUtc - Math.min(before, after);
+  if (second + zoneOffsetMs(zone, second) === wallAsUtc) return second;
+  return wallAsUtc - before;
+}
+
+const ISO_PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+export type TimeResult = { ok: true; ms: number } | { ok: false; reason: string };
+
+/** Reads an ISO 8601 time (with or without offset) or epoch milliseconds. */
+export function parseTime(value: unknown, zone: string): TimeResult {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return { ok: false, reason: `time ${String(value)} is not a number` };
+    return { ok: true, ms: Math.round(value) };
+  }
+  if (typeof value !== 'string') {
+    return { ok: false, reason: `time is ${value === null ? 'null' : typeof value}, not text` };
+  }
+  const text = value.trim();
+  if (/^\d{12,14}$/.test(text)) return { ok: true, ms: Number(text) };
+  const m = ISO_PATTERN.exec(text);
+  if (!m) return { ok: false, reason: `time "${clip(text)}" is not ISO 8601` };
+  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', offset] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const monthDays = month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  if (month < 1 || month > 12 || day < 1 || day > monthDays || hour > 23 || minute > 59 || second > 59) {
+    return { ok: false, reason: `time "${clip(text)}" is not a real date and time` };
+  }
+  const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  if (!offset) return { ok: true, ms: wallTimeToUtc(wall, zone) };
+  if (offset === 'Z' || offset === 'z') return { ok: true, ms: wall };
+  const sign = offset.startsWith('-') ? -1 : 1;
+  const digits = offset.slice(1).replace(':', '');
+  const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0');
+  if (offsetMinutes > 18 * 60) return { ok: false, reason: `time "${clip(text)}" has an impossible offset` };
+  return { ok: true, ms: wall - sign * offsetMinutes * 60_000 };
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}

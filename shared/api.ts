@@ -1,0 +1,142 @@
+// The one contract between the UI and the core (STYLE.md, "The API between UI and core").
+// Every method has an input schema, checked wherever a call enters the core (IPC in
+// Electron, HTTP in web mode), and a result type. Channels are `coalmine:<domain>:<verb>`.
+import { z } from 'zod';
+import type { Track } from './logEvent.js';
+
+const rolloutId = z
+  .string()
+  .min(1)
+  .max(300)
+  .regex(/^[\w.@:+-]+$/, 'a rollout id holds letters, digits and . @ : + - _ only');
+
+export const apiMethods = {
+  'case.info': { channel: 'coalmine:case:info', input: z.object({}).strict() },
+  'rollout.list': { channel: 'coalmine:rollout:list', input: z.object({}).strict() },
+  'rollout.analyse': {
+    channel: 'coalmine:rollout:analyse',
+    input: z.object({ rolloutId }).strict(),
+  },
+  'review.export': {
+    channel: 'coalmine:review:export',
+    input: z.object({ rolloutId, format: z.literal('md') }).strict(),
+  },
+} as const;
+
+export type ApiMethod = keyof typeof apiMethods;
+export type ApiInput<M extends ApiMethod> = z.infer<(typeof apiMethods)[M]['input']>;
+
+export const API_METHODS = Object.keys(apiMethods) as ApiMethod[];
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.hasOwn(apiMethods, name);
+}
+
+/** Event streams pushed from the core to the UI. */
+export const apiEvents = {
+  'ingest.progress': { channel: 'coalmine:ingest:progress' },
+} as const;
+
+export interface SourceSummary {
+  id: number;
+  path: string;
+  name: string;
+  size: number;
+  sha256: string;
+  format: string;
+  zone: string;
+  importedAt: number;
+  state: 'importing' | 'complete' | 'incomplete';
+  lines: number;
+  events: number;
+  rejects: number;
+}
+
+export interface CaseInfo {
+  path: string;
+  name: string;
+  readOnly: boolean;
+  events: number;
+  sources: SourceSummary[];
+}
+
+export interface Rollout {
+  /** Stable across runs: `<service>@<canaryVersion>`. */
+  id: string;
+  service: string;
+  stableVersion: string | null;
+  canaryVersion: string;
+  /** UTC epoch ms: the window in which canary events of this version exist. */
+  from: number;
+  to: number;
+  canaryEvents: number;
+  stableEvents: number;
+}
+
+export type MetricKey =
+  | 'requests'
+  | 'rate5xx'
+  | 'rate4xx'
+  | 'rate401'
+  | 'rate403'
+  | 'latencyMean'
+  | 'latencyP95';
+
+export type MetricUnit = 'count' | 'ratio' | 'ms';
+
+export interface ComparisonRow {
+  metric: MetricKey;
+  label: string;
+  unit: MetricUnit;
+  stable: number | null;
+  canary: number | null;
+  /**
+   * (canary - stable) / stable. Null where it has no meaning: a missing value, or stable 0
+   * (then `varianceNote` says why).
+   */
+  variance: number | null;
+  varianceNote: string | null;
+  /** The counts behind a rate, so that a reader can check it. */
+  stableCount: number | null;
+  canaryCount: number | null;
+}
+
+export interface TrackTotals {
+  track: Exclude<Track, 'unknown'>;
+  events: number;
+  requests: number;
+  latencySamples: number;
+}
+
+export interface Analysis {
+  rollout: Rollout;
+  totals: TrackTotals[];
+  comparison: ComparisonRow[];
+}
+
+export interface ApiResults {
+  'case.info': CaseInfo;
+  'rollout.list': Rollout[];
+  'rollout.analyse': Analysis;
+  'review.export': { format: 'md'; fileName: string; content: string };
+}
+
+export interface IngestProgress {
+  sourcePath: string;
+  bytesDone: number;
+  bytesTotal: number;
+  events: number;
+  rejects: number;
+  eventsPerSecond: number;
+  secondsLeft: number | null;
+}
+
+/**
+ * What the renderer sees as `window.coalmine` (Electron) or through HTTP (web mode): one
+ * function per method, one subscription per event stream (returning its unsubscribe).
+ */
+export type CoalmineApi = {
+  [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiResults[M]>;
+} & {
+  onIngestProgress(listener: (progress: IngestProgress) => void): () => void;
+};

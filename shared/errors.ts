@@ -1,0 +1,28 @@
+// Errors that cross the API carry a stable code and a message a person can act on.
+
+export type ErrorCode =
+  | 'BAD_INPUT'
+  | 'NOT_FOUND'
+  | 'CASE_TOO_NEW'
+  | 'NOT_A_CASE'
+  | 'UNREADABLE'
+  | 'READ_ONLY'
+  | 'FORBIDDEN'
+  | 'INTERNAL';
+
+export class CoalmineError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CoalmineError';
+    this.code = code;
+  }
+}
+
+export interface ApiErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+export type ApiEnvelope<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };

@@ -1,0 +1,39 @@
+// The canonical row every input format is normalised into (ARCHITECTURE.md, "LogEvent").
+// Field names follow the Elastic Common Schema where one exists.
+
+export const TRACKS = ['canary', 'stable', 'unknown'] as const;
+export type Track = (typeof TRACKS)[number];
+
+export function isTrack(value: unknown): value is Track {
+  return typeof value === 'string' && (TRACKS as readonly string[]).includes(value);
+}
+
+export interface LogEvent {
+  /** UTC epoch milliseconds. */
+  ts: number;
+  /** The time exactly as the source wrote it. */
+  tsText: string;
+  track: Track;
+  service: string | null;
+  version: string | null;
+  host: string | null;
+  level: string | null;
+  httpMethod: string | null;
+  urlPath: string | null;
+  status: number | null;
+  durationMs: number | null;
+  clientIp: string | null;
+  user: string | null;
+  message: string | null;
+  errorType: string | null;
+  errorMessage: string | null;
+  errorStack: string | null;
+  fingerprint: string | null;
+  authFailure: boolean;
+  /** Which classification rule marked the event as an authentication failure. */
+  authRule: string | null;
+  sourceId: number;
+  sourceLine: number;
+  /** The original record, byte for byte as text. */
+  raw: string;
+}
