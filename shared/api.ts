@@ -32,11 +32,6 @@ export function isApiMethod(name: string): name is ApiMethod {
   return Object.hasOwn(apiMethods, name);
 }
 
-/** Event streams pushed from the core to the UI. */
-export const apiEvents = {
-  'ingest.progress': { channel: 'coalmine:ingest:progress' },
-} as const;
-
 export interface SourceSummary {
   id: number;
   path: string;
@@ -133,10 +128,8 @@ export interface IngestProgress {
 
 /**
  * What the renderer sees as `window.coalmine` (Electron) or through HTTP (web mode): one
- * function per method, one subscription per event stream (returning its unsubscribe).
+ * function per method.
  */
 export type CoalmineApi = {
   [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiResults[M]>;
-} & {
-  onIngestProgress(listener: (progress: IngestProgress) => void): () => void;
 };

@@ -1,0 +1,253 @@
+// The `coalmine` command line over the core. Exit codes: 0 done; 1 done but some lines were
+// rejected (they are listed); 2 usage error or unreadable input, with a message naming it.
+import fs from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { formatMetricValue, formatRateWithCounts, formatVariance } from '../../shared/metricFormat.js';
+import { CoalmineError } from '../../shared/errors.js';
+import { formatUkWithZone } from '../../shared/ukTime.js';
+import { compareRollout } from '../core/analysis/compare.js';
+import { findRollout, listRollouts } from '../core/analysis/rollouts.js';
+import { type CaseDb, openCase } from '../core/case/caseStore.js';
+import { listSources, markInterruptedSources } from '../core/case/sources.js';
+import { ensureDemoCase } from '../core/demo/demoCase.js';
+import { type ImportResult, importFile } from '../core/ingest/importFile.js';
+import { checkZone } from '../core/ingest/time.js';
+import { defaultDemoCasePath, demoLogsDir, rendererDir } from '../core/paths.js';
+import { renderMarkdownReview } from '../core/review/markdownReview.js';
+import { createService } from '../core/service.js';
+import { startWebServer } from '../web/webServer.js';
+import { clearProgress, progressPrinter } from './progressBar.js';
+import { terminalText } from './terminalText.js';
+import { textTable } from './textTable.js';
+
+export const EXIT_OK = 0;
+export const EXIT_REJECTS = 1;
+export const EXIT_USAGE = 2;
+
+class UsageError extends Error {}
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+function withCase<T>(casePath: string, work: (db: CaseDb) => T): T {
+  const db = openCase(casePath, { readOnly: false });
+  try {
+    return work(db);
+  } finally {
+    db.close();
+  }
+}
+
+function printImport(io: Io, result: ImportResult): void {
+  const name = terminalText(result.path);
+  if (result.duplicateOf) {
+    io.err(`${name}: already imported as source #${result.duplicateOf.id} (same SHA-256); skipped\n`);
+    return;
+  }
+  io.err(
+    `${name}: ${result.events} events from ${result.lines} lines, ${result.rejects} rejected` +
+      `${result.state === 'complete' ? '' : ` (${result.state})`}\n`,
+  );
+  for (const reject of result.rejectSample) {
+    io.err(`  ${name}:${reject.line}: ${terminalText(reject.reason)}\n`);
+  }
+  if (result.rejects > result.rejectSample.length) {
+    io.err(`  … and ${result.rejects - result.rejectSample.length} more rejected lines, kept in the case\n`);
+  }
+}
+
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('coalmine')
+    .description('Forensics of canary rollouts: import logs, compare canary with stable, write the review.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError();
+
+  program
+    .command('import')
+    .description('import log files into a case (created if absent)')
+    .argument('<case>', 'case file (*.coalmine)')
+    .argument('<files...>', 'log files (ECS NDJSON)')
+    .addOption(new Option('--track <track>', 'tag every event of these files').choices(['canary', 'stable']))
+    .option('--service <name>', 'service name for every event of these files')
+    .option('--version <version>', 'service version for every event of these files')
+    .option('--zone <iana>', 'zone of times written without an offset', 'Europe/London')
+    .option('--json', 'print the results as JSON')
+    .action(
+      async (
+        casePath: string,
+        files: string[],
+        opts: { track?: 'canary' | 'stable'; service?: string; version?: string; zone: string; json?: boolean },
+      ) => {
+        checkZone(opts.zone);
+        for (const file of files) {
+          if (!fs.existsSync(file)) throw new CoalmineError('UNREADABLE', `${file}: no such file`);
+        }
+        const db = openCase(casePath, { create: true });
+        const results: ImportResult[] = [];
+        try {
+          markInterruptedSources(db);
+          const onProgress = opts.json ? undefined : progressPrinter(process.stderr);
+          for (const file of files) {
+            const result = await importFile(db, file, {
+              zone: opts.zone,
+              ...(opts.track ? { track: opts.track } : {}),
+              ...(opts.service ? { service: opts.service } : {}),
+              ...(opts.version ? { version: opts.version } : {}),
+              ...(onProgress ? { onProgress } : {}),
+            });
+            clearProgress(process.stderr);
+            results.push(result);
+            if (!opts.json) printImport(io, result);
+          }
+        } finally {
+          db.close();
+        }
+        if (opts.json) io.out(JSON.stringify(results, null, 2) + '\n');
+        setExit(results.some((r) => r.rejects > 0) ? EXIT_REJECTS : EXIT_OK);
+      },
+    );
+
+  program
+    .command('rollouts')
+    .description('list the rollouts found in a case')
+    .argument('<case>', 'case file')
+    .option('--json', 'print JSON')
+    .action((casePath: string, opts: { json?: boolean }) => {
+      const rollouts = withCase(casePath, listRollouts);
+      if (opts.json) {
+        io.out(JSON.stringify(rollouts, null, 2) + '\n');
+        return;
+      }
+      if (rollouts.length === 0) {
+        io.out('No rollouts: no event of this case is on the canary track.\n');
+        return;
+      }
+      io.out(
+        textTable(
+          ['Rollout', 'Service', 'Stable', 'Canary', 'From', 'To', 'Canary events', 'Stable events'],
+          rollouts.map((r) => [
+            r.id,
+            r.service,
+            r.stableVersion ?? '—',
+            r.canaryVersion,
+            formatUkWithZone(r.from),
+            formatUkWithZone(r.to),
+            String(r.canaryEvents),
+            String(r.stableEvents),
+          ]).map((cells) => cells.map(terminalText)),
+          [false, false, false, false, false, false, true, true],
+        ) + '\n',
+      );
+    });
+
+  program
+    .command('analyse')
+    .alias('analyze')
+    .description('compare the canary with stable over a rollout')
+    .argument('<case>', 'case file')
+    .option('--rollout <id>', 'rollout id (see `coalmine rollouts`); needed when the case holds several')
+    .option('--json', 'print JSON')
+    .action((casePath: string, opts: { rollout?: string; json?: boolean }) => {
+      const analysis = withCase(casePath, (db) => compareRollout(db, findRollout(db, opts.rollout)));
+      if (opts.json) {
+        io.out(JSON.stringify(analysis, null, 2) + '\n');
+        return;
+      }
+      const { rollout, totals } = analysis;
+      const requests = (track: 'stable' | 'canary'): number => totals.find((t) => t.track === track)?.requests ?? 0;
+      io.out(
+        terminalText(
+          `Rollout ${rollout.id}: ${rollout.service} ${rollout.stableVersion ?? '?'} → ${rollout.canaryVersion}\n` +
+            `Window ${formatUkWithZone(rollout.from)} to ${formatUkWithZone(rollout.to)}\n\n`,
+        ),
+      );
+      io.out(
+        textTable(
+          ['Metric', 'Stable', 'Canary', 'Variance'],
+          analysis.comparison.map((row) => [
+            row.label,
+            row.unit === 'ratio'
+              ? formatRateWithCounts(row.stable, row.stableCount, requests('stable'))
+              : formatMetricValue(row.unit, row.stable),
+            row.unit === 'ratio'
+              ? formatRateWithCounts(row.canary, row.canaryCount, requests('canary'))
+              : formatMetricValue(row.unit, row.canary),
+            formatVariance(row),
+          ]),
+          [false, true, true, true],
+        ) + '\n',
+      );
+    });
+
+  program
+    .command('review')
+    .description('write the post-deployment review of a rollout')
+    .argument('<case>', 'case file')
+    .option('--rollout <id>', 'rollout id; needed when the case holds several')
+    .addOption(new Option('--format <format>', 'document format').choices(['md']).makeOptionMandatory())
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action((casePath: string, opts: { rollout?: string; format: 'md'; out?: string }) => {
+      const markdown = withCase(casePath, (db) =>
+        renderMarkdownReview({ analysis: compareRollout(db, findRollout(db, opts.rollout)), sources: listSources(db) }),
+      );
+      if (opts.out) {
+        fs.writeFileSync(opts.out, markdown);
+        io.err(`review written to ${opts.out}\n`);
+      } else {
+        io.out(markdown);
+      }
+    });
+
+  program
+    .command('web')
+    .description('serve the app and its API on 127.0.0.1 (the demo case when no case is given)')
+    .argument('[case]', 'case file')
+    .option('--port <n>', 'port (0 picks a free one)', '0')
+    .action(async (casePath: string | undefined, opts: { port: string }) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${opts.port} is not a port number`);
+      const dir = rendererDir();
+      if (!fs.existsSync(`${dir}/index.html`)) {
+        throw new CoalmineError('NOT_FOUND', `${dir}/index.html is missing: run \`npm run build\` first`);
+      }
+      const path = casePath ?? defaultDemoCasePath();
+      const db = casePath ? openCase(casePath) : await ensureDemoCase(path, demoLogsDir());
+      const server = await startWebServer({ service: createService({ path, db, readOnly: false }), rendererDir: dir, port });
+      io.out(`Coalmine web mode on ${casePath ? terminalText(casePath) : 'the demo case'}\n${server.url}\n`);
+      const stop = (): void => {
+        void server.close().finally(() => {
+          db.close();
+          process.exit(0);
+        });
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code (the web command keeps running until stopped). */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  let code = EXIT_OK;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof CoalmineError || error instanceof UsageError) {
+      io.err(`coalmine: ${terminalText(error.message)}\n`);
+      return EXIT_USAGE;
+    }
+    io.err(`coalmine: unexpected error: ${terminalText(String((error as Error).stack ?? error))}\n`);
+    return EXIT_USAGE;
+  }
+}

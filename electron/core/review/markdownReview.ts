@@ -1,0 +1,125 @@
+// The first review document: Markdown for a knowledge base. Every time is DD/MM/YYYY
+// HH:mm:ss in Europe/London with its zone; everything taken from logs is escaped; the same
+// case gives the same bytes (no generation time in the body).
+import type { Analysis, ComparisonRow, SourceSummary } from '../../../shared/api.js';
+import {
+  formatBytes,
+  formatCount,
+  formatMetricValue,
+  formatRateWithCounts,
+  formatVariance,
+} from '../../../shared/metricFormat.js';
+import { formatDuration, formatUkWithZone } from '../../../shared/ukTime.js';
+import { codeFence, codeSpan, escapeMarkdown } from './markdownEscape.js';
+
+export interface ReviewInput {
+  analysis: Analysis;
+  sources: SourceSummary[];
+}
+
+function cell(row: ComparisonRow, track: 'stable' | 'canary', requests: number): string {
+  const value = row[track];
+  if (row.unit === 'ratio') return formatRateWithCounts(value, row[`${track}Count`], requests);
+  return formatMetricValue(row.unit, value);
+}
+
+function summary(analysis: Analysis): string {
+  const { rollout, comparison, totals } = analysis;
+  const get = (metric: ComparisonRow['metric']): ComparisonRow | undefined =>
+    comparison.find((r) => r.metric === metric);
+  const stable = totals.find((t) => t.track === 'stable');
+  const canary = totals.find((t) => t.track === 'canary');
+  const sentences = [
+    `Between ${formatUkWithZone(rollout.from)} and ${formatUkWithZone(rollout.to)} the canary ` +
+      `(version ${escapeMarkdown(rollout.canaryVersion || 'unversioned')}) served ` +
+      `${formatCount(canary?.requests ?? 0)} requests and stable ` +
+      `(version ${escapeMarkdown(rollout.stableVersion ?? 'unknown')}) ${formatCount(stable?.requests ?? 0)}.`,
+  ];
+  for (const metric of ['rate5xx', 'rate401', 'latencyP95'] as const) {
+    const row = get(metric);
+    if (!row || row.canary === null || row.stable === null) continue;
+    sentences.push(
+      `The canary's ${row.label} was ${formatMetricValue(row.unit, row.canary)} against stable's ` +
+        `${formatMetricValue(row.unit, row.stable)} (${formatVariance(row)}).`,
+    );
+  }
+  return sentences.join(' ');
+}
+
+export function renderMarkdownReview({ analysis, sources }: ReviewInput): string {
+  const { rollout, comparison, totals } = analysis;
+  const stableRequests = totals.find((t) => t.track === 'stable')?.requests ?? 0;
+  const canaryRequests = totals.find((t) => t.track === 'canary')?.requests ?? 0;
+  const service = escapeMarkdown(rollout.service || 'unnamed service');
+  const out: string[] = [];
+
+  out.push(
+    `# Post-deployment review: ${service} ${escapeMarkdown(rollout.stableVersion ?? 'unknown')} → ${escapeMarkdown(rollout.canaryVersion || 'unversioned')}`,
+    '',
+    '| | |',
+    '| --- | --- |',
+    `| Service | ${service} |`,
+    `| Stable version | ${escapeMarkdown(rollout.stableVersion ?? 'unknown')} |`,
+    `| Canary version | ${escapeMarkdown(rollout.canaryVersion || 'unversioned')} |`,
+    `| Window | ${formatUkWithZone(rollout.from)} to ${formatUkWithZone(rollout.to)} (${formatDuration(rollout.to - rollout.from)}) |`,
+    `| Rollout | ${codeSpan(rollout.id)} |`,
+    '',
+    'All times are in Europe/London, written DD/MM/YYYY HH:mm:ss (24 h) with GMT or BST.',
+    '',
+    '## Summary',
+    '',
+    summary(analysis),
+    '',
+    '## Canary vs stable',
+    '',
+    '| Metric | Stable | Canary | Variance |',
+    '| --- | ---: | ---: | ---: |',
+  );
+  for (const row of comparison) {
+    out.push(
+      `| ${row.label} | ${cell(row, 'stable', stableRequests)} | ${cell(row, 'canary', canaryRequests)} | ${formatVariance(row)} |`,
+    );
+  }
+  out.push(
+    '',
+    'Requests are events that carry an HTTP status; each rate is over requests; latency is over',
+    'requests that carry a duration, and p95 is the nearest-rank 95th percentile. Variance is',
+    '(canary − stable) / stable.',
+    '',
+    '## Evidence',
+    '',
+    '### Sources',
+    '',
+    '| # | File | SHA-256 | Size | Format | Zone | Lines | Events | Rejected | Imported | State |',
+    '| ---: | --- | --- | ---: | --- | --- | ---: | ---: | ---: | --- | --- |',
+  );
+  for (const s of sources) {
+    out.push(
+      `| ${s.id} | ${escapeMarkdown(s.name)} | ${codeSpan(s.sha256)} | ${formatBytes(s.size)} | ${s.format} | ${escapeMarkdown(s.zone)} | ` +
+        `${formatCount(s.lines)} | ${formatCount(s.events)} | ${formatCount(s.rejects)} | ${formatUkWithZone(s.importedAt)} | ${s.state} |`,
+    );
+  }
+  const serviceSql = rollout.service === '' ? 'service IS NULL' : `service = '${rollout.service.replace(/'/g, "''")}'`;
+  const versionSql =
+    rollout.canaryVersion === '' ? 'version IS NULL' : `version = '${rollout.canaryVersion.replace(/'/g, "''")}'`;
+  const sql = [
+    `SELECT count(status), sum(status >= 500), sum(status = 401), avg(duration_ms)`,
+    `FROM events WHERE ${serviceSql} AND track = 'canary' AND ${versionSql}`,
+    `  AND ts BETWEEN ${rollout.from} AND ${rollout.to};`,
+  ];
+  const fence = codeFence(sql.join('\n'));
+  out.push(
+    '',
+    '### Reproducing the figures',
+    '',
+    'Each figure is an aggregate over the case file (SQLite) in the window; for example, the canary:',
+    '',
+    `${fence}sql`,
+    ...sql,
+    fence,
+    '',
+    `Stable: the same with \`track = 'stable'\` and no version condition. Requests counted: stable ${formatCount(stableRequests)}, canary ${formatCount(canaryRequests)}.`,
+    '',
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,86 @@
+// The API implementation: one function per method of the contract in shared/api.ts. The
+// IPC handlers (Electron) and the HTTP routes (web mode) both go through `dispatch`, which
+// parses the input with the method's schema before anything else sees it.
+import path from 'node:path';
+import { z } from 'zod';
+import {
+  type ApiInput,
+  type ApiMethod,
+  type ApiResults,
+  type CaseInfo,
+  apiMethods,
+  isApiMethod,
+} from '../../shared/api.js';
+import { type ApiEnvelope, CoalmineError } from '../../shared/errors.js';
+import { compareRollout } from './analysis/compare.js';
+import { findRollout, listRollouts } from './analysis/rollouts.js';
+import type { CaseDb } from './case/caseStore.js';
+import { countEvents } from './case/events.js';
+import { listSources } from './case/sources.js';
+import { renderMarkdownReview } from './review/markdownReview.js';
+
+export interface OpenCase {
+  path: string;
+  db: CaseDb;
+  readOnly: boolean;
+}
+
+export type Service = { [M in ApiMethod]: (input: ApiInput<M>) => ApiResults[M] | Promise<ApiResults[M]> };
+
+export function caseInfo(opened: OpenCase): CaseInfo {
+  return {
+    path: opened.path,
+    name: path.basename(opened.path),
+    readOnly: opened.readOnly,
+    events: countEvents(opened.db),
+    sources: listSources(opened.db),
+  };
+}
+
+export function reviewFileName(rolloutId: string): string {
+  return `review-${rolloutId.replace(/[^\w.-]/g, '_')}.md`;
+}
+
+export function createService(opened: OpenCase): Service {
+  const { db } = opened;
+  return {
+    'case.info': () => caseInfo(opened),
+    'rollout.list': () => listRollouts(db),
+    'rollout.analyse': ({ rolloutId }) => compareRollout(db, findRollout(db, rolloutId)),
+    'review.export': ({ rolloutId, format }) => {
+      const analysis = compareRollout(db, findRollout(db, rolloutId));
+      return {
+        format,
+        fileName: reviewFileName(rolloutId),
+        content: renderMarkdownReview({ analysis, sources: listSources(db) }),
+      };
+    },
+  };
+}
+
+/**
+ * Validates and runs one API call from an untrusted caller. Known errors keep their code and
+ * message; anything else is reported as internal without its details, which go to `log`.
+ */
+export async function dispatch(
+  service: Service,
+  method: string,
+  rawInput: unknown,
+  log: (error: unknown) => void = (error) => console.error(error),
+): Promise<ApiEnvelope<unknown>> {
+  if (!isApiMethod(method)) {
+    return { ok: false, error: { code: 'NOT_FOUND', message: `no API method "${method.slice(0, 100)}"` } };
+  }
+  const parsed = apiMethods[method].input.safeParse(rawInput ?? {});
+  if (!parsed.success) {
+    return { ok: false, error: { code: 'BAD_INPUT', message: `${method}: ${z.prettifyError(parsed.error)}` } };
+  }
+  try {
+    const call = service[method] as (input: unknown) => unknown;
+    return { ok: true, value: await call(parsed.data) };
+  } catch (error) {
+    if (error instanceof CoalmineError) return { ok: false, error: { code: error.code, message: error.message } };
+    log(error);
+    return { ok: false, error: { code: 'INTERNAL', message: `${method} failed inside Coalmine; see the log` } };
+  }
+}
