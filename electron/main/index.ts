@@ -1,0 +1,61 @@
+// Electron's main process: a thin shell. It opens the case (the one named on the command
+// line, or the demo case), registers the API over IPC and shows one hardened window.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BrowserWindow, app, dialog, session } from 'electron';
+import { openCase, useSqliteNativeBinding } from '../core/case/caseStore.js';
+import { ensureDemoCase } from '../core/demo/demoCase.js';
+import { createService, type OpenCase } from '../core/service.js';
+import { registerApi } from './ipc.js';
+import { electronSqliteBinding } from './nativeSqlite.js';
+import { denyPermissions, lockDownWebContents, secureWebPreferences } from './security.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rendererHtml = path.join(here, '../renderer/index.html');
+const rendererUrl = pathToFileURL(rendererHtml).href;
+
+function caseArgument(): string | undefined {
+  // Packaged: argv = [app, ...args]; unpackaged: argv = [electron, main, ...args].
+  const args = process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => !a.startsWith('-'));
+  return args.find((a) => a.endsWith('.coalmine'));
+}
+
+async function openInitialCase(): Promise<OpenCase> {
+  const named = caseArgument();
+  if (named) return { path: path.resolve(named), db: openCase(named), readOnly: false };
+  const demoPath = path.join(app.getPath('userData'), 'demo.coalmine');
+  const demoDir = app.isPackaged
+    ? path.join(process.resourcesPath, 'demo')
+    : path.join(app.getAppPath(), 'resources', 'demo');
+  return { path: demoPath, db: await ensureDemoCase(demoPath, demoDir), readOnly: false };
+}
+
+async function main(): Promise<void> {
+  lockDownWebContents();
+  await app.whenReady();
+  denyPermissions(session.defaultSession);
+  useSqliteNativeBinding(electronSqliteBinding());
+  const opened = await openInitialCase();
+  const service = createService(opened);
+  registerApi(() => service, rendererUrl);
+
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    title: 'Coalmine',
+    show: false,
+    webPreferences: secureWebPreferences(path.join(here, '../preload/index.cjs')),
+  });
+  window.once('ready-to-show', () => window.show());
+  await window.loadURL(rendererUrl);
+
+  app.on('window-all-closed', () => {
+    opened.db.close();
+    app.quit();
+  });
+}
+
+main().catch((error: unknown) => {
+  dialog.showErrorBox('Coalmine cannot start', error instanceof Error ? error.message : String(error));
+  app.exit(1);
+});

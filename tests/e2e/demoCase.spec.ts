@@ -1,0 +1,33 @@
+import { expect, test } from './fixtures';
+
+// The figures the demo case must show, counted from resources/demo by the CLI test's
+// independent hand count (tests/integration/demoFigures.test.ts checks the same numbers).
+test('opens the demo case and reads the comparison table from the screen', async ({ webApp }) => {
+  const { page } = webApp;
+  await expect(page.getByTestId('case-name')).toContainText('demo.coalmine');
+  await expect(page.getByTestId('rollout-item')).toHaveCount(1);
+  await expect(page.getByTestId('rollout-item')).toContainText('checkout-api');
+  await expect(page.locator('#comparison-title')).toHaveText('checkout-api: 4.12.3 → 4.13.0');
+  await expect(page.getByTestId('rollout-window')).toHaveText(
+    '19/11/2026 09:15:00 GMT to 19/11/2026 10:29:57 GMT (1 h 14 min)',
+  );
+
+  const cell = (metric: string, column: string) =>
+    page.getByTestId(`metric-${metric}`).getByTestId(column);
+  await expect(cell('requests', 'stable')).toHaveText('4,001');
+  await expect(cell('requests', 'canary')).toHaveText('710');
+  await expect(cell('rate401', 'stable')).toHaveText('0.25 % (10 of 4,001)');
+  await expect(cell('rate401', 'canary')).toHaveText('3.52 % (25 of 710)');
+  await expect(cell('rate5xx', 'canary')).toHaveText('0.85 % (6 of 710)');
+  await expect(cell('rate401', 'variance')).toHaveClass(/worse/);
+  await page.screenshot({ path: 'test-results/demo-case.png', fullPage: true });
+});
+
+test('the API refuses calls without the launch token', async ({ webApp }) => {
+  const origin = new URL(webApp.url).origin;
+  const response = await webApp.page.request.post(`${origin}/api/rollout.list`, {
+    data: {},
+    headers: { 'Content-Type': 'application/json' },
+  });
+  expect(response.status()).toBe(401);
+});
