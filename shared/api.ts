@@ -68,14 +68,7 @@ export interface Rollout {
   stableEvents: number;
 }
 
-export type MetricKey =
-  | 'requests'
-  | 'rate5xx'
-  | 'rate4xx'
-  | 'rate401'
-  | 'rate403'
-  | 'latencyMean'
-  | 'latencyP95';
+export type MetricKey = 'requests' | 'rate5xx' | 'rate4xx' | 'rate401' | 'rate403' | 'latencyMean' | 'latencyP95';
 
 export type MetricUnit = 'count' | 'ratio' | 'ms';
 

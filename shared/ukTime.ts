@@ -23,8 +23,7 @@ interface UkParts {
 
 function ukParts(epochMs: number): UkParts {
   const parts = partsFormat.formatToParts(new Date(epochMs));
-  const get = (type: Intl.DateTimeFormatPartTypes): string =>
-    parts.find((p) => p.type === type)?.value ?? '';
+  const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   const text = `${get('day')}/${get('month')}/${get('year')} ${get('hour')}:${get('minute')}:${get('second')}`;
   // en-GB names the London zone "GMT" in winter and "BST" in summer.
   const zone = get('timeZoneName') === 'BST' ? 'BST' : 'GMT';

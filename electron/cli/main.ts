@@ -128,16 +128,18 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       io.out(
         textTable(
           ['Rollout', 'Service', 'Stable', 'Canary', 'From', 'To', 'Canary events', 'Stable events'],
-          rollouts.map((r) => [
-            r.id,
-            r.service,
-            r.stableVersion ?? '—',
-            r.canaryVersion,
-            formatUkWithZone(r.from),
-            formatUkWithZone(r.to),
-            String(r.canaryEvents),
-            String(r.stableEvents),
-          ]).map((cells) => cells.map(terminalText)),
+          rollouts
+            .map((r) => [
+              r.id,
+              r.service,
+              r.stableVersion ?? '—',
+              r.canaryVersion,
+              formatUkWithZone(r.from),
+              formatUkWithZone(r.to),
+              String(r.canaryEvents),
+              String(r.stableEvents),
+            ])
+            .map((cells) => cells.map(terminalText)),
           [false, false, false, false, false, false, true, true],
         ) + '\n',
       );
@@ -208,14 +210,19 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--port <n>', 'port (0 picks a free one)', '0')
     .action(async (casePath: string | undefined, opts: { port: string }) => {
       const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${opts.port} is not a port number`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--port ${opts.port} is not a port number`);
       const dir = rendererDir();
       if (!fs.existsSync(`${dir}/index.html`)) {
         throw new CoalmineError('NOT_FOUND', `${dir}/index.html is missing: run \`npm run build\` first`);
       }
       const path = casePath ?? defaultDemoCasePath();
       const db = casePath ? openCase(casePath) : await ensureDemoCase(path, demoLogsDir());
-      const server = await startWebServer({ service: createService({ path, db, readOnly: false }), rendererDir: dir, port });
+      const server = await startWebServer({
+        service: createService({ path, db, readOnly: false }),
+        rendererDir: dir,
+        port,
+      });
       io.out(`Coalmine web mode on ${casePath ? terminalText(casePath) : 'the demo case'}\n${server.url}\n`);
       const stop = (): void => {
         void server.close().finally(() => {

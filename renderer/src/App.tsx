@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { CoalmineApi } from '../../shared/api';
 import { formatCount } from '../../shared/metricFormat';
 import { useAsync } from './useAsync';
@@ -6,8 +6,8 @@ import { ComparisonView } from './views/ComparisonView';
 import { RolloutList } from './views/RolloutList';
 
 export function App({ api }: { api: CoalmineApi }) {
-  const info = useAsync(() => api['case.info']({}), [api]);
-  const rollouts = useAsync(() => api['rollout.list']({}), [api]);
+  const info = useAsync(useCallback(() => api['case.info']({}), [api]));
+  const rollouts = useAsync(useCallback(() => api['rollout.list']({}), [api]));
   const [chosen, setChosen] = useState<string | null>(null);
 
   const list = rollouts.status === 'done' ? rollouts.value : [];

@@ -1,25 +1,28 @@
 import { useEffect, useState } from 'react';
 
 export type AsyncState<T> =
-  | { status: 'loading' }
-  | { status: 'done'; value: T }
-  | { status: 'failed'; message: string };
+  { status: 'loading' } | { status: 'done'; value: T } | { status: 'failed'; message: string };
 
-/** Runs `load` whenever `deps` change; a stale answer never overwrites a newer one. */
-export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): AsyncState<T> {
-  const [state, setState] = useState<AsyncState<T>>({ status: 'loading' });
+/**
+ * Runs `load` (memoised by the caller with useCallback) whenever it changes. The answer is
+ * kept with the `load` that produced it, so an older answer never shows for a newer request.
+ */
+export function useAsync<T>(load: () => Promise<T>): AsyncState<T> {
+  const [result, setResult] = useState<{ request: () => Promise<T>; state: AsyncState<T> } | null>(null);
   useEffect(() => {
     let current = true;
-    setState({ status: 'loading' });
     load().then(
-      (value) => current && setState({ status: 'done', value }),
+      (value) => current && setResult({ request: load, state: { status: 'done', value } }),
       (error: unknown) =>
-        current && setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) }),
+        current &&
+        setResult({
+          request: load,
+          state: { status: 'failed', message: error instanceof Error ? error.message : String(error) },
+        }),
     );
     return () => {
       current = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names the dependencies
-  }, deps);
-  return state;
+  }, [load]);
+  return result?.request === load ? result.state : { status: 'loading' };
 }

@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures';
+import { expect, test } from './fixtures.js';
 
 // The figures the demo case must show, counted from resources/demo by the CLI test's
 // independent hand count (tests/integration/demoFigures.test.ts checks the same numbers).
@@ -12,8 +12,7 @@ test('opens the demo case and reads the comparison table from the screen', async
     '19/11/2026 09:15:00 GMT to 19/11/2026 10:29:57 GMT (1 h 14 min)',
   );
 
-  const cell = (metric: string, column: string) =>
-    page.getByTestId(`metric-${metric}`).getByTestId(column);
+  const cell = (metric: string, column: string) => page.getByTestId(`metric-${metric}`).getByTestId(column);
   await expect(cell('requests', 'stable')).toHaveText('4,001');
   await expect(cell('requests', 'canary')).toHaveText('710');
   await expect(cell('rate401', 'stable')).toHaveText('0.25 % (10 of 4,001)');

@@ -16,9 +16,7 @@ export interface RejectRow extends Reject {
 }
 
 export function prepareRejectInsert(db: CaseDb, sourceId: number): (line: number, reason: string, raw: string) => void {
-  const statement = db.prepare(
-    `INSERT INTO rejects (source_id, line, reason, raw, raw_bytes) VALUES (?, ?, ?, ?, ?)`,
-  );
+  const statement = db.prepare(`INSERT INTO rejects (source_id, line, reason, raw, raw_bytes) VALUES (?, ?, ?, ?, ?)`);
   return (line, reason, raw) => {
     statement.run(sourceId, line, reason, raw.slice(0, REJECT_RAW_LIMIT), Buffer.byteLength(raw));
   };

@@ -7,12 +7,7 @@ import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
 import { type NewEvent, prepareEventInsert } from '../case/events.js';
 import { type Reject, prepareRejectInsert } from '../case/rejects.js';
-import {
-  findCompleteSourceBySha256,
-  insertSource,
-  setSourceState,
-  updateSourceCounts,
-} from '../case/sources.js';
+import { findCompleteSourceBySha256, insertSource, setSourceState, updateSourceCounts } from '../case/sources.js';
 import { fileFacts } from './fileFacts.js';
 import { parseEcsRecord, type RecordContext } from './formats/ecsNdjson.js';
 import { readLines } from './lineReader.js';
@@ -169,9 +164,13 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     flush();
   } catch (error) {
     setSourceState(db, sourceId, 'incomplete');
-    throw new CoalmineError('UNREADABLE', `${absolute}: read failed after line ${counts.lines} (${(error as Error).message})`, {
-      cause: error,
-    });
+    throw new CoalmineError(
+      'UNREADABLE',
+      `${absolute}: read failed after line ${counts.lines} (${(error as Error).message})`,
+      {
+        cause: error,
+      },
+    );
   } finally {
     source.close();
   }

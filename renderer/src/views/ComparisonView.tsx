@@ -1,3 +1,4 @@
+import { useCallback } from 'react';
 import type { Analysis, CoalmineApi, ComparisonRow } from '../../../shared/api';
 import { formatMetricValue, formatRateWithCounts, formatVariance } from '../../../shared/metricFormat';
 import { formatDuration, formatUkWithZone } from '../../../shared/ukTime';
@@ -18,7 +19,7 @@ function valueCell(row: ComparisonRow, analysis: Analysis, track: 'stable' | 'ca
 }
 
 export function ComparisonView({ api, rolloutId }: { api: CoalmineApi; rolloutId: string }) {
-  const state = useAsync(() => api['rollout.analyse']({ rolloutId }), [api, rolloutId]);
+  const state = useAsync(useCallback(() => api['rollout.analyse']({ rolloutId }), [api, rolloutId]));
   if (state.status === 'loading') return <p className="muted">Comparing…</p>;
   if (state.status === 'failed') {
     return (
@@ -32,7 +33,8 @@ export function ComparisonView({ api, rolloutId }: { api: CoalmineApi; rolloutId
   return (
     <section data-testid="comparison" data-ready="true" aria-labelledby="comparison-title">
       <h1 id="comparison-title">
-        {rollout.service || 'unnamed service'}: {rollout.stableVersion ?? '?'} → {rollout.canaryVersion || 'unversioned'}
+        {rollout.service || 'unnamed service'}: {rollout.stableVersion ?? '?'} →{' '}
+        {rollout.canaryVersion || 'unversioned'}
       </h1>
       <p className="window" data-testid="rollout-window">
         {formatUkWithZone(rollout.from)} to {formatUkWithZone(rollout.to)} ({formatDuration(rollout.to - rollout.from)})
@@ -61,8 +63,8 @@ export function ComparisonView({ api, rolloutId }: { api: CoalmineApi; rolloutId
         </tbody>
       </table>
       <p className="footnote">
-        Requests are events with an HTTP status; rates are over requests; p95 is the nearest-rank 95th percentile.
-        Times are Europe/London.
+        Requests are events with an HTTP status; rates are over requests; p95 is the nearest-rank 95th percentile. Times
+        are Europe/London.
       </p>
     </section>
   );

@@ -81,7 +81,7 @@ export function parseEcsRecord(line: string, lineNumber: number, ctx: RecordCont
   const errorStack = text(field(doc, 'error.stack_trace'));
   const event: NewEvent = {
     ts: time.ms,
-    tsText: typeof tsValue === 'string' ? tsValue : String(tsValue),
+    tsText: typeof tsValue === 'string' ? tsValue : JSON.stringify(tsValue),
     track: ctx.track ?? trackOf(firstField(doc, ['labels.track', 'labels.release'])),
     service: ctx.service ?? text(field(doc, 'service.name')),
     version: ctx.version ?? text(field(doc, 'service.version')),
