@@ -107,8 +107,12 @@ export function parseTime(value: unknown, zone: string): TimeResult {
   if (offset === 'Z' || offset === 'z') return { ok: true, ms: wall };
   const sign = offset.startsWith('-') ? -1 : 1;
   const digits = offset.slice(1).replace(':', '');
-  const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0');
-  if (offsetMinutes > 18 * 60) return { ok: false, reason: `time "${clip(text)}" has an impossible offset` };
+  const offsetHours = Number(digits.slice(0, 2));
+  const offsetMins = Number(digits.slice(2, 4) || '0');
+  if (offsetMins > 59 || offsetHours * 60 + offsetMins > 18 * 60) {
+    return { ok: false, reason: `time "${clip(text)}" has an impossible offset` };
+  }
+  const offsetMinutes = offsetHours * 60 + offsetMins;
   return { ok: true, ms: wall - sign * offsetMinutes * 60_000 };
 }
 

@@ -9,7 +9,7 @@ export function escapeMarkdown(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(MARKDOWN_SPECIAL, (ch) => `\\${ch}`)
-    .replace(/\r?\n/g, ' ');
+    .replace(/\r\n|\r|\n/g, ' ');
 }
 
 /** For inline code spans: a backtick run longer than any in the text fences it. */
@@ -17,7 +17,7 @@ export function codeSpan(text: string): string {
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text.replace(/\r?\n/g, ' ')}${pad}${fence}`;
+  return `${fence}${pad}${text.replace(/\r\n|\r|\n/g, ' ')}${pad}${fence}`;
 }
 
 /** A code-block fence longer than any backtick run in the block, so log text cannot close it. */

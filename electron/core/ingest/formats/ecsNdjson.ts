@@ -36,11 +36,12 @@ function text(value: unknown): string | null {
 
 function pathOf(urlOriginal: string | null): string | null {
   if (!urlOriginal) return null;
-  const start = urlOriginal.indexOf('://') === -1 ? 0 : urlOriginal.indexOf('/', urlOriginal.indexOf('://') + 3);
-  if (start === -1) return '/';
-  const path = urlOriginal.slice(start);
-  const end = path.search(/[?#]/);
-  return end === -1 ? path : path.slice(0, end);
+  // Query and fragment first: a "/" inside them is not part of the path.
+  const beforeQuery = urlOriginal.split(/[?#]/, 1)[0] ?? '';
+  const scheme = beforeQuery.indexOf('://');
+  if (scheme === -1) return beforeQuery === '' ? '/' : beforeQuery;
+  const slash = beforeQuery.indexOf('/', scheme + 3);
+  return slash === -1 ? '/' : beforeQuery.slice(slash);
 }
 
 type NumberResult = { ok: true; value: number | null } | { ok: false; reason: string };

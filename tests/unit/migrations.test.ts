@@ -1,0 +1,97 @@
+// One test per migration (STYLE.md): migrate to N-1, insert rows, migrate to N, compare.
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from '../../electron/core/case/migrations/index.js';
+import { tempDir } from '../helpers/tempCase.js';
+
+function freshDb(): Database.Database {
+  return new Database(path.join(tempDir(), 'm.coalmine'));
+}
+
+const source = {
+  path: '/logs/a.ndjson',
+  name: 'a.ndjson',
+  size: 10,
+  sha256: 'ab'.repeat(32),
+  format: 'ecs-ndjson',
+  zone: 'Europe/London',
+  imported_at: 0,
+};
+
+function insertEvent(db: Database.Database, id: number, message: string | null): void {
+  db.prepare(
+    `INSERT INTO events (id, source_id, source_line, ts, ts_text, track, message, raw)
+     VALUES (?, 1, ?, 0, '1970-01-01T00:00:00Z', 'canary', ?, '{}')`,
+  ).run(id, id, message);
+}
+
+describe('migrations', () => {
+  it('are numbered 1..N without gaps, in order', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(Array.from({ length: LATEST_VERSION }, (_, i) => i + 1));
+  });
+
+  it('0001 creates sources, events and rejects, with cascading deletes from a source', () => {
+    const db = freshDb();
+    migrate(db, 'm', 1);
+    expect(schemaVersion(db)).toBe(1);
+    db.pragma('foreign_keys = ON');
+    db.prepare(
+      `INSERT INTO sources (id, path, name, size, sha256, format, zone, imported_at)
+       VALUES (1, @path, @name, @size, @sha256, @format, @zone, @imported_at)`,
+    ).run(source);
+    insertEvent(db, 1, 'hello');
+    db.prepare(`INSERT INTO rejects (source_id, line, reason, raw, raw_bytes) VALUES (1, 2, 'bad', 'x', 1)`).run();
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO events (source_id, source_line, ts, ts_text, track, raw) VALUES (1, 1, 0, '', 'blue', '')`,
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+    db.prepare(`DELETE FROM sources WHERE id = 1`).run();
+    expect(db.prepare(`SELECT count(*) AS n FROM events`).get()).toEqual({ n: 0 });
+    expect(db.prepare(`SELECT count(*) AS n FROM rejects`).get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('0002 indexes messages stored before it, and keeps the index in step afterwards', () => {
+    const db = freshDb();
+    migrate(db, 'm', 1);
+    db.prepare(
+      `INSERT INTO sources (id, path, name, size, sha256, format, zone, imported_at)
+       VALUES (1, @path, @name, @size, @sha256, @format, @zone, @imported_at)`,
+    ).run(source);
+    insertEvent(db, 1, 'JWT signature verification failed');
+    insertEvent(db, 2, 'order placed');
+    insertEvent(db, 3, null);
+    const rowsBefore = db.prepare(`SELECT * FROM events ORDER BY id`).all();
+
+    migrate(db, 'm', 2);
+    expect(schemaVersion(db)).toBe(2);
+    expect(db.prepare(`SELECT * FROM events ORDER BY id`).all()).toEqual(rowsBefore);
+    const match = (q: string): number[] =>
+      (
+        db.prepare(`SELECT rowid FROM events_fts WHERE events_fts MATCH ? ORDER BY rowid`).all(q) as { rowid: number }[]
+      ).map((r) => r.rowid);
+    expect(match('signature')).toEqual([1]);
+
+    insertEvent(db, 4, 'signature key rotated');
+    expect(match('signature')).toEqual([1, 4]);
+    db.prepare(`DELETE FROM events WHERE id = 1`).run();
+    expect(match('signature')).toEqual([4]);
+    db.close();
+  });
+
+  it('rolls a failing migration back whole', () => {
+    const db = freshDb();
+    migrate(db, 'm', 1);
+    db.exec('CREATE TABLE events_fts (x)'); // makes 0002 fail half-way
+    expect(() => migrate(db, 'm')).toThrow();
+    expect(schemaVersion(db)).toBe(1);
+    expect(db.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name = 'events_fts_insert'`).get()).toEqual({
+      n: 0,
+    });
+    db.close();
+  });
+});

@@ -1,0 +1,157 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openCase } from '../../electron/core/case/caseStore.js';
+import { listRejects } from '../../electron/core/case/rejects.js';
+import { listSources } from '../../electron/core/case/sources.js';
+import { importFile } from '../../electron/core/ingest/importFile.js';
+import type { IngestProgress } from '../../shared/api.js';
+import { ecs, tempDir, writeLines } from '../helpers/tempCase.js';
+
+const good = (n: number, extra: Record<string, unknown> = {}): string =>
+  ecs({
+    '@timestamp': `2026-01-05T10:00:${String(n).padStart(2, '0')}Z`,
+    'service.name': 'cart',
+    'labels.track': 'canary',
+    message: `event ${n}`,
+    ...extra,
+  });
+
+function newCase() {
+  return openCase(path.join(tempDir(), 'i.coalmine'), { create: true });
+}
+
+describe('ECS NDJSON import', () => {
+  it('keeps every good line, rejects each bad one with its line number and reason', async () => {
+    const file = writeLines('mixed.ndjson', [
+      good(1),
+      '{"@timestamp": "2026-01-05T10:00:02Z", "message": "trunc',
+      good(3),
+      '',
+      '[1, 2, 3]',
+      good(6, { 'http.response.status_code': 'abc' }),
+      ecs({ message: 'no time at all' }),
+      good(8, { '@timestamp': '2026-02-30T10:00:00Z' }),
+      good(9),
+    ]);
+    const db = newCase();
+    const result = await importFile(db, file, { batchSize: 2 });
+    expect(result).toMatchObject({ lines: 9, events: 3, rejects: 5, state: 'complete' });
+    const rejects = listRejects(db, result.sourceId ?? -1);
+    expect(rejects.map((r) => r.line)).toEqual([2, 5, 6, 7, 8]);
+    expect(rejects[0]?.reason).toMatch(/not valid JSON/);
+    expect(rejects[1]?.reason).toBe('not a JSON object');
+    expect(rejects[2]?.reason).toBe('http.response.status_code is not a number: "abc"');
+    expect(rejects[3]?.reason).toBe('no @timestamp');
+    expect(rejects[4]?.reason).toMatch(/not a real date/);
+    expect(rejects[0]?.raw).toBe('{"@timestamp": "2026-01-05T10:00:02Z", "message": "trunc');
+    expect(result.rejectSample.map((r) => r.line)).toEqual([2, 5, 6, 7, 8]);
+
+    const lines = db.prepare(`SELECT source_line AS line FROM events ORDER BY id`).all();
+    expect(lines).toEqual([{ line: 1 }, { line: 3 }, { line: 9 }]);
+    const [source] = listSources(db);
+    expect(source).toMatchObject({ lines: 9, events: 3, rejects: 5, state: 'complete', format: 'ecs-ndjson' });
+    db.close();
+  });
+
+  it('records the SHA-256 and size of the file as read', async () => {
+    const file = writeLines('a.ndjson', [good(1), good(2)]);
+    const db = newCase();
+    const result = await importFile(db, file);
+    const { createHash } = await import('node:crypto');
+    const expected = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+    expect(result.sha256).toBe(expected);
+    expect(listSources(db)[0]).toMatchObject({ sha256: expected, size: fs.statSync(file).size, zone: 'Europe/London' });
+    db.close();
+  });
+
+  it('reads CRLF endings and a byte-order mark', async () => {
+    const file = writeLines('crlf.ndjson', ['\uFEFF' + good(1), good(2)], '\r\n');
+    const db = newCase();
+    const result = await importFile(db, file);
+    expect(result).toMatchObject({ events: 2, rejects: 0 });
+    const raws = db.prepare(`SELECT raw FROM events ORDER BY id`).pluck().all() as string[];
+    expect(raws.every((raw) => !raw.endsWith('\r') && !raw.startsWith('\uFEFF'))).toBe(true);
+    db.close();
+  });
+
+  it('does not import the same bytes twice', async () => {
+    const file = writeLines('twice.ndjson', [good(1), good(2)]);
+    const db = newCase();
+    const first = await importFile(db, file);
+    const second = await importFile(db, file);
+    expect(second.state).toBe('skipped');
+    expect(second.duplicateOf?.id).toBe(first.sourceId);
+    expect(db.prepare(`SELECT count(*) FROM events`).pluck().get()).toBe(2);
+    db.close();
+  });
+
+  it('reports progress between batches, ending at the whole file', async () => {
+    const file = writeLines(
+      'progress.ndjson',
+      Array.from({ length: 25 }, (_, i) => good(i % 60)),
+    );
+    const db = newCase();
+    const seen: IngestProgress[] = [];
+    await importFile(db, file, { batchSize: 10, onProgress: (p) => seen.push(p) });
+    expect(seen.map((p) => p.events)).toEqual([10, 20, 25]);
+    expect(seen.at(-1)?.bytesDone).toBe(fs.statSync(file).size);
+    db.close();
+  });
+
+  it('stops at a cancel, keeps what was written and marks the source incomplete', async () => {
+    const file = writeLines(
+      'cancel.ndjson',
+      Array.from({ length: 30 }, (_, i) => good(i)),
+    );
+    const db = newCase();
+    const controller = new AbortController();
+    const result = await importFile(db, file, {
+      batchSize: 10,
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    expect(result).toMatchObject({ state: 'incomplete', events: 10 });
+    expect(listSources(db)[0]?.state).toBe('incomplete');
+    db.close();
+  });
+
+  it('applies the import-wide track, service and version over the records', async () => {
+    const file = writeLines('tagged.ndjson', [good(1, { 'labels.track': 'stable' })]);
+    const db = newCase();
+    await importFile(db, file, { track: 'canary', service: 'basket', version: '9.9.9' });
+    expect(db.prepare(`SELECT track, service, version FROM events`).get()).toEqual({
+      track: 'canary',
+      service: 'basket',
+      version: '9.9.9',
+    });
+    db.close();
+  });
+
+  it('refuses an unreadable file or an unknown zone with a message naming it, storing nothing', async () => {
+    const db = newCase();
+    await expect(importFile(db, path.join(tempDir(), 'missing.ndjson'))).rejects.toThrow(
+      /missing\.ndjson: no such file/,
+    );
+    const file = writeLines('z.ndjson', [good(1)]);
+    await expect(importFile(db, file, { zone: 'Mars/Olympus' })).rejects.toThrow(/unknown time zone "Mars\/Olympus"/);
+    const text = writeLines('access.log', ['127.0.0.1 - - [05/Jan/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1']);
+    await expect(importFile(db, text)).rejects.toThrow(/access\.log: not ECS NDJSON/);
+    expect(listSources(db)).toEqual([]);
+    db.close();
+  });
+
+  it('makes messages searchable through the full-text index', async () => {
+    const file = writeLines('fts.ndjson', [good(1, { message: 'JWT signature invalid' }), good(2)]);
+    const db = newCase();
+    await importFile(db, file);
+    const hits = db
+      .prepare(
+        `SELECT e.source_line FROM events_fts f JOIN events e ON e.id = f.rowid WHERE events_fts MATCH 'signature'`,
+      )
+      .pluck()
+      .all();
+    expect(hits).toEqual([1]);
+    db.close();
+  });
+});
