@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { renderMarkdownReview } from '../../electron/core/review/markdownReview.js';
+import type { Analysis, SourceSummary } from '../../shared/api.js';
+
+const hostile = '<script>alert(1)</script>](javascript:alert(1))';
+const summer = Date.UTC(2026, 6, 1, 8, 0, 0); // 01/07/2026 09:00:00 BST
+
+const analysis: Analysis = {
+  rollout: {
+    id: 'x@1',
+    service: hostile,
+    stableVersion: '1|2',
+    canaryVersion: '```\n# injected',
+    from: summer,
+    to: summer + 3_600_000,
+    canaryEvents: 1,
+    stableEvents: 1,
+  },
+  totals: [
+    { track: 'stable', events: 1, requests: 1, latencySamples: 0 },
+    { track: 'canary', events: 1, requests: 1, latencySamples: 0 },
+  ],
+  comparison: [],
+};
+const sources: SourceSummary[] = [
+  {
+    id: 1,
+    path: '/logs/<img src=x onerror=alert(1)>.ndjson',
+    name: '<img src=x onerror=alert(1)>.ndjson',
+    size: 2048,
+    sha256: 'f'.repeat(64),
+    format: 'ecs-ndjson',
+    zone: 'Europe/London',
+    importedAt: summer,
+    state: 'complete',
+    lines: 1,
+    events: 1,
+    rejects: 0,
+  },
+];
+
+describe('Markdown review', () => {
+  const md = renderMarkdownReview({ analysis, sources });
+
+  it('keeps log-derived text inert: no raw HTML, no links, no injected headings', () => {
+    // The reproduction SQL quotes values verbatim inside a code block, whose fence is longer
+    // than any backtick run in it, so there they are shown as code, never rendered.
+    const fence = /^(`{3,})sql$/m.exec(md)?.[1] ?? '';
+    expect(fence.length).toBeGreaterThan(3);
+    const [before = '', rest = ''] = md.split(`${fence}sql\n`);
+    const [code = '', after = ''] = rest.split(`\n${fence}\n`);
+    expect(code).not.toContain(fence);
+    const prose = before + after;
+    expect(prose).not.toContain('<script>');
+    expect(prose).not.toContain('<img');
+    expect(prose).not.toMatch(/[^\\]\]\(javascript:/);
+    expect(prose).not.toMatch(/^# injected/m);
+  });
+
+  it('writes times as DD/MM/YYYY HH:mm:ss in Europe/London with the zone', () => {
+    expect(md).toContain('| Window | 01/07/2026 09:00:00 BST to 01/07/2026 10:00:00 BST (1 h 00 min) |');
+    expect(md).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+  });
+
+  it('is the same bytes every time', () => {
+    expect(renderMarkdownReview({ analysis, sources })).toBe(md);
+  });
+});
