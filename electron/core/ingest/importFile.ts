@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { IngestProgress, SourceSummary } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
-import { type NewEvent, prepareEventInsert } from '../case/events.js';
+import { type NewEvent, indexSourceMessages, prepareEventInsert } from '../case/events.js';
 import { type Reject, prepareRejectInsert } from '../case/rejects.js';
 import { findCompleteSourceBySha256, insertSource, setSourceState, updateSourceCounts } from '../case/sources.js';
 import { fileFacts } from './fileFacts.js';
@@ -163,6 +163,7 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     }
     flush();
   } catch (error) {
+    indexSourceMessages(db, sourceId);
     setSourceState(db, sourceId, 'incomplete');
     throw new CoalmineError(
       'UNREADABLE',
@@ -175,6 +176,7 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     source.close();
   }
 
+  indexSourceMessages(db, sourceId);
   const state = options.signal?.aborted ? 'incomplete' : 'complete';
   setSourceState(db, sourceId, state);
   return {
