@@ -1,23 +1,30 @@
 // `npm start`: the desktop app on the demo case. Where Electron cannot start (no Electron
 // binary, as on a machine that could not download it, or no display), say why and serve
 // the same app in web mode instead, printing the URL to open in a browser.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 
+// The electron package downloads its binary on first use; do that in a child so that a
+// failed download is reported in one line rather than as a stack trace.
 function electronBinary() {
-  try {
-    const binary = createRequire(import.meta.url)('electron');
-    if (typeof binary === 'string' && fs.existsSync(binary)) return { binary };
-    return { why: 'the Electron binary is not installed (its download did not happen on this machine)' };
-  } catch (error) {
-    return { why: `Electron cannot be loaded: ${error instanceof Error ? error.message.split('\n')[0] : error}` };
-  }
+  const probe = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const binary = probe.stdout.trim().split('\n').at(-1);
+  if (probe.status === 0 && binary && fs.existsSync(binary)) return { binary };
+  const fetchFailed = /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED/.test(probe.stderr + probe.stdout);
+  return {
+    why: fetchFailed
+      ? 'the Electron binary is not installed and could not be downloaded (no network access to its release files)'
+      : 'the Electron binary is not installed correctly (delete node_modules/electron and run npm ci)',
+  };
 }
 
 function nativeAddonPresent() {
