@@ -8,7 +8,7 @@ const rolloutId = z
   .string()
   .min(1)
   .max(300)
-  .regex(/^[\w.@:+-]+$/, 'a rollout id holds letters, digits and . @ : + - _ only');
+  .regex(/^[\w.@:%+-]+$/, 'a rollout id holds letters, digits and . @ : % + - _ only');
 
 export const apiMethods = {
   'case.info': { channel: 'coalmine:case:info', input: z.object({}).strict() },
@@ -100,6 +100,8 @@ export interface Analysis {
   rollout: Rollout;
   totals: TrackTotals[];
   comparison: ComparisonRow[];
+  /** Sources whose import did not finish: their events are not counted. */
+  excludedSources: SourceSummary[];
 }
 
 export interface ApiResults {

@@ -1,7 +1,15 @@
 // Errors that cross the API carry a stable code and a message a person can act on.
 
 export type ErrorCode =
-  'BAD_INPUT' | 'NOT_FOUND' | 'CASE_TOO_NEW' | 'NOT_A_CASE' | 'UNREADABLE' | 'READ_ONLY' | 'FORBIDDEN' | 'INTERNAL';
+  | 'BAD_INPUT'
+  | 'NOT_FOUND'
+  | 'CASE_TOO_NEW'
+  | 'NOT_A_CASE'
+  | 'UNREADABLE'
+  | 'READ_ONLY'
+  | 'WRITE_FAILED'
+  | 'FORBIDDEN'
+  | 'INTERNAL';
 
 export class CoalmineError extends Error {
   readonly code: ErrorCode;

@@ -7,8 +7,8 @@ import { CoalmineError } from '../../shared/errors.js';
 import { formatUkWithZone } from '../../shared/ukTime.js';
 import { compareRollout } from '../core/analysis/compare.js';
 import { findRollout, listRollouts } from '../core/analysis/rollouts.js';
-import { type CaseDb, openCase } from '../core/case/caseStore.js';
-import { listSources, markInterruptedSources } from '../core/case/sources.js';
+import { type CaseDb, closeCase, openCase } from '../core/case/caseStore.js';
+import { listSources } from '../core/case/sources.js';
 import { ensureDemoCase } from '../core/demo/demoCase.js';
 import { type ImportResult, importFile } from '../core/ingest/importFile.js';
 import { checkZone } from '../core/ingest/time.js';
@@ -17,7 +17,7 @@ import { renderMarkdownReview } from '../core/review/markdownReview.js';
 import { createService } from '../core/service.js';
 import { startWebServer } from '../web/webServer.js';
 import { clearProgress, progressPrinter } from './progressBar.js';
-import { terminalText } from './terminalText.js';
+import { terminalLines, terminalText } from './terminalText.js';
 import { textTable } from './textTable.js';
 
 export const EXIT_OK = 0;
@@ -31,12 +31,13 @@ interface Io {
   err: (text: string) => void;
 }
 
+/** Reading commands open the case read-only: looking at evidence never changes it. */
 function withCase<T>(casePath: string, work: (db: CaseDb) => T): T {
-  const db = openCase(casePath, { readOnly: false });
+  const db = openCase(casePath, { readOnly: true });
   try {
     return work(db);
   } finally {
-    db.close();
+    closeCase(db);
   }
 }
 
@@ -50,12 +51,27 @@ function printImport(io: Io, result: ImportResult): void {
     `${name}: ${result.events} events from ${result.lines} lines, ${result.rejects} rejected` +
       `${result.state === 'complete' ? '' : ` (${result.state})`}\n`,
   );
+  if (result.replaced.length > 0) {
+    io.err(
+      `  replaces the interrupted import${result.replaced.length > 1 ? 's' : ''} #${result.replaced.join(', #')}\n`,
+    );
+  }
   for (const reject of result.rejectSample) {
     io.err(`  ${name}:${reject.line}: ${terminalText(reject.reason)}\n`);
   }
   if (result.rejects > result.rejectSample.length) {
     io.err(`  … and ${result.rejects - result.rejectSample.length} more rejected lines, kept in the case\n`);
   }
+}
+
+function checkReadableFile(file: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new CoalmineError('UNREADABLE', `${file}: no such file`);
+  }
+  if (!stat.isFile()) throw new CoalmineError('UNREADABLE', `${file}: not a regular file`);
 }
 
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
@@ -82,28 +98,30 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         opts: { track?: 'canary' | 'stable'; service?: string; version?: string; zone: string; json?: boolean },
       ) => {
         checkZone(opts.zone);
-        for (const file of files) {
-          if (!fs.existsSync(file)) throw new CoalmineError('UNREADABLE', `${file}: no such file`);
-        }
+        // Every file is checked before the case is created or touched.
+        for (const file of files) checkReadableFile(file);
         const db = openCase(casePath, { create: true });
         const results: ImportResult[] = [];
         try {
-          markInterruptedSources(db);
           const onProgress = opts.json ? undefined : progressPrinter(process.stderr);
           for (const file of files) {
-            const result = await importFile(db, file, {
-              zone: opts.zone,
-              ...(opts.track ? { track: opts.track } : {}),
-              ...(opts.service ? { service: opts.service } : {}),
-              ...(opts.version ? { version: opts.version } : {}),
-              ...(onProgress ? { onProgress } : {}),
-            });
-            clearProgress(process.stderr);
-            results.push(result);
-            if (!opts.json) printImport(io, result);
+            try {
+              const result = await importFile(db, file, {
+                zone: opts.zone,
+                ...(opts.track ? { track: opts.track } : {}),
+                ...(opts.service ? { service: opts.service } : {}),
+                ...(opts.version ? { version: opts.version } : {}),
+                ...(onProgress ? { onProgress } : {}),
+              });
+              results.push(result);
+            } finally {
+              clearProgress(process.stderr);
+            }
+            const last = results.at(-1);
+            if (!opts.json && last) printImport(io, last);
           }
         } finally {
-          db.close();
+          closeCase(db);
         }
         if (opts.json) io.out(JSON.stringify(results, null, 2) + '\n');
         setExit(results.some((r) => r.rejects > 0) ? EXIT_REJECTS : EXIT_OK);
@@ -161,11 +179,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const { rollout, totals } = analysis;
       const requests = (track: 'stable' | 'canary'): number => totals.find((t) => t.track === track)?.requests ?? 0;
       io.out(
-        terminalText(
-          `Rollout ${rollout.id}: ${rollout.service} ${rollout.stableVersion ?? '?'} → ${rollout.canaryVersion}\n` +
-            `Window ${formatUkWithZone(rollout.from)} to ${formatUkWithZone(rollout.to)}\n\n`,
-        ),
+        `Rollout ${terminalText(rollout.id)}: ${terminalText(rollout.service || 'unnamed service')} ` +
+          `${terminalText(rollout.stableVersion ?? '?')} → ${terminalText(rollout.canaryVersion || 'unversioned')}\n` +
+          `Window ${formatUkWithZone(rollout.from)} to ${formatUkWithZone(rollout.to)}\n\n`,
       );
+      for (const x of analysis.excludedSources) {
+        io.err(`warning: source #${x.id} (${terminalText(x.name)}) is ${x.state}; its events are not counted\n`);
+      }
       io.out(
         textTable(
           ['Metric', 'Stable', 'Canary', 'Variance'],
@@ -196,7 +216,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         renderMarkdownReview({ analysis: compareRollout(db, findRollout(db, opts.rollout)), sources: listSources(db) }),
       );
       if (opts.out) {
-        fs.writeFileSync(opts.out, markdown);
+        try {
+          fs.writeFileSync(opts.out, markdown);
+        } catch (error) {
+          throw new CoalmineError('UNREADABLE', `${opts.out}: cannot write the review (${(error as Error).message})`, {
+            cause: error,
+          });
+        }
         io.err(`review written to ${opts.out}\n`);
       } else {
         io.out(markdown);
@@ -208,7 +234,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description('serve the app and its API on 127.0.0.1 (the demo case when no case is given)')
     .argument('[case]', 'case file')
     .option('--port <n>', 'port (0 picks a free one)', '0')
-    .action(async (casePath: string | undefined, opts: { port: string }) => {
+    .option('--read-only', 'open the case without writing to it (auditors)')
+    .action(async (casePath: string | undefined, opts: { port: string; readOnly?: boolean }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port ${opts.port} is not a port number`);
@@ -226,7 +253,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       io.out(`Coalmine web mode on ${casePath ? terminalText(casePath) : 'the demo case'}\n${server.url}\n`);
       const stop = (): void => {
         void server.close().finally(() => {
-          db.close();
+          closeCase(db);
           process.exit(0);
         });
       };
@@ -251,10 +278,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (error instanceof CoalmineError || error instanceof UsageError) {
-      io.err(`coalmine: ${terminalText(error.message)}\n`);
+      io.err(`coalmine: ${terminalLines(error.message)}\n`);
       return EXIT_USAGE;
     }
-    io.err(`coalmine: unexpected error: ${terminalText(String((error as Error).stack ?? error))}\n`);
+    io.err(`coalmine: unexpected error: ${terminalLines(String((error as Error).stack ?? error))}\n`);
     return EXIT_USAGE;
   }
 }

@@ -1,9 +1,13 @@
 // Log text is hostile on a terminal too: an escape sequence in a log line must not move the
-// cursor, retitle the window or hide output. Control characters are shown, not sent.
+// cursor, retitle the window or hide output, and a newline in a field must not forge a row.
+import { showControlCharacters } from '../../shared/controlCharacters.js';
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
+/** One field of log-derived text, on one line, with every control character made visible. */
 export function terminalText(text: string): string {
-  return text.replace(CONTROL, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return showControlCharacters(text);
+}
+
+/** Several lines of text: each line made safe, the line breaks kept. */
+export function terminalLines(text: string): string {
+  return text.split('\n').map(terminalText).join('\n');
 }

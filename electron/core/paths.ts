@@ -31,7 +31,17 @@ export function rendererDir(): string {
   return path.join(projectRoot(), 'out', 'renderer');
 }
 
-/** Where the CLI and web mode keep the demo case they build (the desktop app uses userData). */
+/**
+ * Where the CLI and web mode keep the demo case they build (the desktop app uses userData):
+ * the user's own cache folder, not a shared temporary one another user could write to.
+ */
 export function defaultDemoCasePath(): string {
-  return path.join(os.tmpdir(), 'coalmine', 'demo.coalmine');
+  const cache =
+    process.env.XDG_CACHE_HOME ||
+    (process.platform === 'win32'
+      ? (process.env.LOCALAPPDATA ?? path.join(os.homedir(), 'AppData', 'Local'))
+      : process.platform === 'darwin'
+        ? path.join(os.homedir(), 'Library', 'Caches')
+        : path.join(os.homedir(), '.cache'));
+  return path.join(cache, 'coalmine', 'demo.coalmine');
 }

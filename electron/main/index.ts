@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, app, dialog, session } from 'electron';
-import { openCase, useSqliteNativeBinding } from '../core/case/caseStore.js';
+import { closeCase, openCase, useSqliteNativeBinding } from '../core/case/caseStore.js';
 import { ensureDemoCase } from '../core/demo/demoCase.js';
 import { createService, type OpenCase } from '../core/service.js';
 import { registerApi } from './ipc.js';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   await window.loadURL(rendererUrl);
 
   app.on('window-all-closed', () => {
-    opened.db.close();
+    closeCase(opened.db);
     app.quit();
   });
 }

@@ -107,13 +107,14 @@ function serveStatic(rendererDir: string, urlPath: string, res: http.ServerRespo
 export async function startWebServer(options: WebServerOptions): Promise<WebServer & { token: string }> {
   const tokenText = randomBytes(32).toString('base64url');
   const token = Buffer.from(tokenText, 'utf8');
-  let origin = '';
+  const allowedHosts = new Set<string>();
 
   const server = http.createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const { host } = new URL(origin);
-      if (req.headers.host !== host && req.headers.host !== host.replace('127.0.0.1', 'localhost')) {
+      // The app is ours at 127.0.0.1 and at localhost (same port); no other name reaches it.
+      const host = req.headers.host ?? '';
+      if (!allowedHosts.has(host)) {
         send(res, 421, 'wrong host', 'text/plain; charset=utf-8');
         return;
       }
@@ -129,7 +130,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         sendJson(res, 405, { ok: false, error: { code: 'BAD_INPUT', message: 'API calls are POST' } });
         return;
       }
-      if (req.headers.origin !== undefined && req.headers.origin !== origin) {
+      if (req.headers.origin !== undefined && !allowedHosts.has(req.headers.origin.replace(/^http:\/\//, ''))) {
         sendJson(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: 'cross-origin call refused' } });
         return;
       }
@@ -166,7 +167,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  origin = `http://127.0.0.1:${port}`;
+  const origin = `http://127.0.0.1:${port}`;
+  allowedHosts.add(`127.0.0.1:${port}`).add(`localhost:${port}`);
   return {
     // The token rides in the fragment: browsers never send it to a server or a log.
     url: `${origin}/#token=${tokenText}`,

@@ -85,7 +85,38 @@ describe('coalmine CLI', () => {
     const file = writeLines('esc.ndjson', ['{"@timestamp":"\\u001b]0;pwned\\u0007"}']);
     const run = coalmine(['import', casePath, file]);
     expect(run.code).toBe(1);
-    expect(run.stderr).not.toContain('\u001b');
-    expect(run.stderr).toContain('\\u001b');
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    expect(run.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(run.stderr).toContain('␛]0;pwned␇');
+  });
+
+  it('reads a case without changing it', () => {
+    const casePath = path.join(tempDir(), 'ro.coalmine');
+    expect(coalmine(['import', casePath, fixture]).code).toBe(0);
+    const before = fs.readFileSync(casePath);
+    for (const args of [
+      ['rollouts', casePath],
+      ['analyse', casePath],
+      ['review', casePath, '--format', 'md'],
+    ]) {
+      expect(coalmine(args).code).toBe(0);
+    }
+    expect(fs.readFileSync(casePath).equals(before)).toBe(true);
+    expect(fs.existsSync(`${casePath}-wal`)).toBe(false);
+  });
+
+  it('names the file it cannot write, and never creates a case for a folder', () => {
+    const dir = tempDir();
+    const casePath = path.join(dir, 'f.coalmine');
+    const folder = coalmine(['import', casePath, dir]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`${dir}: not a regular file`);
+    expect(fs.existsSync(casePath)).toBe(false);
+    expect(coalmine(['import', casePath, fixture]).code).toBe(0);
+    const out = path.join(dir, 'no-such-folder', 'r.md');
+    const review = coalmine(['review', casePath, '--format', 'md', '--out', out]);
+    expect(review.code).toBe(2);
+    expect(review.stderr).toContain(`${out}: cannot write the review`);
+    expect(review.stderr).not.toContain('unexpected error');
   });
 });

@@ -78,6 +78,10 @@ describe('web mode', () => {
     expect((await call(json('x'.repeat(43)))).status).toBe(401);
     expect((await call({ ...json(s.token), Origin: 'http://evil.example' })).status).toBe(403);
     expect((await call({ ...json(s.token), Host: 'evil.example' })).status).toBe(421);
+    expect((await call({ ...json(s.token), Origin: `https://127.0.0.1:${s.port}` })).status).toBe(403);
+    // The same app reached as localhost works: both the Host and the Origin are ours.
+    const local = await call({ ...json(s.token), Host: `localhost:${s.port}`, Origin: `http://localhost:${s.port}` });
+    expect(local.status).toBe(200);
   });
 
   it('parses input with the method schema and names what is wrong', async () => {

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareRollout } from '../../electron/core/analysis/compare.js';
-import { findRollout, listRollouts } from '../../electron/core/analysis/rollouts.js';
+import { findRollout, listRollouts, rolloutIdOf } from '../../electron/core/analysis/rollouts.js';
 import { relativeVariance } from '../../electron/core/analysis/stats.js';
 import { openCase } from '../../electron/core/case/caseStore.js';
 import { importFile } from '../../electron/core/ingest/importFile.js';
@@ -88,6 +88,41 @@ describe('rollout detection and comparison', () => {
     expect(() => findRollout(db)).toThrow(/holds 2 rollouts; name one with --rollout: payments@2.0.0, payments@2.1.0/);
     expect(() => findRollout(db, 'nope@1')).toThrow(/no rollout "nope@1"/);
     expect(findRollout(db, 'payments@2.1.0').canaryEvents).toBe(1);
+    db.close();
+  });
+
+  it('leaves out the events of an unfinished import and names its source', async () => {
+    const db = openCase(path.join(tempDir(), 'x.coalmine'), { create: true });
+    await importFile(db, fixture);
+    const extra = writeLines('partial.ndjson', [
+      ecs({ '@timestamp': '2026-06-01T10:05:00Z', 'service.name': 'payments', 'http.response.status_code': 500 }),
+    ]);
+    await importFile(db, extra, { track: 'canary', version: '2.0.0', signal: AbortSignal.abort(), batchSize: 1 });
+    const analysis = compareRollout(db, findRollout(db));
+    expect(rowOf(analysis.comparison, 'requests').canary).toBe(5);
+    expect(analysis.excludedSources.map((s) => [s.name, s.state])).toEqual([['partial.ndjson', 'incomplete']]);
+    db.close();
+  });
+
+  it('gives different rollouts different ids, and reads a blank version as none', async () => {
+    expect(rolloutIdOf('svc', '1.0 beta')).toBe('svc@1.0%20beta');
+    expect(rolloutIdOf('svc', '1.0_beta')).toBe('svc@1.0_beta');
+    expect(rolloutIdOf('a@b', 'c')).not.toBe(rolloutIdOf('a', 'b@c'));
+    expect(rolloutIdOf('a%40b', 'c')).not.toBe(rolloutIdOf('a@b', 'c'));
+    const db = openCase(path.join(tempDir(), 'v.coalmine'), { create: true });
+    const file = writeLines('blank.ndjson', [
+      ecs({
+        '@timestamp': '2026-06-02T10:00:00Z',
+        'service.name': 'svc',
+        'service.version': '',
+        'http.response.status_code': 200,
+      }),
+      ecs({ '@timestamp': '2026-06-02T10:01:00Z', 'service.name': 'svc', 'http.response.status_code': 500 }),
+    ]);
+    await importFile(db, file, { track: 'canary' });
+    const [rollout] = listRollouts(db);
+    expect(rollout).toMatchObject({ id: 'svc@', canaryEvents: 2 });
+    expect(rowOf(compareRollout(db, findRollout(db)).comparison, 'requests').canary).toBe(2);
     db.close();
   });
 });

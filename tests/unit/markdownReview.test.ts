@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderMarkdownReview } from '../../electron/core/review/markdownReview.js';
 import type { Analysis, SourceSummary } from '../../shared/api.js';
 
-const hostile = '<script>alert(1)</script>](javascript:alert(1))';
+const hostile = '<script>alert(1)</script>](javascript:alert(1)) ```';
 const summer = Date.UTC(2026, 6, 1, 8, 0, 0); // 01/07/2026 09:00:00 BST
 
 const analysis: Analysis = {
@@ -21,6 +21,7 @@ const analysis: Analysis = {
     { track: 'canary', events: 1, requests: 1, latencySamples: 0 },
   ],
   comparison: [],
+  excludedSources: [],
 };
 const sources: SourceSummary[] = [
   {
@@ -50,6 +51,10 @@ describe('Markdown review', () => {
     const [before = '', rest = ''] = md.split(`${fence}sql\n`);
     const [code = '', after = ''] = rest.split(`\n${fence}\n`);
     expect(code).not.toContain(fence);
+    // A value with a line break or escape is written as hex bytes, exact and inert.
+    expect(code).toContain(
+      `version = CAST(X'${Buffer.from('```\n# injected').toString('hex').toUpperCase()}' AS TEXT)`,
+    );
     const prose = before + after;
     expect(prose).not.toContain('<script>');
     expect(prose).not.toContain('<img');

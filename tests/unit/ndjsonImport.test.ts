@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCase } from '../../electron/core/case/caseStore.js';
@@ -152,6 +153,73 @@ describe('ECS NDJSON import', () => {
       .pluck()
       .all();
     expect(hits).toEqual([1]);
+    db.close();
+  });
+});
+
+describe('imports that did not finish', () => {
+  it('reads a lone CR as text, so line numbers agree with sed -n', async () => {
+    const file = writeLines('cr.ndjson', [good(1, { message: 'a\rb' }).replace('a\\rb', 'a\rb'), good(2)]);
+    const db = newCase();
+    const result = await importFile(db, file);
+    expect(result).toMatchObject({ lines: 2, events: 1, rejects: 1 });
+    expect(listRejects(db, result.sourceId ?? -1).map((r) => r.line)).toEqual([1]);
+    expect(db.prepare(`SELECT source_line FROM events`).pluck().all()).toEqual([2]);
+    db.close();
+  });
+
+  it('replaces what a killed import left, so nothing is counted twice', async () => {
+    const casePath = path.join(tempDir(), 'k.coalmine');
+    const file = writeLines(
+      'k.ndjson',
+      Array.from({ length: 30 }, (_, i) => good(i)),
+    );
+    let db = openCase(casePath, { create: true });
+    const controller = new AbortController();
+    const partial = await importFile(db, file, {
+      batchSize: 10,
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    // As if the process had been killed: still "importing", by a process that is gone.
+    db.prepare(`UPDATE sources SET state = 'importing', importer = ? WHERE id = ?`).run(
+      `${os.hostname()}:999999999`,
+      partial.sourceId,
+    );
+    db.close();
+
+    db = openCase(casePath); // opening notices the dead importer
+    expect(listSources(db)[0]?.state).toBe('incomplete');
+    const redo = await importFile(db, file);
+    expect(redo).toMatchObject({ state: 'complete', events: 30, replaced: [partial.sourceId] });
+    expect(db.prepare(`SELECT count(*) FROM events`).pluck().get()).toBe(30);
+    expect(listSources(db).map((s) => s.state)).toEqual(['complete']);
+    db.close();
+  });
+
+  it('refuses to import bytes that another live process is importing', async () => {
+    const file = writeLines('live.ndjson', [good(1)]);
+    const db = newCase();
+    const first = await importFile(db, file, { batchSize: 1, signal: AbortSignal.abort() });
+    db.prepare(`UPDATE sources SET state = 'importing' WHERE id = ?`).run(first.sourceId); // this live process
+    await expect(importFile(db, file)).rejects.toThrow(/live\.ndjson is being imported right now by another process/);
+    db.close();
+  });
+
+  it('marks a file that changes while it is read as incomplete', async () => {
+    const lines = Array.from({ length: 12_000 }, (_, i) => good(i % 60, { message: `line ${i} ${'x'.repeat(200)}` }));
+    const file = writeLines('growing.ndjson', lines);
+    const db = newCase();
+    let appended = false;
+    const attempt = importFile(db, file, {
+      batchSize: 1000,
+      onProgress: () => {
+        if (!appended) fs.appendFileSync(file, good(1) + '\n');
+        appended = true;
+      },
+    });
+    await expect(attempt).rejects.toThrow(/growing\.ndjson changed while it was being imported/);
+    expect(listSources(db)[0]?.state).toBe('incomplete');
     db.close();
   });
 });

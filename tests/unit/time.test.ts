@@ -297,3 +297,19 @@ describe('formatUk / formatUkWithZone', () => {
     expect(formatUk(Date.UTC(1999, 11, 31, 23, 59, 59, 999))).toBe('31/12/1999 23:59:59');
   });
 });
+
+describe('parseTime refuses numbers read in the wrong unit', () => {
+  it('rejects epoch seconds, compact dates and absurd numbers instead of misreading them', () => {
+    for (const value of [1709287200, '20240301100000', '202403011000', 1e16, 1e20, -5]) {
+      const result = parseTime(value, 'Europe/London');
+      expect(result.ok, String(value)).toBe(false);
+    }
+    expect(parseTime(1709287200000, 'Europe/London')).toEqual({ ok: true, ms: 1709287200000 });
+    expect(parseTime('1709287200000', 'Europe/London')).toEqual({ ok: true, ms: 1709287200000 });
+  });
+
+  it('names the bound in its reason', () => {
+    const result = parseTime('1970-01-01T00:00:00Z', 'Europe/London');
+    expect(result).toEqual({ ok: false, reason: expect.stringMatching(/outside 1990–2099/) as unknown });
+  });
+});

@@ -3,6 +3,8 @@
 // requests that carry a duration. p95 is nearest-rank (see stats.ts).
 import type { Analysis, ComparisonRow, MetricKey, MetricUnit, Rollout, TrackTotals } from '../../../shared/api.js';
 import type { CaseDb } from '../case/caseStore.js';
+import { listUnfinishedSources } from '../case/sources.js';
+import { COMPLETE_SOURCES } from './cohorts.js';
 import { nearestRank, ratio, relativeVariance } from './stats.js';
 
 interface TrackFigures {
@@ -20,9 +22,9 @@ interface TrackFigures {
 type Cohort = 'stable' | 'canary';
 
 // The canary cohort is the rollout's canary version; stable is every stable event of the
-// service in the same window.
+// service in the same window. Only complete sources count (see COMPLETE_SOURCES).
 const COHORT_FILTER = `service IS @service AND track = @track AND ts BETWEEN @from AND @to
-  AND (@track = 'stable' OR version IS @version)`;
+  AND (@track = 'stable' OR version IS @version) AND ${COMPLETE_SOURCES}`;
 
 function figuresFor(db: CaseDb, rollout: Rollout, track: Cohort): TrackFigures {
   const params = {
@@ -104,5 +106,5 @@ export function compareRollout(db: CaseDb, rollout: Rollout): Analysis {
     { track: 'stable', events: s.events, requests: s.requests, latencySamples: s.latencySamples },
     { track: 'canary', events: c.events, requests: c.requests, latencySamples: c.latencySamples },
   ];
-  return { rollout, totals, comparison };
+  return { rollout, totals, comparison, excludedSources: listUnfinishedSources(db) };
 }

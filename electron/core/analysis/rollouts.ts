@@ -4,6 +4,7 @@
 import type { Rollout } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
+import { COMPLETE_SOURCES } from './cohorts.js';
 
 interface CanaryGroupRow {
   service: string;
@@ -13,10 +14,23 @@ interface CanaryGroupRow {
   events: number;
 }
 
-/** `<service>@<canaryVersion>`, with characters outside the id alphabet replaced. */
+/**
+ * `<service>@<canaryVersion>`. Characters outside the id alphabet (and `%`, `@`) are
+ * percent-encoded as UTF-8, so two different rollouts never share an id. A missing service
+ * or version is an empty part.
+ */
 export function rolloutIdOf(service: string, canaryVersion: string): string {
-  const safe = (s: string): string => s.replace(/[^\w.:+-]/g, '_');
-  return `${safe(service || 'unnamed')}@${safe(canaryVersion)}`;
+  const encode = (part: string): string =>
+    Array.from(part)
+      .map((ch) =>
+        /[\w.:+-]/.test(ch)
+          ? ch
+          : Array.from(new TextEncoder().encode(ch), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(
+              '',
+            ),
+      )
+      .join('');
+  return `${encode(service)}@${encode(canaryVersion)}`;
 }
 
 export function listRollouts(db: CaseDb): Rollout[] {
@@ -24,19 +38,19 @@ export function listRollouts(db: CaseDb): Rollout[] {
     .prepare(
       `SELECT coalesce(service, '') AS service, coalesce(version, '') AS version,
               min(ts) AS first, max(ts) AS last, count(*) AS events
-       FROM events WHERE track = 'canary'
+       FROM events WHERE track = 'canary' AND ${COMPLETE_SOURCES}
        GROUP BY 1, 2 ORDER BY first, service, version`,
     )
     .all() as CanaryGroupRow[];
 
   const stableVersion = db.prepare(
     `SELECT version, count(*) AS n FROM events
-     WHERE service IS @service AND track = 'stable' AND ts BETWEEN @from AND @to
+     WHERE service IS @service AND track = 'stable' AND ts BETWEEN @from AND @to AND ${COMPLETE_SOURCES}
      GROUP BY version ORDER BY n DESC, version LIMIT 1`,
   );
   const stableCount = db.prepare(
     `SELECT count(*) AS n FROM events
-     WHERE service IS @service AND track = 'stable' AND ts BETWEEN @from AND @to`,
+     WHERE service IS @service AND track = 'stable' AND ts BETWEEN @from AND @to AND ${COMPLETE_SOURCES}`,
   );
 
   return groups.map((g) => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CoalmineError } from '../../../shared/errors.js';
 import { LATEST_VERSION, migrate, schemaVersion } from './migrations/index.js';
+import { markInterruptedSources } from './sources.js';
 
 export type CaseDb = Database.Database;
 
@@ -62,14 +63,23 @@ export function openCase(casePath: string, options: OpenCaseOptions = {}): CaseD
       db.pragma('foreign_keys = ON');
       return db;
     }
-    // WAL: readers (the UI, an auditor) never wait for the importer.
-    db.pragma('journal_mode = WAL');
+    try {
+      // WAL: readers (the UI, an auditor) never wait for the importer.
+      db.pragma('journal_mode = WAL');
+    } catch (error) {
+      throw new CoalmineError(
+        'READ_ONLY',
+        `${casePath} cannot be written (${(error as Error).message}); open it read-only`,
+        { cause: error },
+      );
+    }
     // NORMAL under WAL is safe against a crash of the app; a power cut can lose the last
     // batches, which the import marks as incomplete and can redo. FULL would halve ingest speed.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     if (schemaVersion(db) === 0) db.pragma(`application_id = ${CASE_APPLICATION_ID}`);
     migrate(db, casePath);
+    markInterruptedSources(db);
     return db;
   } catch (error) {
     db.close();
@@ -92,4 +102,21 @@ function checkIsCase(db: CaseDb, casePath: string): void {
   if (!empty && applicationId !== CASE_APPLICATION_ID) {
     throw new CoalmineError('NOT_A_CASE', `${casePath} is an SQLite database but not a Coalmine case`);
   }
+}
+
+/**
+ * Closes a case so that it rests as one self-contained file: the WAL is checkpointed and the
+ * journal switched back to DELETE, so a copy, an archive or a read-only open (which then
+ * writes no -wal or -shm beside it) sees every byte. Another open connection keeps WAL on;
+ * the next writer turns it on again anyway.
+ */
+export function closeCase(db: CaseDb): void {
+  if (!db.readonly && db.open) {
+    try {
+      db.pragma('journal_mode = DELETE');
+    } catch {
+      // another connection still uses the case: it stays in WAL until the last one closes
+    }
+  }
+  db.close();
 }

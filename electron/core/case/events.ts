@@ -44,11 +44,3 @@ export function prepareEventInsert(db: CaseDb, sourceId: number): (event: NewEve
 export function countEvents(db: CaseDb): number {
   return (db.prepare(`SELECT count(*) AS n FROM events`).get() as { n: number }).n;
 }
-
-/** Adds a source's messages to the full-text index (see migration 0002). */
-export function indexSourceMessages(db: CaseDb, sourceId: number): void {
-  db.prepare(
-    `INSERT INTO events_fts (rowid, message)
-     SELECT id, message FROM events WHERE source_id = ? AND message IS NOT NULL`,
-  ).run(sourceId);
-}

@@ -2,7 +2,7 @@
 // and rebuilt whenever those logs change.
 import fs from 'node:fs';
 import path from 'node:path';
-import { type CaseDb, openCase } from '../case/caseStore.js';
+import { type CaseDb, closeCase, openCase } from '../case/caseStore.js';
 import { listSources } from '../case/sources.js';
 import { fileFacts } from '../ingest/fileFacts.js';
 import { importFile } from '../ingest/importFile.js';
@@ -27,17 +27,17 @@ async function isCurrent(casePath: string, files: string[]): Promise<boolean> {
   if (!fs.existsSync(casePath)) return false;
   let db: CaseDb | undefined;
   try {
-    db = openCase(casePath);
-    const have = listSources(db)
-      .filter((s) => s.state === 'complete')
-      .map((s) => s.sha256)
-      .sort();
+    db = openCase(casePath, { readOnly: true });
+    const sources = listSources(db);
+    // Anything but exactly the demo files, each complete, and the case is rebuilt.
+    if (sources.some((s) => s.state !== 'complete')) return false;
+    const have = sources.map((s) => s.sha256).sort();
     const want = (await Promise.all(files.map((f) => fileFacts(f)))).map((f) => f.sha256).sort();
     return have.length === want.length && have.every((sha, i) => sha === want[i]);
   } catch {
     return false; // an unreadable or older demo case is simply rebuilt
   } finally {
-    db?.close();
+    if (db) closeCase(db);
   }
 }
 
@@ -51,7 +51,7 @@ export async function ensureDemoCase(casePath: string, demoDir: string): Promise
     try {
       for (const file of files) await importFile(db, file, { importedAt: DEMO_IMPORTED_AT });
     } finally {
-      db.close();
+      closeCase(db);
     }
   }
   return openCase(casePath);

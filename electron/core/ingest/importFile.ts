@@ -5,9 +5,17 @@ import path from 'node:path';
 import type { IngestProgress, SourceSummary } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
-import { type NewEvent, indexSourceMessages, prepareEventInsert } from '../case/events.js';
+import { type NewEvent, prepareEventInsert } from '../case/events.js';
 import { type Reject, prepareRejectInsert } from '../case/rejects.js';
-import { findCompleteSourceBySha256, insertSource, setSourceState, updateSourceCounts } from '../case/sources.js';
+import {
+  completeSource,
+  deleteSource,
+  findSourcesBySha256,
+  importIsLive,
+  insertSource,
+  setSourceState,
+  updateSourceCounts,
+} from '../case/sources.js';
 import { fileFacts } from './fileFacts.js';
 import { parseEcsRecord, type RecordContext } from './formats/ecsNdjson.js';
 import { readLines } from './lineReader.js';
@@ -40,6 +48,8 @@ export interface ImportResult {
   rejectSample: Reject[];
   /** Set when the same bytes were already imported: nothing was added. */
   duplicateOf: SourceSummary | null;
+  /** Interrupted imports of the same bytes that this import replaced. */
+  replaced: number[];
   state: 'complete' | 'incomplete' | 'skipped';
 }
 
@@ -73,8 +83,9 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
   const facts = await fileFacts(absolute);
   const format = await detectFormat(absolute);
 
-  const duplicate = findCompleteSourceBySha256(db, facts.sha256);
-  if (duplicate) {
+  const earlier = findSourcesBySha256(db, facts.sha256);
+  const complete = earlier.find((s) => s.state === 'complete');
+  if (complete) {
     return {
       sourceId: null,
       path: absolute,
@@ -84,10 +95,20 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
       events: 0,
       rejects: 0,
       rejectSample: [],
-      duplicateOf: duplicate,
+      duplicateOf: complete,
+      replaced: [],
       state: 'skipped',
     };
   }
+  const live = earlier.find((s) => s.state === 'importing' && importIsLive(s.importer));
+  if (live) {
+    throw new CoalmineError(
+      'BAD_INPUT',
+      `${absolute} is being imported right now by another process (source #${live.id})`,
+    );
+  }
+  // What is left of an interrupted import of the same bytes is replaced, never added to.
+  for (const leftover of earlier) deleteSource(db, leftover.id);
 
   const sourceId = insertSource(db, {
     path: absolute,
@@ -104,8 +125,8 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
   const ctx: RecordContext = {
     zone,
     track: options.track ?? null,
-    service: options.service ?? null,
-    version: options.version ?? null,
+    service: options.service?.trim() || null,
+    version: options.version?.trim() || null,
   };
 
   const insertEvent = prepareEventInsert(db, sourceId);
@@ -116,15 +137,42 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
   let rejects: { line: number; reason: string; raw: string }[] = [];
   const started = now();
 
+  const reject = (line: number, reason: string, raw: string): void => {
+    rejects.push({ line, reason, raw });
+    counts.rejects += 1;
+    if (rejectSample.length < REJECT_SAMPLE_SIZE) rejectSample.push({ line, reason });
+  };
+
   const writeBatch = db.transaction(() => {
-    for (const event of events) insertEvent(event);
-    for (const reject of rejects) insertReject(reject.line, reject.reason, reject.raw);
+    for (const event of events) {
+      try {
+        insertEvent(event);
+      } catch (error) {
+        // A value SQLite will not store costs that line, not the batch around it.
+        counts.events -= 1;
+        insertReject(event.sourceLine, `cannot be stored (${(error as Error).message})`, event.raw);
+        counts.rejects += 1;
+        if (rejectSample.length < REJECT_SAMPLE_SIZE) {
+          rejectSample.push({ line: event.sourceLine, reason: `cannot be stored (${(error as Error).message})` });
+        }
+      }
+    }
+    for (const r of rejects) insertReject(r.line, r.reason, r.raw);
     updateSourceCounts(db, sourceId, counts);
   });
 
-  const source = readLines(absolute);
+  const source = readLines(absolute, { hash: true });
   const flush = (): void => {
-    writeBatch();
+    try {
+      writeBatch();
+    } catch (error) {
+      setSourceState(db, sourceId, 'incomplete');
+      throw new CoalmineError(
+        'WRITE_FAILED',
+        `writing the events of ${absolute} to the case failed after line ${counts.lines} (${(error as Error).message}); the source is marked incomplete`,
+        { cause: error },
+      );
+    }
     events = [];
     rejects = [];
     if (options.onProgress) {
@@ -143,6 +191,7 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     }
   };
 
+  let readError: unknown = null;
   try {
     for await (const { number, text } of source.lines) {
       counts.lines = number;
@@ -152,33 +201,40 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
         events.push(outcome.event);
         counts.events += 1;
       } else {
-        rejects.push({ line: number, reason: outcome.reason, raw: text });
-        counts.rejects += 1;
-        if (rejectSample.length < REJECT_SAMPLE_SIZE) rejectSample.push({ line: number, reason: outcome.reason });
+        reject(number, outcome.reason, text);
       }
       if (events.length + rejects.length >= batchSize) {
         flush();
         if (options.signal?.aborted) break;
       }
     }
-    flush();
   } catch (error) {
-    indexSourceMessages(db, sourceId);
-    setSourceState(db, sourceId, 'incomplete');
-    throw new CoalmineError(
-      'UNREADABLE',
-      `${absolute}: read failed after line ${counts.lines} (${(error as Error).message})`,
-      {
-        cause: error,
-      },
-    );
+    if (error instanceof CoalmineError) throw error; // a write failure, already reported
+    readError = error;
   } finally {
     source.close();
   }
+  // What was read before a read error is kept.
+  flush();
 
-  indexSourceMessages(db, sourceId);
-  const state = options.signal?.aborted ? 'incomplete' : 'complete';
-  setSourceState(db, sourceId, state);
+  if (readError !== null) {
+    setSourceState(db, sourceId, 'incomplete');
+    throw new CoalmineError(
+      'UNREADABLE',
+      `${absolute}: read failed after line ${counts.lines} (${(readError as Error).message}); the ${counts.events} events before it are kept and the source is marked incomplete`,
+      { cause: readError },
+    );
+  }
+  const cancelled = options.signal?.aborted === true;
+  if (!cancelled && source.sha256() !== facts.sha256) {
+    setSourceState(db, sourceId, 'incomplete');
+    throw new CoalmineError(
+      'UNREADABLE',
+      `${absolute} changed while it was being imported (its SHA-256 differs from the one taken before); the source is marked incomplete: import it again once nothing writes to it`,
+    );
+  }
+  if (cancelled) setSourceState(db, sourceId, 'incomplete');
+  else completeSource(db, sourceId);
   return {
     sourceId,
     path: absolute,
@@ -189,6 +245,7 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     rejects: counts.rejects,
     rejectSample,
     duplicateOf: null,
-    state,
+    replaced: earlier.map((s) => s.id),
+    state: cancelled ? 'incomplete' : 'complete',
   };
 }

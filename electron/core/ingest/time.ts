@@ -76,17 +76,27 @@ const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export type TimeResult = { ok: true; ms: number } | { ok: false; reason: string };
 
-/** Reads an ISO 8601 time (with or without offset) or epoch milliseconds. */
+// Times outside these years are misread units (epoch seconds taken as milliseconds, a
+// compact date taken as epoch) or garbage; one of them would stretch a rollout's window.
+const EARLIEST = Date.UTC(1990, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
+
+function inRange(ms: number, shown: string): TimeResult {
+  if (ms >= EARLIEST && ms < LATEST) return { ok: true, ms };
+  return { ok: false, reason: `time ${shown} is outside 1990–2099 (epoch numbers are read as milliseconds)` };
+}
+
+/** Reads an ISO 8601 time (with or without offset) or epoch milliseconds (a number or 13 digits). */
 export function parseTime(value: unknown, zone: string): TimeResult {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return { ok: false, reason: `time ${String(value)} is not a number` };
-    return { ok: true, ms: Math.round(value) };
+    return inRange(Math.round(value), String(value));
   }
   if (typeof value !== 'string') {
     return { ok: false, reason: `time is ${value === null ? 'null' : typeof value}, not text` };
   }
   const text = value.trim();
-  if (/^\d{12,14}$/.test(text)) return { ok: true, ms: Number(text) };
+  if (/^\d{13}$/.test(text)) return inRange(Number(text), `"${text}"`);
   const m = ISO_PATTERN.exec(text);
   if (!m) return { ok: false, reason: `time "${clip(text)}" is not ISO 8601` };
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', offset] = m;
@@ -103,8 +113,9 @@ export function parseTime(value: unknown, zone: string): TimeResult {
   }
   const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
   const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  if (!offset) return { ok: true, ms: wallTimeToUtc(wall, zone) };
-  if (offset === 'Z' || offset === 'z') return { ok: true, ms: wall };
+  const shown = `"${clip(text)}"`;
+  if (!offset) return inRange(wallTimeToUtc(wall, zone), shown);
+  if (offset === 'Z' || offset === 'z') return inRange(wall, shown);
   const sign = offset.startsWith('-') ? -1 : 1;
   const digits = offset.slice(1).replace(':', '');
   const offsetHours = Number(digits.slice(0, 2));
@@ -113,7 +124,7 @@ export function parseTime(value: unknown, zone: string): TimeResult {
     return { ok: false, reason: `time "${clip(text)}" has an impossible offset` };
   }
   const offsetMinutes = offsetHours * 60 + offsetMins;
-  return { ok: true, ms: wall - sign * offsetMinutes * 60_000 };
+  return inRange(wall - sign * offsetMinutes * 60_000, shown);
 }
 
 function clip(text: string): string {

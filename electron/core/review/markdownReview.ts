@@ -10,6 +10,8 @@ import {
   formatVariance,
 } from '../../../shared/metricFormat.js';
 import { formatDuration, formatUkWithZone } from '../../../shared/ukTime.js';
+import { hasControlCharacters } from '../../../shared/controlCharacters.js';
+import { COMPLETE_SOURCES } from '../analysis/cohorts.js';
 import { codeFence, codeSpan, escapeMarkdown } from './markdownEscape.js';
 
 export interface ReviewInput {
@@ -44,6 +46,15 @@ function summary(analysis: Analysis): string {
     );
   }
   return sentences.join(' ');
+}
+
+/**
+ * A value as an SQL literal to paste into sqlite3. Text holding control characters is
+ * written as hex bytes, so it reproduces exactly and shows nothing that could act.
+ */
+function sqlText(value: string): string {
+  if (!hasControlCharacters(value)) return `'${value.replace(/'/g, "''")}'`;
+  return `CAST(X'${Buffer.from(value, 'utf8').toString('hex').toUpperCase()}' AS TEXT)`;
 }
 
 export function renderMarkdownReview({ analysis, sources }: ReviewInput): string {
@@ -99,13 +110,21 @@ export function renderMarkdownReview({ analysis, sources }: ReviewInput): string
         `${formatCount(s.lines)} | ${formatCount(s.events)} | ${formatCount(s.rejects)} | ${formatUkWithZone(s.importedAt)} | ${s.state} |`,
     );
   }
-  const serviceSql = rollout.service === '' ? 'service IS NULL' : `service = '${rollout.service.replace(/'/g, "''")}'`;
-  const versionSql =
-    rollout.canaryVersion === '' ? 'version IS NULL' : `version = '${rollout.canaryVersion.replace(/'/g, "''")}'`;
+  if (analysis.excludedSources.length > 0) {
+    out.push(
+      '',
+      'Left out of every figure, because their import did not finish (import them again to count them):',
+      '',
+      ...analysis.excludedSources.map((x) => `- source ${x.id}, ${escapeMarkdown(x.name)}: ${x.state}`),
+    );
+  }
+  const serviceSql = rollout.service === '' ? 'service IS NULL' : `service = ${sqlText(rollout.service)}`;
+  const versionSql = rollout.canaryVersion === '' ? 'version IS NULL' : `version = ${sqlText(rollout.canaryVersion)}`;
   const sql = [
     `SELECT count(status), sum(status >= 500), sum(status = 401), avg(duration_ms)`,
     `FROM events WHERE ${serviceSql} AND track = 'canary' AND ${versionSql}`,
-    `  AND ts BETWEEN ${rollout.from} AND ${rollout.to};`,
+    `  AND ts BETWEEN ${rollout.from} AND ${rollout.to}`,
+    `  AND ${COMPLETE_SOURCES};`,
   ];
   const fence = codeFence(sql.join('\n'));
   out.push(

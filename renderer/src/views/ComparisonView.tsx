@@ -39,6 +39,12 @@ export function ComparisonView({ api, rolloutId }: { api: CoalmineApi; rolloutId
       <p className="window" data-testid="rollout-window">
         {formatUkWithZone(rollout.from)} to {formatUkWithZone(rollout.to)} ({formatDuration(rollout.to - rollout.from)})
       </p>
+      {analysis.excludedSources.length > 0 && (
+        <p className="notice" role="status" data-testid="excluded-sources">
+          Not counted, because their import did not finish:{' '}
+          {analysis.excludedSources.map((x) => `${x.name} (${x.state})`).join(', ')}. Import them again to count them.
+        </p>
+      )}
       <table className="comparison" data-testid="comparison-table">
         <caption>Canary against stable over the rollout window</caption>
         <thead>

@@ -1,7 +1,9 @@
 import type { Migration } from './types.js';
 
 // Sources, the events they hold (the LogEvent of ARCHITECTURE.md with provenance back to
-// source and line, and the raw record), and the lines that could not be read.
+// source and line, and the raw record), and the lines that could not be read. A source
+// cannot be deleted while events or rejects point to it (no cascade): `deleteSource`
+// removes them first, in the order that keeps the full-text index sound (migration 0002).
 export const migration0001: Migration = {
   version: 1,
   name: 'create sources, events and rejects',
@@ -21,6 +23,8 @@ export const migration0001: Migration = {
         imported_at INTEGER NOT NULL,
         state       TEXT    NOT NULL DEFAULT 'importing'
                             CHECK (state IN ('importing', 'complete', 'incomplete')),
+        -- "<host>:<pid>" of the process importing it, to tell a live import from a killed one.
+        importer    TEXT,
         lines       INTEGER NOT NULL DEFAULT 0,
         events      INTEGER NOT NULL DEFAULT 0,
         rejects     INTEGER NOT NULL DEFAULT 0
@@ -29,7 +33,7 @@ export const migration0001: Migration = {
 
       CREATE TABLE events (
         id            INTEGER PRIMARY KEY,
-        source_id     INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+        source_id     INTEGER NOT NULL REFERENCES sources (id),
         source_line   INTEGER NOT NULL,
         ts            INTEGER NOT NULL,
         ts_text       TEXT    NOT NULL,
@@ -59,7 +63,7 @@ export const migration0001: Migration = {
 
       CREATE TABLE rejects (
         id        INTEGER PRIMARY KEY,
-        source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+        source_id INTEGER NOT NULL REFERENCES sources (id),
         line      INTEGER NOT NULL,
         reason    TEXT    NOT NULL,
         raw       TEXT    NOT NULL,

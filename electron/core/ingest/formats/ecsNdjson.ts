@@ -34,6 +34,12 @@ function text(value: unknown): string | null {
   return JSON.stringify(value);
 }
 
+/** An identifying field (service, version, host, user): blank means absent. */
+function name(value: unknown): string | null {
+  const t = text(value)?.trim();
+  return t ? t : null;
+}
+
 function pathOf(urlOriginal: string | null): string | null {
   if (!urlOriginal) return null;
   // Query and fragment first: a "/" inside them is not part of the path.
@@ -84,16 +90,16 @@ export function parseEcsRecord(line: string, lineNumber: number, ctx: RecordCont
     ts: time.ms,
     tsText: typeof tsValue === 'string' ? tsValue : JSON.stringify(tsValue),
     track: ctx.track ?? trackOf(firstField(doc, ['labels.track', 'labels.release'])),
-    service: ctx.service ?? text(field(doc, 'service.name')),
-    version: ctx.version ?? text(field(doc, 'service.version')),
-    host: text(firstField(doc, ['host.name', 'host.hostname'])),
+    service: ctx.service ?? name(field(doc, 'service.name')),
+    version: ctx.version ?? name(field(doc, 'service.version')),
+    host: name(firstField(doc, ['host.name', 'host.hostname'])),
     level: text(field(doc, 'log.level'))?.toLowerCase() ?? null,
     httpMethod: text(field(doc, 'http.request.method'))?.toUpperCase() ?? null,
     urlPath: text(field(doc, 'url.path')) ?? pathOf(text(field(doc, 'url.original'))),
     status: status.value,
     durationMs: duration.value === null ? null : duration.value / 1e6,
-    clientIp: text(firstField(doc, ['client.ip', 'source.ip'])),
-    user: text(firstField(doc, ['user.name', 'user.id', 'user.email'])),
+    clientIp: name(firstField(doc, ['client.ip', 'source.ip'])),
+    user: name(firstField(doc, ['user.name', 'user.id', 'user.email'])),
     message: text(field(doc, 'message')),
     errorType: text(field(doc, 'error.type')),
     errorMessage: text(field(doc, 'error.message')),
