@@ -12,6 +12,8 @@ const rolloutId = z
 
 export const apiMethods = {
   'case.info': { channel: 'coalmine:case:info', input: z.object({}).strict() },
+  // No path crosses from the renderer: the desktop app asks with its own file dialog.
+  'case.open': { channel: 'coalmine:case:open', input: z.object({ readOnly: z.boolean() }).strict() },
   'rollout.list': { channel: 'coalmine:rollout:list', input: z.object({}).strict() },
   'rollout.analyse': {
     channel: 'coalmine:rollout:analyse',
@@ -51,6 +53,8 @@ export interface CaseInfo {
   path: string;
   name: string;
   readOnly: boolean;
+  /** True in the desktop app, which can open another case through its file dialog. */
+  canOpenOther: boolean;
   events: number;
   sources: SourceSummary[];
 }
@@ -106,6 +110,8 @@ export interface Analysis {
 
 export interface ApiResults {
   'case.info': CaseInfo;
+  /** Null when the user cancelled the dialog. */
+  'case.open': CaseInfo | null;
   'rollout.list': Rollout[];
   'rollout.analyse': Analysis;
   'review.export': { format: 'md'; fileName: string; content: string };

@@ -14,7 +14,7 @@ import {
 import { type ApiEnvelope, CoalmineError } from '../../shared/errors.js';
 import { compareRollout } from './analysis/compare.js';
 import { findRollout, listRollouts } from './analysis/rollouts.js';
-import type { CaseDb } from './case/caseStore.js';
+import { type CaseDb, closeCase } from './case/caseStore.js';
 import { countEvents } from './case/events.js';
 import { listSources } from './case/sources.js';
 import { renderMarkdownReview } from './review/markdownReview.js';
@@ -27,11 +27,18 @@ export interface OpenCase {
 
 export type Service = { [M in ApiMethod]: (input: ApiInput<M>) => ApiResults[M] | Promise<ApiResults[M]> };
 
-export function caseInfo(opened: OpenCase): CaseInfo {
+/**
+ * Opens another case chosen by the user (the desktop app's file dialog); resolves to null
+ * when the user cancels. Web mode and the CLI have none: they serve the case they were given.
+ */
+export type CaseChooser = (options: { readOnly: boolean }) => Promise<OpenCase | null>;
+
+export function caseInfo(opened: OpenCase, canOpenOther = false): CaseInfo {
   return {
     path: opened.path,
     name: path.basename(opened.path),
     readOnly: opened.readOnly,
+    canOpenOther,
     events: countEvents(opened.db),
     sources: listSources(opened.db),
   };
@@ -41,13 +48,28 @@ export function reviewFileName(rolloutId: string): string {
   return `review-${rolloutId.replace(/[^\w.-]/g, '_')}.md`;
 }
 
-export function createService(opened: OpenCase): Service {
-  const { db } = opened;
+export function createService(initial: OpenCase, chooseCase?: CaseChooser): Service {
+  let current = initial;
   return {
-    'case.info': () => caseInfo(opened),
-    'rollout.list': () => listRollouts(db),
-    'rollout.analyse': ({ rolloutId }) => compareRollout(db, findRollout(db, rolloutId)),
+    'case.info': () => caseInfo(current, chooseCase !== undefined),
+    'case.open': async ({ readOnly }) => {
+      if (!chooseCase) {
+        throw new CoalmineError(
+          'FORBIDDEN',
+          'this window serves one case; open another with `coalmine web <case>` or in the desktop app',
+        );
+      }
+      const next = await chooseCase({ readOnly });
+      if (!next) return null;
+      const previous = current;
+      current = next;
+      closeCase(previous.db);
+      return caseInfo(current, true);
+    },
+    'rollout.list': () => listRollouts(current.db),
+    'rollout.analyse': ({ rolloutId }) => compareRollout(current.db, findRollout(current.db, rolloutId)),
     'review.export': ({ rolloutId, format }) => {
+      const { db } = current;
       const analysis = compareRollout(db, findRollout(db, rolloutId));
       return {
         format,

@@ -2,10 +2,10 @@
 // line, or the demo case), registers the API over IPC and shows one hardened window.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, app, dialog, session } from 'electron';
+import { BrowserWindow, type OpenDialogOptions, app, dialog, session } from 'electron';
 import { closeCase, openCase, useSqliteNativeBinding } from '../core/case/caseStore.js';
 import { ensureDemoCase } from '../core/demo/demoCase.js';
-import { createService, type OpenCase } from '../core/service.js';
+import { type CaseChooser, createService, type OpenCase } from '../core/service.js';
 import { registerApi } from './ipc.js';
 import { electronSqliteBinding } from './nativeSqlite.js';
 import { denyPermissions, lockDownWebContents, secureWebPreferences } from './security.js';
@@ -35,22 +35,37 @@ async function main(): Promise<void> {
   await app.whenReady();
   denyPermissions(session.defaultSession);
   useSqliteNativeBinding(electronSqliteBinding());
-  const opened = await openInitialCase();
-  const service = createService(opened);
+  let active = await openInitialCase();
+  let window: BrowserWindow | null = null;
+  // The only way a path reaches the core from the UI: the user picks it in our own dialog.
+  const chooseCase: CaseChooser = async ({ readOnly }) => {
+    const options: OpenDialogOptions = {
+      title: readOnly ? 'Open a Coalmine case read-only' : 'Open a Coalmine case',
+      filters: [{ name: 'Coalmine case', extensions: ['coalmine'] }],
+      properties: ['openFile'],
+    };
+    const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    const chosen = result.canceled ? undefined : result.filePaths[0];
+    if (!chosen) return null;
+    active = { path: chosen, db: openCase(chosen, { readOnly }), readOnly };
+    return active;
+  };
+  const service = createService(active, chooseCase);
   registerApi(() => service, rendererUrl);
 
-  const window = new BrowserWindow({
+  const win = new BrowserWindow({
     width: 1280,
     height: 820,
     title: 'Coalmine',
     show: false,
     webPreferences: secureWebPreferences(path.join(here, '../preload/index.cjs')),
   });
-  window.once('ready-to-show', () => window.show());
-  await window.loadURL(rendererUrl);
+  window = win;
+  win.once('ready-to-show', () => win.show());
+  await win.loadURL(rendererUrl);
 
   app.on('window-all-closed', () => {
-    closeCase(opened.db);
+    closeCase(active.db);
     app.quit();
   });
 }

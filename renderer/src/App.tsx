@@ -6,13 +6,30 @@ import { ComparisonView } from './views/ComparisonView';
 import { RolloutList } from './views/RolloutList';
 
 export function App({ api }: { api: CoalmineApi }) {
-  const info = useAsync(useCallback(() => api['case.info']({}), [api]));
-  const rollouts = useAsync(useCallback(() => api['rollout.list']({}), [api]));
+  // Bumped when another case is opened, so everything shown is read again.
+  const [generation, setGeneration] = useState(0);
+  const info = useAsync(useCallback(() => api['case.info']({}).then((v) => ({ ...v, generation })), [api, generation]));
+  const rollouts = useAsync(
+    useCallback(() => api['rollout.list']({}).then((v) => ({ list: v, generation })), [api, generation]),
+  );
   const [chosen, setChosen] = useState<string | null>(null);
+  const [openError, setOpenError] = useState<string | null>(null);
 
-  const list = rollouts.status === 'done' ? rollouts.value : [];
-  const selected = chosen ?? list[0]?.id ?? null;
+  const list = rollouts.status === 'done' ? rollouts.value.list : [];
+  const selected = chosen !== null && list.some((r) => r.id === chosen) ? chosen : (list[0]?.id ?? null);
   const failure = info.status === 'failed' ? info.message : rollouts.status === 'failed' ? rollouts.message : null;
+
+  const openCase = (readOnly: boolean): void => {
+    setOpenError(null);
+    api['case.open']({ readOnly }).then(
+      (opened) => {
+        if (opened === null) return;
+        setChosen(null);
+        setGeneration((g) => g + 1);
+      },
+      (error: unknown) => setOpenError(error instanceof Error ? error.message : String(error)),
+    );
+  };
 
   return (
     <div className="app" data-testid="app">
@@ -24,21 +41,40 @@ export function App({ api }: { api: CoalmineApi }) {
             {info.value.readOnly ? ' · read-only' : ''}
           </span>
         )}
+        {info.status === 'done' && info.value.canOpenOther && (
+          <span className="actions">
+            <button type="button" data-testid="open-case" onClick={() => openCase(false)}>
+              Open case…
+            </button>
+            <button type="button" data-testid="open-case-read-only" onClick={() => openCase(true)}>
+              Open read-only…
+            </button>
+          </span>
+        )}
       </header>
+      {openError !== null && (
+        <p className="error" role="alert" data-testid="open-error">
+          {openError}
+        </p>
+      )}
       {failure !== null ? (
         <p className="error" role="alert" data-testid="app-error" data-ready="true">
           {failure}
         </p>
       ) : (
         <div className="workspace">
-          <RolloutList state={rollouts} selected={selected} onSelect={setChosen} />
+          <RolloutList
+            state={rollouts.status === 'done' ? { status: 'done', value: list } : rollouts}
+            selected={selected}
+            onSelect={setChosen}
+          />
           <main className="content">
             {rollouts.status === 'done' && selected === null && (
               <p className="empty" data-testid="no-rollouts" data-ready="true">
                 This case holds no rollout yet: no event is on the canary track.
               </p>
             )}
-            {selected !== null && <ComparisonView api={api} rolloutId={selected} />}
+            {selected !== null && <ComparisonView key={generation} api={api} rolloutId={selected} />}
           </main>
         </div>
       )}

@@ -6,6 +6,8 @@ test('opens the demo case and reads the comparison table from the screen', async
   const { page } = webApp;
   await expect(page.getByTestId('case-name')).toContainText('demo.coalmine');
   await expect(page.getByTestId('rollout-item')).toHaveCount(1);
+  // Web mode serves one case: opening another is the desktop app's, through its own dialog.
+  await expect(page.getByTestId('open-case')).toHaveCount(0);
   await expect(page.getByTestId('rollout-item')).toContainText('checkout-api');
   await expect(page.locator('#comparison-title')).toHaveText('checkout-api: 4.12.3 → 4.13.0');
   await expect(page.getByTestId('rollout-window')).toHaveText(
