@@ -7,7 +7,7 @@ import type { Track } from './logEvent.js';
 const rolloutId = z
   .string()
   .min(1)
-  .max(300)
+  .max(4000)
   .regex(/^[\w.@:%+-]+$/, 'a rollout id holds letters, digits and . @ : % + - _ only');
 
 export const apiMethods = {

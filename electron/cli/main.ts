@@ -8,7 +8,7 @@ import { formatUkWithZone } from '../../shared/ukTime.js';
 import { compareRollout } from '../core/analysis/compare.js';
 import { findRollout, listRollouts } from '../core/analysis/rollouts.js';
 import { type CaseDb, closeCase, openCase } from '../core/case/caseStore.js';
-import { listSources } from '../core/case/sources.js';
+import { listSources, listUnfinishedSources } from '../core/case/sources.js';
 import { ensureDemoCase } from '../core/demo/demoCase.js';
 import { type ImportResult, importFile } from '../core/ingest/importFile.js';
 import { checkZone } from '../core/ingest/time.js';
@@ -140,7 +140,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         return;
       }
       if (rollouts.length === 0) {
-        io.out('No rollouts: no event of this case is on the canary track.\n');
+        io.out('No rollouts: no event of a complete source is on the canary track.\n');
+        const unfinished = withCase(casePath, listUnfinishedSources);
+        for (const x of unfinished) {
+          io.err(`warning: source #${x.id} (${terminalText(x.name)}) is ${x.state}; its events are not counted\n`);
+        }
         return;
       }
       io.out(
@@ -244,9 +248,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         throw new CoalmineError('NOT_FOUND', `${dir}/index.html is missing: run \`npm run build\` first`);
       }
       const path = casePath ?? defaultDemoCasePath();
-      const db = casePath ? openCase(casePath) : await ensureDemoCase(path, demoLogsDir());
+      const readOnly = opts.readOnly === true;
+      const db = casePath ? openCase(casePath, { readOnly }) : await ensureDemoCase(path, demoLogsDir());
       const server = await startWebServer({
-        service: createService({ path, db, readOnly: false }),
+        service: createService({ path, db, readOnly }),
         rendererDir: dir,
         port,
       });

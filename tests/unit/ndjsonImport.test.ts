@@ -197,12 +197,33 @@ describe('imports that did not finish', () => {
     db.close();
   });
 
-  it('refuses to import bytes that another live process is importing', async () => {
+  it('refuses bytes that a live import holds, and replaces one that has gone silent', async () => {
     const file = writeLines('live.ndjson', [good(1)]);
     const db = newCase();
     const first = await importFile(db, file, { batchSize: 1, signal: AbortSignal.abort() });
-    db.prepare(`UPDATE sources SET state = 'importing' WHERE id = ?`).run(first.sourceId); // this live process
-    await expect(importFile(db, file)).rejects.toThrow(/live\.ndjson is being imported right now by another process/);
+    // Another machine imports the same file into this (shared) case and wrote a batch just now.
+    db.prepare(`UPDATE sources SET state = 'importing', importer = 'other-host:42', heartbeat_at = ? WHERE id = ?`).run(
+      Date.now(),
+      first.sourceId,
+    );
+    await expect(importFile(db, file)).rejects.toThrow(/live\.ndjson is being imported right now \(source #\d+\)/);
+    // Silent for ten minutes: that import is over, whatever its process id says.
+    db.prepare(`UPDATE sources SET heartbeat_at = ? WHERE id = ?`).run(Date.now() - 10 * 60_000, first.sourceId);
+    await expect(importFile(db, file)).resolves.toMatchObject({ state: 'complete', replaced: [first.sourceId] });
+    db.close();
+  });
+
+  it('ends on a full disk with the source incomplete and its counts true to what was stored', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => good(i % 60, { message: `${i} ${'y'.repeat(3000)}` }));
+    const file = writeLines('big.ndjson', lines);
+    const db = newCase();
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    db.pragma(`max_page_count = ${pages + 30}`);
+    await expect(importFile(db, file, { batchSize: 10 })).rejects.toThrow(/big\.ndjson.*(full|failed)/);
+    const [source] = listSources(db);
+    expect(source?.state).toBe('incomplete');
+    expect(source?.events).toBe(db.prepare(`SELECT count(*) FROM events`).pluck().get());
+    expect(db.prepare(`SELECT count(*) FROM rejects`).pluck().get()).toBe(0);
     db.close();
   });
 

@@ -74,7 +74,7 @@ export function findRollout(db: CaseDb, rolloutId?: string): Rollout {
   if (rollouts.length === 0) {
     throw new CoalmineError(
       'NOT_FOUND',
-      'this case holds no rollout: no event is on the canary track (tag an import with --track canary, or set labels.track)',
+      'this case holds no rollout: no event of a complete source is on the canary track (tag an import with --track canary, or set labels.track; an unfinished import is not counted until it is imported again)',
     );
   }
   if (rolloutId === undefined) {

@@ -56,10 +56,12 @@ export function importerId(): string {
 export function insertSource(db: CaseDb, source: NewSource): number {
   const result = db
     .prepare(
-      `INSERT INTO sources (path, name, size, sha256, format, zone, track, service, version, imported_at, importer)
-       VALUES (@path, @name, @size, @sha256, @format, @zone, @track, @service, @version, @importedAt, @importer)`,
+      `INSERT INTO sources (path, name, size, sha256, format, zone, track, service, version, imported_at,
+         importer, heartbeat_at)
+       VALUES (@path, @name, @size, @sha256, @format, @zone, @track, @service, @version, @importedAt,
+         @importer, @now)`,
     )
-    .run({ ...source, importer: importerId() });
+    .run({ ...source, importer: importerId(), now: Date.now() });
   return Number(result.lastInsertRowid);
 }
 
@@ -68,10 +70,9 @@ export function updateSourceCounts(
   id: number,
   counts: { lines: number; events: number; rejects: number },
 ): void {
-  db.prepare(`UPDATE sources SET lines = @lines, events = @events, rejects = @rejects WHERE id = @id`).run({
-    id,
-    ...counts,
-  });
+  db.prepare(
+    `UPDATE sources SET lines = @lines, events = @events, rejects = @rejects, heartbeat_at = @now WHERE id = @id`,
+  ).run({ id, ...counts, now: Date.now() });
 }
 
 export function setSourceState(db: CaseDb, id: number, state: SourceSummary['state']): void {
@@ -79,11 +80,14 @@ export function setSourceState(db: CaseDb, id: number, state: SourceSummary['sta
 }
 
 /** Sources with these bytes, complete ones first: importing the bytes again would duplicate them. */
-export function findSourcesBySha256(db: CaseDb, sha256: string): (SourceSummary & { importer: string | null })[] {
+export function findSourcesBySha256(
+  db: CaseDb,
+  sha256: string,
+): (SourceSummary & { importer: string | null; heartbeatAt: number | null })[] {
   const rows = db
     .prepare(`SELECT * FROM sources WHERE sha256 = ? ORDER BY state = 'complete' DESC, id`)
-    .all(sha256) as (SourceRow & { importer: string | null })[];
-  return rows.map((row) => ({ ...toSummary(row), importer: row.importer }));
+    .all(sha256) as (SourceRow & { importer: string | null; heartbeat_at: number | null })[];
+  return rows.map((row) => ({ ...toSummary(row), importer: row.importer, heartbeatAt: row.heartbeat_at }));
 }
 
 /**
@@ -122,12 +126,22 @@ function processIsAlive(pid: number): boolean {
   }
 }
 
-/** True while the process that started this import still runs (as far as this host can tell). */
-export function importIsLive(importer: string | null): boolean {
+/** An import writes a batch every second or so; one silent this long has stopped. */
+export const IMPORT_STALE_MS = 5 * 60_000;
+
+/**
+ * True while the import that holds a source still runs, as far as this process can tell:
+ * its own imports; on this host, a live process that wrote a batch lately; on another host
+ * (a shared folder), one that wrote a batch lately. A reused process id or a copied case
+ * cannot hold a source for ever: without a recent batch, the import is over.
+ */
+export function importIsLive(importer: string | null, heartbeatAt: number | null, now = Date.now()): boolean {
+  if (importer === importerId()) return true;
+  const recent = heartbeatAt !== null && now - heartbeatAt < IMPORT_STALE_MS;
+  if (!recent) return false;
   const [host, pid] = (importer ?? '').split(/:(?=\d+$)/);
   if (!host || !pid) return false;
-  if (host !== os.hostname()) return true; // another machine's import: cannot tell, assume live
-  return Number(pid) === process.pid || processIsAlive(Number(pid));
+  return host !== os.hostname() || processIsAlive(Number(pid));
 }
 
 /**
@@ -135,13 +149,12 @@ export function importIsLive(importer: string | null): boolean {
  * their events for the whole file. A live import, here or in another process, is left alone.
  */
 export function markInterruptedSources(db: CaseDb): number {
-  const importing = db.prepare(`SELECT id, importer FROM sources WHERE state = 'importing'`).all() as {
-    id: number;
-    importer: string | null;
-  }[];
+  const importing = db
+    .prepare(`SELECT id, importer, heartbeat_at AS heartbeatAt FROM sources WHERE state = 'importing'`)
+    .all() as { id: number; importer: string | null; heartbeatAt: number | null }[];
   let marked = 0;
   for (const source of importing) {
-    if (!importIsLive(source.importer)) {
+    if (!importIsLive(source.importer, source.heartbeatAt)) {
       setSourceState(db, source.id, 'incomplete');
       marked += 1;
     }

@@ -16,7 +16,7 @@ import {
   setSourceState,
   updateSourceCounts,
 } from '../case/sources.js';
-import { fileFacts } from './fileFacts.js';
+import { type FileFacts, fileFacts } from './fileFacts.js';
 import { parseEcsRecord, type RecordContext } from './formats/ecsNdjson.js';
 import { readLines } from './lineReader.js';
 import { DEFAULT_ZONE, checkZone } from './time.js';
@@ -77,20 +77,17 @@ async function detectFormat(filePath: string): Promise<string> {
 
 export async function importFile(db: CaseDb, filePath: string, options: ImportOptions = {}): Promise<ImportResult> {
   const zone = checkZone(options.zone ?? DEFAULT_ZONE);
-  const now = options.now ?? Date.now;
-  const batchSize = options.batchSize ?? 5000;
   const absolute = path.resolve(filePath);
   const facts = await fileFacts(absolute);
   const format = await detectFormat(absolute);
+  const base = { path: absolute, sha256: facts.sha256, format };
 
   const earlier = findSourcesBySha256(db, facts.sha256);
   const complete = earlier.find((s) => s.state === 'complete');
   if (complete) {
     return {
+      ...base,
       sourceId: null,
-      path: absolute,
-      sha256: facts.sha256,
-      format,
       lines: 0,
       events: 0,
       rejects: 0,
@@ -100,13 +97,8 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
       state: 'skipped',
     };
   }
-  const live = earlier.find((s) => s.state === 'importing' && importIsLive(s.importer));
-  if (live) {
-    throw new CoalmineError(
-      'BAD_INPUT',
-      `${absolute} is being imported right now by another process (source #${live.id})`,
-    );
-  }
+  const live = earlier.find((s) => s.state === 'importing' && importIsLive(s.importer, s.heartbeatAt));
+  if (live) throw new CoalmineError('BAD_INPUT', `${absolute} is being imported right now (source #${live.id})`);
   // What is left of an interrupted import of the same bytes is replaced, never added to.
   for (const leftover of earlier) deleteSource(db, leftover.id);
 
@@ -120,7 +112,7 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     track: options.track ?? null,
     service: options.service ?? null,
     version: options.version ?? null,
-    importedAt: options.importedAt ?? now(),
+    importedAt: options.importedAt ?? (options.now ?? Date.now)(),
   });
   const ctx: RecordContext = {
     zone,
@@ -128,7 +120,46 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     service: options.service?.trim() || null,
     version: options.version?.trim() || null,
   };
+  try {
+    const read = await readIntoSource(db, sourceId, facts, ctx, options);
+    return { ...base, ...read, sourceId, duplicateOf: null, replaced: earlier.map((s) => s.id) };
+  } catch (error) {
+    // Whatever stopped the import, its source must not go on looking like a live one.
+    try {
+      setSourceState(db, sourceId, 'incomplete');
+    } catch {
+      // the case cannot be written at all; the next open marks it incomplete (no heartbeat)
+    }
+    if (error instanceof CoalmineError) throw error;
+    throw new CoalmineError(
+      'WRITE_FAILED',
+      `importing ${absolute} failed (${(error as Error).message}); the source is marked incomplete`,
+      { cause: error },
+    );
+  }
+}
 
+// Errors that belong to one row's values; any other (disk full, I/O) ends the import.
+function isRowError(error: unknown): boolean {
+  if (error instanceof TypeError || error instanceof RangeError) return true;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH)/.test(code);
+}
+
+type ReadResult = Pick<ImportResult, 'lines' | 'events' | 'rejects' | 'rejectSample'> & {
+  state: 'complete' | 'incomplete';
+};
+
+/** Streams the file into its source row in batches; marks it complete (and indexed) at the end. */
+async function readIntoSource(
+  db: CaseDb,
+  sourceId: number,
+  facts: FileFacts,
+  ctx: RecordContext,
+  options: ImportOptions,
+): Promise<ReadResult> {
+  const now = options.now ?? Date.now;
+  const batchSize = options.batchSize ?? 5000;
   const insertEvent = prepareEventInsert(db, sourceId);
   const insertReject = prepareRejectInsert(db, sourceId);
   const counts = { lines: 0, events: 0, rejects: 0 };
@@ -149,27 +180,23 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
         insertEvent(event);
       } catch (error) {
         // A value SQLite will not store costs that line, not the batch around it.
+        if (!db.inTransaction || !isRowError(error)) throw error;
         counts.events -= 1;
-        insertReject(event.sourceLine, `cannot be stored (${(error as Error).message})`, event.raw);
-        counts.rejects += 1;
-        if (rejectSample.length < REJECT_SAMPLE_SIZE) {
-          rejectSample.push({ line: event.sourceLine, reason: `cannot be stored (${(error as Error).message})` });
-        }
+        reject(event.sourceLine, `cannot be stored (${(error as Error).message})`, event.raw);
       }
     }
     for (const r of rejects) insertReject(r.line, r.reason, r.raw);
     updateSourceCounts(db, sourceId, counts);
   });
 
-  const source = readLines(absolute, { hash: true });
+  const source = readLines(facts.path, { hash: true });
   const flush = (): void => {
     try {
       writeBatch();
     } catch (error) {
-      setSourceState(db, sourceId, 'incomplete');
       throw new CoalmineError(
         'WRITE_FAILED',
-        `writing the events of ${absolute} to the case failed after line ${counts.lines} (${(error as Error).message}); the source is marked incomplete`,
+        `writing the events of ${facts.path} to the case failed after line ${counts.lines} (${(error as Error).message}); the source is marked incomplete`,
         { cause: error },
       );
     }
@@ -180,7 +207,7 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
       const bytesDone = source.bytesRead();
       const bytesPerSecond = bytesDone / seconds;
       options.onProgress({
-        sourcePath: absolute,
+        sourcePath: facts.path,
         bytesDone,
         bytesTotal: facts.size,
         events: counts.events,
@@ -209,43 +236,28 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
       }
     }
   } catch (error) {
-    if (error instanceof CoalmineError) throw error; // a write failure, already reported
+    if (error instanceof CoalmineError) throw error; // a write failure, already worded
     readError = error;
   } finally {
     source.close();
   }
-  // What was read before a read error is kept.
-  flush();
+  flush(); // what was read before a read error is kept
 
   if (readError !== null) {
-    setSourceState(db, sourceId, 'incomplete');
     throw new CoalmineError(
       'UNREADABLE',
-      `${absolute}: read failed after line ${counts.lines} (${(readError as Error).message}); the ${counts.events} events before it are kept and the source is marked incomplete`,
+      `${facts.path}: read failed after line ${counts.lines} (${(readError as Error).message}); the ${counts.events} events before it are kept and the source is marked incomplete`,
       { cause: readError },
     );
   }
   const cancelled = options.signal?.aborted === true;
   if (!cancelled && source.sha256() !== facts.sha256) {
-    setSourceState(db, sourceId, 'incomplete');
     throw new CoalmineError(
       'UNREADABLE',
-      `${absolute} changed while it was being imported (its SHA-256 differs from the one taken before); the source is marked incomplete: import it again once nothing writes to it`,
+      `${facts.path} changed while it was being imported (its SHA-256 differs from the one taken before); the source is marked incomplete: import it again once nothing writes to it`,
     );
   }
   if (cancelled) setSourceState(db, sourceId, 'incomplete');
   else completeSource(db, sourceId);
-  return {
-    sourceId,
-    path: absolute,
-    sha256: facts.sha256,
-    format,
-    lines: counts.lines,
-    events: counts.events,
-    rejects: counts.rejects,
-    rejectSample,
-    duplicateOf: null,
-    replaced: earlier.map((s) => s.id),
-    state: cancelled ? 'incomplete' : 'complete',
-  };
+  return { ...counts, rejectSample, state: cancelled ? 'incomplete' : 'complete' };
 }

@@ -10,7 +10,8 @@ export const migration0001: Migration = {
   up(db) {
     db.exec(`
       CREATE TABLE sources (
-        id          INTEGER PRIMARY KEY,
+        -- AUTOINCREMENT: a source id, cited in reviews, is never reused after a delete.
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
         path        TEXT    NOT NULL,
         name        TEXT    NOT NULL,
         size        INTEGER NOT NULL,
@@ -23,8 +24,10 @@ export const migration0001: Migration = {
         imported_at INTEGER NOT NULL,
         state       TEXT    NOT NULL DEFAULT 'importing'
                             CHECK (state IN ('importing', 'complete', 'incomplete')),
-        -- "<host>:<pid>" of the process importing it, to tell a live import from a killed one.
+        -- "<host>:<pid>" of the process importing it and when it last wrote a batch (UTC ms),
+        -- to tell a live import from a killed one.
         importer    TEXT,
+        heartbeat_at INTEGER,
         lines       INTEGER NOT NULL DEFAULT 0,
         events      INTEGER NOT NULL DEFAULT 0,
         rejects     INTEGER NOT NULL DEFAULT 0
