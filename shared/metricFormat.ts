@@ -1,5 +1,5 @@
 // How figures read, identically in the UI, the CLI and the review.
-import type { ComparisonRow, MetricUnit } from './api.js';
+import type { Analysis, ComparisonRow, MetricUnit } from './api.js';
 
 const countFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 const msFormat = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -31,6 +31,13 @@ export function formatVariance(row: Pick<ComparisonRow, 'variance' | 'varianceNo
 export function formatRateWithCounts(value: number | null, count: number | null, requests: number): string {
   const text = formatMetricValue('ratio', value);
   return count === null ? text : `${text} (${countFormat.format(count)} of ${countFormat.format(requests)})`;
+}
+
+/** One track's cell of the comparison table: a rate shows the counts behind it. */
+export function formatComparisonCell(row: ComparisonRow, analysis: Analysis, track: 'stable' | 'canary'): string {
+  if (row.unit !== 'ratio') return formatMetricValue(row.unit, row[track]);
+  const requests = analysis.totals.find((t) => t.track === track)?.requests ?? 0;
+  return formatRateWithCounts(row[track], row[`${track}Count`], requests);
 }
 
 export function formatCount(n: number): string {

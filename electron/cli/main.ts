@@ -2,7 +2,7 @@
 // rejected (they are listed); 2 usage error or unreadable input, with a message naming it.
 import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { formatMetricValue, formatRateWithCounts, formatVariance } from '../../shared/metricFormat.js';
+import { formatComparisonCell, formatVariance } from '../../shared/metricFormat.js';
 import { CoalmineError } from '../../shared/errors.js';
 import { formatUkWithZone } from '../../shared/ukTime.js';
 import { compareRollout } from '../core/analysis/compare.js';
@@ -180,8 +180,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         io.out(JSON.stringify(analysis, null, 2) + '\n');
         return;
       }
-      const { rollout, totals } = analysis;
-      const requests = (track: 'stable' | 'canary'): number => totals.find((t) => t.track === track)?.requests ?? 0;
+      const { rollout } = analysis;
       io.out(
         `Rollout ${terminalText(rollout.id)}: ${terminalText(rollout.service || 'unnamed service')} ` +
           `${terminalText(rollout.stableVersion ?? '?')} → ${terminalText(rollout.canaryVersion || 'unversioned')}\n` +
@@ -195,12 +194,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           ['Metric', 'Stable', 'Canary', 'Variance'],
           analysis.comparison.map((row) => [
             row.label,
-            row.unit === 'ratio'
-              ? formatRateWithCounts(row.stable, row.stableCount, requests('stable'))
-              : formatMetricValue(row.unit, row.stable),
-            row.unit === 'ratio'
-              ? formatRateWithCounts(row.canary, row.canaryCount, requests('canary'))
-              : formatMetricValue(row.unit, row.canary),
+            formatComparisonCell(row, analysis, 'stable'),
+            formatComparisonCell(row, analysis, 'canary'),
             formatVariance(row),
           ]),
           [false, true, true, true],

@@ -6,7 +6,7 @@ import {
   formatBytes,
   formatCount,
   formatMetricValue,
-  formatRateWithCounts,
+  formatComparisonCell,
   formatVariance,
 } from '../../../shared/metricFormat.js';
 import { formatDuration, formatUkWithZone } from '../../../shared/ukTime.js';
@@ -17,12 +17,6 @@ import { codeFence, codeSpan, escapeMarkdown } from './markdownEscape.js';
 export interface ReviewInput {
   analysis: Analysis;
   sources: SourceSummary[];
-}
-
-function cell(row: ComparisonRow, track: 'stable' | 'canary', requests: number): string {
-  const value = row[track];
-  if (row.unit === 'ratio') return formatRateWithCounts(value, row[`${track}Count`], requests);
-  return formatMetricValue(row.unit, value);
 }
 
 function summary(analysis: Analysis): string {
@@ -88,7 +82,7 @@ export function renderMarkdownReview({ analysis, sources }: ReviewInput): string
   );
   for (const row of comparison) {
     out.push(
-      `| ${row.label} | ${cell(row, 'stable', stableRequests)} | ${cell(row, 'canary', canaryRequests)} | ${formatVariance(row)} |`,
+      `| ${row.label} | ${formatComparisonCell(row, analysis, 'stable')} | ${formatComparisonCell(row, analysis, 'canary')} | ${formatVariance(row)} |`,
     );
   }
   out.push(

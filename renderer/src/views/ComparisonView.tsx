@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
-import type { Analysis, CoalmineApi, ComparisonRow } from '../../../shared/api';
-import { formatMetricValue, formatRateWithCounts, formatVariance } from '../../../shared/metricFormat';
+import type { CoalmineApi, ComparisonRow } from '../../../shared/api';
+import { formatComparisonCell, formatVariance } from '../../../shared/metricFormat';
 import { formatDuration, formatUkWithZone } from '../../../shared/ukTime';
 import { useAsync } from '../useAsync';
 
@@ -10,12 +10,6 @@ function direction(row: ComparisonRow): 'worse' | 'better' | 'same' {
     return row.variance === null && row.varianceNote === 'stable is 0' ? 'worse' : 'same';
   }
   return row.variance > 0 ? 'worse' : 'better';
-}
-
-function valueCell(row: ComparisonRow, analysis: Analysis, track: 'stable' | 'canary'): string {
-  if (row.unit !== 'ratio') return formatMetricValue(row.unit, row[track]);
-  const requests = analysis.totals.find((t) => t.track === track)?.requests ?? 0;
-  return formatRateWithCounts(row[track], row[`${track}Count`], requests);
 }
 
 export function ComparisonView({ api, rolloutId }: { api: CoalmineApi; rolloutId: string }) {
@@ -59,8 +53,8 @@ export function ComparisonView({ api, rolloutId }: { api: CoalmineApi; rolloutId
           {analysis.comparison.map((row) => (
             <tr key={row.metric} data-testid={`metric-${row.metric}`}>
               <th scope="row">{row.label}</th>
-              <td data-testid="stable">{valueCell(row, analysis, 'stable')}</td>
-              <td data-testid="canary">{valueCell(row, analysis, 'canary')}</td>
+              <td data-testid="stable">{formatComparisonCell(row, analysis, 'stable')}</td>
+              <td data-testid="canary">{formatComparisonCell(row, analysis, 'canary')}</td>
               <td data-testid="variance" className={`variance ${direction(row)}`}>
                 {formatVariance(row)}
               </td>
