@@ -1,12 +1,7 @@
 // The canonical row every input format is normalised into (ARCHITECTURE.md, "LogEvent").
 // Field names follow the Elastic Common Schema where one exists.
 
-export const TRACKS = ['canary', 'stable', 'unknown'] as const;
-export type Track = (typeof TRACKS)[number];
-
-export function isTrack(value: unknown): value is Track {
-  return typeof value === 'string' && (TRACKS as readonly string[]).includes(value);
-}
+export type Track = 'canary' | 'stable' | 'unknown';
 
 export interface LogEvent {
   /** UTC epoch milliseconds. */

@@ -41,11 +41,6 @@ export function formatUkWithZone(epochMs: number): string {
   return `${text} ${zone}`;
 }
 
-/** ISO 8601 in UTC with milliseconds: the machine-readable twin of a UK time. */
-export function formatIsoUtc(epochMs: number): string {
-  return new Date(epochMs).toISOString();
-}
-
 /** A duration as a person reads it: `1 h 05 min`, `12 min 30 s`, `45 s`. */
 export function formatDuration(ms: number): string {
   const totalSeconds = Math.max(0, Math.round(ms / 1000));

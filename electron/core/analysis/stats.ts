@@ -1,16 +1,9 @@
 // The few statistics the comparison needs, with the definitions a reader can check by hand.
 
 /**
- * Nearest-rank percentile: the smallest value with at least p % of the sample at or below it,
- * i.e. the ceil(p/100 · n)-th smallest. `sorted` must be ascending.
+ * Nearest-rank percentile: the value of 1-based rank ceil(p/100 · n) in ascending order, the
+ * smallest with at least p % of the sample at or below it. Queries page to this rank.
  */
-export function nearestRankPercentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1] ?? null;
-}
-
-/** The 1-based rank that `nearestRankPercentile` picks, for queries that page to it. */
 export function nearestRank(n: number, p: number): number {
   return Math.max(1, Math.ceil((p / 100) * n));
 }
