@@ -3,17 +3,18 @@
 import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { formatComparisonCell, formatVariance } from '../../shared/metricFormat.js';
+import type { SourceSummary } from '../../shared/api.js';
 import { CoalmineError } from '../../shared/errors.js';
 import { formatUkWithZone } from '../../shared/ukTime.js';
-import { compareRollout } from '../core/analysis/compare.js';
-import { findRollout, listRollouts } from '../core/analysis/rollouts.js';
+import { analyseRollout } from '../core/analysis/compare.js';
+import { listRollouts } from '../core/analysis/rollouts.js';
 import { type CaseDb, closeCase, openCase } from '../core/case/caseStore.js';
-import { listSources, listUnfinishedSources } from '../core/case/sources.js';
+import { listUnfinishedSources } from '../core/case/sources.js';
 import { ensureDemoCase } from '../core/demo/demoCase.js';
 import { type ImportResult, importFile } from '../core/ingest/importFile.js';
 import { checkZone } from '../core/ingest/time.js';
 import { defaultDemoCasePath, demoLogsDir, rendererDir } from '../core/paths.js';
-import { renderMarkdownReview } from '../core/review/markdownReview.js';
+import { markdownReviewOf } from '../core/review/markdownReview.js';
 import { createService } from '../core/service.js';
 import { startWebServer } from '../web/webServer.js';
 import { clearProgress, progressPrinter } from './progressBar.js';
@@ -61,6 +62,12 @@ function printImport(io: Io, result: ImportResult): void {
   }
   if (result.rejects > result.rejectSample.length) {
     io.err(`  … and ${result.rejects - result.rejectSample.length} more rejected lines, kept in the case\n`);
+  }
+}
+
+function warnUnfinished(io: Io, sources: SourceSummary[]): void {
+  for (const x of sources) {
+    io.err(`warning: source #${x.id} (${terminalText(x.name)}) is ${x.state}; its events are not counted\n`);
   }
 }
 
@@ -141,10 +148,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       }
       if (rollouts.length === 0) {
         io.out('No rollouts: no event of a complete source is on the canary track.\n');
-        const unfinished = withCase(casePath, listUnfinishedSources);
-        for (const x of unfinished) {
-          io.err(`warning: source #${x.id} (${terminalText(x.name)}) is ${x.state}; its events are not counted\n`);
-        }
+        warnUnfinished(io, withCase(casePath, listUnfinishedSources));
         return;
       }
       io.out(
@@ -175,7 +179,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--rollout <id>', 'rollout id (see `coalmine rollouts`); needed when the case holds several')
     .option('--json', 'print JSON')
     .action((casePath: string, opts: { rollout?: string; json?: boolean }) => {
-      const analysis = withCase(casePath, (db) => compareRollout(db, findRollout(db, opts.rollout)));
+      const analysis = withCase(casePath, (db) => analyseRollout(db, opts.rollout));
       if (opts.json) {
         io.out(JSON.stringify(analysis, null, 2) + '\n');
         return;
@@ -186,9 +190,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           `${terminalText(rollout.stableVersion ?? '?')} → ${terminalText(rollout.canaryVersion || 'unversioned')}\n` +
           `Window ${formatUkWithZone(rollout.from)} to ${formatUkWithZone(rollout.to)}\n\n`,
       );
-      for (const x of analysis.excludedSources) {
-        io.err(`warning: source #${x.id} (${terminalText(x.name)}) is ${x.state}; its events are not counted\n`);
-      }
+      warnUnfinished(io, analysis.excludedSources);
       io.out(
         textTable(
           ['Metric', 'Stable', 'Canary', 'Variance'],
@@ -211,9 +213,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option('--format <format>', 'document format').choices(['md']).makeOptionMandatory())
     .option('--out <file>', 'write to this file instead of standard output')
     .action((casePath: string, opts: { rollout?: string; format: 'md'; out?: string }) => {
-      const markdown = withCase(casePath, (db) =>
-        renderMarkdownReview({ analysis: compareRollout(db, findRollout(db, opts.rollout)), sources: listSources(db) }),
-      );
+      const markdown = withCase(casePath, (db) => markdownReviewOf(db, opts.rollout));
       if (opts.out) {
         try {
           fs.writeFileSync(opts.out, markdown);

@@ -12,12 +12,12 @@ import {
   isApiMethod,
 } from '../../shared/api.js';
 import { type ApiEnvelope, CoalmineError } from '../../shared/errors.js';
-import { compareRollout } from './analysis/compare.js';
-import { findRollout, listRollouts } from './analysis/rollouts.js';
+import { analyseRollout } from './analysis/compare.js';
+import { listRollouts } from './analysis/rollouts.js';
 import { type CaseDb, closeCase } from './case/caseStore.js';
 import { countEvents } from './case/events.js';
 import { listSources } from './case/sources.js';
-import { renderMarkdownReview } from './review/markdownReview.js';
+import { markdownReviewOf } from './review/markdownReview.js';
 
 export interface OpenCase {
   path: string;
@@ -67,16 +67,12 @@ export function createService(initial: OpenCase, chooseCase?: CaseChooser): Serv
       return caseInfo(current, true);
     },
     'rollout.list': () => listRollouts(current.db),
-    'rollout.analyse': ({ rolloutId }) => compareRollout(current.db, findRollout(current.db, rolloutId)),
-    'review.export': ({ rolloutId, format }) => {
-      const { db } = current;
-      const analysis = compareRollout(db, findRollout(db, rolloutId));
-      return {
-        format,
-        fileName: reviewFileName(rolloutId),
-        content: renderMarkdownReview({ analysis, sources: listSources(db) }),
-      };
-    },
+    'rollout.analyse': ({ rolloutId }) => analyseRollout(current.db, rolloutId),
+    'review.export': ({ rolloutId, format }) => ({
+      format,
+      fileName: reviewFileName(rolloutId),
+      content: markdownReviewOf(current.db, rolloutId),
+    }),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Analysis, ComparisonRow, MetricKey, MetricUnit, Rollout, TrackTota
 import type { CaseDb } from '../case/caseStore.js';
 import { listUnfinishedSources } from '../case/sources.js';
 import { COMPLETE_SOURCES } from './cohorts.js';
+import { findRollout } from './rollouts.js';
 import { nearestRank, ratio, relativeVariance } from './stats.js';
 
 interface TrackFigures {
@@ -107,4 +108,9 @@ export function compareRollout(db: CaseDb, rollout: Rollout): Analysis {
     { track: 'canary', events: c.events, requests: c.requests, latencySamples: c.latencySamples },
   ];
   return { rollout, totals, comparison, excludedSources: listUnfinishedSources(db) };
+}
+
+/** The comparison of the rollout named by `rolloutId` (the only one, when none is named). */
+export function analyseRollout(db: CaseDb, rolloutId?: string): Analysis {
+  return compareRollout(db, findRollout(db, rolloutId));
 }

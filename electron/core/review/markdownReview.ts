@@ -12,6 +12,9 @@ import {
 import { formatDuration, formatUkWithZone } from '../../../shared/ukTime.js';
 import { hasControlCharacters } from '../../../shared/controlCharacters.js';
 import { COMPLETE_SOURCES } from '../analysis/cohorts.js';
+import { analyseRollout } from '../analysis/compare.js';
+import type { CaseDb } from '../case/caseStore.js';
+import { listSources } from '../case/sources.js';
 import { codeFence, codeSpan, escapeMarkdown } from './markdownEscape.js';
 
 export interface ReviewInput {
@@ -135,4 +138,9 @@ export function renderMarkdownReview({ analysis, sources }: ReviewInput): string
     '',
   );
   return out.join('\n');
+}
+
+/** The Markdown review of the rollout named by `rolloutId`, from the case as it stands. */
+export function markdownReviewOf(db: CaseDb, rolloutId?: string): string {
+  return renderMarkdownReview({ analysis: analyseRollout(db, rolloutId), sources: listSources(db) });
 }
