@@ -1,20 +1,12 @@
 // The one way the UI reaches the core: the preload's IPC in Electron (`window.coalmine`),
 // HTTP to the loopback web mode in a browser. Both speak the contract in shared/api.ts.
-import { API_METHODS, type ApiMethod, type CoalmineApi } from '../../../shared/api';
+import type { CoalmineApi } from '../../../shared/api';
+import { apiClient } from '../../../shared/apiClient';
 import type { ApiEnvelope } from '../../../shared/errors';
 
 declare global {
   interface Window {
     coalmine?: CoalmineApi;
-  }
-}
-
-export class ApiCallError extends Error {
-  readonly code: string;
-
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
   }
 }
 
@@ -31,19 +23,14 @@ function takeToken(): string {
 }
 
 function httpClient(token: string): CoalmineApi {
-  const call = async (method: ApiMethod, input: unknown): Promise<unknown> => {
+  return apiClient(async (method, input) => {
     const response = await fetch(`/api/${method}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
       body: JSON.stringify(input),
     });
-    const envelope = (await response.json()) as ApiEnvelope<unknown>;
-    if (envelope.ok) return envelope.value;
-    throw new ApiCallError(envelope.error.code, envelope.error.message);
-  };
-  return Object.fromEntries(
-    API_METHODS.map((method) => [method, (input: unknown) => call(method, input)]),
-  ) as CoalmineApi;
+    return (await response.json()) as ApiEnvelope<unknown>;
+  });
 }
 
 export function createApiClient(): CoalmineApi {
