@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CoalmineError } from '../../../shared/errors.js';
-import { LATEST_VERSION, migrate, schemaVersion } from './migrations/index.js';
+import { LATEST_VERSION, migrate, readableSchemaVersion, schemaVersion } from './migrations/index.js';
 import { markInterruptedSources } from './sources.js';
 
 export type CaseDb = Database.Database;
@@ -52,8 +52,7 @@ export function openCase(casePath: string, options: OpenCaseOptions = {}): CaseD
   try {
     checkIsCase(db, casePath);
     if (options.readOnly) {
-      const version = schemaVersion(db);
-      if (version > LATEST_VERSION) migrate(db, casePath); // throws CASE_TOO_NEW
+      const version = readableSchemaVersion(db, casePath);
       if (version < LATEST_VERSION) {
         throw new CoalmineError(
           'READ_ONLY',

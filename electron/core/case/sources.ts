@@ -16,6 +16,8 @@ interface SourceRow {
   lines: number;
   events: number;
   rejects: number;
+  importer: string | null;
+  heartbeat_at: number | null;
 }
 
 export interface NewSource {
@@ -86,7 +88,7 @@ export function findSourcesBySha256(
 ): (SourceSummary & { importer: string | null; heartbeatAt: number | null })[] {
   const rows = db
     .prepare(`SELECT * FROM sources WHERE sha256 = ? ORDER BY state = 'complete' DESC, id`)
-    .all(sha256) as (SourceRow & { importer: string | null; heartbeat_at: number | null })[];
+    .all(sha256) as SourceRow[];
   return rows.map((row) => ({ ...toSummary(row), importer: row.importer, heartbeatAt: row.heartbeat_at }));
 }
 
@@ -149,12 +151,10 @@ export function importIsLive(importer: string | null, heartbeatAt: number | null
  * their events for the whole file. A live import, here or in another process, is left alone.
  */
 export function markInterruptedSources(db: CaseDb): number {
-  const importing = db
-    .prepare(`SELECT id, importer, heartbeat_at AS heartbeatAt FROM sources WHERE state = 'importing'`)
-    .all() as { id: number; importer: string | null; heartbeatAt: number | null }[];
+  const importing = db.prepare(`SELECT * FROM sources WHERE state = 'importing'`).all() as SourceRow[];
   let marked = 0;
   for (const source of importing) {
-    if (!importIsLive(source.importer, source.heartbeatAt)) {
+    if (!importIsLive(source.importer, source.heartbeat_at)) {
       setSourceState(db, source.id, 'incomplete');
       marked += 1;
     }

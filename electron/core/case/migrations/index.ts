@@ -13,8 +13,8 @@ export function schemaVersion(db: Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-/** Brings the case up to `target` (the latest by default); refuses a case from a newer Coalmine. */
-export function migrate(db: Database, casePath: string, target = LATEST_VERSION): void {
+/** The case's schema version, once it is known to be one this Coalmine can read. */
+export function readableSchemaVersion(db: Database, casePath: string): number {
   const current = schemaVersion(db);
   if (current > LATEST_VERSION) {
     throw new CoalmineError(
@@ -22,6 +22,12 @@ export function migrate(db: Database, casePath: string, target = LATEST_VERSION)
       `${casePath} was written by a newer Coalmine (case schema ${current}; this version reads up to ${LATEST_VERSION}). Open it with a newer Coalmine.`,
     );
   }
+  return current;
+}
+
+/** Brings the case up to `target` (the latest by default); refuses a case from a newer Coalmine. */
+export function migrate(db: Database, casePath: string, target = LATEST_VERSION): void {
+  const current = readableSchemaVersion(db, casePath);
   const pending = MIGRATIONS.filter((m) => m.version > current && m.version <= target);
   if (pending.length === 0) return;
   db.transaction(() => {
