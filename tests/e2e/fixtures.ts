@@ -43,7 +43,10 @@ export const test = base.extend<{ webApp: WebApp; caseArgs: string[] }>({
       await expect(page.locator('[data-ready="true"]').first()).toBeVisible();
       await use({ url, page });
     } finally {
+      // Wait for the server to close its case (it folds the WAL back) before removing its folder.
+      const exited = child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : null;
       child.kill('SIGTERM');
+      await exited;
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   },
