@@ -47,6 +47,16 @@ export interface SourceSummary {
   lines: number;
   events: number;
   rejects: number;
+  /** Events marked as authentication failures, and events that carry an exception. */
+  authFailures: number;
+  exceptions: number;
+  /** Metric samples (CPU, memory) read from metric documents. */
+  metrics: number;
+  /**
+   * How the source was read, for the evidence appendix: for an Elasticsearch pull the
+   * cluster, index, query, window, hit count and time; for CSV the column mapping; …
+   */
+  details: Record<string, unknown> | null;
 }
 
 export interface CaseInfo {

@@ -9,9 +9,18 @@ export interface LogEvent {
   /** The time exactly as the source wrote it. */
   tsText: string;
   track: Track;
+  /**
+   * Which tagging rule gave the track (`--track`, `labels.track`, a host pattern, …), so a
+   * reader can check it; null for 'unknown'.
+   */
+  trackRule: string | null;
+  /** The track-like label the record carried (labels.track, a Kubernetes label, `track`), as written. */
+  trackLabel: string | null;
   service: string | null;
   version: string | null;
   host: string | null;
+  /** Kubernetes pod name, when the record names one. */
+  pod: string | null;
   level: string | null;
   httpMethod: string | null;
   urlPath: string | null;

@@ -1,9 +1,20 @@
-// parseEcsRecord (electron/core/ingest/formats/ecsNdjson.ts): one NDJSON line into one event.
+// parseEcsRecord (electron/core/ingest/formats/ecsNdjson.ts): one NDJSON line into one event,
+// then normalised (track, classification) as the import pipeline does.
 import { describe, expect, it } from 'vitest';
 import type { NewEvent } from '../../electron/core/case/events.js';
-import { parseEcsRecord, type RecordContext } from '../../electron/core/ingest/formats/ecsNdjson.js';
+import { parseEcsRecord as parseLine } from '../../electron/core/ingest/formats/ecsNdjson.js';
+import { type NormaliseContext, normaliseEvent } from '../../electron/core/ingest/normalise.js';
+
+interface RecordContext extends NormaliseContext {
+  zone: string;
+}
 
 const CTX: RecordContext = { zone: 'Europe/London', track: null, service: null, version: null };
+
+function parseEcsRecord(line: string, lineNumber: number, ctx: RecordContext): ReturnType<typeof parseLine> {
+  const result = parseLine(line, lineNumber, ctx.zone);
+  return result.ok ? { ok: true, event: normaliseEvent(result.event, ctx) } : result;
+}
 
 function parse(doc: unknown, ctx: Partial<RecordContext> = {}, lineNumber = 7): NewEvent {
   const line = typeof doc === 'string' ? doc : JSON.stringify(doc);
@@ -77,9 +88,12 @@ const EXPECTED: Omit<NewEvent, 'raw' | 'sourceLine'> = {
   ts: Date.UTC(2026, 2, 15, 10, 20, 30, 250),
   tsText: '2026-03-15T10:20:30.250Z',
   track: 'canary',
+  trackRule: 'label',
+  trackLabel: 'canary',
   service: 'checkout',
   version: '2.4.0',
   host: 'web-3',
+  pod: null,
   level: 'error',
   httpMethod: 'POST',
   urlPath: '/api/orders',
@@ -120,9 +134,12 @@ describe('parseEcsRecord: document shapes', () => {
       ts: Date.UTC(2026, 2, 15, 10, 20, 30),
       tsText: '2026-03-15T10:20:30Z',
       track: 'unknown',
+      trackRule: null,
+      trackLabel: null,
       service: null,
       version: null,
       host: null,
+      pod: null,
       level: null,
       httpMethod: null,
       urlPath: null,

@@ -37,6 +37,10 @@ const sources: SourceSummary[] = [
     lines: 1,
     events: 1,
     rejects: 0,
+    authFailures: 0,
+    exceptions: 0,
+    metrics: 0,
+    details: null,
   },
 ];
 

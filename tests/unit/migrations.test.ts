@@ -93,6 +93,46 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0003 keeps every row, counts auth failures and exceptions per source, and adds the new tables', () => {
+    const db = freshDb();
+    migrate(db, 'm', 2);
+    db.prepare(
+      `INSERT INTO sources (id, path, name, size, sha256, format, zone, imported_at, state)
+       VALUES (1, @path, @name, @size, @sha256, @format, @zone, @imported_at, 'complete')`,
+    ).run(source);
+    insertEvent(db, 1, 'login failed');
+    insertEvent(db, 2, 'NullPointerException');
+    insertEvent(db, 3, 'ok');
+    db.prepare(`UPDATE events SET auth_failure = 1, auth_rule = 'http-401' WHERE id = 1`).run();
+    db.prepare(`UPDATE events SET error_type = 'java.lang.NullPointerException' WHERE id = 2`).run();
+    const rowsBefore = db.prepare(`SELECT * FROM events ORDER BY id`).all() as Record<string, unknown>[];
+
+    migrate(db, 'm', 3);
+    expect(schemaVersion(db)).toBe(3);
+    expect(db.prepare(`SELECT * FROM events ORDER BY id`).all()).toEqual(
+      rowsBefore.map((r) => ({ ...r, track_label: null, pod: null, track_rule: null })),
+    );
+    expect(db.prepare(`SELECT auth_failures, exceptions, metrics, details FROM sources`).get()).toEqual({
+      auth_failures: 1,
+      exceptions: 1,
+      metrics: 0,
+      details: null,
+    });
+    db.prepare(`INSERT INTO settings (key, value) VALUES ('thresholds', '{}')`).run();
+    db.prepare(
+      `INSERT INTO metrics (source_id, source_line, ts, track, name, value) VALUES (1, 9, 0, 'canary', 'cpu', 0.5)`,
+    ).run();
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO rollout_definitions (id, service, canary_version, from_ts, to_ts, defined_at)
+           VALUES ('a@2', 'a', '2', 10, 5, 0)`,
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+    db.close();
+  });
+
   it('rolls a failing migration back whole', () => {
     const db = freshDb();
     migrate(db, 'm', 1);

@@ -136,8 +136,8 @@ describe('ECS NDJSON import', () => {
     );
     const file = writeLines('z.ndjson', [good(1)]);
     await expect(importFile(db, file, { zone: 'Mars/Olympus' })).rejects.toThrow(/unknown time zone "Mars\/Olympus"/);
-    const text = writeLines('access.log', ['127.0.0.1 - - [05/Jan/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1']);
-    await expect(importFile(db, text)).rejects.toThrow(/access\.log: not ECS NDJSON/);
+    const text = writeLines('notes.txt', ['shopping list', 'eggs, flour']);
+    await expect(importFile(db, text)).rejects.toThrow(/notes\.txt: cannot tell its format from its first lines/);
     expect(listSources(db)).toEqual([]);
     db.close();
   });

@@ -9,8 +9,8 @@ export function prepareEventInsert(db: CaseDb, sourceId: number): (event: NewEve
   const statement = db.prepare(
     `INSERT INTO events (source_id, source_line, ts, ts_text, track, service, version, host, level,
        http_method, url_path, status, duration_ms, client_ip, user, message, error_type,
-       error_message, error_stack, fingerprint, auth_failure, auth_rule, raw)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       error_message, error_stack, fingerprint, auth_failure, auth_rule, raw, track_label, pod, track_rule)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return (e) => {
     statement.run(
@@ -37,8 +37,16 @@ export function prepareEventInsert(db: CaseDb, sourceId: number): (event: NewEve
       e.authFailure ? 1 : 0,
       e.authRule,
       e.raw,
+      e.trackLabel,
+      e.pod,
+      e.trackRule,
     );
   };
+}
+
+/** Whether an event carries an exception (counted on its source; grouped by fingerprint). */
+export function hasException(event: Pick<NewEvent, 'errorType' | 'errorStack'>): boolean {
+  return event.errorType !== null || event.errorStack !== null;
 }
 
 export function countEvents(db: CaseDb): number {

@@ -16,6 +16,10 @@ interface SourceRow {
   lines: number;
   events: number;
   rejects: number;
+  auth_failures: number;
+  exceptions: number;
+  metrics: number;
+  details: string | null;
   importer: string | null;
   heartbeat_at: number | null;
 }
@@ -47,6 +51,10 @@ function toSummary(row: SourceRow): SourceSummary {
     lines: row.lines,
     events: row.events,
     rejects: row.rejects,
+    authFailures: row.auth_failures,
+    exceptions: row.exceptions,
+    metrics: row.metrics,
+    details: row.details === null ? null : (JSON.parse(row.details) as Record<string, unknown>),
   };
 }
 
@@ -70,11 +78,25 @@ export function insertSource(db: CaseDb, source: NewSource): number {
 export function updateSourceCounts(
   db: CaseDb,
   id: number,
-  counts: { lines: number; events: number; rejects: number },
+  counts: {
+    lines: number;
+    events: number;
+    rejects: number;
+    authFailures: number;
+    exceptions: number;
+    metrics: number;
+  },
 ): void {
   db.prepare(
-    `UPDATE sources SET lines = @lines, events = @events, rejects = @rejects, heartbeat_at = @now WHERE id = @id`,
+    `UPDATE sources SET lines = @lines, events = @events, rejects = @rejects, auth_failures = @authFailures,
+       exceptions = @exceptions, metrics = @metrics, heartbeat_at = @now
+     WHERE id = @id`,
   ).run({ id, ...counts, now: Date.now() });
+}
+
+/** How the source was read (see SourceSummary.details); replaces what was recorded. */
+export function setSourceDetails(db: CaseDb, id: number, details: Record<string, unknown>): void {
+  db.prepare(`UPDATE sources SET details = ? WHERE id = ?`).run(JSON.stringify(details), id);
 }
 
 export function setSourceState(db: CaseDb, id: number, state: SourceSummary['state']): void {
@@ -93,13 +115,14 @@ export function findSourcesBySha256(
 }
 
 /**
- * Removes a source with its events and rejects. Events go first, while the source still
+ * Removes a source with its events, metrics and rejects. Events go first, while the source still
  * says whether its messages were indexed, so the full-text index drops exactly those.
  */
 export function deleteSource(db: CaseDb, id: number): void {
   db.transaction(() => {
     db.prepare(`DELETE FROM events WHERE source_id = ?`).run(id);
     db.prepare(`DELETE FROM rejects WHERE source_id = ?`).run(id);
+    db.prepare(`DELETE FROM metrics WHERE source_id = ?`).run(id);
     db.prepare(`DELETE FROM sources WHERE id = ?`).run(id);
   })();
 }

@@ -8,6 +8,8 @@ export interface FileFacts {
   path: string;
   size: number;
   sha256: string;
+  /** Last modification, UTC ms: the year of year-less syslog lines defaults to it. */
+  mtimeMs: number;
 }
 
 export async function fileFacts(filePath: string): Promise<FileFacts> {
@@ -26,5 +28,5 @@ export async function fileFacts(filePath: string): Promise<FileFacts> {
   } catch (error) {
     throw new CoalmineError('UNREADABLE', `${filePath}: ${(error as Error).message}`, { cause: error });
   }
-  return { path: filePath, size: stat.size, sha256: hash.digest('hex') };
+  return { path: filePath, size: stat.size, sha256: hash.digest('hex'), mtimeMs: stat.mtimeMs };
 }

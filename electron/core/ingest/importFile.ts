@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { IngestProgress, SourceSummary } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
-import { type NewEvent, prepareEventInsert } from '../case/events.js';
+import { type NewEvent, hasException, prepareEventInsert } from '../case/events.js';
+import { prepareMetricInsert } from '../case/metrics.js';
 import { type Reject, prepareRejectInsert } from '../case/rejects.js';
 import {
   completeSource,
@@ -17,8 +18,10 @@ import {
   updateSourceCounts,
 } from '../case/sources.js';
 import { type FileFacts, fileFacts } from './fileFacts.js';
-import { parseEcsRecord, type RecordContext } from './formats/ecsNdjson.js';
+import { detectFormat, formatNamed } from './formats/index.js';
+import { type FormatContext, type LogFormat, type NewMetric, PROBE_LINES, type RecordSink } from './formats/types.js';
 import { readLines } from './lineReader.js';
+import { type NormaliseContext, normaliseEvent, normaliseMetric } from './normalise.js';
 import { DEFAULT_ZONE, checkZone } from './time.js';
 
 export interface ImportOptions {
@@ -27,6 +30,12 @@ export interface ImportOptions {
   version?: string;
   /** IANA zone for times written without an offset. */
   zone?: string;
+  /** Force a format by name instead of detecting it from the first lines. */
+  format?: string;
+  /** The year for formats that write none (RFC 3164 syslog); default: the file's modification year. */
+  year?: number;
+  /** Format-specific options (a CSV column mapping, …). */
+  formatOptions?: Record<string, unknown>;
   batchSize?: number;
   onProgress?: (progress: IngestProgress) => void;
   signal?: AbortSignal;
@@ -44,6 +53,9 @@ export interface ImportResult {
   lines: number;
   events: number;
   rejects: number;
+  authFailures: number;
+  exceptions: number;
+  metrics: number;
   /** The first rejected lines, for the summary a person reads. */
   rejectSample: Reject[];
   /** Set when the same bytes were already imported: nothing was added. */
@@ -54,33 +66,31 @@ export interface ImportResult {
 }
 
 const REJECT_SAMPLE_SIZE = 20;
-export const ECS_NDJSON = 'ecs-ndjson';
 
-/** Probes the first non-empty line: ECS NDJSON is one JSON object per line. */
-async function detectFormat(filePath: string): Promise<string> {
+/** The first non-blank lines of a file, for the formats to probe. */
+async function probeSample(filePath: string): Promise<string[]> {
   const source = readLines(filePath);
+  const sample: string[] = [];
   try {
     for await (const { text } of source.lines) {
-      const trimmed = text.trim();
-      if (trimmed === '') continue;
-      if (trimmed.startsWith('{')) return ECS_NDJSON;
-      throw new CoalmineError(
-        'BAD_INPUT',
-        `${filePath}: not ECS NDJSON (the first record does not start with "{"); this version of Coalmine reads ECS NDJSON only`,
-      );
+      if (text.trim() === '') continue;
+      sample.push(text);
+      if (sample.length >= PROBE_LINES) break;
     }
-    return ECS_NDJSON; // an empty file: no records, nothing rejected
   } finally {
     source.close();
   }
+  return sample;
 }
 
 export async function importFile(db: CaseDb, filePath: string, options: ImportOptions = {}): Promise<ImportResult> {
   const zone = checkZone(options.zone ?? DEFAULT_ZONE);
   const absolute = path.resolve(filePath);
   const facts = await fileFacts(absolute);
-  const format = await detectFormat(absolute);
-  const base = { path: absolute, sha256: facts.sha256, format };
+  const format = options.format
+    ? formatNamed(options.format)
+    : detectFormat(await probeSample(absolute), path.basename(absolute));
+  const base = { path: absolute, sha256: facts.sha256, format: format.name };
 
   const earlier = findSourcesBySha256(db, facts.sha256);
   const complete = earlier.find((s) => s.state === 'complete');
@@ -91,6 +101,9 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
       lines: 0,
       events: 0,
       rejects: 0,
+      authFailures: 0,
+      exceptions: 0,
+      metrics: 0,
       rejectSample: [],
       duplicateOf: complete,
       replaced: [],
@@ -107,21 +120,26 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     name: path.basename(absolute),
     size: facts.size,
     sha256: facts.sha256,
-    format,
+    format: format.name,
     zone,
     track: options.track ?? null,
     service: options.service ?? null,
     version: options.version ?? null,
     importedAt: options.importedAt ?? (options.now ?? Date.now)(),
   });
-  const ctx: RecordContext = {
+  const formatContext: FormatContext = {
     zone,
+    year: options.year ?? new Date(facts.mtimeMs).getUTCFullYear(),
+    fileName: path.basename(absolute),
+    options: options.formatOptions ?? {},
+  };
+  const normaliseContext: NormaliseContext = {
     track: options.track ?? null,
     service: options.service?.trim() || null,
     version: options.version?.trim() || null,
   };
   try {
-    const read = await readIntoSource(db, sourceId, facts, ctx, options);
+    const read = await readIntoSource(db, sourceId, facts, format, formatContext, normaliseContext, options);
     return { ...base, ...read, sourceId, duplicateOf: null, replaced: earlier.map((s) => s.id) };
   } catch (error) {
     // Whatever stopped the import, its source must not go on looking like a live one.
@@ -146,7 +164,10 @@ function isRowError(error: unknown): boolean {
   return typeof code === 'string' && /^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH)/.test(code);
 }
 
-type ReadResult = Pick<ImportResult, 'lines' | 'events' | 'rejects' | 'rejectSample'> & {
+type ReadResult = Pick<
+  ImportResult,
+  'lines' | 'events' | 'rejects' | 'authFailures' | 'exceptions' | 'metrics' | 'rejectSample'
+> & {
   state: 'complete' | 'incomplete';
 };
 
@@ -155,16 +176,20 @@ async function readIntoSource(
   db: CaseDb,
   sourceId: number,
   facts: FileFacts,
-  ctx: RecordContext,
+  format: LogFormat,
+  formatContext: FormatContext,
+  normaliseContext: NormaliseContext,
   options: ImportOptions,
 ): Promise<ReadResult> {
   const now = options.now ?? Date.now;
   const batchSize = options.batchSize ?? 5000;
   const insertEvent = prepareEventInsert(db, sourceId);
   const insertReject = prepareRejectInsert(db, sourceId);
-  const counts = { lines: 0, events: 0, rejects: 0 };
+  const insertMetric = prepareMetricInsert(db, sourceId);
+  const counts = { lines: 0, events: 0, rejects: 0, authFailures: 0, exceptions: 0, metrics: 0 };
   const rejectSample: Reject[] = [];
   let events: NewEvent[] = [];
+  let metrics: NewMetric[] = [];
   let rejects: { line: number; reason: string; raw: string }[] = [];
   const started = now();
 
@@ -182,9 +207,12 @@ async function readIntoSource(
         // A value SQLite will not store costs that line, not the batch around it.
         if (!db.inTransaction || !isRowError(error)) throw error;
         counts.events -= 1;
+        if (event.authFailure) counts.authFailures -= 1;
+        if (hasException(event)) counts.exceptions -= 1;
         reject(event.sourceLine, `cannot be stored (${(error as Error).message})`, event.raw);
       }
     }
+    for (const m of metrics) insertMetric(m);
     for (const r of rejects) insertReject(r.line, r.reason, r.raw);
     updateSourceCounts(db, sourceId, counts);
   });
@@ -201,6 +229,7 @@ async function readIntoSource(
       );
     }
     events = [];
+    metrics = [];
     rejects = [];
     if (options.onProgress) {
       const seconds = Math.max((now() - started) / 1000, 1e-3);
@@ -218,23 +247,33 @@ async function readIntoSource(
     }
   };
 
+  const sink: RecordSink = {
+    event(event) {
+      normaliseEvent(event, normaliseContext);
+      events.push(event);
+      counts.events += 1;
+      if (event.authFailure) counts.authFailures += 1;
+      if (hasException(event)) counts.exceptions += 1;
+    },
+    metric(sample) {
+      metrics.push(normaliseMetric(sample, normaliseContext));
+      counts.metrics += 1;
+    },
+    reject,
+  };
+  const parser = format.open(formatContext, sink);
+
   let readError: unknown = null;
   try {
     for await (const { number, text } of source.lines) {
       counts.lines = number;
-      if (text.trim() === '') continue;
-      const outcome = parseEcsRecord(text, number, ctx);
-      if (outcome.ok) {
-        events.push(outcome.event);
-        counts.events += 1;
-      } else {
-        reject(number, outcome.reason, text);
-      }
-      if (events.length + rejects.length >= batchSize) {
+      parser.line(number, text);
+      if (events.length + metrics.length + rejects.length >= batchSize) {
         flush();
         if (options.signal?.aborted) break;
       }
     }
+    if (!options.signal?.aborted) parser.end();
   } catch (error) {
     if (error instanceof CoalmineError) throw error; // a write failure, already worded
     readError = error;

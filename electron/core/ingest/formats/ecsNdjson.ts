@@ -1,30 +1,11 @@
 // ECS NDJSON: one JSON document per line, mapped one to one into the LogEvent.
-import type { Track } from '../../../../shared/logEvent.js';
 import type { NewEvent } from '../../case/events.js';
-import { authFailureRule } from '../classify.js';
+import { ecsAuthenticationFailure } from '../classify.js';
 import { field, firstField, isObject } from '../fieldAccess.js';
 import { parseTime } from '../time.js';
-
-export interface RecordContext {
-  zone: string;
-  /** An import-wide track (`--track`) overrides what the records say. */
-  track: 'canary' | 'stable' | null;
-  service: string | null;
-  version: string | null;
-}
+import { type LogFormat, blankEvent } from './types.js';
 
 export type ParseOutcome = { ok: true; event: NewEvent } | { ok: false; reason: string };
-
-const TRACK_NAMES: Record<string, Track> = {
-  canary: 'canary',
-  stable: 'stable',
-  baseline: 'stable',
-  primary: 'stable',
-};
-
-function trackOf(value: unknown): Track {
-  return typeof value === 'string' ? (TRACK_NAMES[value.trim().toLowerCase()] ?? 'unknown') : 'unknown';
-}
 
 function text(value: unknown): string | null {
   if (value === undefined || value === null) return null;
@@ -59,7 +40,8 @@ function numberField(value: unknown, name: string): NumberResult {
   return { ok: true, value: n };
 }
 
-export function parseEcsRecord(line: string, lineNumber: number, ctx: RecordContext): ParseOutcome {
+/** One NDJSON line into one event (track, classification and fingerprint come later: normalise.ts). */
+export function parseEcsRecord(line: string, lineNumber: number, zone: string): ParseOutcome {
   let doc: unknown;
   try {
     doc = JSON.parse(line);
@@ -70,7 +52,7 @@ export function parseEcsRecord(line: string, lineNumber: number, ctx: RecordCont
 
   const tsValue = field(doc, '@timestamp');
   if (tsValue === undefined) return { ok: false, reason: 'no @timestamp' };
-  const time = parseTime(tsValue, ctx.zone);
+  const time = parseTime(tsValue, zone);
   if (!time.ok) return { ok: false, reason: `@timestamp: ${time.reason}` };
 
   const status = numberField(field(doc, 'http.response.status_code'), 'http.response.status_code');
@@ -85,37 +67,56 @@ export function parseEcsRecord(line: string, lineNumber: number, ctx: RecordCont
     return { ok: false, reason: `event.duration ${duration.value} is negative` };
   }
 
-  const errorStack = text(field(doc, 'error.stack_trace'));
-  const event: NewEvent = {
-    ts: time.ms,
-    tsText: typeof tsValue === 'string' ? tsValue : JSON.stringify(tsValue),
-    track: ctx.track ?? trackOf(firstField(doc, ['labels.track', 'labels.release'])),
-    service: ctx.service ?? name(field(doc, 'service.name')),
-    version: ctx.version ?? name(field(doc, 'service.version')),
-    host: name(firstField(doc, ['host.name', 'host.hostname'])),
-    level: text(field(doc, 'log.level'))?.toLowerCase() ?? null,
-    httpMethod: text(field(doc, 'http.request.method'))?.toUpperCase() ?? null,
-    urlPath: text(field(doc, 'url.path')) ?? pathOf(text(field(doc, 'url.original'))),
-    status: status.value,
-    durationMs: duration.value === null ? null : duration.value / 1e6,
-    clientIp: name(firstField(doc, ['client.ip', 'source.ip'])),
-    user: name(firstField(doc, ['user.name', 'user.id', 'user.email'])),
-    message: text(field(doc, 'message')),
-    errorType: text(field(doc, 'error.type')),
-    errorMessage: text(field(doc, 'error.message')),
-    errorStack,
-    fingerprint: null,
-    authFailure: false,
-    authRule: null,
-    sourceLine: lineNumber,
-    raw: line,
-  };
-  const rule = authFailureRule({
-    status: event.status,
-    eventCategory: field(doc, 'event.category'),
-    eventOutcome: field(doc, 'event.outcome'),
-  });
-  event.authFailure = rule !== null;
-  event.authRule = rule;
+  const event = blankEvent(lineNumber, line, time.ms, typeof tsValue === 'string' ? tsValue : JSON.stringify(tsValue));
+  const label = firstField(doc, ['labels.track', 'labels.release']);
+  event.trackLabel = typeof label === 'string' ? label : null;
+  event.service = name(field(doc, 'service.name'));
+  event.version = name(field(doc, 'service.version'));
+  event.host = name(firstField(doc, ['host.name', 'host.hostname']));
+  event.pod = name(field(doc, 'kubernetes.pod.name'));
+  event.level = text(field(doc, 'log.level'))?.toLowerCase() ?? null;
+  event.httpMethod = text(field(doc, 'http.request.method'))?.toUpperCase() ?? null;
+  event.urlPath = text(field(doc, 'url.path')) ?? pathOf(text(field(doc, 'url.original')));
+  event.status = status.value;
+  event.durationMs = duration.value === null ? null : duration.value / 1e6;
+  event.clientIp = name(firstField(doc, ['client.ip', 'source.ip']));
+  event.user = name(firstField(doc, ['user.name', 'user.id', 'user.email']));
+  event.message = text(field(doc, 'message'));
+  event.errorType = text(field(doc, 'error.type'));
+  event.errorMessage = text(field(doc, 'error.message'));
+  event.errorStack = text(field(doc, 'error.stack_trace'));
+  if (ecsAuthenticationFailure(field(doc, 'event.category'), field(doc, 'event.outcome'))) {
+    event.authRule = 'ecs-authentication-failure';
+  }
   return { ok: true, event };
 }
+
+export const ecsNdjsonFormat: LogFormat = {
+  name: 'ecs-ndjson',
+  label: 'ECS NDJSON (one Elastic Common Schema document per line)',
+  probe(sample) {
+    let objects = 0;
+    let stamped = 0;
+    for (const line of sample) {
+      const trimmed = line.trim();
+      if (!trimmed.startsWith('{')) continue;
+      objects += 1;
+      if (/"@timestamp"\s*:/.test(trimmed)) stamped += 1;
+    }
+    // A few broken lines do not make it another format; most lines must be JSON objects, and
+    // `@timestamp` on them is what tells ECS from other JSON lines.
+    if (sample.length === 0 || objects / sample.length < 0.5) return 0;
+    return 0.5 + 0.5 * (stamped / sample.length);
+  },
+  open(ctx, sink) {
+    return {
+      line(number, text) {
+        if (text.trim() === '') return;
+        const outcome = parseEcsRecord(text, number, ctx.zone);
+        if (outcome.ok) sink.event(outcome.event);
+        else sink.reject(number, outcome.reason, text);
+      },
+      end() {},
+    };
+  },
+};
