@@ -2,6 +2,7 @@
 // then normalised (track, classification) as the import pipeline does.
 import { describe, expect, it } from 'vitest';
 import type { NewEvent } from '../../electron/core/case/events.js';
+import { fingerprintOf } from '../../electron/core/ingest/fingerprint.js';
 import { parseEcsRecord as parseLine } from '../../electron/core/ingest/formats/ecsNdjson.js';
 import { type NormaliseContext, normaliseEvent } from '../../electron/core/ingest/normalise.js';
 
@@ -105,7 +106,7 @@ const EXPECTED: Omit<NewEvent, 'raw' | 'sourceLine'> = {
   errorType: 'TimeoutError',
   errorMessage: 'deadline exceeded',
   errorStack: STACK,
-  fingerprint: null,
+  fingerprint: fingerprintOf('TimeoutError', 'deadline exceeded', STACK),
   authFailure: false,
   authRule: null,
 };

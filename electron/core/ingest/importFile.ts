@@ -5,9 +5,7 @@ import path from 'node:path';
 import type { IngestProgress, SourceSummary } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
-import { type NewEvent, hasException, prepareEventInsert } from '../case/events.js';
-import { prepareMetricInsert } from '../case/metrics.js';
-import { type Reject, prepareRejectInsert } from '../case/rejects.js';
+import type { Reject } from '../case/rejects.js';
 import {
   completeSource,
   deleteSource,
@@ -15,13 +13,13 @@ import {
   importIsLive,
   insertSource,
   setSourceState,
-  updateSourceCounts,
 } from '../case/sources.js';
 import { type FileFacts, fileFacts } from './fileFacts.js';
 import { detectFormat, formatNamed } from './formats/index.js';
-import { type FormatContext, type LogFormat, type NewMetric, PROBE_LINES, type RecordSink } from './formats/types.js';
+import { type FormatContext, type LogFormat, PROBE_LINES } from './formats/types.js';
 import { readLines } from './lineReader.js';
-import { type NormaliseContext, normaliseEvent, normaliseMetric } from './normalise.js';
+import type { NormaliseContext } from './normalise.js';
+import { createSourceWriter } from './sourceWriter.js';
 import { DEFAULT_ZONE, checkZone } from './time.js';
 
 export interface ImportOptions {
@@ -64,8 +62,6 @@ export interface ImportResult {
   replaced: number[];
   state: 'complete' | 'incomplete' | 'skipped';
 }
-
-const REJECT_SAMPLE_SIZE = 20;
 
 /** The first non-blank lines of a file, for the formats to probe. */
 async function probeSample(filePath: string): Promise<string[]> {
@@ -157,13 +153,6 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
   }
 }
 
-// Errors that belong to one row's values; any other (disk full, I/O) ends the import.
-function isRowError(error: unknown): boolean {
-  if (error instanceof TypeError || error instanceof RangeError) return true;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && /^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH)/.test(code);
-}
-
 type ReadResult = Pick<
   ImportResult,
   'lines' | 'events' | 'rejects' | 'authFailures' | 'exceptions' | 'metrics' | 'rejectSample'
@@ -183,54 +172,12 @@ async function readIntoSource(
 ): Promise<ReadResult> {
   const now = options.now ?? Date.now;
   const batchSize = options.batchSize ?? 5000;
-  const insertEvent = prepareEventInsert(db, sourceId);
-  const insertReject = prepareRejectInsert(db, sourceId);
-  const insertMetric = prepareMetricInsert(db, sourceId);
-  const counts = { lines: 0, events: 0, rejects: 0, authFailures: 0, exceptions: 0, metrics: 0 };
-  const rejectSample: Reject[] = [];
-  let events: NewEvent[] = [];
-  let metrics: NewMetric[] = [];
-  let rejects: { line: number; reason: string; raw: string }[] = [];
+  const writer = createSourceWriter(db, sourceId, normaliseContext, facts.path);
+  const { counts } = writer;
   const started = now();
-
-  const reject = (line: number, reason: string, raw: string): void => {
-    rejects.push({ line, reason, raw });
-    counts.rejects += 1;
-    if (rejectSample.length < REJECT_SAMPLE_SIZE) rejectSample.push({ line, reason });
-  };
-
-  const writeBatch = db.transaction(() => {
-    for (const event of events) {
-      try {
-        insertEvent(event);
-      } catch (error) {
-        // A value SQLite will not store costs that line, not the batch around it.
-        if (!db.inTransaction || !isRowError(error)) throw error;
-        counts.events -= 1;
-        if (event.authFailure) counts.authFailures -= 1;
-        if (hasException(event)) counts.exceptions -= 1;
-        reject(event.sourceLine, `cannot be stored (${(error as Error).message})`, event.raw);
-      }
-    }
-    for (const m of metrics) insertMetric(m);
-    for (const r of rejects) insertReject(r.line, r.reason, r.raw);
-    updateSourceCounts(db, sourceId, counts);
-  });
-
   const source = readLines(facts.path, { hash: true });
   const flush = (): void => {
-    try {
-      writeBatch();
-    } catch (error) {
-      throw new CoalmineError(
-        'WRITE_FAILED',
-        `writing the events of ${facts.path} to the case failed after line ${counts.lines} (${(error as Error).message}); the source is marked incomplete`,
-        { cause: error },
-      );
-    }
-    events = [];
-    metrics = [];
-    rejects = [];
+    writer.flush();
     if (options.onProgress) {
       const seconds = Math.max((now() - started) / 1000, 1e-3);
       const bytesDone = source.bytesRead();
@@ -246,29 +193,14 @@ async function readIntoSource(
       });
     }
   };
-
-  const sink: RecordSink = {
-    event(event) {
-      normaliseEvent(event, normaliseContext);
-      events.push(event);
-      counts.events += 1;
-      if (event.authFailure) counts.authFailures += 1;
-      if (hasException(event)) counts.exceptions += 1;
-    },
-    metric(sample) {
-      metrics.push(normaliseMetric(sample, normaliseContext));
-      counts.metrics += 1;
-    },
-    reject,
-  };
-  const parser = format.open(formatContext, sink);
+  const parser = format.open(formatContext, writer.sink);
 
   let readError: unknown = null;
   try {
     for await (const { number, text } of source.lines) {
       counts.lines = number;
       parser.line(number, text);
-      if (events.length + metrics.length + rejects.length >= batchSize) {
+      if (writer.pending() >= batchSize) {
         flush();
         if (options.signal?.aborted) break;
       }
@@ -298,5 +230,5 @@ async function readIntoSource(
   }
   if (cancelled) setSourceState(db, sourceId, 'incomplete');
   else completeSource(db, sourceId);
-  return { ...counts, rejectSample, state: cancelled ? 'incomplete' : 'complete' };
+  return { ...counts, rejectSample: writer.rejectSample, state: cancelled ? 'incomplete' : 'complete' };
 }

@@ -4,6 +4,7 @@
 import type { Track } from '../../../shared/logEvent.js';
 import type { NewEvent } from '../case/events.js';
 import { authFailureRule } from './classify.js';
+import { exceptionOfStack, fingerprintOf } from './fingerprint.js';
 import type { NewMetric } from './formats/types.js';
 
 export interface NormaliseContext {
@@ -34,6 +35,14 @@ export function normaliseEvent(event: NewEvent, ctx: NormaliseContext): NewEvent
   Object.assign(event, tag(event, ctx));
   if (event.authRule === null) event.authRule = authFailureRule({ status: event.status });
   event.authFailure = event.authRule !== null;
+  if (event.errorStack !== null && event.errorType === null) {
+    const stated = exceptionOfStack(event.errorStack);
+    if (stated) {
+      event.errorType = stated.type;
+      event.errorMessage ??= stated.message;
+    }
+  }
+  event.fingerprint ??= fingerprintOf(event.errorType, event.errorMessage, event.errorStack);
   return event;
 }
 

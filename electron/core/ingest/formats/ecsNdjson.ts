@@ -49,6 +49,19 @@ export function parseEcsRecord(line: string, lineNumber: number, zone: string): 
     return { ok: false, reason: `not valid JSON (${(error as Error).message})` };
   }
   if (!isObject(doc)) return { ok: false, reason: 'not a JSON object' };
+  return ecsDocumentToEvent(doc, lineNumber, line, zone);
+}
+
+/**
+ * One ECS document (an NDJSON line, an Elasticsearch hit's `_source`) into one event; `raw`
+ * is the record's text as it will be kept for evidence.
+ */
+export function ecsDocumentToEvent(
+  doc: Record<string, unknown>,
+  lineNumber: number,
+  raw: string,
+  zone: string,
+): ParseOutcome {
 
   const tsValue = field(doc, '@timestamp');
   if (tsValue === undefined) return { ok: false, reason: 'no @timestamp' };
@@ -67,7 +80,7 @@ export function parseEcsRecord(line: string, lineNumber: number, zone: string): 
     return { ok: false, reason: `event.duration ${duration.value} is negative` };
   }
 
-  const event = blankEvent(lineNumber, line, time.ms, typeof tsValue === 'string' ? tsValue : JSON.stringify(tsValue));
+  const event = blankEvent(lineNumber, raw, time.ms, typeof tsValue === 'string' ? tsValue : JSON.stringify(tsValue));
   const label = firstField(doc, ['labels.track', 'labels.release']);
   event.trackLabel = typeof label === 'string' ? label : null;
   event.service = name(field(doc, 'service.name'));

@@ -1,0 +1,120 @@
+// Exception fingerprints (ARCHITECTURE.md, "New exceptions"): the exception type, the message
+// with its variable parts masked, and the top in-app frames without line numbers. One bug
+// thrown with a thousand different order ids is one group; a frame moving down a few lines in
+// the next build is the same frame.
+import { createHash } from 'node:crypto';
+
+// Order matters: the more specific shapes are masked before the numbers inside them.
+const MASKS: readonly [RegExp, string][] = [
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
+  [/\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g, '<email>'],
+  [/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b/g, '<ip>'],
+  [/\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b/gi, '<ip>'],
+  [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>'],
+  [/\b0x[0-9a-f]+\b/gi, '<hex>'],
+  // Long hex runs (hashes, object ids, trace ids) even without 0x, if they hold a digit.
+  [/\b(?=[0-9a-f]*\d)[0-9a-f]{12,}\b/gi, '<hex>'],
+  // Quoted values: what sits between the quotes varies, the quoting does not.
+  [/"(?:[^"\\]|\\.)*"/g, '"<str>"'],
+  [/'(?:[^'\\]|\\.)*'/g, "'<str>'"],
+  // Numbers, also where they are glued to letters (order-4711, id=42, user123).
+  [/\d+(?:[.,]\d+)*/g, '<n>'],
+];
+
+const MAX_TEMPLATE = 500;
+
+/** The message with its variable parts masked: the template a group of exceptions shares. */
+export function normaliseMessage(message: string): string {
+  let out = message.trim().replace(/\s+/g, ' ');
+  for (const [pattern, mask] of MASKS) out = out.replace(pattern, mask);
+  return out.length > MAX_TEMPLATE ? out.slice(0, MAX_TEMPLATE) : out;
+}
+
+// One frame's identity without its line and column, per runtime.
+const FRAME_SHAPES: readonly { pattern: RegExp; identity: (m: RegExpMatchArray) => string }[] = [
+  // Java, Kotlin, Scala:  at com.shop.Checkout.pay(Checkout.java:42)
+  { pattern: /^\s*at\s+([\w$.<>/]+)\((?:[^)]*)\)\s*$/, identity: (m) => m[1] ?? '' },
+  // .NET:  at Shop.Checkout.Pay(Order o) in C:\src\Checkout.cs:line 42
+  { pattern: /^\s*at\s+([\w$.<>`[\],]+\([^)]*\))(?:\s+in\s+.+)?$/, identity: (m) => m[1] ?? '' },
+  // Node.js:  at pay (/app/src/checkout.js:10:5)   at /app/src/checkout.js:10:5
+  {
+    pattern: /^\s*at\s+(?:(.+?)\s+\()?((?:file:\/\/)?[^():]+?)(?::\d+){1,2}\)?\s*$/,
+    identity: (m) => (m[1] ? `${m[1]} (${m[2] ?? ''})` : (m[2] ?? '')),
+  },
+  // Python:  File "/app/shop/checkout.py", line 42, in pay
+  { pattern: /^\s*File "([^"]+)", line \d+, in (.+)$/, identity: (m) => `${m[1] ?? ''} in ${m[2] ?? ''}` },
+  // PHP (Laravel, Symfony):  #3 /var/www/app/Checkout.php(42): App\Checkout->pay()
+  { pattern: /^#\d+\s+(.+?)(?:\(\d+\))?:\s+(.+)$/, identity: (m) => `${m[2] ?? ''} ${m[1] ?? ''}` },
+];
+
+// Frames of runtimes, frameworks and libraries: the same for every bug, so they say nothing
+// about which bug it is.
+const LIBRARY_FRAME =
+  /^(?:java\.|javax\.|jdk\.|sun\.|com\.sun\.|kotlin\.|kotlinx\.|scala\.|org\.springframework\.|org\.apache\.|org\.hibernate\.|org\.eclipse\.|io\.netty\.|reactor\.|com\.fasterxml\.|System\.|Microsoft\.)|node:internal|node_modules\/|\/site-packages\/|\/dist-packages\/|\/lib\/python\d|\/vendor\/|<frozen |\{main\}/;
+
+/** Generated names (lambdas, proxies) carry numbers that change between runs. */
+function stableFrame(identity: string): string {
+  return identity.replace(/\$\$Lambda\$?[\w/$]*|\$Proxy\d+|\$\d+/g, '$…').replace(/0x[0-9a-f]+/gi, '<hex>');
+}
+
+/** Every frame of a stack trace, as runtime-neutral identities without line numbers. */
+export function stackFrames(stack: string): string[] {
+  const frames: string[] = [];
+  for (const line of stack.split('\n')) {
+    for (const { pattern, identity } of FRAME_SHAPES) {
+      const m = line.match(pattern);
+      if (m) {
+        frames.push(stableFrame(identity(m).trim()));
+        break;
+      }
+    }
+  }
+  return frames;
+}
+
+export const TOP_FRAMES = 3;
+
+/**
+ * The frames that name the bug: the first in-app frames (outside runtimes and libraries), or
+ * the first frames of all when none is in-app. Python lists the innermost frame last, so its
+ * frames are read from the end.
+ */
+export function topFrames(stack: string | null, count = TOP_FRAMES): string[] {
+  if (!stack) return [];
+  let frames = stackFrames(stack);
+  if (/^Traceback \(most recent call last\):/m.test(stack)) frames = frames.reverse();
+  const inApp = frames.filter((f) => !LIBRARY_FRAME.test(f));
+  return (inApp.length > 0 ? inApp : frames).slice(0, count);
+}
+
+/**
+ * The exception a stack trace states on its header line ("java.lang.IllegalStateException:
+ * msg", Python's last line "KeyError: 'sku'"), for records that carry a trace but no type.
+ */
+export function exceptionOfStack(stack: string): { type: string; message: string | null } | null {
+  const lines = stack.split('\n').map((l) => l.trim());
+  const python = /^Traceback \(most recent call last\):/.test(lines[0] ?? '');
+  const candidates = python ? [...lines].reverse() : lines;
+  for (const line of candidates) {
+    if (line === '' || /^(?:at |File |#\d|\.\.\. \d+ more|Caused by:|Traceback )/.test(line)) continue;
+    const m = line.match(
+      /^([A-Za-z_$][\w$]*(?:[.\\][A-Za-z_$][\w$]*)*(?:Exception|Error|Throwable|Fault|Panic|Exit|Interrupt|Warning)?)(?::\s*(.*))?$/,
+    );
+    if (m?.[1] && (m[2] !== undefined || /(?:Exception|Error)$/.test(m[1]))) {
+      return { type: m[1], message: m[2]?.trim() || null };
+    }
+    return null;
+  }
+  return null;
+}
+
+/** The group an exception belongs to, or null for a record without one. 16 hex digits. */
+export function fingerprintOf(
+  errorType: string | null,
+  errorMessage: string | null,
+  errorStack: string | null,
+): string | null {
+  if (errorType === null && errorStack === null) return null;
+  const parts = [errorType ?? '', normaliseMessage(errorMessage ?? ''), ...topFrames(errorStack)];
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
+}

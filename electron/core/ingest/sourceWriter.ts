@@ -1,0 +1,118 @@
+// Writes one source's records into the case: normalised, buffered, and stored in batched
+// transactions (STYLE.md, "Bulk writes") with the source's counts and heartbeat updated in the
+// same transaction. File imports and Elasticsearch pulls both write through it, so a row
+// SQLite refuses costs that row only, and the counts on the source are always true.
+import { CoalmineError } from '../../../shared/errors.js';
+import type { CaseDb } from '../case/caseStore.js';
+import { type NewEvent, hasException, prepareEventInsert } from '../case/events.js';
+import { prepareMetricInsert } from '../case/metrics.js';
+import { type Reject, prepareRejectInsert } from '../case/rejects.js';
+import { updateSourceCounts } from '../case/sources.js';
+import type { NewMetric, RecordSink } from './formats/types.js';
+import { type NormaliseContext, normaliseEvent, normaliseMetric } from './normalise.js';
+
+export interface SourceCounts {
+  /** Lines (or, for a pull, hits) read so far. */
+  lines: number;
+  events: number;
+  rejects: number;
+  authFailures: number;
+  exceptions: number;
+  metrics: number;
+}
+
+export interface SourceWriter {
+  /** Where a format (or a pull) hands its records. */
+  readonly sink: RecordSink;
+  readonly counts: SourceCounts;
+  /** The first rejected records, for the summary a person reads. */
+  readonly rejectSample: Reject[];
+  /** Records held in memory, waiting for the next batch. */
+  pending(): number;
+  /** Writes what is held in one transaction. `what` names the input in a failure message. */
+  flush(): void;
+}
+
+export const REJECT_SAMPLE_SIZE = 20;
+
+// Errors that belong to one row's values; any other (disk full, I/O) ends the import.
+function isRowError(error: unknown): boolean {
+  if (error instanceof TypeError || error instanceof RangeError) return true;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH)/.test(code);
+}
+
+export function createSourceWriter(
+  db: CaseDb,
+  sourceId: number,
+  normaliseContext: NormaliseContext,
+  /** The input, as failure messages name it (a path, a cluster and index). */
+  what: string,
+): SourceWriter {
+  const insertEvent = prepareEventInsert(db, sourceId);
+  const insertReject = prepareRejectInsert(db, sourceId);
+  const insertMetric = prepareMetricInsert(db, sourceId);
+  const counts: SourceCounts = { lines: 0, events: 0, rejects: 0, authFailures: 0, exceptions: 0, metrics: 0 };
+  const rejectSample: Reject[] = [];
+  let events: NewEvent[] = [];
+  let metrics: NewMetric[] = [];
+  let rejects: { line: number; reason: string; raw: string }[] = [];
+
+  const reject = (line: number, reason: string, raw: string): void => {
+    rejects.push({ line, reason, raw });
+    counts.rejects += 1;
+    if (rejectSample.length < REJECT_SAMPLE_SIZE) rejectSample.push({ line, reason });
+  };
+
+  const writeBatch = db.transaction(() => {
+    for (const event of events) {
+      try {
+        insertEvent(event);
+      } catch (error) {
+        // A value SQLite will not store costs that record, not the batch around it.
+        if (!db.inTransaction || !isRowError(error)) throw error;
+        counts.events -= 1;
+        if (event.authFailure) counts.authFailures -= 1;
+        if (hasException(event)) counts.exceptions -= 1;
+        reject(event.sourceLine, `cannot be stored (${(error as Error).message})`, event.raw);
+      }
+    }
+    for (const m of metrics) insertMetric(m);
+    for (const r of rejects) insertReject(r.line, r.reason, r.raw);
+    updateSourceCounts(db, sourceId, counts);
+  });
+
+  return {
+    sink: {
+      event(event) {
+        normaliseEvent(event, normaliseContext);
+        events.push(event);
+        counts.events += 1;
+        if (event.authFailure) counts.authFailures += 1;
+        if (hasException(event)) counts.exceptions += 1;
+      },
+      metric(sample) {
+        metrics.push(normaliseMetric(sample, normaliseContext));
+        counts.metrics += 1;
+      },
+      reject,
+    },
+    counts,
+    rejectSample,
+    pending: () => events.length + metrics.length + rejects.length,
+    flush() {
+      try {
+        writeBatch();
+      } catch (error) {
+        throw new CoalmineError(
+          'WRITE_FAILED',
+          `writing the events of ${what} to the case failed after line ${counts.lines} (${(error as Error).message}); the source is marked incomplete`,
+          { cause: error },
+        );
+      }
+      events = [];
+      metrics = [];
+      rejects = [];
+    },
+  };
+}

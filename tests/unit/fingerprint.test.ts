@@ -1,0 +1,95 @@
+// Exception fingerprints: one bug is one group whatever ids its messages carry and wherever
+// its frames moved by a few lines; two bugs are two groups.
+import { describe, expect, it } from 'vitest';
+import {
+  exceptionOfStack,
+  fingerprintOf,
+  normaliseMessage,
+  topFrames,
+} from '../../electron/core/ingest/fingerprint.js';
+
+const javaStack = (line: number, order: string): string =>
+  [
+    `java.lang.IllegalStateException: order ${order} has no payment`,
+    `\tat com.shop.checkout.PaymentService.capture(PaymentService.java:${line})`,
+    `\tat com.shop.checkout.CheckoutController.pay(CheckoutController.java:${line + 7})`,
+    '\tat org.springframework.web.servlet.FrameworkServlet.service(FrameworkServlet.java:897)',
+    '\tat java.base/java.lang.Thread.run(Thread.java:833)',
+  ].join('\n');
+
+describe('normaliseMessage', () => {
+  it.each([
+    ['order 4711 has no payment', 'order <n> has no payment'],
+    ['user 3f2b8c1e-9d4a-4b7e-8f00-1234567890ab not found', 'user <uuid> not found'],
+    ["no such key 'sku-991'", "no such key '<str>'"],
+    ['connect to 10.1.2.3:5432 refused', 'connect to <ip> refused'],
+    ['token for alice@example.com expired', 'token for <email> expired'],
+    ['object 0x7ffe12ab at a1b2c3d4e5f60718', 'object <hex> at <hex>'],
+    ['timeout   after\t30s', 'timeout after <n>s'],
+  ])('%j -> %j', (message, template) => {
+    expect(normaliseMessage(message)).toBe(template);
+  });
+});
+
+describe('topFrames', () => {
+  it('keeps in-app Java frames without line numbers, skipping framework frames', () => {
+    expect(topFrames(javaStack(42, '1'))).toEqual([
+      'com.shop.checkout.PaymentService.capture',
+      'com.shop.checkout.CheckoutController.pay',
+    ]);
+  });
+
+  it('reads Python tracebacks from the innermost frame, skipping site-packages', () => {
+    const stack = [
+      'Traceback (most recent call last):',
+      '  File "/usr/lib/python3/site-packages/flask/app.py", line 1820, in full_dispatch_request',
+      '  File "/app/shop/views.py", line 88, in checkout',
+      '    total = cart.total()',
+      '  File "/app/shop/cart.py", line 12, in total',
+      "KeyError: 'sku'",
+    ].join('\n');
+    expect(topFrames(stack)).toEqual(['/app/shop/cart.py in total', '/app/shop/views.py in checkout']);
+    expect(exceptionOfStack(stack)).toEqual({ type: 'KeyError', message: "'sku'" });
+  });
+
+  it('reads Node.js and PHP frames', () => {
+    expect(
+      topFrames('TypeError: x is undefined\n    at pay (/app/src/pay.js:10:5)\n    at /app/src/index.js:3:1'),
+    ).toEqual(['pay (/app/src/pay.js)', '/app/src/index.js']);
+    expect(topFrames('#0 /var/www/app/Http/Checkout.php(42): App\\Http\\Checkout->pay()\n#1 {main}')).toEqual([
+      'App\\Http\\Checkout->pay() /var/www/app/Http/Checkout.php',
+    ]);
+  });
+});
+
+describe('fingerprintOf', () => {
+  const type = 'java.lang.IllegalStateException';
+  it('groups one bug thrown with many ids and moved frames', () => {
+    const a = fingerprintOf(type, 'order 1001 has no payment', javaStack(42, '1001'));
+    const b = fingerprintOf(type, 'order 99231 has no payment', javaStack(57, '99231'));
+    expect(a).toMatch(/^[0-9a-f]{16}$/);
+    expect(b).toBe(a);
+  });
+
+  it('tells apart another type, another message, or another place', () => {
+    const base = fingerprintOf(type, 'order 1 has no payment', javaStack(42, '1'));
+    expect(fingerprintOf('java.lang.NullPointerException', 'order 1 has no payment', javaStack(42, '1'))).not.toBe(
+      base,
+    );
+    expect(fingerprintOf(type, 'order 1 was cancelled', javaStack(42, '1'))).not.toBe(base);
+    expect(fingerprintOf(type, 'order 1 has no payment', javaStack(42, '1').replace('capture', 'refund'))).not.toBe(
+      base,
+    );
+  });
+
+  it('is null for a record without an exception', () => {
+    expect(fingerprintOf(null, 'all good', null)).toBeNull();
+  });
+
+  it('reads the type from a Java stack header when the record gives none', () => {
+    expect(exceptionOfStack(javaStack(1, '5'))).toEqual({
+      type: 'java.lang.IllegalStateException',
+      message: 'order 5 has no payment',
+    });
+  });
+});
