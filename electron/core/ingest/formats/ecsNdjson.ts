@@ -62,7 +62,6 @@ export function ecsDocumentToEvent(
   raw: string,
   zone: string,
 ): ParseOutcome {
-
   const tsValue = field(doc, '@timestamp');
   if (tsValue === undefined) return { ok: false, reason: 'no @timestamp' };
   const time = parseTime(tsValue, zone);
