@@ -25,7 +25,12 @@ const MAX_TEMPLATE = 500;
 
 /** The message with its variable parts masked: the template a group of exceptions shares. */
 export function normaliseMessage(message: string): string {
-  let out = message.trim().replace(/\s+/g, ' ');
+  // Only the start is read: the template is cut to MAX_TEMPLATE anyway, and the masks must
+  // not spend their time on a megabyte of hostile text.
+  let out = message
+    .slice(0, MAX_TEMPLATE * 4)
+    .trim()
+    .replace(/\s+/g, ' ');
   for (const [pattern, mask] of MASKS) out = out.replace(pattern, mask);
   return out.length > MAX_TEMPLATE ? out.slice(0, MAX_TEMPLATE) : out;
 }
@@ -68,10 +73,14 @@ function stableFrame(identity: string): string {
   );
 }
 
+const MAX_FRAME_LINE = 2000;
+
 /** Every frame of a stack trace, as runtime-neutral identities without line numbers. */
 export function stackFrames(stack: string): string[] {
   const frames: string[] = [];
   for (const line of stack.split('\n')) {
+    // No real frame is this long; the patterns would only spend time on it.
+    if (line.length > MAX_FRAME_LINE) continue;
     for (const { pattern, identity } of FRAME_SHAPES) {
       const m = line.match(pattern);
       if (m) {

@@ -120,9 +120,21 @@ const LARAVEL_SHAPES: readonly Shape[] = [
 
 // Exception headers and frames, as each runtime prints them.
 const JAVA_FRAME = /^\s+at \S|^at [\w$.<>/]+\(/;
-const JAVA_HEADER =
-  /^((?:[a-zA-Z_$][\w$]*\.)*[A-Z][\w$]*(?:Exception|Error|Throwable|Failure)|(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*)(?::\s?(.*))?$/;
+// A class name ending like an exception, or any package-qualified class name.
+const JAVA_TYPE =
+  /^(?:(?:[a-zA-Z_$][\w$]*\.)*[A-Z][\w$]*(?:Exception|Error|Throwable|Failure)|(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*)$/;
 const JAVA_INLINE = /\b((?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error))(?::\s*(.*)|\s*$)/;
+// Hostile text: patterns that can backtrack only ever see this much of a line.
+const SCAN_LIMIT = 4096;
+
+/** `java.lang.IllegalStateException: msg` (or the type alone) as type and message. */
+function javaHeader(line: string): { type: string; message: string | null } | null {
+  const text = line.trim();
+  const colon = text.indexOf(':');
+  const name = colon < 0 ? text : text.slice(0, colon);
+  if (name.length === 0 || name.length > 512 || !JAVA_TYPE.test(name)) return null;
+  return { type: name, message: colon < 0 ? null : text.slice(colon + 1).trim() || null };
+}
 const TRACEBACK = /^\s*Traceback \(most recent call last\):\s*$/;
 
 interface ExceptionFields {
@@ -138,25 +150,17 @@ function javaException(message: string, rest: readonly string[]): ExceptionField
   if (firstFrame >= 0) {
     // The header is the last exception-shaped line before the first frame.
     for (let i = firstFrame - 1; i >= 0; i -= 1) {
-      const m = JAVA_HEADER.exec((rest[i] ?? '').trim());
-      if (m) return { type: m[1] ?? null, message: m[2]?.trim() || null, stack: rest.slice(i).join('\n') };
+      const header = javaHeader(rest[i] ?? '');
+      if (header) return { ...header, stack: rest.slice(i).join('\n') };
     }
-    const inMessage = JAVA_HEADER.exec(message.trim());
-    if (inMessage) {
-      return {
-        type: inMessage[1] ?? null,
-        message: inMessage[2]?.trim() || null,
-        stack: [message.trim(), ...rest].join('\n'),
-      };
-    }
+    const inMessage = javaHeader(message);
+    if (inMessage) return { ...inMessage, stack: [message.trim(), ...rest].join('\n') };
     return { type: null, message: null, stack: rest.join('\n') };
   }
   // No frames: an exception printed alone on the next line, or named in the message.
-  const next = JAVA_HEADER.exec((rest[0] ?? '').trim());
-  if (next?.[1] && /(?:Exception|Error|Throwable)$/.test(next[1])) {
-    return { type: next[1], message: next[2]?.trim() || null, stack: rest.join('\n') };
-  }
-  const inline = JAVA_INLINE.exec(message);
+  const next = javaHeader(rest[0] ?? '');
+  if (next && /(?:Exception|Error|Throwable)$/.test(next.type)) return { ...next, stack: rest.join('\n') };
+  const inline = JAVA_INLINE.exec(message.slice(0, SCAN_LIMIT));
   if (inline?.[1]) return { type: inline[1], message: inline[2]?.trim() || null, stack: null };
   return NONE;
 }
@@ -188,14 +192,25 @@ function unescapeJson(text: string): string {
   });
 }
 
-const LARAVEL_CONTEXT = ' {"exception":"[object] (';
-const LARAVEL_OBJECT = /^\[object\] \(([^\s(]+)\(code: -?\d+\): ([\s\S]*?) at ([^\n]+?):(\d+)\)(?:\n|$)/;
+const LARAVEL_EXCEPTION = '"exception":"[object] (';
+const LARAVEL_OBJECT = /^\[object\] \(([^\s(]{1,512})\(code: -?\d+\): /;
+
+/**
+ * Where the JSON context holding Laravel's exception starts in a record, or -1. It may carry
+ * other keys first (`{"userId":7,"exception":…`), and it starts on a later line when the
+ * message itself spans lines (PHP's "Uncaught …\nStack trace:\n#0 …\n  thrown {…").
+ */
+function laravelContextStart(record: string): number {
+  const key = record.indexOf(LARAVEL_EXCEPTION);
+  return key < 0 ? -1 : record.lastIndexOf(' {', key);
+}
 
 /** The exception Laravel writes into the log context: type, message, and its trace blocks. */
-function laravelException(record: string): ExceptionFields & { at: number } {
-  const at = record.indexOf(LARAVEL_CONTEXT);
-  if (at < 0) return { ...NONE, at: -1 };
-  const context = record.slice(at + 1, record.lastIndexOf('}') + 1);
+function laravelException(record: string, at: number): ExceptionFields {
+  if (at < 0) return NONE;
+  // Up to the last brace; a cut record (no brace after the context) is read to its end.
+  const close = record.lastIndexOf('}');
+  const context = close > at ? record.slice(at + 1, close + 1) : record.slice(at + 1);
   let text: string | null = null;
   try {
     // Monolog writes the trace's line ends raw inside the JSON string.
@@ -205,10 +220,20 @@ function laravelException(record: string): ExceptionFields & { at: number } {
   } catch {
     text = null;
   }
-  text ??= unescapeJson(context.slice('{"exception":"'.length).replace(/"\}\s*$/, ''));
-  const m = LARAVEL_OBJECT.exec(text);
-  if (!m) return { type: null, message: null, stack: text, at };
-  return { type: m[1] ?? null, message: m[2]?.trim() || null, stack: text.replace(/\n+$/, ''), at };
+  if (text === null) {
+    const start = context.indexOf(LARAVEL_EXCEPTION) + LARAVEL_EXCEPTION.length - '[object] ('.length;
+    text = unescapeJson(context.slice(start).replace(/"\s*(?:,[\s\S]*)?\}\s*$/, ''));
+  }
+  const stack = text.replace(/\n+$/, '');
+  const m = LARAVEL_OBJECT.exec(stack);
+  if (!m) return { type: null, message: null, stack };
+  // `Type(code: N): message at /file.php:line)` then the `[stacktrace]` block.
+  let end = stack.indexOf(')\n[stacktrace]');
+  if (end < 0) end = stack.endsWith(')') ? stack.length - 1 : stack.length;
+  let message = stack.slice(m[0].length, end);
+  const throwSite = message.lastIndexOf(' at ');
+  if (throwSite >= 0 && /:\d+$/.test(message)) message = message.slice(0, throwSite);
+  return { type: m[1] ?? null, message: message.trim() || null, stack };
 }
 
 /** Fields a Laravel context often carries (the request's IP, method and path). */
@@ -252,16 +277,18 @@ function recordToEvent(record: AssembledRecord<Header>, family: Family, ctx: For
   if (family === 'java') exception = javaException(header.message, rest);
   else if (family === 'python') exception = pythonException(header.message, rest);
   else {
-    const laravel = laravelException(raw);
-    exception = laravel;
     const firstLine = record.lines[0] ?? '';
-    const contextStart = firstLine.indexOf(LARAVEL_CONTEXT);
-    if (contextStart >= 0) {
+    const contextStart = laravelContextStart(raw);
+    exception = laravelException(raw, contextStart);
+    if (contextStart >= 0 && contextStart < firstLine.length) {
       event.message = header.message.slice(0, Math.max(0, header.message.length - (firstLine.length - contextStart)));
     } else {
-      // `message {json context} [extra]` on one line.
-      const m = /^(.*?) (\{.*\})(?: (?:\[\]|\{.*\}))?\s*$/.exec(header.message);
-      if (m && rest.length === 0) laravelRequestFields(event, m[2] ?? '');
+      // `message {json context} []` on one line.
+      const brace = header.message.indexOf(' {');
+      if (brace >= 0 && rest.length === 0) {
+        const context = header.message.slice(brace + 1).trimEnd();
+        laravelRequestFields(event, context.endsWith(' []') ? context.slice(0, -3).trimEnd() : context);
+      }
     }
   }
   event.errorType = exception.type;
