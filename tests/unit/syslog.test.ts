@@ -157,6 +157,8 @@ describe('sshd and PAM fields', () => {
     ['authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=a.example.net  user=root', 'root', null],
     ['authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=218.188.2.4 ', null, '218.188.2.4'],
     ['Did not receive identification string from 2.125.160.217', null, null],
+    ['vagrant : TTY=pts/0 ; PWD=/home/vagrant ; USER=root ; COMMAND=/bin/ls', 'vagrant', null],
+    ['     tsg : user NOT in sudoers ; TTY=pts/1 ; PWD=/home/vagrant ; USER=root ; COMMAND=/bin/ls', 'tsg', null],
   ])('%s', (message, user, ip) => {
     expect(authFieldsOf(message)).toEqual({ user, clientIp: ip });
   });

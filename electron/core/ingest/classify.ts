@@ -89,7 +89,8 @@ export const AUTH_RULES: readonly AuthRuleDefinition[] = [
   {
     id: 'app-spring-insufficient-authentication',
     description: 'Spring Security: InsufficientAuthenticationException / full authentication is required',
-    message: /\bInsufficientAuthenticationException\b|\bFull authentication is required to access this resource\b/,
+    message:
+      /\bInsufficientAuthenticationException\b|\bFull authentication is required to access this resource\b|\bAn Authentication object was not found in the SecurityContext\b/,
     exception: /\bInsufficientAuthenticationException\b/,
   },
   {
@@ -104,7 +105,7 @@ export const AUTH_RULES: readonly AuthRuleDefinition[] = [
     id: 'app-jwt-error',
     description: 'JWT rejected: expired, malformed, bad signature (jsonwebtoken, jjwt, PyJWT, auth0 java-jwt)',
     message:
-      /\b(?:JsonWebTokenError|TokenExpiredError|NotBeforeError|ExpiredJwtException|MalformedJwtException|UnsupportedJwtException|ExpiredSignatureError|InvalidSignatureError|JWTVerificationException|JWTDecodeException|SignatureVerificationException)\b|\bjwt (?:expired|malformed|must be provided|signature is required|not active|audience invalid|issuer invalid|id invalid|subject invalid)\b|\b(?:invalid|expired|malformed) (?:jwt|jws)\b|\b(?:jwt|jws)(?: token)? (?:is )?(?:invalid|expired|malformed)\b|\b(?:jwt|jws|token) signature (?:does not match|verification failed|is invalid)\b/i,
+      /\b(?:JsonWebTokenError|TokenExpiredError|NotBeforeError|ExpiredJwtException|MalformedJwtException|UnsupportedJwtException|ExpiredSignatureError|InvalidSignatureError|JWTVerificationException|JWTDecodeException|SignatureVerificationException)\b|\bjwt (?:expired|malformed|must be provided|signature is required|not active|audience invalid|issuer invalid|id invalid|subject invalid)\b|\b(?:invalid|expired|malformed) (?:jwt|jws)\b|\b(?:jwt|jws)(?: token)? (?:is )?(?:invalid|expired|malformed)\b|\b(?:jwt|jws|token) signature (?:does not match|verification failed|is invalid)\b|\b(?:jwt|jws)(?: token)? (?:validation|verification|decoding|parsing) failed\b/i,
     exception:
       /\b(?:JsonWebTokenError|TokenExpiredError|NotBeforeError|ExpiredJwtException|MalformedJwtException|UnsupportedJwtException|ExpiredSignatureError|InvalidSignatureError|JWTVerificationException|JWTDecodeException|SignatureVerificationException|TokenExpiredException)\b|^io\.jsonwebtoken\.|^jwt\.exceptions\./,
     unless: SUCCESS,
@@ -113,7 +114,7 @@ export const AUTH_RULES: readonly AuthRuleDefinition[] = [
     id: 'app-invalid-token',
     description: 'Invalid, expired or revoked (access, bearer, refresh, API) token',
     message:
-      /\b(?:invalid|expired|revoked|unknown|bad)(?: or (?:expired|invalid|revoked))? (?:access |auth |authentication |bearer |refresh |api |id |session |csrf )?token\b|\btoken (?:is |has )?(?:invalid|expired|been revoked|revoked|not valid)\b/i,
+      /\b(?:invalid|expired|revoked|unknown|bad)(?: or (?:expired|invalid|revoked))? (?:access |auth |authentication |bearer |refresh |api |id |session |csrf )?token\b|\btoken (?:is |has )?(?:invalid|expired|been revoked|revoked|not valid)\b|\b(?:access |bearer |auth )?token (?:validation|verification) failed\b/i,
     exception: /\b(?:InvalidToken|TokenExpired|ExpiredToken|InvalidBearerToken)(?:Exception|Error)\b/,
     unless: SUCCESS,
   },

@@ -52,6 +52,8 @@ function ipOrNull(text: string | undefined): string | null {
 const SSH_FIELDS: readonly RegExp[] = [
   /^(?:Failed|Accepted) (?:password|publickey|keyboard-interactive\/pam|none|hostbased|gssapi-with-mic) for (?:invalid user )?(\S*) from (\S+)/,
   /^Invalid user (\S*) from (\S+)/,
+  // sudo: `alice : TTY=pts/0 ; …`, `alice : user NOT in sudoers ; …`, `alice : 3 incorrect password attempts ; …`
+  /^\s*([^\s:]+) : (?:TTY=|user NOT in sudoers|\d+ incorrect password attempts?)()/,
   /^(?:Connection closed|Disconnected|Received disconnect) (?:by|from) (?:invalid |authenticating )?user (\S+) (\S+)/,
 ];
 
