@@ -257,6 +257,7 @@ describe('records across lines, hostile input', () => {
     const laravel = runFormat(laravelLogFormat, [
       `[2023-01-01 10:00:00] local.ERROR: m {"exception":"[object] (E(code: 0): ${'y at z:1 '.repeat(40_000)}`,
       `${'@a.'.repeat(100_000)}`,
+      `${'"x", '.repeat(60_000)}`,
     ]);
     expect(events).toHaveLength(2);
     expect(laravel.events[0]?.errorType).toBe('E');

@@ -221,8 +221,11 @@ function laravelException(record: string, at: number): ExceptionFields {
     text = null;
   }
   if (text === null) {
+    // The string's text, up to its closing `"}` when there is one (found without a pattern
+    // that could backtrack over hostile text).
     const start = context.indexOf(LARAVEL_EXCEPTION) + LARAVEL_EXCEPTION.length - '[object] ('.length;
-    text = unescapeJson(context.slice(start).replace(/"\s*(?:,[\s\S]*)?\}\s*$/, ''));
+    const end = context.lastIndexOf('"}');
+    text = unescapeJson(end > start ? context.slice(start, end) : context.slice(start));
   }
   const stack = text.replace(/\n+$/, '');
   const m = LARAVEL_OBJECT.exec(stack);
