@@ -58,6 +58,7 @@ describe('Java logs', () => {
       '2024-06-01T10:00:00.123Z ERROR 4242 --- [checkout] [nio-8080-exec-1] c.s.CheckoutController   : Boot says',
       '17/06/09 20:10:40 INFO executor.CoarseGrainedExecutorBackend: Registered signal handlers',
       '081109 203615 148 WARN dfs.DataNode$PacketResponder: slow',
+      '01-Dec-2024 10:00:00.123 SEVERE [main] org.apache.catalina.core.StandardContext.startInternal Tomcat says',
     ]);
     expect(rejects).toEqual([]);
     expect(events.map((e) => [e.level, e.message])).toEqual([
@@ -67,7 +68,9 @@ describe('Java logs', () => {
       ['error', 'Boot says'],
       ['info', 'Registered signal handlers'],
       ['warn', 'slow'],
+      ['severe', 'Tomcat says'],
     ]);
+    expect(iso(events[6]?.ts ?? 0)).toBe('2024-12-01T10:00:00.123Z');
     expect(iso(events[0]?.ts ?? 0)).toBe('2024-06-01T08:00:00.123Z');
     // No offset: the import zone (London, BST in June).
     expect(iso(events[1]?.ts ?? 0)).toBe('2024-06-01T09:00:00.123Z');
@@ -126,6 +129,24 @@ describe('Python logs', () => {
     });
     expect(events[0]?.errorStack?.split('\n')).toHaveLength(5);
     expect(events[1]).toMatchObject({ sourceLine: 7, level: 'info', message: 'served /cart', errorType: null });
+  });
+});
+
+describe('Python log layouts', () => {
+  it('reads the Flask and Django layouts too', () => {
+    const { events, rejects } = runFormat(pythonLogFormat, [
+      '[2024-07-01 10:00:00,123] ERROR in app: Exception on /pay [POST]',
+      'Traceback (most recent call last):',
+      '  File "/srv/app.py", line 9, in pay',
+      'ZeroDivisionError: division by zero',
+      'WARNING 2024-07-01 10:00:01,000 views 4242 1400 slow view',
+    ]);
+    expect(rejects).toEqual([]);
+    expect(events.map((e) => [e.sourceLine, e.level, e.message, e.errorType])).toEqual([
+      [1, 'error', 'Exception on /pay [POST]', 'ZeroDivisionError'],
+      [5, 'warning', 'slow view', null],
+    ]);
+    expect(iso(events[0]?.ts ?? 0)).toBe('2024-07-01T09:00:00.123Z');
   });
 });
 

@@ -3,8 +3,9 @@
 //   java-log     log4j / logback (`2024-01-01 10:00:00,123 ERROR [thread] com.x.Y - msg`, the
 //                ISO8601, `[LEVEL]` and thread-first variants), ZooKeeper (`… - INFO  [thread:
 //                Class@line] - msg`), Spring Boot (`… ERROR 4242 --- [app] [thread] c.x.Y : msg`),
-//                Spark (`17/06/09 20:10:40 INFO a.B: msg`), HDFS (`081109 203615 148 INFO a.B: msg`)
-//   python-log   logging (`… - name - ERROR - msg`, `… ERROR name: msg`) and oVirt vdsm
+//                Spark (`17/06/09 20:10:40 INFO a.B: msg`), HDFS (`081109 203615 148 INFO a.B: msg`),
+//                Tomcat / JUL one-line (`01-Jan-2024 10:00:00.123 SEVERE [main] a.B.c msg`)
+//   python-log   logging (`… - name - ERROR - msg`, `… ERROR name: msg`, Flask, Django) and oVirt vdsm
 //                (`thread::LEVEL::time::module::line::logger::(func) msg`)
 //   laravel-log  Laravel / Monolog (`[2023-01-01 10:00:00] local.ERROR: msg {context}` with its
 //                `[stacktrace]` block inside the JSON context)
@@ -51,6 +52,21 @@ const iso = (time: string, level: string | undefined, message: string | undefine
   message: message ?? '',
 });
 
+const MONTH_NUMBERS: Record<string, string> = {
+  Jan: '01',
+  Feb: '02',
+  Mar: '03',
+  Apr: '04',
+  May: '05',
+  Jun: '06',
+  Jul: '07',
+  Aug: '08',
+  Sep: '09',
+  Oct: '10',
+  Nov: '11',
+  Dec: '12',
+};
+
 const JAVA_SHAPES: readonly Shape[] = [
   // ZooKeeper: 2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/…:FastLeaderElection@774] - msg
   { pattern: re(`^${TS} - ${JAVA_LEVEL}\\s*\\[.*?\\] - (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
@@ -96,9 +112,26 @@ const JAVA_SHAPES: readonly Shape[] = [
       message: m[8] ?? '',
     }),
   },
+  // Tomcat / java.util.logging one-line: 01-Jan-2024 10:00:00.123 SEVERE [main] a.B.c msg
+  {
+    pattern: re(
+      `^(\\d{2})-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-(\\d{4}) (\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?) ${JAVA_LEVEL} \\[[^\\]]*\\] [\\w$.<>]+ (.*)$`,
+    ),
+    read: (m) => ({
+      time: `${m[1]}-${m[2]}-${m[3]} ${m[4]}`,
+      isoTime: `${m[3]}-${MONTH_NUMBERS[m[2] ?? ''] ?? '00'}-${m[1]} ${m[4]}`,
+      level: lower(m[5]),
+      service: null,
+      message: m[6] ?? '',
+    }),
+  },
 ];
 
 const PYTHON_SHAPES: readonly Shape[] = [
+  // Flask: [%(asctime)s] %(levelname)s in %(module)s: %(message)s
+  { pattern: re(`^\\[${TS}\\] ${PY_LEVEL} in [\\w.]+: (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
+  // Django's "verbose" example: %(levelname)s %(asctime)s %(module)s %(process)d %(thread)d %(message)s
+  { pattern: re(`^${PY_LEVEL} ${TS} [\\w.]+ \\d+ \\d+ (.*)$`), read: (m) => iso(m[2] ?? '', m[1], m[3]) },
   // %(asctime)s - %(name)s - %(levelname)s - %(message)s
   { pattern: re(`^${TS} - \\S+ - ${PY_LEVEL} - (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
   // %(asctime)s %(levelname)s %(name)s: %(message)s
