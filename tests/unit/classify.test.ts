@@ -86,6 +86,10 @@ describe('authFailureRule', () => {
     'Did not receive identification string from 2.125.160.217',
     'GET /api/tokens 200',
     'Unauthorized access attempts today: 0 (see dashboard)',
+    'SyntaxError: invalid token',
+    'Unexpected token } in JSON at position 5',
+    'unknown token: <EOF>',
+    'Registration rejected: invalid password, must be 8 characters or more',
   ])('%j is not an authentication failure', (message) => {
     expect(byMessage(message)).toBeNull();
   });
@@ -123,6 +127,13 @@ describe('authFailureRule', () => {
         errorMessage: 'boom',
       }),
     ).toBeNull();
+    // The guard reads the whole record: the parser's SyntaxError beside a bare "invalid token".
+    expect(
+      authFailureRule({ status: null, message: 'invalid token', errorType: 'SyntaxError', errorMessage: null }),
+    ).toBeNull();
+    expect(authFailureRule({ status: null, message: 'invalid token', errorType: null, errorMessage: null })).toBe(
+      'app-invalid-token',
+    );
   });
 
   it('HTTP 401 comes first and needs no message', () => {

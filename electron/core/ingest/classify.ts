@@ -114,9 +114,10 @@ export const AUTH_RULES: readonly AuthRuleDefinition[] = [
     id: 'app-invalid-token',
     description: 'Invalid, expired or revoked (access, bearer, refresh, API) token',
     message:
-      /\b(?:invalid|expired|revoked|unknown|bad)(?: or (?:expired|invalid|revoked))? (?:access |auth |authentication |bearer |refresh |api |id |session |csrf )?token\b|\btoken (?:is |has )?(?:invalid|expired|been revoked|revoked|not valid)\b|\b(?:access |bearer |auth )?token (?:validation|verification) failed\b/i,
+      /\b(?:invalid|expired|revoked)(?: or (?:expired|invalid|revoked))? (?:access |auth |authentication |bearer |refresh |api |id |session |csrf )?token\b|\btoken (?:is |has )?(?:invalid|expired|been revoked|revoked|not valid)\b|\b(?:access |bearer |auth )?token (?:validation|verification) failed\b/i,
     exception: /\b(?:InvalidToken|TokenExpired|ExpiredToken|InvalidBearerToken)(?:Exception|Error)\b/,
-    unless: SUCCESS,
+    // A parser's token ("SyntaxError: invalid token", "Unexpected token } in JSON") is no credential.
+    unless: new RegExp(`${SUCCESS.source}|\\b(?:SyntaxError|JSON|pars(?:e|er|ing)|lexer|position|unexpected)\\b`, 'i'),
   },
   {
     id: 'app-session-expired',
@@ -131,7 +132,11 @@ export const AUTH_RULES: readonly AuthRuleDefinition[] = [
     message:
       /\binvalid (?:credentials|password|user ?name or password|username\/password|login(?: credentials)?|api[ -]?key)\b|\b(?:wrong|incorrect) (?:password|credentials|user ?name or password|username\/password)\b|\bpassword (?:is )?(?:incorrect|wrong|mismatch)\b/i,
     exception: /\bInvalidCredentials(?:Exception|Error)\b/,
-    unless: SUCCESS,
+    // Choosing a password is not logging in: "invalid password: must be 8 characters or more".
+    unless: new RegExp(
+      `${SUCCESS.source}|\\b(?:format|length|policy|complexity|too short|too long|requirements?|must (?:be|contain|have))\\b`,
+      'i',
+    ),
   },
   {
     id: 'app-login-failed',
@@ -168,17 +173,19 @@ export function ecsAuthenticationFailure(eventCategory: unknown, eventOutcome: u
 const READ_LIMIT = 4096;
 
 function matches(rule: AuthRuleDefinition, signals: AuthSignals): boolean {
-  const message = signals.message?.slice(0, READ_LIMIT) ?? '';
-  const texts: string[] = [];
-  if (rule.message && message !== '' && rule.message.test(message)) texts.push(message);
-  if (rule.exception) {
-    for (const value of [signals.errorType, signals.errorMessage]) {
-      const text = value?.slice(0, READ_LIMIT);
-      if (text && rule.exception.test(text)) texts.push(text);
-    }
-  }
-  if (texts.length === 0) return false;
-  return !rule.unless || !texts.some((text) => rule.unless?.test(text));
+  const [message, errorType, errorMessage] = [signals.message, signals.errorType, signals.errorMessage].map(
+    (value) => value?.slice(0, READ_LIMIT) ?? '',
+  );
+  const hit =
+    (rule.message !== undefined && message !== '' && rule.message.test(message ?? '')) ||
+    (rule.exception !== undefined &&
+      ((errorType !== '' && rule.exception.test(errorType ?? '')) ||
+        (errorMessage !== '' && rule.exception.test(errorMessage ?? ''))));
+  if (!hit) return false;
+  // The guard reads the whole record: a success or a parser's token anywhere in it.
+  return (
+    !rule.unless || ![message, errorType, errorMessage].some((text) => text !== '' && rule.unless?.test(text ?? ''))
+  );
 }
 
 export function authFailureRule(signals: AuthSignals): AuthRule | null {
