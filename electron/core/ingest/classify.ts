@@ -173,19 +173,16 @@ export function ecsAuthenticationFailure(eventCategory: unknown, eventOutcome: u
 const READ_LIMIT = 4096;
 
 function matches(rule: AuthRuleDefinition, signals: AuthSignals): boolean {
-  const [message, errorType, errorMessage] = [signals.message, signals.errorType, signals.errorMessage].map(
-    (value) => value?.slice(0, READ_LIMIT) ?? '',
-  );
+  const clip = (value: string | null | undefined): string => value?.slice(0, READ_LIMIT) ?? '';
+  const message = clip(signals.message);
+  const exception = [clip(signals.errorType), clip(signals.errorMessage)].filter((text) => text !== '');
   const hit =
-    (rule.message !== undefined && message !== '' && rule.message.test(message ?? '')) ||
-    (rule.exception !== undefined &&
-      ((errorType !== '' && rule.exception.test(errorType ?? '')) ||
-        (errorMessage !== '' && rule.exception.test(errorMessage ?? ''))));
+    (message !== '' && rule.message?.test(message) === true) ||
+    exception.some((text) => rule.exception?.test(text) === true);
   if (!hit) return false;
   // The guard reads the whole record: a success or a parser's token anywhere in it.
-  return (
-    !rule.unless || ![message, errorType, errorMessage].some((text) => text !== '' && rule.unless?.test(text ?? ''))
-  );
+  const { unless } = rule;
+  return unless === undefined || ![message, ...exception].some((text) => unless.test(text));
 }
 
 export function authFailureRule(signals: AuthSignals): AuthRule | null {
