@@ -14,7 +14,8 @@ import type { NewEvent } from '../../case/events.js';
 import { type LogFormat, blankEvent } from './types.js';
 
 const QUOTED = String.raw`"((?:[^"\\]|\\.)*)"`;
-const LINE = new RegExp(
+/** One access-log line (exported for the benchmark's baseline). */
+export const ACCESS_LOG_LINE = new RegExp(
   String.raw`^(?:(\S+) )?(\S+) (\S+) (\S+) \[([^\]]*)\] ${QUOTED} (\S+) (\S+)(?: ${QUOTED} ${QUOTED})?(.*)$`,
 );
 const TIME = /^(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
@@ -106,7 +107,7 @@ function vhostName(value: string | undefined): string | null {
 
 /** One access-log line into one event (track and classification come later: normalise.ts). */
 export function parseAccessLine(line: string, lineNumber: number, integerUnit: TimeUnit = 'us'): AccessOutcome {
-  const m = LINE.exec(line);
+  const m = ACCESS_LOG_LINE.exec(line);
   if (!m) {
     return {
       ok: false,
@@ -145,7 +146,7 @@ export const accessLogFormat: LogFormat = {
   label: 'nginx / Apache access log (common, combined, with virtual host or request time)',
   probe(sample) {
     const fits = sample.filter((line) => {
-      const m = LINE.exec(line);
+      const m = ACCESS_LOG_LINE.exec(line);
       return m !== null && TIME.test(m[5] ?? '');
     }).length;
     // Most lines must fit; the bracketed time and quoted request make a false match unlikely.
