@@ -1,6 +1,7 @@
 // The formats Coalmine reads, and the choice among them from a file's first lines (as lnav
 // does): each format scores the sample, the best score wins, `--format NAME` forces one.
 import { CoalmineError } from '../../../../shared/errors.js';
+import { accessLogFormat } from './accessLog.js';
 import { javaLogFormat, laravelLogFormat, pythonLogFormat } from './appLog.js';
 import { ecsNdjsonFormat } from './ecsNdjson.js';
 import { syslogFormat } from './syslog.js';
@@ -9,6 +10,7 @@ import type { LogFormat } from './types.js';
 /** In order of preference when two formats score the same. */
 export const FORMATS: readonly LogFormat[] = [
   ecsNdjsonFormat,
+  accessLogFormat,
   syslogFormat,
   javaLogFormat,
   pythonLogFormat,
