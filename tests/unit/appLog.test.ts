@@ -285,17 +285,27 @@ describe('records across lines, hostile input', () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
+  it('reads a header whose message holds a lone CR or U+2028 (text inside a line, not a line end)', () => {
+    const { events, rejects } = runFormat(javaLogFormat, [
+      '2024-01-01 10:00:00,000 ERROR [main] com.x.Y - before\rafter \u2028 more',
+      '2024-01-01 10:00:01,000 INFO [main] com.x.Y - next',
+    ]);
+    expect(rejects).toEqual([]);
+    expect(events.map((e) => e.message)).toEqual(['before\rafter \u2028 more', 'next']);
+  });
+
   it('keeps control characters and odd Unicode as text without crashing', () => {
     const { events, rejects } = runFormat(pythonLogFormat, [
       '2024-01-01 10:00:00,123 - app - ERROR - bell\u0007 nul\u0000 esc\u001b[2J rtl\u202e bom\ufeff',
       '\u0000\u0001\u0002',
       'Traceback (most recent call last):',
       '  File "/app/\u202ex.py", line 1, in <module>',
-      'ValueError: \u0000bad',
+      'ValueError: \u0000bad \r lone CR \u2028 line separator',
     ]);
     expect(rejects).toEqual([]);
     expect(events[0]?.message).toContain('nul\u0000');
     expect(events[0]?.errorType).toBe('ValueError');
+    expect(events[0]?.errorMessage).toBe('\u0000bad \r lone CR \u2028 line separator');
     expect(events[0]?.raw.split('\n')).toHaveLength(5);
   });
 });

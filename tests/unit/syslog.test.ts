@@ -85,10 +85,18 @@ describe('RFC 3164', () => {
     const { events, rejects } = runFormat(syslogFormat, [
       'Jun 19 04:09:11 combo syslogd 1.4.1: restart.',
       'Jun 19 04:09:12 combo app[1]: bell\u0007 escape\u001b[31m nul\u0000 end',
+      'Jun 19 04:09:13 combo app[1]: lone\rCR and \u2028 separator',
+      '<38>1 2026-11-19T09:15:01Z host app 1 - - five\rfour',
+      '2026-11-19T09:15:00Z bastion app[1]: iso\u2029para',
     ]);
     expect(rejects).toEqual([]);
     expect(events[0]).toMatchObject({ service: null, message: 'syslogd 1.4.1: restart.' });
     expect(events[1]?.message).toBe('bell\u0007 escape\u001b[31m nul\u0000 end');
+    expect(events.slice(2).map((e) => e.message)).toEqual([
+      'lone\rCR and \u2028 separator',
+      'five\rfour',
+      'iso\u2029para',
+    ]);
   });
 });
 

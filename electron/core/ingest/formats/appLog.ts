@@ -42,7 +42,8 @@ const JAVA_LEVEL = '(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE|NOTICE|FIN
 const PY_LEVEL = '(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL|EXCEPTION)';
 const LARAVEL_LEVEL = '(DEBUG|INFO|NOTICE|WARNING|ERROR|CRITICAL|ALERT|EMERGENCY)';
 
-const re = (source: string): RegExp => new RegExp(source);
+// `s`: a lone CR or U+2028 inside a line is text, and `.` must read over it.
+const re = (source: string): RegExp => new RegExp(source, 's');
 const lower = (level: string | undefined): string | null => (level ? level.toLowerCase() : null);
 const iso = (time: string, level: string | undefined, message: string | undefined, service: string | null = null) => ({
   time,
@@ -210,7 +211,7 @@ function pythonException(message: string, rest: readonly string[]): ExceptionFie
   for (let i = stack.length - 1; i > 0; i -= 1) {
     const line = stack[i] ?? '';
     if (line.trim() === '' || /^\s/.test(line) || /^File "/.test(line)) continue;
-    const m = /^([A-Za-z_][\w.]*)(?::\s?(.*))?$/.exec(line.trim());
+    const m = /^([A-Za-z_][\w.]*)(?::\s?(.*))?$/s.exec(line.trim());
     if (m) return { type: m[1] ?? null, message: m[2]?.trim() || null, stack: stack.join('\n') };
     break;
   }

@@ -32,12 +32,13 @@ const MONTHS: Record<string, number> = {
 const SEVERITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'] as const;
 
 const RFC3164 =
-  /^(?:<(\d{1,3})>)?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})? +(\S+)(?: +(.*))?$/;
+  /^(?:<(\d{1,3})>)?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})? +(\S+)(?: +(.*))?$/s;
 const ISO_TIME = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{2}:\\d{2})';
-const RSYSLOG_ISO = new RegExp(`^(?:<(\\d{1,3})>)?(${ISO_TIME}) +(\\S+)(?: +(.*))?$`);
-const RFC5424 = /^<(\d{1,3})>(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+)(?: (.*))?$/;
+const RSYSLOG_ISO = new RegExp(`^(?:<(\\d{1,3})>)?(${ISO_TIME}) +(\\S+)(?: +(.*))?$`, 's');
+const RFC5424 = /^<(\d{1,3})>(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+)(?: (.*))?$/s;
 // `sshd[4242]: …`, `sshd(pam_unix)[19939]: …`, `sudo: …`, `kernel: …`.
-const PROGRAM = /^([^\s[\]:]{1,128})(?:\[(\d+)\])?:(?: (.*))?$/;
+// The `s` flag on the line patterns: a lone CR or U+2028 inside a line is text, not an end.
+const PROGRAM = /^([^\s[\]:]{1,128})(?:\[(\d+)\])?:(?: (.*))?$/s;
 
 const IPV4 = /^(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const IPV6 = /^(?=.*:)[0-9a-f:.]{2,45}$/i;
