@@ -17,7 +17,9 @@ import { defaultDemoCasePath, demoLogsDir, rendererDir } from '../core/paths.js'
 import { markdownReviewOf } from '../core/review/markdownReview.js';
 import { createService } from '../core/service.js';
 import { startWebServer } from '../web/webServer.js';
+import { parseCsvMapping } from '../core/ingest/formats/csv.js';
 import { clearProgress, progressPrinter } from './progressBar.js';
+import { addTagCommands, csvMappingForImport, recordCsvMapping } from './tagCommands.js';
 import { terminalLines, terminalText } from './terminalText.js';
 import { textTable } from './textTable.js';
 
@@ -92,24 +94,36 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .command('import')
     .description('import log files into a case (created if absent)')
     .argument('<case>', 'case file (*.coalmine)')
-    .argument('<files...>', 'log files (ECS NDJSON)')
+    .argument('<files...>', 'log files (ECS NDJSON, JSON lines, Elasticsearch _search JSON, Kibana CSV, CSV)')
     .addOption(new Option('--track <track>', 'tag every event of these files').choices(['canary', 'stable']))
     .option('--service <name>', 'service name for every event of these files')
     .option('--version <version>', 'service version for every event of these files')
     .option('--zone <iana>', 'zone of times written without an offset', 'Europe/London')
     .option('--json', 'print the results as JSON')
+    .option('--map <pairs>', 'CSV: column=field,… (saved in the case as --mapping NAME, else "default")')
+    .option('--mapping <name>', 'CSV: use (or, with --map, save) the column mapping of this name')
     .action(
       async (
         casePath: string,
         files: string[],
-        opts: { track?: 'canary' | 'stable'; service?: string; version?: string; zone: string; json?: boolean },
+        opts: {
+          track?: 'canary' | 'stable';
+          service?: string;
+          version?: string;
+          zone: string;
+          json?: boolean;
+          map?: string;
+          mapping?: string;
+        },
       ) => {
         checkZone(opts.zone);
+        if (opts.map !== undefined) parseCsvMapping(opts.map);
         // Every file is checked before the case is created or touched.
         for (const file of files) checkReadableFile(file);
         const db = openCase(casePath, { create: true });
         const results: ImportResult[] = [];
         try {
+          const csvMapping = csvMappingForImport(db, opts);
           const onProgress = opts.json ? undefined : progressPrinter(process.stderr);
           for (const file of files) {
             try {
@@ -119,7 +133,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
                 ...(opts.service ? { service: opts.service } : {}),
                 ...(opts.version ? { version: opts.version } : {}),
                 ...(onProgress ? { onProgress } : {}),
+                ...(csvMapping ? { formatOptions: { csvMapping: csvMapping.mapping } } : {}),
               });
+              recordCsvMapping(db, result.sourceId, result.format, csvMapping);
               results.push(result);
             } finally {
               clearProgress(process.stderr);
@@ -260,6 +276,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+
+  addTagCommands(program, io);
 
   return program;
 }

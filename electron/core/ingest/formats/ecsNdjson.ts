@@ -8,7 +8,7 @@ import { type LogFormat, type NewMetric, blankEvent } from './types.js';
 
 export type ParseOutcome = { ok: true; event: NewEvent } | { ok: false; reason: string };
 
-function text(value: unknown): string | null {
+export function text(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -17,12 +17,12 @@ function text(value: unknown): string | null {
 }
 
 /** An identifying field (service, version, host, user): blank means absent. */
-function name(value: unknown): string | null {
+export function name(value: unknown): string | null {
   const t = text(value)?.trim();
   return t ? t : null;
 }
 
-function pathOf(urlOriginal: string | null): string | null {
+export function pathOf(urlOriginal: string | null): string | null {
   if (!urlOriginal) return null;
   // Query and fragment first: a "/" inside them is not part of the path.
   const beforeQuery = urlOriginal.split(/[?#]/, 1)[0] ?? '';
@@ -34,7 +34,7 @@ function pathOf(urlOriginal: string | null): string | null {
 
 type NumberResult = { ok: true; value: number | null } | { ok: false; reason: string };
 
-function numberField(value: unknown, name: string): NumberResult {
+export function numberField(value: unknown, name: string): NumberResult {
   if (value === undefined || value === null || value === '') return { ok: true, value: null };
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
   if (!Number.isFinite(n)) return { ok: false, reason: `${name} is not a number: ${JSON.stringify(value)}` };
@@ -42,7 +42,7 @@ function numberField(value: unknown, name: string): NumberResult {
 }
 
 /** The evidence the tagging rules read, as ECS names it (also for metric samples). */
-function tagEvidence(
+export function tagEvidence(
   doc: Record<string, unknown>,
   into: Pick<NewEvent, 'trackLabel' | 'service' | 'version' | 'host' | 'pod'>,
 ): void {
