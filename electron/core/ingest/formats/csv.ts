@@ -321,10 +321,16 @@ export function openCsv(
     }
   };
 
-  const record = (number: number, raw: string): void => {
+  /** `lines` is the record's lines when it spans several. */
+  const record = (number: number, raw: string, lines?: string[]): void => {
     if (!header || !plan) return;
     const parsed = Papa.parse<string[]>(raw, { delimiter, quoteChar: '"' });
     const problem = parsed.errors.find((e) => e.type === 'Quotes');
+    if (lines && (problem || parsed.data.length > 1)) {
+      // The quote that opened this record was a stray one: only its line is bad.
+      unbalanced(number, lines);
+      return;
+    }
     if (problem) {
       sink.reject(number, `malformed quotes (${problem.message.toLowerCase()})`, raw);
       return;
@@ -354,7 +360,7 @@ export function openCsv(
       }
       const done = pending;
       pending = null;
-      record(done.line, done.lines.join('\n'));
+      record(done.line, done.lines.join('\n'), done.lines);
       return;
     }
     if (text.trim() === '') return;
@@ -375,13 +381,16 @@ export function openCsv(
     const open = pending;
     if (!open) return;
     pending = null;
-    sink.reject(
-      open.line,
-      `unbalanced quotes: a quoted field opened here is not closed within ${open.lines.length} lines`,
-      open.lines[0] ?? '',
-    );
-    open.lines.slice(1).forEach((text, i) => feed(open.line + 1 + i, text));
+    unbalanced(open.line, open.lines);
   };
+  function unbalanced(line: number, lines: string[]): void {
+    sink.reject(
+      line,
+      `unbalanced quotes: a quoted field opened on this line does not close into a well-formed row (read ${lines.length} lines)`,
+      lines[0] ?? '',
+    );
+    lines.slice(1).forEach((text, i) => feed(line + 1 + i, text));
+  }
 
   return {
     line: feed,

@@ -235,10 +235,11 @@ export class SearchResponseReader {
         capture.depth -= 1;
         if (capture.depth === 0) {
           this.capture = null;
-          if (!capture.tooLong) {
-            capture.pieces.push(text.slice(from, i + 1));
-            hitToRecords(capture.pieces.join('\n'), capture.line, this.zone, this.sink);
-          }
+          if (capture.tooLong) return i + 1;
+          capture.pieces.push(text.slice(from, i + 1));
+          const raw = capture.pieces.join('\n');
+          if (capture.chars + i + 1 - from > MAX_HIT_CHARS) this.rejectTooLong(capture.line, raw);
+          else hitToRecords(raw, capture.line, this.zone, this.sink);
           return i + 1;
         }
       }
@@ -248,16 +249,16 @@ export class SearchResponseReader {
       capture.pieces.push(piece);
       capture.chars += piece.length + 1;
       if (capture.chars > MAX_HIT_CHARS) {
-        this.sink.reject(
-          capture.line,
-          `hit longer than ${MAX_HIT_CHARS / 1024 / 1024} MiB; skipped`,
-          capture.pieces.join('\n'),
-        );
+        this.rejectTooLong(capture.line, capture.pieces.join('\n'));
         capture.tooLong = true;
         capture.pieces = [];
       }
     }
     return -1;
+  }
+
+  private rejectTooLong(line: number, raw: string): void {
+    this.sink.reject(line, `hit longer than ${MAX_HIT_CHARS / 1024 / 1024} MiB; skipped`, raw);
   }
 
   private fail(

@@ -42,7 +42,7 @@ function timeOf(doc: Doc, zone: string): { result: TimeResult; text: string; key
       const us = typeof value === 'string' && /^\d{1,19}$/.test(value) ? Number(value) : NaN;
       const result: TimeResult = Number.isFinite(us)
         ? parseTime(Math.floor(us / 1000), zone)
-        : { ok: false, reason: `${shown} is not microseconds since the epoch` };
+        : { ok: false, reason: `${JSON.stringify(value)} is not microseconds since the epoch` };
       return { result, text: shown, key };
     }
     if (typeof value === 'number') return { result: parseTime(epochMs(value), zone), text: shown, key };
