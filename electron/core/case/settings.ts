@@ -24,7 +24,7 @@ export function getSetting<S extends z.ZodType>(db: CaseDb, key: string, schema:
       `the case's setting "${key}" is not valid${where}: ${issue?.message ?? 'unknown problem'}`,
     );
   }
-  return parsed.data as z.infer<S>;
+  return parsed.data;
 }
 
 /** Saves `value` under `key` (checked against `schema` first), replacing what was there. */
