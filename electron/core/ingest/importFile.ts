@@ -7,6 +7,7 @@ import type { IngestProgress, SourceSummary } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
 import type { Reject } from '../case/rejects.js';
+import { caseTaggingRules } from '../case/retag.js';
 import {
   completeSource,
   deleteSource,
@@ -144,6 +145,7 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     track: options.track ?? null,
     service: options.service?.trim() || null,
     version: options.version?.trim() || null,
+    rules: caseTaggingRules(db),
   };
   try {
     const read = await readIntoSource(db, sourceId, facts, format, formatContext, normaliseContext, options);
@@ -234,6 +236,12 @@ async function readIntoSource(
     await pipeline.stop();
   }
 
+  if (failed?.refused) {
+    throw new CoalmineError(
+      'BAD_INPUT',
+      `${failed.message}; nothing of ${path.basename(facts.path)} is counted (its source is marked incomplete)`,
+    );
+  }
   if (failed) {
     throw new CoalmineError(
       'UNREADABLE',

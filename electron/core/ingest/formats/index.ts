@@ -4,6 +4,10 @@ import { CoalmineError } from '../../../../shared/errors.js';
 import { accessLogFormat } from './accessLog.js';
 import { javaLogFormat, laravelLogFormat, pythonLogFormat } from './appLog.js';
 import { ecsNdjsonFormat } from './ecsNdjson.js';
+import { esSearchFormat } from './esSearch.js';
+import { csvFormat } from './csv.js';
+import { jsonLinesFormat } from './jsonLines.js';
+import { kibanaCsvFormat } from './kibanaCsv.js';
 import { syslogFormat } from './syslog.js';
 import type { LogFormat } from './types.js';
 
@@ -11,6 +15,10 @@ import type { LogFormat } from './types.js';
 export const FORMATS: readonly LogFormat[] = [
   ecsNdjsonFormat,
   accessLogFormat,
+  jsonLinesFormat,
+  esSearchFormat,
+  kibanaCsvFormat,
+  csvFormat,
   syslogFormat,
   javaLogFormat,
   pythonLogFormat,
