@@ -1,6 +1,7 @@
 import type { NewEvent } from '../../electron/core/case/events.js';
 import type { FormatContext, LogFormat } from '../../electron/core/ingest/formats/types.js';
 import { normaliseEvent } from '../../electron/core/ingest/normalise.js';
+import { DEFAULT_TAGGING_RULES } from '../../electron/core/ingest/tagging.js';
 
 export interface RunResult {
   events: NewEvent[];
@@ -13,7 +14,10 @@ export function runFormat(format: LogFormat, lines: readonly string[], ctx: Part
   const parser = format.open(
     { zone: 'Europe/London', year: 2026, fileName: 'test.log', options: {}, ...ctx },
     {
-      event: (event) => result.events.push(normaliseEvent(event, { track: null, service: null, version: null })),
+      event: (event) =>
+        result.events.push(
+          normaliseEvent(event, { track: null, service: null, version: null, rules: DEFAULT_TAGGING_RULES }),
+        ),
       metric: () => {},
       reject: (line, reason, raw) => result.rejects.push({ line, reason, raw }),
     },
