@@ -40,7 +40,8 @@ export interface AuthRuleDefinition {
 const SUCCESS = /\b(?:succeeded|successful(?:ly)?|success|accepted|granted|authenticated successfully)\b/i;
 
 export const AUTH_RULES: readonly AuthRuleDefinition[] = [
-  // sshd (OpenSSH), as auth.log and /var/log/secure write it.
+  // sshd (OpenSSH), as auth.log and /var/log/secure write it. These read the message alone,
+  // not the program (`--service` may have replaced it), so their shapes are kept exact.
   {
     id: 'sshd-failed-password',
     description: 'sshd: Failed password (or keyboard-interactive) for a user',
