@@ -10,6 +10,41 @@ const rolloutId = z
   .max(4000)
   .regex(/^[\w.@:%+-]+$/, 'a rollout id holds letters, digits and . @ : % + - _ only');
 
+const secret = z.string().min(1).max(4096);
+
+/** An Elasticsearch pull as the UI asks for it (the CLI's `coalmine pull` takes the same). */
+export const pullStartInput = z
+  .object({
+    url: z.string().min(1).max(2000),
+    index: z.string().min(1).max(1000),
+    /** ISO 8601 with an offset, or DD/MM/YYYY HH:mm:ss in `zone`; the window is [from, to). */
+    from: z.string().min(1).max(100),
+    to: z.string().min(1).max(100),
+    query: z.string().max(20_000).optional(),
+    zone: z.string().min(1).max(100).optional(),
+    pageSize: z.number().int().min(1).max(10_000).optional(),
+    auth: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('none') }).strict(),
+        z.object({ kind: z.literal('apiKey'), apiKey: secret }).strict(),
+        z.object({ kind: z.literal('basic'), username: z.string().min(1).max(1000), password: secret }).strict(),
+      ])
+      .optional(),
+    tls: z
+      .object({
+        /** PEM text of the cluster's CA (no path crosses from the renderer). */
+        caPem: z.string().min(1).max(200_000).optional(),
+        fingerprint: z.string().min(1).max(200).optional(),
+        insecureSkipVerify: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    track: z.enum(['canary', 'stable']).optional(),
+    service: z.string().min(1).max(1000).optional(),
+    version: z.string().min(1).max(1000).optional(),
+  })
+  .strict();
+
 export const apiMethods = {
   'case.info': { channel: 'coalmine:case:info', input: z.object({}).strict() },
   // No path crosses from the renderer: the desktop app asks with its own file dialog.
@@ -23,6 +58,10 @@ export const apiMethods = {
     channel: 'coalmine:review:export',
     input: z.object({ rolloutId, format: z.literal('md') }).strict(),
   },
+  // Credentials cross once, into main; no result or error ever carries them back.
+  'pull.start': { channel: 'coalmine:pull:start', input: pullStartInput },
+  'pull.cancel': { channel: 'coalmine:pull:cancel', input: z.object({}).strict() },
+  'pull.progress': { channel: 'coalmine:pull:progress', input: z.object({}).strict() },
 } as const;
 
 export type ApiMethod = keyof typeof apiMethods;
@@ -125,6 +164,45 @@ export interface ApiResults {
   'rollout.list': Rollout[];
   'rollout.analyse': Analysis;
   'review.export': { format: 'md'; fileName: string; content: string };
+  'pull.start': PullSummary;
+  /** True if a pull was running and is now told to stop. */
+  'pull.cancel': { cancelled: boolean };
+  /** The running pull's progress; null when none runs. */
+  'pull.progress': PullProgress | null;
+}
+
+/** What a pull did; never holds a credential. */
+export interface PullSummary {
+  sourceId: number | null;
+  path: string;
+  sha256: string;
+  cluster: { name: string; uuid: string };
+  hitsTotal: number | null;
+  hits: number;
+  events: number;
+  rejects: number;
+  authFailures: number;
+  exceptions: number;
+  pages: number;
+  pitReopened: number;
+  /** Set when the same hits were already pulled or imported: nothing was added. */
+  duplicateOf: SourceSummary | null;
+  replaced: number[];
+  overlaps: number[];
+  state: 'complete' | 'incomplete' | 'skipped';
+  message: string | null;
+}
+
+export interface PullProgress {
+  /** The pull's source path (a URL-like name without credentials). */
+  sourcePath: string;
+  hitsDone: number;
+  /** `hits.total` of the first page; null before it or when the cluster does not say. */
+  hitsTotal: number | null;
+  events: number;
+  rejects: number;
+  hitsPerSecond: number;
+  secondsLeft: number | null;
 }
 
 export interface IngestProgress {

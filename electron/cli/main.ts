@@ -18,12 +18,15 @@ import { markdownReviewOf } from '../core/review/markdownReview.js';
 import { createService } from '../core/service.js';
 import { startWebServer } from '../web/webServer.js';
 import { clearProgress, progressPrinter } from './progressBar.js';
+import { addPullCommand } from './pullCommand.js';
 import { terminalLines, terminalText } from './terminalText.js';
 import { textTable } from './textTable.js';
 
 export const EXIT_OK = 0;
 export const EXIT_REJECTS = 1;
 export const EXIT_USAGE = 2;
+/** A pull cancelled with Ctrl-C: what it read is kept, its source marked incomplete. */
+export const EXIT_INTERRUPTED = 130;
 
 class UsageError extends Error {}
 
@@ -260,6 +263,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+
+  addPullCommand(program, io, setExit, { ok: EXIT_OK, rejects: EXIT_REJECTS, interrupted: EXIT_INTERRUPTED });
 
   return program;
 }

@@ -8,6 +8,8 @@ import {
   type ApiMethod,
   type ApiResults,
   type CaseInfo,
+  type PullProgress,
+  type PullSummary,
   apiMethods,
   isApiMethod,
 } from '../../shared/api.js';
@@ -17,6 +19,8 @@ import { listRollouts } from './analysis/rollouts.js';
 import { type CaseDb, closeCase } from './case/caseStore.js';
 import { countEvents } from './case/events.js';
 import { listSources } from './case/sources.js';
+import { type PullOptions, type PullResult, pullIntoCase } from './elastic/pull.js';
+import { buildPullRequest, checkCaPem } from './elastic/pullRequest.js';
 import { markdownReviewOf } from './review/markdownReview.js';
 
 export interface OpenCase {
@@ -48,8 +52,39 @@ export function reviewFileName(rolloutId: string): string {
   return `review-${rolloutId.replace(/[^\w.-]/g, '_')}.md`;
 }
 
-export function createService(initial: OpenCase, chooseCase?: CaseChooser): Service {
+export function pullSummary(result: PullResult): PullSummary {
+  return {
+    sourceId: result.sourceId,
+    path: result.path,
+    sha256: result.sha256,
+    cluster: result.cluster,
+    hitsTotal: result.hitsTotal,
+    hits: result.lines,
+    events: result.events,
+    rejects: result.rejects,
+    authFailures: result.authFailures,
+    exceptions: result.exceptions,
+    pages: result.pages,
+    pitReopened: result.pitReopened,
+    duplicateOf: result.duplicateOf,
+    replaced: result.replaced,
+    overlaps: result.overlaps,
+    state: result.state,
+    message: result.message,
+  };
+}
+
+/** What the service passes on to every pull (tests: the mock connection, a sleep that does not wait). */
+export type ServicePullOptions = Pick<PullOptions, 'Connection' | 'sleep' | 'requestTimeoutMs'>;
+
+export function createService(
+  initial: OpenCase,
+  chooseCase?: CaseChooser,
+  pullOptions: ServicePullOptions = {},
+): Service {
   let current = initial;
+  // One pull at a time per window: it writes to the open case.
+  let running: { controller: AbortController; progress: PullProgress | null } | null = null;
   return {
     'case.info': () => caseInfo(current, chooseCase !== undefined),
     'case.open': async ({ readOnly }) => {
@@ -73,6 +108,39 @@ export function createService(initial: OpenCase, chooseCase?: CaseChooser): Serv
       fileName: reviewFileName(rolloutId),
       content: markdownReviewOf(current.db, rolloutId),
     }),
+    'pull.start': async (input) => {
+      if (current.readOnly) throw new CoalmineError('READ_ONLY', 'this case is open read-only: nothing can be pulled into it');
+      if (running) throw new CoalmineError('BAD_INPUT', 'a pull is already running in this window; cancel it or wait');
+      const request = buildPullRequest({
+        ...input,
+        tls: {
+          ...(input.tls?.caPem ? { ca: checkCaPem(input.tls.caPem, 'the CA certificate given') } : {}),
+          ...(input.tls?.fingerprint ? { fingerprint: input.tls.fingerprint } : {}),
+          ...(input.tls?.insecureSkipVerify ? { insecureSkipVerify: true } : {}),
+        },
+      });
+      const job = { controller: new AbortController(), progress: null as PullProgress | null };
+      running = job;
+      const db = current.db;
+      try {
+        const result = await pullIntoCase(db, request, {
+          ...pullOptions,
+          signal: job.controller.signal,
+          onProgress: (p) => {
+            job.progress = p;
+          },
+        });
+        return pullSummary(result);
+      } finally {
+        running = null;
+      }
+    },
+    'pull.cancel': () => {
+      if (!running) return { cancelled: false };
+      running.controller.abort();
+      return { cancelled: true };
+    },
+    'pull.progress': () => running?.progress ?? null,
   };
 }
 
