@@ -13,7 +13,7 @@ import { type PullAuth, type PullRequest, displayUrl } from './pullRequest.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 /** A page of 10,000 large documents stays well under this; a hostile answer cannot fill memory. */
-const MAX_RESPONSE_BYTES = 512 * 1024 * 1024;
+const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
 const cjsRequire = createRequire(import.meta.url);
 export const CLIENT_VERSION = (cjsRequire('@elastic/elasticsearch/package.json') as { version: string }).version;
