@@ -98,7 +98,9 @@ function printPull(io: Io, result: PullResult, where: string): void {
   );
   if (result.message) io.err(`  ${terminalText(result.message)}\n`);
   if (result.pitReopened > 0) {
-    io.err(`  the point in time expired and was reopened ${result.pitReopened} time(s): the hits span more than one snapshot\n`);
+    io.err(
+      `  the point in time expired and was reopened ${result.pitReopened} time(s): the hits span more than one snapshot\n`,
+    );
   }
   if (result.replaced.length > 0) io.err(`  replaces the interrupted pull(s) #${result.replaced.join(', #')}\n`);
   if (result.overlaps.length > 0) {
@@ -154,7 +156,10 @@ export function addPullCommand(program: Command, io: Io, setExit: (code: number)
           try {
             pem = fs.readFileSync(opts.ca, 'utf8');
           } catch (error) {
-            throw new CoalmineError('UNREADABLE', `--ca ${opts.ca}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+            throw new CoalmineError(
+              'UNREADABLE',
+              `--ca ${opts.ca}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+            );
           }
           ca = checkCaPem(pem, `--ca ${opts.ca}`);
         }

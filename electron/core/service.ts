@@ -109,7 +109,8 @@ export function createService(
       content: markdownReviewOf(current.db, rolloutId),
     }),
     'pull.start': async (input) => {
-      if (current.readOnly) throw new CoalmineError('READ_ONLY', 'this case is open read-only: nothing can be pulled into it');
+      if (current.readOnly)
+        throw new CoalmineError('READ_ONLY', 'this case is open read-only: nothing can be pulled into it');
       if (running) throw new CoalmineError('BAD_INPUT', 'a pull is already running in this window; cancel it or wait');
       const request = buildPullRequest({
         ...input,

@@ -73,7 +73,8 @@ export class FakeCluster {
       return { status: 200, body: { id, _shards: { total: 1, successful: 1, failed: 0 } } };
     }
     if (request.method === 'DELETE' && request.path === '/_pit') {
-      const id = String((request.body as { id?: unknown } | null)?.id ?? '');
+      const given = (request.body as { id?: unknown } | null)?.id;
+      const id = typeof given === 'string' ? given : '';
       this.closedPits.push(id);
       const known = this.livePits.delete(id.split('~')[0] ?? '');
       return { status: known ? 200 : 404, body: { succeeded: known, num_freed: known ? 1 : 0 } };
@@ -91,7 +92,9 @@ export class FakeCluster {
         status: 404,
         body: {
           error: {
-            root_cause: [{ type: 'search_context_missing_exception', reason: `No search context found for id [${base}]` }],
+            root_cause: [
+              { type: 'search_context_missing_exception', reason: `No search context found for id [${base}]` },
+            ],
             type: 'search_phase_execution_exception',
             reason: 'all shards failed',
           },
@@ -165,7 +168,11 @@ export function mockConnection(cluster: FakeCluster): unknown {
     });
     if (result === 'timeout') return new cjsErrors.TimeoutError!('Request timed out');
     if (result.status >= 400) {
-      return new cjsErrors.ResponseError!({ body: result.body, statusCode: result.status, headers: result.headers ?? {} });
+      return new cjsErrors.ResponseError!({
+        body: result.body,
+        statusCode: result.status,
+        headers: result.headers ?? {},
+      });
     }
     return result.body;
   };

@@ -57,9 +57,7 @@ function setup(docs: FakeDoc[], extra: Partial<PullOptions> = {}): Run {
 function expectedSha256(docs: FakeDoc[]): string {
   const lines = docs
     .map((d) => ({ ts: d.ts, text: JSON.stringify(d._source) }))
-    .sort((a, b) =>
-      a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : Buffer.compare(Buffer.from(a.text), Buffer.from(b.text)),
-    );
+    .sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : Buffer.compare(Buffer.from(a.text), Buffer.from(b.text))));
   return createHash('sha256')
     .update(lines.map((l) => `${l.text}\n`).join(''))
     .digest('hex');
@@ -85,7 +83,10 @@ describe('Elasticsearch pull (mock client)', () => {
     const { cluster, options } = setup(docs);
     const { db } = newCase();
     const progress: PullProgress[] = [];
-    const result = await pullIntoCase(db, buildPullRequest(fields), { ...options, onProgress: (p) => progress.push(p) });
+    const result = await pullIntoCase(db, buildPullRequest(fields), {
+      ...options,
+      onProgress: (p) => progress.push(p),
+    });
 
     expect(result).toMatchObject({ state: 'complete', lines: 7, events: 7, rejects: 0, hitsTotal: 7, pages: 4 });
     const rows = db.prepare(`SELECT source_line AS line, message, track, raw FROM events ORDER BY id`).all() as {
@@ -129,7 +130,11 @@ describe('Elasticsearch pull (mock client)', () => {
     });
     expect(bodies[0]).not.toHaveProperty('search_after');
     // Each page goes on from the last hit of the one before, with the id the cluster last gave.
-    expect(bodies[1]).toMatchObject({ search_after: [docs[2]?.ts, 2], track_total_hits: false, pit: { id: 'pit-1~1' } });
+    expect(bodies[1]).toMatchObject({
+      search_after: [docs[2]?.ts, 2],
+      track_total_hits: false,
+      pit: { id: 'pit-1~1' },
+    });
     expect(bodies[2]).toMatchObject({ search_after: [docs[5]?.ts, 5], pit: { id: 'pit-1~2' } });
     expect(bodies[3]).toMatchObject({ search_after: [docs[6]?.ts, 6] });
 
@@ -145,8 +150,7 @@ describe('Elasticsearch pull (mock client)', () => {
       lines: 7,
       events: 7,
       sha256: expectedSha256(docs),
-      path:
-        'elasticsearch+https://es.example.test:9200/logs-checkout-*?from=2026-03-29T00%3A00%3A00.000Z&to=2026-03-29T01%3A00%3A00.000Z&q=service.name%3Acheckout+AND+NOT+labels.track%3Atest',
+      path: 'elasticsearch+https://es.example.test:9200/logs-checkout-*?from=2026-03-29T00%3A00%3A00.000Z&to=2026-03-29T01%3A00%3A00.000Z&q=service.name%3Acheckout+AND+NOT+labels.track%3Atest',
     });
     expect(source?.details).toMatchObject({
       kind: 'elasticsearch-pull',
@@ -428,7 +432,12 @@ describe('pull request checks', () => {
     const bst = buildPullRequest({ ...fields, from: '29/03/2026 00:30:00', to: '29/03/2026 02:30:00' });
     expect(new Date(bst.window.from).toISOString()).toBe('2026-03-29T00:30:00.000Z');
     expect(new Date(bst.window.to).toISOString()).toBe('2026-03-29T01:30:00.000Z');
-    const ny = buildPullRequest({ ...fields, from: '01/07/2026 09:00:00', to: '01/07/2026 10:00:00', zone: 'America/New_York' });
+    const ny = buildPullRequest({
+      ...fields,
+      from: '01/07/2026 09:00:00',
+      to: '01/07/2026 10:00:00',
+      zone: 'America/New_York',
+    });
     expect(new Date(ny.window.from).toISOString()).toBe('2026-07-01T13:00:00.000Z');
     expect(() => buildPullRequest({ ...fields, from: '2026-03-29T00:00:00' })).toThrow(/with an offset/);
     expect(() => buildPullRequest({ ...fields, from: '31/02/2026 00:00:00' })).toThrow(/not a real date/);

@@ -60,7 +60,7 @@ export async function fetchPinnedCa(url: URL, fingerprint: string, timeoutMs: nu
         clearTimeout(timer);
         resolve();
       });
-      socket.once('error', (error) => {
+      socket.once('error', (error: Error) => {
         clearTimeout(timer);
         reject(error);
       });

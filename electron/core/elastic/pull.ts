@@ -140,7 +140,7 @@ class PullDigest {
   }
 
   private drain(): void {
-    this.group.sort(Buffer.compare);
+    this.group.sort((a, b) => Buffer.compare(a, b));
     for (const bytes of this.group) {
       this.hash.update(bytes);
       this.hash.update('\n');
@@ -243,7 +243,13 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
     const id = (opened as { id?: unknown }).id;
     if (typeof id !== 'string' || id === '') {
       throw new RequestFailed(
-        { kind: 'other', status: null, reason: 'no point-in-time id in the answer', retryAfterSeconds: null, pitMissing: false },
+        {
+          kind: 'other',
+          status: null,
+          reason: 'no point-in-time id in the answer',
+          retryAfterSeconds: null,
+          pitMissing: false,
+        },
         1,
       );
     }
@@ -330,7 +336,8 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
       client: `@elastic/elasticsearch ${CLIENT_VERSION}`,
       pulledAt: new Date(pulledAt).toISOString(),
       line: 'the ordinal of the hit in the pull, from 1',
-      sha256: 'SHA-256 of the hits’ _source JSON text, one per line ending in \\n, by @timestamp, ties in UTF-8 byte order',
+      sha256:
+        'SHA-256 of the hits’ _source JSON text, one per line ending in \\n, by @timestamp, ties in UTF-8 byte order',
       hitsTotal: null,
       hits: 0,
       pages: 0,
@@ -401,7 +408,7 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
         const page = pages + 1;
         const body: estypes.SearchRequest = {
           size: request.pageSize,
-          query: query as estypes.QueryDslQueryContainer,
+          query: query,
           sort: PULL_SORT as unknown as estypes.Sort,
           track_total_hits: page === 1,
           pit: { id: pitId ?? '', keep_alive: PIT_KEEP_ALIVE },
@@ -409,14 +416,14 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
         };
         let response: Record<string, unknown>;
         try {
-          response = (await attempt(async () => {
+          response = await attempt(async () => {
             const answer = (await client.search(body, requestOptions)) as unknown as Record<string, unknown>;
             // A page the cluster cut short is not a page: try again rather than miss hits.
             if (answer.timed_out === true) {
               throw Object.assign(new Error('the search timed out on the cluster'), { name: 'TimeoutError' });
             }
             return answer;
-          })) as Record<string, unknown>;
+          });
         } catch (error) {
           if (
             error instanceof RequestFailed &&
@@ -566,7 +573,9 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
       message: null,
     } as const;
     const duplicate =
-      counts.lines > 0 ? findSourcesBySha256(db, sha256).find((s) => s.id !== sourceId && s.state === 'complete') : undefined;
+      counts.lines > 0
+        ? findSourcesBySha256(db, sha256).find((s) => s.id !== sourceId && s.state === 'complete')
+        : undefined;
     if (duplicate) {
       deleteSource(db, sourceId);
       return { ...base, sourceId: null, duplicateOf: duplicate, replaced: [], overlaps: [], state: 'skipped' };

@@ -17,9 +17,7 @@ export interface PullWindow {
 
 /** Credentials: kept in memory for the pull only, never written anywhere. */
 export type PullAuth =
-  | { kind: 'none' }
-  | { kind: 'apiKey'; apiKey: string }
-  | { kind: 'basic'; username: string; password: string };
+  { kind: 'none' } | { kind: 'apiKey'; apiKey: string } | { kind: 'basic'; username: string; password: string };
 
 export interface PullTls {
   /** PEM text of the CA that signs the cluster's certificate (`--ca FILE`). */
@@ -147,7 +145,10 @@ export function checkPageSize(size: number): number {
 
 /** A SHA-256 fingerprint as `openssl x509 -fingerprint -sha256` or Kibana print it. */
 export function checkFingerprint(text: string): string {
-  const hex = text.trim().replace(/^sha256\s*fingerprint\s*=\s*/i, '').replace(/:/g, '');
+  const hex = text
+    .trim()
+    .replace(/^sha256\s*fingerprint\s*=\s*/i, '')
+    .replace(/:/g, '');
   if (!/^[0-9a-fA-F]{64}$/.test(hex)) {
     throw new CoalmineError('BAD_INPUT', '--fingerprint must be a SHA-256 fingerprint: 64 hex digits, colons allowed');
   }
