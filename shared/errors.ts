@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'READ_ONLY'
   | 'WRITE_FAILED'
   | 'FORBIDDEN'
+  | 'BUSY'
   /** A remote system (an Elasticsearch cluster) could not be reached or failed the request. */
   | 'REMOTE_FAILED'
   /** A remote system refused the credentials given (401/403). */

@@ -15,6 +15,7 @@ import { type ImportResult, importFile } from '../core/ingest/importFile.js';
 import { checkZone } from '../core/ingest/time.js';
 import { defaultDemoCasePath, demoLogsDir, rendererDir } from '../core/paths.js';
 import { markdownReviewOf } from '../core/review/markdownReview.js';
+import { folderPicker } from '../core/importJobs.js';
 import { createService } from '../core/service.js';
 import { startWebServer } from '../web/webServer.js';
 import { clearProgress, progressPrinter } from './progressBar.js';
@@ -237,7 +238,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('[case]', 'case file')
     .option('--port <n>', 'port (0 picks a free one)', '0')
     .option('--read-only', 'open the case without writing to it (auditors)')
-    .action(async (casePath: string | undefined, opts: { port: string; readOnly?: boolean }) => {
+    .option('--import-dir <folder>', 'let the page import the log files of this folder (creates the case if new)')
+    .action(async (casePath: string | undefined, opts: { port: string; readOnly?: boolean; importDir?: string }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port ${opts.port} is not a port number`);
@@ -245,11 +247,19 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (!fs.existsSync(`${dir}/index.html`)) {
         throw new CoalmineError('NOT_FOUND', `${dir}/index.html is missing: run \`npm run build\` first`);
       }
+      if (opts.importDir !== undefined && !fs.statSync(opts.importDir, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new UsageError(`--import-dir ${opts.importDir} is not a folder`);
+      }
       const path = casePath ?? defaultDemoCasePath();
       const readOnly = opts.readOnly === true;
-      const db = casePath ? openCase(casePath, { readOnly }) : await ensureDemoCase(path, demoLogsDir());
+      // A folder to import from means the analyst is starting a case: create it if it is new.
+      const create = opts.importDir !== undefined && !readOnly;
+      const db = casePath ? openCase(casePath, { readOnly, create }) : await ensureDemoCase(path, demoLogsDir());
       const server = await startWebServer({
-        service: createService({ path, db, readOnly }),
+        service: createService(
+          { path, db, readOnly },
+          opts.importDir === undefined ? {} : { pickFiles: folderPicker(opts.importDir) },
+        ),
         rendererDir: dir,
         port,
       });

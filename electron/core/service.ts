@@ -8,8 +8,6 @@ import {
   type ApiMethod,
   type ApiResults,
   type CaseInfo,
-  type PullProgress,
-  type PullSummary,
   apiMethods,
   isApiMethod,
 } from '../../shared/api.js';
@@ -19,8 +17,9 @@ import { listRollouts } from './analysis/rollouts.js';
 import { type CaseDb, closeCase } from './case/caseStore.js';
 import { countEvents } from './case/events.js';
 import { listSources } from './case/sources.js';
-import { type PullOptions, type PullResult, pullIntoCase } from './elastic/pull.js';
+import { type PullJobOptions, createPullJobs } from './elastic/pullJobs.js';
 import { buildPullRequest, checkCaPem } from './elastic/pullRequest.js';
+import { type FilePicker, createImportJobs } from './importJobs.js';
 import { markdownReviewOf } from './review/markdownReview.js';
 
 export interface OpenCase {
@@ -37,12 +36,13 @@ export type Service = { [M in ApiMethod]: (input: ApiInput<M>) => ApiResults[M] 
  */
 export type CaseChooser = (options: { readOnly: boolean }) => Promise<OpenCase | null>;
 
-export function caseInfo(opened: OpenCase, canOpenOther = false): CaseInfo {
+export function caseInfo(opened: OpenCase, canOpenOther = false, canImport = false): CaseInfo {
   return {
     path: opened.path,
     name: path.basename(opened.path),
     readOnly: opened.readOnly,
     canOpenOther,
+    canImport: canImport && !opened.readOnly,
     events: countEvents(opened.db),
     sources: listSources(opened.db),
   };
@@ -52,41 +52,22 @@ export function reviewFileName(rolloutId: string): string {
   return `review-${rolloutId.replace(/[^\w.-]/g, '_')}.md`;
 }
 
-export function pullSummary(result: PullResult): PullSummary {
-  return {
-    sourceId: result.sourceId,
-    path: result.path,
-    sha256: result.sha256,
-    cluster: result.cluster,
-    hitsTotal: result.hitsTotal,
-    hits: result.lines,
-    events: result.events,
-    rejects: result.rejects,
-    authFailures: result.authFailures,
-    exceptions: result.exceptions,
-    pages: result.pages,
-    pitReopened: result.pitReopened,
-    duplicateOf: result.duplicateOf,
-    replaced: result.replaced,
-    overlaps: result.overlaps,
-    state: result.state,
-    message: result.message,
-  };
+/** What the surface hosting the service can do for it (the desktop app's dialogs). */
+export interface ServiceHost {
+  chooseCase?: CaseChooser;
+  /** Lets the user pick log files to import: a dialog, or the folder web mode was given. */
+  pickFiles?: FilePicker;
+  /** Tests: how pulls reach the cluster (the mock's connection) and wait between retries. */
+  pullOptions?: PullJobOptions;
 }
 
-/** What the service passes on to every pull (tests: the mock connection, a sleep that does not wait). */
-export type ServicePullOptions = Pick<PullOptions, 'Connection' | 'sleep' | 'requestTimeoutMs'>;
-
-export function createService(
-  initial: OpenCase,
-  chooseCase?: CaseChooser,
-  pullOptions: ServicePullOptions = {},
-): Service {
+export function createService(initial: OpenCase, host: ServiceHost = {}): Service {
+  const { chooseCase } = host;
   let current = initial;
-  // One pull at a time per window: it writes to the open case.
-  let running: { controller: AbortController; progress: PullProgress | null } | null = null;
+  const imports = createImportJobs(host.pickFiles);
+  const pulls = createPullJobs(host.pullOptions);
   return {
-    'case.info': () => caseInfo(current, chooseCase !== undefined),
+    'case.info': () => caseInfo(current, chooseCase !== undefined, host.pickFiles !== undefined),
     'case.open': async ({ readOnly }) => {
       if (!chooseCase) {
         throw new CoalmineError(
@@ -99,7 +80,7 @@ export function createService(
       const previous = current;
       current = next;
       closeCase(previous.db);
-      return caseInfo(current, true);
+      return caseInfo(current, true, host.pickFiles !== undefined);
     },
     'rollout.list': () => listRollouts(current.db),
     'rollout.analyse': ({ rolloutId }) => analyseRollout(current.db, rolloutId),
@@ -108,10 +89,25 @@ export function createService(
       fileName: reviewFileName(rolloutId),
       content: markdownReviewOf(current.db, rolloutId),
     }),
-    'pull.start': async (input) => {
-      if (current.readOnly)
-        throw new CoalmineError('READ_ONLY', 'this case is open read-only: nothing can be pulled into it');
-      if (running) throw new CoalmineError('BAD_INPUT', 'a pull is already running in this window; cancel it or wait');
+    'ingest.pick': () => imports.pick(),
+    'ingest.start': ({ files, ...options }) => {
+      if (current.readOnly) {
+        throw new CoalmineError(
+          'READ_ONLY',
+          `${path.basename(current.path)} is open read-only: nothing can be imported into it`,
+        );
+      }
+      return imports.start(current.db, files, options);
+    },
+    'job.status': ({ jobId }) => imports.status(jobId),
+    'job.cancel': ({ jobId }) => imports.cancel(jobId),
+    'pull.start': (input) => {
+      if (current.readOnly) {
+        throw new CoalmineError(
+          'READ_ONLY',
+          `${path.basename(current.path)} is open read-only: nothing can be pulled into it`,
+        );
+      }
       const request = buildPullRequest({
         ...input,
         tls: {
@@ -120,28 +116,10 @@ export function createService(
           ...(input.tls?.insecureSkipVerify ? { insecureSkipVerify: true } : {}),
         },
       });
-      const job = { controller: new AbortController(), progress: null as PullProgress | null };
-      running = job;
-      const db = current.db;
-      try {
-        const result = await pullIntoCase(db, request, {
-          ...pullOptions,
-          signal: job.controller.signal,
-          onProgress: (p) => {
-            job.progress = p;
-          },
-        });
-        return pullSummary(result);
-      } finally {
-        running = null;
-      }
+      return pulls.start(current.db, request);
     },
-    'pull.cancel': () => {
-      if (!running) return { cancelled: false };
-      running.controller.abort();
-      return { cancelled: true };
-    },
-    'pull.progress': () => running?.progress ?? null,
+    'pull.status': ({ jobId }) => pulls.status(jobId),
+    'pull.cancel': ({ jobId }) => pulls.cancel(jobId),
   };
 }
 

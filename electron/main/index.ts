@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, type OpenDialogOptions, app, dialog, session } from 'electron';
 import { closeCase, openCase, useSqliteNativeBinding } from '../core/case/caseStore.js';
 import { ensureDemoCase } from '../core/demo/demoCase.js';
+import type { FilePicker } from '../core/importJobs.js';
 import { type CaseChooser, createService, type OpenCase } from '../core/service.js';
 import { registerApi } from './ipc.js';
 import { electronSqliteBinding } from './nativeSqlite.js';
@@ -50,7 +51,12 @@ async function main(): Promise<void> {
     active = { path: chosen, db: openCase(chosen, { readOnly }), readOnly };
     return active;
   };
-  const service = createService(active, chooseCase);
+  const pickFiles: FilePicker = async () => {
+    const options: OpenDialogOptions = { title: 'Import log files', properties: ['openFile', 'multiSelections'] };
+    const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    return result.canceled || result.filePaths.length === 0 ? null : { paths: result.filePaths, folder: null };
+  };
+  const service = createService(active, { chooseCase, pickFiles });
   registerApi(() => service, rendererUrl);
 
   const win = new BrowserWindow({

@@ -10,6 +10,7 @@ import { listSources } from '../../electron/core/case/sources.js';
 import { pullIntoCase } from '../../electron/core/elastic/pull.js';
 import { buildPullRequest } from '../../electron/core/elastic/pullRequest.js';
 import { type OpenCase, createService, dispatch } from '../../electron/core/service.js';
+import type { PullJobStatus } from '../../shared/api.js';
 import { coalmine, projectRoot } from '../helpers/cli.js';
 import { CLUSTER, FakeCluster, type FakeServer, ecsDocs, startFakeServer } from '../helpers/fakeElastic.js';
 import { tempDir } from '../helpers/tempCase.js';
@@ -263,7 +264,7 @@ describe('pull over real HTTP (core and API)', () => {
     closeCase(db);
   });
 
-  it('pull.start runs a pull through the API and never hands the credentials back', async () => {
+  it('pull.start runs a pull as a job through the API and never hands the credentials back', async () => {
     const cluster = new FakeCluster(ecsDocs(4));
     const server = await serve(cluster);
     const casePath = path.join(tempDir(), 'api.coalmine');
@@ -276,10 +277,28 @@ describe('pull over real HTTP (core and API)', () => {
       to: '29/03/2026 03:00:00',
       auth: { kind: 'basic', username: 'analyst', password: PASSWORD },
     };
-    const answer = await dispatch(service, 'pull.start', input);
-    expect(answer).toMatchObject({ ok: true, value: { state: 'complete', events: 4, hits: 4, hitsTotal: 4 } });
-    expect(JSON.stringify(answer)).not.toContain(PASSWORD);
-    expect(await dispatch(service, 'pull.progress', {})).toEqual({ ok: true, value: null });
+    const started = await dispatch(service, 'pull.start', input);
+    expect(started).toMatchObject({ ok: true, value: { jobId: expect.any(String) as string } });
+    const { jobId } = (started as { value: { jobId: string } }).value;
+    let status = await dispatch(service, 'pull.status', { jobId });
+    while ((status as { value: PullJobStatus }).value.state === 'running') {
+      await new Promise((resolve) => setImmediate(resolve));
+      status = await dispatch(service, 'pull.status', { jobId });
+    }
+    expect(status).toMatchObject({
+      ok: true,
+      value: {
+        state: 'done',
+        error: null,
+        progress: { hitsDone: 4, hitsTotal: 4 },
+        result: { state: 'complete', events: 4, hits: 4, hitsTotal: 4, cluster: { name: CLUSTER.name } },
+      },
+    });
+    expect(JSON.stringify(started) + JSON.stringify(status)).not.toContain(PASSWORD);
+    expect(await dispatch(service, 'pull.status', { jobId: 'no-such-job' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
 
     // A bad input names the field, not the secret next to it.
     const bad = await dispatch(service, 'pull.start', { ...input, pageSize: 0 });
@@ -291,5 +310,48 @@ describe('pull over real HTTP (core and API)', () => {
     const readOnly = createService({ path: casePath, db: openCase(casePath, { readOnly: true }), readOnly: true });
     const refused = await dispatch(readOnly, 'pull.start', input);
     expect(refused).toMatchObject({ ok: false, error: { code: 'READ_ONLY' } });
+  });
+
+  it('pull.status reports a failed pull without the secret, and pull.cancel stops one', async () => {
+    const cluster = new FakeCluster(ecsDocs(9));
+    const server = await serve(cluster);
+    const casePath = path.join(tempDir(), 'api2.coalmine');
+    const db = openCase(casePath, { create: true });
+    const service = createService({ path: casePath, db, readOnly: false });
+    const base = { url: server.url, index: 'logs-*', from: '2026-03-29T00:00:00Z', to: '2026-03-29T01:00:00Z' };
+
+    cluster.interceptor = () => ({
+      status: 403,
+      body: { error: { type: 'security_exception', reason: `key ${API_KEY} lacks read on [logs-*]` } },
+    });
+    const failed = await service['pull.start']({ ...base, auth: { kind: 'apiKey', apiKey: API_KEY } });
+    let status = await service['pull.status'](failed);
+    while (status.state === 'running') {
+      await new Promise((resolve) => setImmediate(resolve));
+      status = await service['pull.status'](failed);
+    }
+    expect(status.state).toBe('failed');
+    expect(status.error).toContain('refused access (403 Forbidden');
+    expect(status.error).not.toContain(API_KEY);
+
+    let cancelledOnce = false;
+    cluster.interceptor = (req, page) => {
+      if (req.path === '/_search' && page === 2 && !cancelledOnce) {
+        cancelledOnce = true;
+        void service['pull.cancel'](job);
+        return 'timeout';
+      }
+      return undefined;
+    };
+    cluster.searches = 0;
+    const job = await service['pull.start']({ ...base, pageSize: 3 });
+    status = await service['pull.status'](job);
+    while (status.state === 'running') {
+      await new Promise((resolve) => setImmediate(resolve));
+      status = await service['pull.status'](job);
+    }
+    expect(status).toMatchObject({ state: 'cancelled', result: { state: 'incomplete', events: 3 } });
+    expect(cluster.livePits.size).toBe(0);
+    closeCase(db);
   });
 });
