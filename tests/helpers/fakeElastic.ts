@@ -3,6 +3,7 @@
 // `search_after`. The same cluster answers through @elastic/elasticsearch-mock (in process)
 // and through a real HTTP server on 127.0.0.1 (the client's whole code path).
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 
@@ -190,10 +191,13 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-/** The cluster over real HTTP on 127.0.0.1, with the product header the client insists on. */
-export async function startFakeServer(cluster: FakeCluster): Promise<FakeServer> {
+/**
+ * The cluster over real HTTP on 127.0.0.1, with the product header the client insists on;
+ * over HTTPS when given a key and certificate chain (PEM).
+ */
+export async function startFakeServer(cluster: FakeCluster, tls?: { key: string; cert: string }): Promise<FakeServer> {
   const authorizations: string[] = [];
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -214,11 +218,12 @@ export async function startFakeServer(cluster: FakeCluster): Promise<FakeServer>
       });
       res.end(JSON.stringify(result.body));
     });
-  });
+  };
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     authorizations,
     close: () =>
       new Promise<void>((resolve) => {

@@ -449,6 +449,9 @@ describe('pull request checks', () => {
     expect(() => buildPullRequest({ ...fields, pageSize: 0 })).toThrow(/1 to 10000/);
     expect(() => buildPullRequest({ ...fields, index: 'logs/../x' })).toThrow(/index pattern/);
     expect(() => buildPullRequest({ ...fields, tls: { fingerprint: 'abc' } })).toThrow(/64 hex digits/);
+    expect(() => buildPullRequest({ ...fields, url: 'http://es:9200', tls: { fingerprint: 'ab'.repeat(32) } })).toThrow(
+      /needs an https/,
+    );
     const pinned = buildPullRequest({ ...fields, tls: { fingerprint: 'ab'.repeat(32) } });
     expect(pinned.tls.fingerprint).toBe(Array(32).fill('AB').join(':'));
   });

@@ -220,9 +220,13 @@ export function buildPullRequest(fields: PullFields): PullRequest {
     ...(tlsIn.fingerprint ? { fingerprint: checkFingerprint(tlsIn.fingerprint) } : {}),
     ...(tlsIn.insecureSkipVerify ? { insecureSkipVerify: true } : {}),
   };
+  const url = parseClusterUrl(fields.url);
+  if (url.protocol !== 'https:' && (tlsOut.ca || tlsOut.fingerprint)) {
+    throw new CoalmineError('BAD_INPUT', 'a CA (--ca) or fingerprint (--fingerprint) needs an https:// cluster URL');
+  }
   const query = fields.query?.trim() ? fields.query.trim() : null;
   return {
-    url: parseClusterUrl(fields.url),
+    url,
     index: checkIndexPattern(fields.index),
     window: parseWindow(fields.from, fields.to, zone),
     query,
