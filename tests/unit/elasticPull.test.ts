@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { type CaseDb, closeCase, openCase } from '../../electron/core/case/caseStore.js';
 import { listRejects } from '../../electron/core/case/rejects.js';
 import { listSources } from '../../electron/core/case/sources.js';
-import { CLIENT_VERSION } from '../../electron/core/elastic/clusterClient.js';
+import { CLIENT_VERSION, apiKeyHeaderValue, scrub, secretsOf } from '../../electron/core/elastic/clusterClient.js';
 import { type PullOptions, pullIntoCase } from '../../electron/core/elastic/pull.js';
 import { type PullFields, buildPullRequest } from '../../electron/core/elastic/pullRequest.js';
 import type { PullProgress } from '../../shared/api.js';
@@ -454,5 +454,18 @@ describe('pull request checks', () => {
     );
     const pinned = buildPullRequest({ ...fields, tls: { fingerprint: 'ab'.repeat(32) } });
     expect(pinned.tls.fingerprint).toBe(Array(32).fill('AB').join(':'));
+  });
+
+  it('sends an id:key API key encoded, and scrubs every form of a key', () => {
+    expect(apiKeyHeaderValue('VuaCfGcBCdbkQm-e5aOx:ui2lp2axTNmsyakw9tvNnw')).toBe(
+      Buffer.from('VuaCfGcBCdbkQm-e5aOx:ui2lp2axTNmsyakw9tvNnw').toString('base64'),
+    );
+    expect(apiKeyHeaderValue(API_KEY)).toBe(API_KEY);
+    const encoded = Buffer.from('VuaCfGcBCdbkQm-e5aOx:ui2lp2axTNmsyakw9tvNnw').toString('base64');
+    const secrets = secretsOf({ kind: 'apiKey', apiKey: encoded });
+    expect(scrub(`key ${encoded}, decoded VuaCfGcBCdbkQm-e5aOx:ui2lp2axTNmsyakw9tvNnw`, secrets)).toBe(
+      'key [redacted], decoded [redacted]',
+    );
+    expect(scrub('only the secret half ui2lp2axTNmsyakw9tvNnw', secrets)).toBe('only the secret half [redacted]');
   });
 });

@@ -20,11 +20,22 @@ export const CLIENT_VERSION = (cjsRequire('@elastic/elasticsearch/package.json')
 
 /** Every form a secret of this pull could take in a message (as given, and as sent on the wire). */
 export function secretsOf(auth: PullAuth): string[] {
-  if (auth.kind === 'apiKey') return [auth.apiKey, Buffer.from(auth.apiKey).toString('base64')];
+  if (auth.kind === 'apiKey') {
+    // The key as given, as sent, and decoded (`id:key`), and its secret half alone.
+    const decoded = auth.apiKey.includes(':') ? auth.apiKey : Buffer.from(auth.apiKey, 'base64').toString('utf8');
+    const forms = [auth.apiKey, apiKeyHeaderValue(auth.apiKey), Buffer.from(auth.apiKey).toString('base64')];
+    if (/^[\x21-\x7e]+:[\x21-\x7e]{8,}$/.test(decoded)) forms.push(decoded, decoded.slice(decoded.indexOf(':') + 1));
+    return forms;
+  }
   if (auth.kind === 'basic') {
     return [auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString('base64')];
   }
   return [];
+}
+
+/** The value of `Authorization: ApiKey …`: base64 of `id:key`. */
+export function apiKeyHeaderValue(apiKey: string): string {
+  return apiKey.includes(':') ? Buffer.from(apiKey).toString('base64') : apiKey;
 }
 
 export function scrub(text: string, secrets: readonly string[]): string {
@@ -110,7 +121,8 @@ export function createClusterClient(request: PullRequest, setup: ClientSetup = {
     compression: false,
     tls: { rejectUnauthorized: verify, ...(ca.length > 0 ? { ca } : {}) },
     ...(request.tls.fingerprint && request.url.protocol === 'https:' ? { caFingerprint: request.tls.fingerprint } : {}),
-    ...(auth.kind === 'apiKey' ? { auth: { apiKey: auth.apiKey } } : {}),
+    // Kibana shows the key encoded; `id:key` as the API returns it is encoded here.
+    ...(auth.kind === 'apiKey' ? { auth: { apiKey: apiKeyHeaderValue(auth.apiKey) } } : {}),
     ...(auth.kind === 'basic' ? { auth: { username: auth.username, password: auth.password } } : {}),
     ...(setup.Connection ? { Connection: setup.Connection } : {}),
     // Errors carry request metadata; the client replaces auth headers in it (and we never print it).

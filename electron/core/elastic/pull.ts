@@ -511,7 +511,7 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
         }
         writer.flush();
         progress();
-        if (last === null) break; // every hit was one already stored: nothing new after it
+        if (last === null) break;
         if (searchAfter && last[0] === searchAfter[0] && last[1] === searchAfter[1]) {
           throw new CoalmineError(
             'REMOTE_FAILED',
