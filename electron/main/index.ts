@@ -6,6 +6,7 @@ import { BrowserWindow, type OpenDialogOptions, app, dialog, session } from 'ele
 import { closeCase, openCase, useSqliteNativeBinding } from '../core/case/caseStore.js';
 import { ensureDemoCase } from '../core/demo/demoCase.js';
 import type { FilePicker } from '../core/importJobs.js';
+import { useParseWorkerPath } from '../core/ingest/parsePipeline.js';
 import { type CaseChooser, createService, type OpenCase } from '../core/service.js';
 import { registerApi } from './ipc.js';
 import { electronSqliteBinding } from './nativeSqlite.js';
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
   await app.whenReady();
   denyPermissions(session.defaultSession);
   useSqliteNativeBinding(electronSqliteBinding());
+  // The bundle's own copy of the parse worker's entry (electron.vite.config.ts).
+  useParseWorkerPath(path.join(here, 'parseWorker.js'));
   let active = await openInitialCase();
   let window: BrowserWindow | null = null;
   // The only way a path reaches the core from the UI: the user picks it in our own dialog.
