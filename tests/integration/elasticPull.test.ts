@@ -1,6 +1,5 @@
 // `coalmine pull` end to end: the built CLI, the real client over real HTTP to a fake cluster
 // on 127.0.0.1, and the case file read back with SQLite.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,7 +10,7 @@ import { pullIntoCase } from '../../electron/core/elastic/pull.js';
 import { buildPullRequest } from '../../electron/core/elastic/pullRequest.js';
 import { type OpenCase, createService, dispatch } from '../../electron/core/service.js';
 import type { PullJobStatus } from '../../shared/api.js';
-import { coalmine, projectRoot } from '../helpers/cli.js';
+import { coalmineAsync } from '../helpers/cliAsync.js';
 import { CLUSTER, FakeCluster, type FakeServer, ecsDocs, startFakeServer } from '../helpers/fakeElastic.js';
 import { tempDir } from '../helpers/tempCase.js';
 
@@ -27,25 +26,6 @@ async function serve(cluster: FakeCluster): Promise<FakeServer> {
   const server = await startFakeServer(cluster);
   servers.push(server);
   return server;
-}
-
-/** Runs the built CLI without blocking this process (the fake server lives here). */
-function coalmineAsync(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  coalmine(['--help']); // throws early, with the reason, if the CLI is not built
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(projectRoot, 'bin/coalmine.js'), ...args], {
-      cwd: projectRoot,
-      env: { ...process.env, CI: 'true', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
 }
 
 describe('coalmine pull (built CLI, fake cluster over HTTP)', () => {

@@ -12,6 +12,7 @@ import { pullIntoCase } from '../../electron/core/elastic/pull.js';
 import { type PullFields, buildPullRequest } from '../../electron/core/elastic/pullRequest.js';
 import { CoalmineError } from '../../shared/errors.js';
 import { FakeCluster, type FakeServer, ecsDocs, startFakeServer } from '../helpers/fakeElastic.js';
+import { coalmineAsync } from '../helpers/cliAsync.js';
 import { tempDir } from '../helpers/tempCase.js';
 
 interface Pki {
@@ -162,5 +163,31 @@ describe('pull over TLS', () => {
   it('skips verification only when asked by name', async () => {
     const url = await httpsCluster(true);
     expect(await pull(fieldsFor(url, { insecureSkipVerify: true }))).toEqual({ events: 4 });
+  });
+
+  it('coalmine pull takes --ca FILE and --fingerprint, and warns when verification is turned off', async () => {
+    const url = await httpsCluster();
+    const dir = tempDir();
+    const caFile = path.join(dir, 'http_ca.crt');
+    fs.writeFileSync(caFile, pki.caPem);
+    const base = ['--url', url, '--index', 'logs-*', '--from', '2026-03-29T00:00:00Z', '--to', '2026-03-29T01:00:00Z'];
+    const withCa = await coalmineAsync(['pull', path.join(dir, 'a.coalmine'), ...base, '--ca', caFile]);
+    expect(withCa.stderr).toContain('4 events from 4 of 4 hits');
+    expect(withCa.code).toBe(0);
+    const pinned = await coalmineAsync([
+      'pull',
+      path.join(dir, 'b.coalmine'),
+      ...base,
+      '--fingerprint',
+      pki.caFingerprint,
+    ]);
+    expect(pinned.stderr).toContain('4 events from 4 of 4 hits');
+    const insecure = await coalmineAsync(['pull', path.join(dir, 'c.coalmine'), ...base, '--insecure-skip-tls-verify']);
+    expect(insecure.stderr).toContain('warning: TLS certificate verification is off (--insecure-skip-tls-verify)');
+    expect(insecure.code).toBe(0);
+    const db = openCase(path.join(dir, 'a.coalmine'), { readOnly: true });
+    const details = (db.prepare(`SELECT details FROM sources`).get() as { details: string }).details;
+    expect(JSON.parse(details)).toMatchObject({ tls: { verify: true, ca: `--ca ${caFile}`, fingerprint: null } });
+    closeCase(db);
   });
 });
