@@ -319,6 +319,21 @@ describe('Elasticsearch pull (mock client)', () => {
     expect(fs.readFileSync(file).includes(API_KEY)).toBe(false);
   });
 
+  it('pulls with credentials that may read the indices but not the cluster info, and says so', async () => {
+    const { cluster, options } = setup(ecsDocs(4));
+    cluster.interceptor = (req) =>
+      req.method === 'GET' && req.path === '/'
+        ? serverError(403, 'security_exception: action [cluster:monitor/main] is unauthorized')
+        : undefined;
+    const { db } = newCase();
+    const result = await pullIntoCase(db, buildPullRequest(fields), options);
+    expect(result).toMatchObject({ state: 'complete', events: 4, cluster: { name: '', uuid: '' } });
+    expect(listSources(db)[0]?.details).toMatchObject({
+      cluster: { name: null, uuid: null, unknown: expect.stringContaining('GET / refused with 403') as string },
+    });
+    closeCase(db);
+  });
+
   it('keeps what was read when cancelled, marks the source incomplete and closes the point in time', async () => {
     const docs = ecsDocs(9);
     const controller = new AbortController();

@@ -269,11 +269,20 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
   };
 
   try {
-    let cluster: { name: string; uuid: string; version: string };
+    let cluster: { name: string; uuid: string; version: string } = { name: '', uuid: '', version: '' };
+    // Why the cluster's name and uuid are not recorded, when they are not.
+    let clusterUnknown: string | null = null;
     try {
-      const info = (await attempt(() => client.info({}, requestOptions))) as unknown as Record<string, unknown>;
-      const version = isObject(info.version) ? clipText(info.version.number, 40) : '';
-      cluster = { name: clipText(info.cluster_name), uuid: clipText(info.cluster_uuid, 100), version };
+      try {
+        const info = (await attempt(() => client.info({}, requestOptions))) as unknown as Record<string, unknown>;
+        const version = isObject(info.version) ? clipText(info.version.number, 40) : '';
+        cluster = { name: clipText(info.cluster_name), uuid: clipText(info.cluster_uuid, 100), version };
+      } catch (error) {
+        // Credentials that may read the indices but not `GET /` (no cluster:monitor/main) are
+        // common for analysts: the pull goes on, and the record says why the cluster is unnamed.
+        if (!(error instanceof RequestFailed && error.failure.status === 403)) throw error;
+        clusterUnknown = safe(`GET / refused with 403 (${error.failure.reason})`);
+      }
       pitId = await openPit();
     } catch (error) {
       if (error instanceof Cancelled) throw new CoalmineError('BAD_INPUT', 'the pull was cancelled before it started');
@@ -305,7 +314,7 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
     const query = searchQuery(request);
     const details: Record<string, unknown> = {
       kind: 'elasticsearch-pull',
-      cluster,
+      cluster: clusterUnknown === null ? cluster : { name: null, uuid: null, version: null, unknown: clusterUnknown },
       url: where,
       index: request.index,
       query: request.query,
