@@ -92,7 +92,7 @@ function printPull(io: Io, result: PullResult, where: string): void {
   }
   const total = result.hitsTotal === null ? '' : ` of ${result.hitsTotal}`;
   io.err(
-    `${cluster}: ${result.events} events from ${result.lines}${total} hits in ${result.pages} pages, ` +
+    `${cluster}: ${result.events} events from ${result.lines}${total} hits in ${result.pages} page${result.pages === 1 ? '' : 's'}, ` +
       `${result.rejects} rejected, as source #${result.sourceId ?? '?'}` +
       `${result.state === 'complete' ? '' : ` (${result.state})`}\n`,
   );

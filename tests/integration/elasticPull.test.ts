@@ -1,5 +1,6 @@
 // `coalmine pull` end to end: the built CLI, the real client over real HTTP to a fake cluster
 // on 127.0.0.1, and the case file read back with SQLite.
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -164,6 +165,33 @@ describe('coalmine pull (built CLI, fake cluster over HTTP)', () => {
     expect(db.prepare(`SELECT count(*) AS n FROM sources`).get()).toEqual({ n: 0 });
     db.close();
     expect(fs.readFileSync(casePath).includes(API_KEY)).toBe(false);
+  });
+
+  it('Ctrl-C stops the pull: the pages read are kept, the source is incomplete, the point in time closed', async () => {
+    const cluster = new FakeCluster(ecsDocs(9));
+    let child: ChildProcess | undefined;
+    cluster.interceptor = (req, page) => {
+      if (req.path === '/_search' && page === 2) {
+        child?.kill('SIGINT'); // while the cluster sits on page 2
+        return 'timeout';
+      }
+      return undefined;
+    };
+    const server = await serve(cluster);
+    const casePath = path.join(tempDir(), 'interrupted.coalmine');
+    const args = ['pull', casePath, '--url', server.url, '--index', 'logs-*', '--page-size', '4'];
+    const run = await coalmineAsync(
+      [...args, '--from', '2026-03-29T00:00:00Z', '--to', '2026-03-29T01:00:00Z'],
+      {},
+      (c) => (child = c),
+    );
+    expect(run.stderr).toContain('4 events from 4 of 9 hits in 1 page, 0 rejected, as source #1 (incomplete)');
+    expect(run.stderr).toContain('cancelled after 4 hits');
+    expect(run.code).toBe(130);
+    expect(cluster.livePits.size).toBe(0);
+    const db = new Database(casePath, { readonly: true });
+    expect(db.prepare(`SELECT state, events FROM sources`).get()).toEqual({ state: 'incomplete', events: 4 });
+    db.close();
   });
 
   it('refuses a password on the command line and an unset password variable, before touching the case', async () => {
