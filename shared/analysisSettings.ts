@@ -51,8 +51,10 @@ export const analysisSettingsShape = {
   bucketMinutes: z.number().int().min(1).max(1440),
   /** False discovery rate across the buckets of one status (Benjamini–Hochberg). */
   surgeFdr: z.number().gt(0).lt(1),
-  /** A surge bucket holds at least this many 401s (or 403s) on the canary. */
+  /** A surge bucket holds at least this many 401s (or 403s) on the canary … */
   surgeMinCount: z.number().int().min(1),
+  /** … at no less than this many times stable's rate in the same bucket. */
+  surgeMinRatio: z.number().min(1).finite(),
   /** Buckets of the canary's own earlier baseline. */
   surgeBaselineBuckets: z.number().int().min(1).max(1440),
   /** Surge buckets this many quiet buckets apart still make one surge. */
@@ -86,6 +88,7 @@ export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = {
   bucketMinutes: 1,
   surgeFdr: 0.05,
   surgeMinCount: 3,
+  surgeMinRatio: 2,
   surgeBaselineBuckets: 15,
   surgeMergeGapBuckets: 1,
   resourceTolerance: 0.2,
@@ -117,6 +120,7 @@ export const ANALYSIS_SETTING_HELP: Record<AnalysisSettingKey, string> = {
   bucketMinutes: 'width of the 401/403 surge buckets, in minutes',
   surgeFdr: 'false discovery rate over the surge buckets (Benjamini–Hochberg)',
   surgeMinCount: 'fewest 401s/403s in a surge bucket',
+  surgeMinRatio: 'a surge bucket’s rate is at least this many times stable’s',
   surgeBaselineBuckets: 'buckets of the canary’s own earlier baseline',
   surgeMergeGapBuckets: 'quiet buckets allowed inside one surge',
   resourceTolerance: 'CPU or memory worse than stable by this fraction (significant) → investigate',

@@ -13,14 +13,21 @@ import { comparisonTable } from './compare.js';
 import { exceptionGroups } from './exceptions.js';
 import { readTrackFigures } from './figures.js';
 import { resourceRows } from './resources.js';
-import { findRollout } from './rollouts.js';
+import { findRolloutWindow, rolloutOf } from './rollouts.js';
 import { findSurges } from './surges.js';
 import { judge } from './verdict.js';
 
-export function judgeRollout(db: CaseDb, rollout: Rollout, settings: AnalysisSettings = readAnalysisSettings(db)): Analysis {
+export function judgeRollout(db: CaseDb, given: Rollout, settings: AnalysisSettings = readAnalysisSettings(db)): Analysis {
   const bucketMs = settings.bucketMinutes * 60_000;
-  const stable = readTrackFigures(db, rollout, 'stable', bucketMs);
-  const canary = readTrackFigures(db, rollout, 'canary', bucketMs);
+  const stable = readTrackFigures(db, given, 'stable', bucketMs);
+  const canary = readTrackFigures(db, given, 'canary', bucketMs);
+  // The counts the rollout names are those of the cohorts judged, read in the same pass.
+  const rollout: Rollout = {
+    ...given,
+    stableVersion: given.origin === 'defined' && given.stableVersion !== null ? given.stableVersion : stable.version,
+    canaryEvents: canary.events,
+    stableEvents: stable.events,
+  };
   const requests = { stable: stable.requests, canary: canary.requests };
 
   const exceptions = exceptionGroups(db, rollout, requests, settings);
@@ -53,5 +60,6 @@ export function judgeRollout(db: CaseDb, rollout: Rollout, settings: AnalysisSet
 
 /** The analysis of the rollout named by `rolloutId` (the only one, when none is named). */
 export function analyseRollout(db: CaseDb, rolloutId?: string): Analysis {
-  return judgeRollout(db, findRollout(db, rolloutId));
+  const window = findRolloutWindow(db, rolloutId);
+  return judgeRollout(db, rolloutOf(window, { canaryEvents: 0, stableEvents: 0, stableVersion: null }));
 }

@@ -8,7 +8,7 @@ import { CoalmineError } from '../../../shared/errors.js';
 import { formatUk } from '../../../shared/ukTime.js';
 import type { CaseDb } from '../case/caseStore.js';
 import { deleteRolloutDefinition, listRolloutDefinitions, saveRolloutDefinition } from '../case/rolloutDefinitions.js';
-import { COMPLETE_SOURCES } from './cohorts.js';
+import { COMPLETE_SOURCES, cohortFilter } from './cohorts.js';
 
 interface CanaryGroupRow {
   service: string;
@@ -37,7 +37,7 @@ export function rolloutIdOf(service: string, canaryVersion: string): string {
   return `${encode(service)}@${encode(canaryVersion)}`;
 }
 
-interface Window {
+export interface RolloutWindow {
   service: string;
   canaryVersion: string;
   stableVersion: string | null;
@@ -57,34 +57,15 @@ function canaryGroups(db: CaseDb): CanaryGroupRow[] {
     .all() as CanaryGroupRow[];
 }
 
-function describe(db: CaseDb, w: Window): Rollout {
-  const params = { service: w.service === '' ? null : w.service, from: w.from, to: w.to };
-  // One pass over stable's rows in the window (the cohort index covers it): its most common
-  // version and its count.
-  const versions = db
-    .prepare(
-      `SELECT version, count(*) AS n FROM events
-       WHERE service IS @service AND track = 'stable' AND ts BETWEEN @from AND @to AND ${COMPLETE_SOURCES}
-       GROUP BY version ORDER BY n DESC, version`,
-    )
-    .all(params) as { version: string | null; n: number }[];
-  const stableEvents =
-    w.origin === 'defined' && w.stableVersion !== null
-      ? (versions.find((v) => v.version === w.stableVersion)?.n ?? 0)
-      : versions.reduce((sum, v) => sum + v.n, 0);
-  const canaryEvents = (
-    db
-      .prepare(
-        `SELECT count(*) AS n FROM events
-         WHERE service IS @service AND track = 'canary' AND version IS @version AND ts BETWEEN @from AND @to
-           AND ${COMPLETE_SOURCES}`,
-      )
-      .get({ ...params, version: w.canaryVersion === '' ? null : w.canaryVersion }) as { n: number }
-  ).n;
+/** A window as a rollout, with its event counts and stable version given. */
+export function rolloutOf(
+  w: RolloutWindow,
+  counts: { canaryEvents: number; stableEvents: number; stableVersion: string | null },
+): Rollout {
   return {
     id: rolloutIdOf(w.service, w.canaryVersion),
     service: w.service,
-    stableVersion: w.stableVersion ?? versions[0]?.version ?? null,
+    stableVersion: w.stableVersion ?? counts.stableVersion,
     canaryVersion: w.canaryVersion,
     from: new Date(w.from).toISOString(),
     to: new Date(w.to).toISOString(),
@@ -93,13 +74,35 @@ function describe(db: CaseDb, w: Window): Rollout {
     fromMs: w.from,
     toMs: w.to,
     origin: w.origin,
-    canaryEvents,
-    stableEvents,
+    canaryEvents: counts.canaryEvents,
+    stableEvents: counts.stableEvents,
   };
 }
 
-export function listRollouts(db: CaseDb): Rollout[] {
-  const windows = new Map<string, Window>();
+function describe(db: CaseDb, w: RolloutWindow): Rollout {
+  const bare = rolloutOf(w, { canaryEvents: 0, stableEvents: 0, stableVersion: null });
+  const count = (track: 'stable' | 'canary') => {
+    const cohort = cohortFilter(bare, track);
+    return db
+      .prepare(`SELECT count(*) AS n, min(version) AS low, max(version) AS high FROM events WHERE ${cohort.where}`)
+      .get(cohort.params) as { n: number; low: string | null; high: string | null };
+  };
+  const stable = count('stable');
+  let stableVersion = stable.low;
+  if (stable.low !== stable.high) {
+    // Several stable versions in the window: the one most events carry.
+    const cohort = cohortFilter(bare, 'stable');
+    stableVersion = db
+      .prepare(`SELECT version FROM events WHERE ${cohort.where} GROUP BY version ORDER BY count(*) DESC, version LIMIT 1`)
+      .pluck()
+      .get(cohort.params) as string | null;
+  }
+  return rolloutOf(w, { canaryEvents: count('canary').n, stableEvents: stable.n, stableVersion });
+}
+
+/** The rollouts' windows (found, then defined ones replacing found ones with the same id), without counting. */
+export function rolloutWindows(db: CaseDb): RolloutWindow[] {
+  const windows = new Map<string, RolloutWindow>();
   for (const g of canaryGroups(db)) {
     windows.set(rolloutIdOf(g.service, g.version), {
       service: g.service,
@@ -120,9 +123,13 @@ export function listRollouts(db: CaseDb): Rollout[] {
       origin: 'defined',
     });
   }
-  return [...windows.values()]
-    .sort((a, b) => a.from - b.from || a.service.localeCompare(b.service) || a.canaryVersion.localeCompare(b.canaryVersion))
-    .map((w) => describe(db, w));
+  return [...windows.values()].sort(
+    (a, b) => a.from - b.from || a.service.localeCompare(b.service) || a.canaryVersion.localeCompare(b.canaryVersion),
+  );
+}
+
+export function listRollouts(db: CaseDb): Rollout[] {
+  return rolloutWindows(db).map((w) => describe(db, w));
 }
 
 export interface RolloutDefinition {
@@ -170,30 +177,31 @@ export function removeRolloutDefinition(db: CaseDb, id: string): Rollout[] {
   return listRollouts(db);
 }
 
-export function findRollout(db: CaseDb, rolloutId?: string): Rollout {
-  const rollouts = listRollouts(db);
-  if (rollouts.length === 0) {
+/** The window of the rollout named by `rolloutId` (the only one, when none is named). */
+export function findRolloutWindow(db: CaseDb, rolloutId?: string): RolloutWindow {
+  const windows = rolloutWindows(db);
+  const ids = windows.map((w) => rolloutIdOf(w.service, w.canaryVersion));
+  if (windows.length === 0) {
     throw new CoalmineError(
       'NOT_FOUND',
       'this case holds no rollout: no event of a complete source is on the canary track (tag an import with --track canary, or set labels.track; an unfinished import is not counted until it is imported again)',
     );
   }
   if (rolloutId === undefined) {
-    const [first] = rollouts;
-    if (rollouts.length > 1 || !first) {
+    const [first] = windows;
+    if (windows.length > 1 || !first) {
       throw new CoalmineError(
         'BAD_INPUT',
-        `this case holds ${rollouts.length} rollouts; name one with --rollout: ${rollouts.map((r) => r.id).join(', ')}`,
+        `this case holds ${windows.length} rollouts; name one with --rollout: ${ids.join(', ')}`,
       );
     }
     return first;
   }
-  const found = rollouts.find((r) => r.id === rolloutId);
-  if (!found) {
-    throw new CoalmineError(
-      'NOT_FOUND',
-      `no rollout "${rolloutId}" in this case; it holds: ${rollouts.map((r) => r.id).join(', ')}`,
-    );
-  }
+  const found = windows[ids.indexOf(rolloutId)];
+  if (!found) throw new CoalmineError('NOT_FOUND', `no rollout "${rolloutId}" in this case; it holds: ${ids.join(', ')}`);
   return found;
+}
+
+export function findRollout(db: CaseDb, rolloutId?: string): Rollout {
+  return describe(db, findRolloutWindow(db, rolloutId));
 }

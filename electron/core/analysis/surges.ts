@@ -13,13 +13,14 @@
 // a surge is a run of true positives, which is where BH keeps its power while holding the
 // share of false buckets among those flagged to `surgeFdr`. The tests of nested buckets are
 // positively dependent (a wide bucket sums narrow ones), the case in which BH still holds
-// (Benjamini & Yekutieli 2001, PRDS). Two guards keep noise out further: a bucket needs
-// `surgeMinCount` failures (one or two 401s in a quiet minute are not a surge, however small
-// stable's rate), and its rate must also be significantly above the canary's own earlier
-// baseline (the `surgeBaselineBuckets` base buckets before it that no candidate covers), so a
-// canary that has always failed a little more is a rate difference (the auth-rate rule), not
-// a surge. A flagged wide bucket is trimmed to its first and last base bucket where the
-// canary's rate is above stable's; flagged spans at most `surgeMergeGapBuckets` apart merge.
+// (Benjamini & Yekutieli 2001, PRDS). Guards keep noise and mere differences out: a bucket
+// needs `surgeMinCount` failures (one or two 401s in a quiet minute are not a surge, however
+// small stable's rate) and `surgeMinRatio` times stable's rate (on a busy service a 1.5x
+// difference is significant in every bucket: that is a rate difference, judged by the
+// auth-rate rule, not a surge). A flagged bucket is trimmed to its densest run of base
+// buckets; runs at most `surgeMergeGapBuckets` apart merge; and a merged run must be
+// significantly above the canary's own baseline (the `surgeBaselineBuckets` base buckets
+// before it, or after it when it starts with the canary).
 import type { Rollout, Surge, SurgeDriver } from '../../../shared/api.js';
 import type { AnalysisSettings } from '../../../shared/analysisSettings.js';
 import { formatUk } from '../../../shared/ukTime.js';
@@ -47,8 +48,6 @@ export interface BucketTest extends Cell {
   pStable: number;
   adjusted: number;
   candidate: boolean;
-  baselineRate: number | null;
-  flagged: boolean;
 }
 
 const countOf = (bucket: Bucket | undefined, status: Status): number =>
@@ -97,34 +96,19 @@ export function testBuckets(
         sum.stableRequests === 0 || sum.canaryCount === 0
           ? 1
           : compareProportions(sum.canaryCount, sum.canaryRequests, sum.stableCount, sum.stableRequests, 'greater').pValue;
-      tests.push({ ...sum, b: start, scale, pStable, adjusted: 1, candidate: false, baselineRate: null, flagged: false });
+      tests.push({ ...sum, b: start, scale, pStable, adjusted: 1, candidate: false });
     }
   }
   const adjusted = benjaminiHochberg(tests.map((t) => t.pStable));
-  const covered = new Set<number>();
   tests.forEach((t, i) => {
     t.adjusted = adjusted[i] ?? 1;
-    t.candidate = t.adjusted <= settings.surgeFdr && t.canaryCount >= settings.surgeMinCount;
-    if (t.candidate) for (let b = t.b; b < t.b + t.scale; b += 1) covered.add(b);
+    const canaryRate = t.canaryCount / Math.max(1, t.canaryRequests);
+    const stableRate = t.stableRequests === 0 ? 0 : t.stableCount / t.stableRequests;
+    t.candidate =
+      t.adjusted <= settings.surgeFdr &&
+      t.canaryCount >= settings.surgeMinCount &&
+      canaryRate >= settings.surgeMinRatio * stableRate;
   });
-  for (const t of tests) {
-    if (!t.candidate) continue;
-    let baseCount = 0;
-    let baseRequests = 0;
-    for (let b = t.b - settings.surgeBaselineBuckets; b < t.b; b += 1) {
-      if (covered.has(b)) continue;
-      const cell = cellOf(canary, stable, status, b);
-      baseCount += cell.canaryCount;
-      baseRequests += cell.canaryRequests;
-    }
-    if (baseRequests === 0) {
-      t.flagged = true;
-      continue;
-    }
-    t.baselineRate = baseCount / baseRequests;
-    t.flagged =
-      compareProportions(t.canaryCount, t.canaryRequests, baseCount, baseRequests, 'greater').pValue < settings.alpha;
-  }
   return tests.sort((a, b) => a.b - b.b || a.scale - b.scale);
 }
 
@@ -206,6 +190,48 @@ function trimmed(t: BucketTest, canary: Map<number, Bucket>, status: Status): Sp
   return run === null ? null : { ...run, tests: [t] };
 }
 
+function spanCounts(canary: Map<number, Bucket>, status: Status, span: { from: number; to: number }) {
+  let count = 0;
+  let requests = 0;
+  for (let b = span.from; b <= span.to; b += 1) {
+    count += countOf(canary.get(b), status);
+    requests += canary.get(b)?.requests ?? 0;
+  }
+  return { count, requests };
+}
+
+/**
+ * The canary's own baseline before a span: up to `size` base buckets no span covers. When the
+ * span starts with the canary, the buckets after it stand in; a span covering the canary's
+ * whole window has none (null), and stays a surge on the strength of its test against stable.
+ */
+function baselineOf(
+  canary: Map<number, Bucket>,
+  status: Status,
+  span: Span,
+  covered: Set<number>,
+  size: number,
+): { rate: number; above: (c: { count: number; requests: number }, alpha: number) => boolean } | null {
+  const collect = (from: number, to: number) => {
+    let count = 0;
+    let requests = 0;
+    for (let b = from; b <= to; b += 1) {
+      if (covered.has(b)) continue;
+      count += countOf(canary.get(b), status);
+      requests += canary.get(b)?.requests ?? 0;
+    }
+    return { count, requests };
+  };
+  let base = collect(span.from - size, span.from - 1);
+  if (base.requests === 0) base = collect(span.to + 1, span.to + size);
+  if (base.requests === 0) return null;
+  const { count, requests } = base;
+  return {
+    rate: count / requests,
+    above: (c, alpha) => compareProportions(c.count, c.requests, count, requests, 'greater').pValue < alpha,
+  };
+}
+
 export function findSurges(
   db: CaseDb,
   rollout: Rollout,
@@ -217,7 +243,7 @@ export function findSurges(
   const surges: Surge[] = [];
   for (const status of [401, 403] as const) {
     const spans = testBuckets(canary, stable, status, settings)
-      .filter((t) => t.flagged)
+      .filter((t) => t.candidate)
       .map((t) => trimmed(t, canary, status))
       .filter((x): x is Span => x !== null)
       .sort((a, b) => a.from - b.from);
@@ -229,7 +255,11 @@ export function findSurges(
         previous.tests.push(...span.tests);
       } else merged.push({ ...span, tests: [...span.tests] });
     }
+    const covered = new Set<number>();
+    for (const span of merged) for (let b = span.from; b <= span.to; b += 1) covered.add(b);
     for (const span of merged) {
+      const baseline = baselineOf(canary, status, span, covered, settings.surgeBaselineBuckets);
+      if (baseline !== null && !baseline.above(spanCounts(canary, status, span), settings.alpha)) continue;
       const sum: Cell = { canaryCount: 0, canaryRequests: 0, stableCount: 0, stableRequests: 0 };
       let peak = span.from;
       let peakRate = -1;
@@ -247,7 +277,6 @@ export function findSurges(
       }
       const start = span.from * bucketMs;
       const end = (span.to + 1) * bucketMs;
-      const earliest = span.tests.reduce((a, b) => (b.b < a.b ? b : a));
       surges.push({
         status,
         track: 'canary',
@@ -261,7 +290,7 @@ export function findSurges(
         ...sum,
         canaryRate: sum.canaryRequests === 0 ? 0 : sum.canaryCount / sum.canaryRequests,
         stableRate: sum.stableRequests === 0 ? 0 : sum.stableCount / sum.stableRequests,
-        baselineRate: earliest.baselineRate,
+        baselineRate: baseline?.rate ?? null,
         pValue: Math.min(...span.tests.map((t) => t.adjusted)),
         drivers: drivers(db, rollout, status, start, end - 1, settings.topSources),
       });
