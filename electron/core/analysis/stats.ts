@@ -314,8 +314,8 @@ function exactMannWhitneyP(u: number, n1: number, n2: number, alternative: Alter
     for (let w = 0; w <= Math.min(v, max); w += 1) s += dist[w] as number;
     return s / total;
   };
-  const upper = 1 - cdf(Math.ceil(u) - 1); // P(U >= u)
-  const lower = cdf(Math.floor(u)); // P(U <= u)
+  const upper = Math.max(0, 1 - cdf(Math.ceil(u) - 1)); // P(U >= u)
+  const lower = Math.min(1, cdf(Math.floor(u))); // P(U <= u)
   if (alternative === 'greater') return upper;
   if (alternative === 'less') return lower;
   return Math.min(1, 2 * Math.min(upper, lower));
