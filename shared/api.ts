@@ -156,14 +156,7 @@ export interface TrackTotals {
 
 export type Decision = 'promote' | 'hold' | 'rollback' | 'inconclusive';
 
-export type RuleOutcome =
-  | 'pass'
-  | 'pre-existing'
-  | 'investigate'
-  | 'alert'
-  | 'hold'
-  | 'rollback'
-  | 'insufficient-data';
+export type RuleOutcome = 'pass' | 'pre-existing' | 'investigate' | 'alert' | 'hold' | 'rollback' | 'insufficient-data';
 
 export interface VerdictReason {
   /** Stable rule name: `error-rate`, `p95-regression`, `new-exception`, `auth-surge`, … */

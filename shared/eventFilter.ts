@@ -103,14 +103,14 @@ export function parseEventFilter(text: string): EventFilter {
     }
     const field = tokens[i++];
     if (field === undefined || !Object.hasOwn(FILTER_FIELDS, field)) {
-      throw new FilterSyntaxError(
-        `unknown field "${field ?? ''}"; fields: ${Object.keys(FILTER_FIELDS).join(', ')}`,
-      );
+      throw new FilterSyntaxError(`unknown field "${field ?? ''}"; fields: ${Object.keys(FILTER_FIELDS).join(', ')}`);
     }
     const name = field as FilterField;
     const op = tokens[i++]?.toLowerCase();
     if (op === undefined || !(FILTER_OPERATORS as readonly string[]).includes(op)) {
-      throw new FilterSyntaxError(`unknown operator "${op ?? ''}" after ${name}; operators: ${FILTER_OPERATORS.join(' ')}`);
+      throw new FilterSyntaxError(
+        `unknown operator "${op ?? ''}" after ${name}; operators: ${FILTER_OPERATORS.join(' ')}`,
+      );
     }
     if (op === 'exists' || op === 'missing') {
       conditions.push({ field: name, op, value: null });

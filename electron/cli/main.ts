@@ -156,7 +156,9 @@ function printAnalysis(io: Io, analysis: Analysis): void {
     );
   }
   if (auth.canaryOnly.length > 0) {
-    io.out(`Failing only on the canary: ${auth.canaryOnly.map((x) => `${x.kind} ${t(x.value)} (${x.canary})`).join(', ')}\n`);
+    io.out(
+      `Failing only on the canary: ${auth.canaryOnly.map((x) => `${x.kind} ${t(x.value)} (${x.canary})`).join(', ')}\n`,
+    );
   }
   io.out('\n');
   if (analysis.surges.length === 0) io.out('401/403 surges: none\n\n');
@@ -328,7 +330,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--service <name>', 'with --define: the service')
     .option('--canary <version>', 'with --define: the canary version')
     .option('--stable <version>', 'with --define: compare with this stable version only (default: every stable event)')
-    .option('--from <time>', 'with --define: window start, ISO 8601 or DD/MM/YYYY HH:mm:ss in Europe/London (default: first canary event)')
+    .option(
+      '--from <time>',
+      'with --define: window start, ISO 8601 or DD/MM/YYYY HH:mm:ss in Europe/London (default: first canary event)',
+    )
     .option('--to <time>', 'with --define: window end, inclusive (default: last canary event)')
     .option('--remove <id>', 'remove a defined rollout (a found one it adjusted comes back)')
     .option('--json', 'print JSON')
@@ -436,7 +441,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('<case>', 'case file')
     .option('--define <name>', 'define (or replace) a measure; needs --numerator and --denominator')
     .option('--label <text>', 'with --define: how the measure reads in tables')
-    .option('--numerator <filter>', 'events counted above the line, e.g. \'url.path = /api/checkout and status < 300\'')
+    .option('--numerator <filter>', "events counted above the line, e.g. 'url.path = /api/checkout and status < 300'")
     .option('--denominator <filter>', "events counted below the line, e.g. 'url.path = /api/cart'")
     .option('--lower-is-better', 'with --define: a rise is worse (timeouts); by default a fall is worse (conversion)')
     .option('--remove <name>', 'remove a measure')
@@ -470,7 +475,8 @@ Example: coalmine measures case.coalmine --define conversion --label "Conversion
           const { define, remove } = opts;
           let measure: AnalysisSettings['businessMeasures'][number] | null = null;
           if (define) {
-            if (!opts.numerator || !opts.denominator) throw new UsageError('--define needs --numerator and --denominator');
+            if (!opts.numerator || !opts.denominator)
+              throw new UsageError('--define needs --numerator and --denominator');
             try {
               measure = {
                 name: define,

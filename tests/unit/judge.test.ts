@@ -97,7 +97,9 @@ describe('the verdict', () => {
 describe('401/403 surges', () => {
   it('finds a 401 burst of known start and end as one surge, with what drives it', async () => {
     const db = await caseOf(
-      scenario({ surges: [{ status: 401, fromMinute: 20, toMinute: 32, rate: 0.3, path: '/api/cart', user: 'mallory' }] }),
+      scenario({
+        surges: [{ status: 401, fromMinute: 20, toMinute: 32, rate: 0.3, path: '/api/cart', user: 'mallory' }],
+      }),
     );
     const analysis = analyseRollout(db);
     db.close();
@@ -122,7 +124,11 @@ describe('401/403 surges', () => {
       /A 401 surge on the canary from 02\/03\/2026 10:20:00 GMT to 02\/03\/2026 10:32:00 GMT/,
     );
     // The failing user is a principal that fails only on the canary.
-    expect(analysis.authFailures.canaryOnly).toContainEqual({ kind: 'user', value: 'mallory', canary: surge?.canaryCount });
+    expect(analysis.authFailures.canaryOnly).toContainEqual({
+      kind: 'user',
+      value: 'mallory',
+      canary: surge?.canaryCount,
+    });
   });
 
   it('finds a slow burst that no single minute shows (two 401s a minute on a quiet canary)', async () => {
@@ -157,7 +163,9 @@ describe('401/403 surges', () => {
   it('finds none in a flat rollout, even a long one with 401s on both tracks', async () => {
     const shape = { ...HEALTHY, rate401: 0.03, rate403: 0.01 };
     for (const seed of [1, 2, 3]) {
-      const db = await caseOf(scenario({ seed, minutes: 360, stable: { ...shape, rpm: 100 }, canary: { ...shape, rpm: 25 } }));
+      const db = await caseOf(
+        scenario({ seed, minutes: 360, stable: { ...shape, rpm: 100 }, canary: { ...shape, rpm: 25 } }),
+      );
       const analysis = analyseRollout(db);
       db.close();
       expect(analysis.surges, `seed ${seed}`).toEqual([]);
@@ -169,7 +177,8 @@ describe('401/403 surges', () => {
 describe('exceptions', () => {
   const orderNotFound = {
     type: 'com.shop.orders.OrderNotFoundException',
-    message: (n: number) => `Order ${100000 + n * 7} not found for customer 0x${(n * 2654435761).toString(16)} (trace ${n}-${n * 3})`,
+    message: (n: number) =>
+      `Order ${100000 + n * 7} not found for customer 0x${(n * 2654435761).toString(16)} (trace ${n}-${n * 3})`,
     stack: JAVA_STACK,
   };
 
@@ -215,7 +224,10 @@ describe('exceptions', () => {
   });
 
   it('does not call an exception new when an earlier rollout of the service threw it', async () => {
-    const earlier = scenario({ canaryVersion: '1.0.5', exceptions: [{ ...orderNotFound, track: 'canary', rate: 0.01 }] });
+    const earlier = scenario({
+      canaryVersion: '1.0.5',
+      exceptions: [{ ...orderNotFound, track: 'canary', rate: 0.01 }],
+    });
     const later = scenario({
       seed: 8,
       start: T0 + 24 * 60 * MINUTE,
@@ -236,9 +248,7 @@ describe('authentication failures', () => {
     const db = await caseOf(scenario({ minutes: 10 }));
     const analysis = analyseRollout(db);
     const counts = db
-      .prepare(
-        `SELECT track, count(*) AS n FROM events WHERE auth_failure = 1 GROUP BY track ORDER BY track`,
-      )
+      .prepare(`SELECT track, count(*) AS n FROM events WHERE auth_failure = 1 GROUP BY track ORDER BY track`)
       .all() as { track: string; n: number }[];
     db.close();
     const auth = analysis.authFailures;
@@ -262,7 +272,12 @@ describe('rollouts the user defines', () => {
       from: T0,
       to: T0 + 30 * MINUTE - 1,
     });
-    expect(defined).toMatchObject({ id: 'shop-api@1.1.0', origin: 'defined', stableVersion: '1.0.0', toUk: '02/03/2026 10:29:59' });
+    expect(defined).toMatchObject({
+      id: 'shop-api@1.1.0',
+      origin: 'defined',
+      stableVersion: '1.0.0',
+      toUk: '02/03/2026 10:29:59',
+    });
     const analysis = judgeRollout(db, findRollout(db, 'shop-api@1.1.0'));
     db.close();
     expect(analysis.rollout.id).toBe('shop-api@1.1.0');

@@ -17,7 +17,11 @@ import { findRolloutWindow, rolloutOf } from './rollouts.js';
 import { findSurges } from './surges.js';
 import { judge } from './verdict.js';
 
-export function judgeRollout(db: CaseDb, given: Rollout, settings: AnalysisSettings = readAnalysisSettings(db)): Analysis {
+export function judgeRollout(
+  db: CaseDb,
+  given: Rollout,
+  settings: AnalysisSettings = readAnalysisSettings(db),
+): Analysis {
   const bucketMs = settings.bucketMinutes * 60_000;
   const stable = readTrackFigures(db, given, 'stable', bucketMs);
   const canary = readTrackFigures(db, given, 'canary', bucketMs);

@@ -86,13 +86,16 @@ export function authFailureReport(
 
   const canary = rows.canary.length;
   const stable = rows.stable.length;
-  const proportion = canary <= requests.canary && stable <= requests.stable && requests.canary > 0 && requests.stable > 0;
+  const proportion =
+    canary <= requests.canary && stable <= requests.stable && requests.canary > 0 && requests.stable > 0;
   return {
     stable,
     canary,
     stablePer1000: per1000(stable, requests.stable),
     canaryPer1000: per1000(canary, requests.canary),
-    pValue: proportion ? compareProportions(canary, requests.canary, stable, requests.stable, 'two-sided').pValue : null,
+    pValue: proportion
+      ? compareProportions(canary, requests.canary, stable, requests.stable, 'two-sided').pValue
+      : null,
     byRule,
     series: [...series.entries()]
       .sort(([a], [b]) => a - b)

@@ -37,7 +37,8 @@ export function cohortFilter(rollout: Rollout, track: Cohort): CohortFilter {
       : rollout.origin === 'defined'
         ? rollout.stableVersion
         : undefined;
-  const versionTerm = version === undefined || (track === 'stable' && version === null) ? '' : ' AND version IS @version';
+  const versionTerm =
+    version === undefined || (track === 'stable' && version === null) ? '' : ' AND version IS @version';
   return {
     where: `service IS @service AND track = @track AND ts BETWEEN @from AND @to${versionTerm} AND ${COMPLETE_SOURCES}`,
     params: versionTerm === '' ? base : { ...base, version },

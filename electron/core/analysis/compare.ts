@@ -6,7 +6,14 @@
 // distributions, and its p-value stands on every latency row.
 import type { ComparisonRow, MetricUnit, RowKind, TestName } from '../../../shared/api.js';
 import type { TrackFigures } from './figures.js';
-import { compareProportions, mannWhitneyU, percentileOfSorted, ratio, relativeVariance, wilsonInterval } from './stats.js';
+import {
+  compareProportions,
+  mannWhitneyU,
+  percentileOfSorted,
+  ratio,
+  relativeVariance,
+  wilsonInterval,
+} from './stats.js';
 
 interface RowValues {
   metric: string;
@@ -64,7 +71,10 @@ export function rateRow(
   scale: 1 | 1000 = 1,
 ): ComparisonRow {
   const proportion = stable.k <= stable.n && canary.k <= canary.n;
-  const tested = proportion && stable.n > 0 && canary.n > 0 ? compareProportions(canary.k, canary.n, stable.k, stable.n, 'two-sided') : null;
+  const tested =
+    proportion && stable.n > 0 && canary.n > 0
+      ? compareProportions(canary.k, canary.n, stable.k, stable.n, 'two-sided')
+      : null;
   const value = (t: { k: number; n: number }): number | null => {
     const r = ratio(t.k, t.n);
     return r === null ? null : r * scale;
@@ -113,12 +123,25 @@ export function comparisonTable(s: TrackFigures, c: TrackFigures): ComparisonRow
     });
   const mean = (t: TrackFigures): number | null => (t.latencySamples === 0 ? null : t.latencySum / t.latencySamples);
   return [
-    comparisonRow({ metric: 'requests', label: 'Requests', unit: 'count', kind: 'volume', stable: s.requests, canary: c.requests }),
+    comparisonRow({
+      metric: 'requests',
+      label: 'Requests',
+      unit: 'count',
+      kind: 'volume',
+      stable: s.requests,
+      canary: c.requests,
+    }),
     rateRow('rate5xx', '5xx rate', of(s, 'n5xx'), of(c, 'n5xx')),
     rateRow('rate4xx', '4xx rate', of(s, 'n4xx'), of(c, 'n4xx')),
     rateRow('rate401', '401 rate', of(s, 'n401'), of(c, 'n401')),
     rateRow('rate403', '403 rate', of(s, 'n403'), of(c, 'n403')),
-    rateRow('authFailuresPer1000', 'Auth failures per 1,000 requests', of(s, 'authFailures'), of(c, 'authFailures'), 1000),
+    rateRow(
+      'authFailuresPer1000',
+      'Auth failures per 1,000 requests',
+      of(s, 'authFailures'),
+      of(c, 'authFailures'),
+      1000,
+    ),
     rateRow('exceptionsPer1000', 'Exceptions per 1,000 requests', of(s, 'exceptions'), of(c, 'exceptions'), 1000),
     latencyRow('latencyMean', 'Mean latency', mean),
     latencyRow('latencyP50', 'p50 latency', (t) => percentileOfSorted(t.latencies, 50)),

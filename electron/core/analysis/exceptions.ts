@@ -59,7 +59,14 @@ export function exceptionGroups(
       if (fingerprint === null) continue;
       let group = groups.get(fingerprint);
       if (!group) {
-        group = { fingerprint, type: row.error_type, example: row, counts: { canary: 0, stable: 0 }, first: row.ts, last: row.ts };
+        group = {
+          fingerprint,
+          type: row.error_type,
+          example: row,
+          counts: { canary: 0, stable: 0 },
+          first: row.ts,
+          last: row.ts,
+        };
         groups.set(fingerprint, group);
       }
       group.counts[track] += 1;

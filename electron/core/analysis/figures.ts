@@ -116,11 +116,17 @@ export function readTrackFigures(db: CaseDb, rollout: Rollout, track: Cohort, bu
  * The version most of the cohort's events carry. Every bucket reports its smallest and
  * largest version, so one version overall needs no count; several need one GROUP BY.
  */
-function mostCommonVersion(db: CaseDb, cohort: ReturnType<typeof cohortFilter>, seen: Set<string | null>): string | null {
+function mostCommonVersion(
+  db: CaseDb,
+  cohort: ReturnType<typeof cohortFilter>,
+  seen: Set<string | null>,
+): string | null {
   if (seen.size === 0) return null;
   if (seen.size === 1) return [...seen][0] ?? null;
   const top = db
-    .prepare(`SELECT version FROM events WHERE ${cohort.where} GROUP BY version ORDER BY count(*) DESC, version LIMIT 1`)
+    .prepare(
+      `SELECT version FROM events WHERE ${cohort.where} GROUP BY version ORDER BY count(*) DESC, version LIMIT 1`,
+    )
     .pluck()
     .get(cohort.params) as string | null | undefined;
   return top ?? null;

@@ -93,7 +93,9 @@ function describe(db: CaseDb, w: RolloutWindow): Rollout {
     // Several stable versions in the window: the one most events carry.
     const cohort = cohortFilter(bare, 'stable');
     stableVersion = db
-      .prepare(`SELECT version FROM events WHERE ${cohort.where} GROUP BY version ORDER BY count(*) DESC, version LIMIT 1`)
+      .prepare(
+        `SELECT version FROM events WHERE ${cohort.where} GROUP BY version ORDER BY count(*) DESC, version LIMIT 1`,
+      )
       .pluck()
       .get(cohort.params) as string | null;
   }
@@ -146,7 +148,9 @@ export function defineRollout(db: CaseDb, definition: RolloutDefinition, now = D
   const id = rolloutIdOf(definition.service, definition.canaryVersion);
   let { from, to } = definition;
   if (from === undefined || to === undefined) {
-    const found = canaryGroups(db).find((g) => g.service === definition.service && g.version === definition.canaryVersion);
+    const found = canaryGroups(db).find(
+      (g) => g.service === definition.service && g.version === definition.canaryVersion,
+    );
     if (!found) {
       throw new CoalmineError(
         'BAD_INPUT',
@@ -172,7 +176,10 @@ export function defineRollout(db: CaseDb, definition: RolloutDefinition, now = D
 /** Removes a definition (a found rollout it adjusted comes back as found). */
 export function removeRolloutDefinition(db: CaseDb, id: string): Rollout[] {
   if (!deleteRolloutDefinition(db, id)) {
-    throw new CoalmineError('NOT_FOUND', `no rollout "${id}" was defined in this case (found rollouts cannot be removed)`);
+    throw new CoalmineError(
+      'NOT_FOUND',
+      `no rollout "${id}" was defined in this case (found rollouts cannot be removed)`,
+    );
   }
   return listRollouts(db);
 }
@@ -198,7 +205,8 @@ export function findRolloutWindow(db: CaseDb, rolloutId?: string): RolloutWindow
     return first;
   }
   const found = windows[ids.indexOf(rolloutId)];
-  if (!found) throw new CoalmineError('NOT_FOUND', `no rollout "${rolloutId}" in this case; it holds: ${ids.join(', ')}`);
+  if (!found)
+    throw new CoalmineError('NOT_FOUND', `no rollout "${rolloutId}" in this case; it holds: ${ids.join(', ')}`);
   return found;
 }
 

@@ -95,7 +95,8 @@ export function testBuckets(
       const pStable =
         sum.stableRequests === 0 || sum.canaryCount === 0
           ? 1
-          : compareProportions(sum.canaryCount, sum.canaryRequests, sum.stableCount, sum.stableRequests, 'greater').pValue;
+          : compareProportions(sum.canaryCount, sum.canaryRequests, sum.stableCount, sum.stableRequests, 'greater')
+              .pValue;
       tests.push({ ...sum, b: start, scale, pStable, adjusted: 1, candidate: false });
     }
   }
@@ -113,7 +114,10 @@ export function testBuckets(
 }
 
 function drivers(db: CaseDb, rollout: Rollout, status: Status, from: number, to: number, limit: number): SurgeDriver[] {
-  const cohort = cohortFilter({ ...rollout, fromMs: Math.max(from, rollout.fromMs), toMs: Math.min(to, rollout.toMs) }, 'canary');
+  const cohort = cohortFilter(
+    { ...rollout, fromMs: Math.max(from, rollout.fromMs), toMs: Math.min(to, rollout.toMs) },
+    'canary',
+  );
   const out: SurgeDriver[] = [];
   for (const [kind, column] of [
     ['path', 'url_path'],

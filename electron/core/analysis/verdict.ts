@@ -88,7 +88,8 @@ function reason(
 
 function cell(row: ComparisonRow, track: 'stable' | 'canary'): string {
   const denominator = row[`${track}Denominator`];
-  if (row.unit === 'ratio' && denominator !== null) return formatRateWithCounts(row[track], row[`${track}Count`], denominator);
+  if (row.unit === 'ratio' && denominator !== null)
+    return formatRateWithCounts(row[track], row[`${track}Count`], denominator);
   return formatMetricValue(row.unit, row[track]);
 }
 
@@ -181,7 +182,15 @@ function relativeRule(
   };
   const tol = `${formatCount(tolerance * 100)} %`;
   if (row.stable === null || row.canary === null) {
-    return reason(rule, row.metric, row.unit, values, 'insufficient-data', `No data on one track for the ${row.label}.`, false);
+    return reason(
+      rule,
+      row.metric,
+      row.unit,
+      values,
+      'insufficient-data',
+      `No data on one track for the ${row.label}.`,
+      false,
+    );
   }
   const worseBy = higherIsBetter ? row.stable - row.canary : row.canary - row.stable;
   const beyond = worseBy > Math.abs(row.stable) * tolerance && worseBy > 0;
@@ -197,22 +206,40 @@ function relativeRule(
       `The canary's ${row.label} is worse than stable's by more than ${tol} (${both}; ${formatPValue(row.pValue)}): ${ACTION_WORDS[action]}.`,
     );
   }
-  const why = beyond ? `the difference is not significant (${formatPValue(row.pValue)})` : `within ${tol} of stable's or better`;
+  const why = beyond
+    ? `the difference is not significant (${formatPValue(row.pValue)})`
+    : `within ${tol} of stable's or better`;
   return reason(rule, row.metric, row.unit, values, 'pass', `The canary's ${row.label} is ${why} (${both}).`);
 }
 
 function p95Rule(row: ComparisonRow | undefined, settings: AnalysisSettings): VerdictReason | null {
   if (!row) return null;
   const { stable, canary } = row;
-  const limit = stable === null ? null : Math.max(stable * (1 + settings.p95Tolerance), stable + settings.p95ToleranceMs);
+  const limit =
+    stable === null ? null : Math.max(stable * (1 + settings.p95Tolerance), stable + settings.p95ToleranceMs);
   const values = { stable, canary, threshold: limit, pValue: row.pValue };
   if (stable === null || canary === null || limit === null) {
-    return reason('p95-regression', row.metric, row.unit, values, 'insufficient-data', 'No latency on one track to compare p95.', false);
+    return reason(
+      'p95-regression',
+      row.metric,
+      row.unit,
+      values,
+      'insufficient-data',
+      'No latency on one track to compare p95.',
+      false,
+    );
   }
   const tol = `${formatCount(settings.p95Tolerance * 100)} % and ${formatCount(settings.p95ToleranceMs)} ms`;
   const both = `canary ${formatMetricValue('ms', canary)}, stable ${formatMetricValue('ms', stable)}`;
   if (canary <= limit) {
-    return reason('p95-regression', row.metric, row.unit, values, 'pass', `Canary p95 latency is within ${tol} of stable's (${both}).`);
+    return reason(
+      'p95-regression',
+      row.metric,
+      row.unit,
+      values,
+      'pass',
+      `Canary p95 latency is within ${tol} of stable's (${both}).`,
+    );
   }
   if (row.pValue !== null && row.pValue < settings.alpha) {
     return reason(
@@ -269,7 +296,8 @@ function exceptionReasons(exceptions: ExceptionGroup[], settings: AnalysisSettin
   const reasons: VerdictReason[] = [];
   const fresh = exceptions.filter((e) => e.status === 'new');
   const frequent = (e: ExceptionGroup): boolean =>
-    e.canaryCount >= settings.newExceptionRollbackCount && (e.canaryPer1000 ?? 0) >= settings.newExceptionRollbackPer1000;
+    e.canaryCount >= settings.newExceptionRollbackCount &&
+    (e.canaryPer1000 ?? 0) >= settings.newExceptionRollbackPer1000;
   const name = (e: ExceptionGroup): string => `${e.type ?? 'exception'}: ${e.message}`;
   for (const e of fresh.slice(0, LISTED_EXCEPTIONS)) {
     const often = frequent(e);
@@ -384,7 +412,9 @@ export function judge(input: VerdictInput): { verdict: Verdict; rows: Comparison
   };
   push(thresholdRule('error-rate', row('rate5xx'), settings.errorRateRollback, 'rollback', settings));
   push(thresholdRule('error-rate-investigate', row('rate5xx'), settings.errorRateInvestigate, 'investigate', settings));
-  push(thresholdRule('client-error-rate', row('rate4xx'), settings.clientErrorRateInvestigate, 'investigate', settings));
+  push(
+    thresholdRule('client-error-rate', row('rate4xx'), settings.clientErrorRateInvestigate, 'investigate', settings),
+  );
   push(thresholdRule('latency-alert', row('latencyP95'), settings.latencyAlertMs, 'alert', settings));
   push(p95Rule(row('latencyP95'), settings));
   reasons.push(...surgeReasons(input.surges, settings));
@@ -399,7 +429,14 @@ export function judge(input: VerdictInput): { verdict: Verdict; rows: Comparison
   for (const r of rows.filter((x) => x.kind === 'business')) {
     const measure = settings.businessMeasures.find((m) => `business:${m.name}` === r.metric);
     reasons.push(
-      relativeRule('business-measure', r, settings.businessTolerance, 'investigate', settings, measure?.higherIsBetter ?? true),
+      relativeRule(
+        'business-measure',
+        r,
+        settings.businessTolerance,
+        'investigate',
+        settings,
+        measure?.higherIsBetter ?? true,
+      ),
     );
   }
 
@@ -415,4 +452,3 @@ export function judge(input: VerdictInput): { verdict: Verdict; rows: Comparison
     rows: rows.map((r) => ({ ...r, action: actions.get(r.metric) ?? 'none' })),
   };
 }
-
