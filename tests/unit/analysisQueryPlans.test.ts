@@ -37,7 +37,7 @@ function preparedBy(db: CaseDb, work: () => void): string[] {
   db.prepare = ((sql: string) => {
     if (/FROM events\b/.test(sql)) seen.push(sql);
     return prepare(sql);
-  }) as typeof db.prepare;
+  });
   try {
     work();
   } finally {
