@@ -30,8 +30,11 @@ interface Group {
   last: number;
 }
 
-/** How many groups an analysis lists (the most frequent on the canary first). */
-export const MAX_GROUPS = 100;
+/**
+ * How many groups an analysis lists (new ones first, then the most frequent on the canary):
+ * a case with thousands of distinct exceptions would otherwise bury the ones that matter.
+ */
+export const MAX_GROUPS = 200;
 
 function readRows(db: CaseDb, rollout: Rollout, track: Cohort): ExceptionRow[] {
   const cohort = cohortFilter(rollout, track);
@@ -96,9 +99,8 @@ export function exceptionGroups(
   const spikeAdjusted = benjaminiHochberg(spikeTests.map((t) => t.pValue));
   const adjusted = new Map(shared.map((g, i) => [g.fingerprint, spikeAdjusted[i] ?? 1]));
 
+  const rank: Record<ExceptionGroup['status'], number> = { new: 0, spike: 1, shared: 2, 'stable-only': 3 };
   return [...groups.values()]
-    .sort((a, b) => b.counts.canary - a.counts.canary || b.counts.stable - a.counts.stable || a.first - b.first)
-    .slice(0, MAX_GROUPS)
     .map((g): ExceptionGroup => {
       const canaryPer1000 = per1000(g.counts.canary, requests.canary);
       const stablePer1000 = per1000(g.counts.stable, requests.stable);
@@ -137,5 +139,13 @@ export function exceptionGroups(
         seenBefore: before,
         pValue,
       };
-    });
+    })
+    .sort(
+      (a, b) =>
+        rank[a.status] - rank[b.status] ||
+        b.canaryCount - a.canaryCount ||
+        b.stableCount - a.stableCount ||
+        a.firstSeen.localeCompare(b.firstSeen),
+    )
+    .slice(0, MAX_GROUPS);
 }
