@@ -105,7 +105,9 @@ function printAnalysis(io: Io, analysis: Analysis): void {
   warnUnfinished(io, analysis.excludedSources);
   io.out(`Verdict: ${DECISION_WORDS[verdict.decision].toUpperCase()}. ${t(verdict.summary)}\n`);
   for (const r of verdict.reasons) {
-    io.out(`  ${r.blocks ? '✗' : r.outcome === 'pre-existing' ? '~' : '✓'} ${r.rule} [${r.outcome}] ${t(r.text)}\n`);
+    io.out(
+      `  ${r.blocks ? '✗' : r.outcome === 'pre-existing' ? '~' : r.outcome === 'pass' ? '✓' : '·'} ${r.rule} [${r.outcome}] ${t(r.text)}\n`,
+    );
   }
   io.out('\n');
   io.out(
