@@ -1,6 +1,6 @@
 // `node scripts/bench/analysis.js [--events N]`: the canary judge on one rollout of N events
-// (1,000,000 by default), built deterministically straight into a case file (the import has
-// its own bench). Prints the analysis time in seconds; the target is under 2 s. Figures are
+// (1,000,000 by default; `npm run bench -- --lines N` passes --lines, read the same way),
+// built deterministically straight into a case file (the import has its own bench). Prints the analysis time in seconds; the target is under 2 s. Figures are
 // printed, never asserted. Needs `npm run build` first (it imports from out/node).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { analyseRollout } from '../../out/node/electron/core/analysis/analyse.js';
 import { closeCase, openCase } from '../../out/node/electron/core/case/caseStore.js';
 
-const eventsArg = process.argv.indexOf('--events');
+const eventsArg = Math.max(process.argv.indexOf('--events'), process.argv.indexOf('--lines'));
 const total = eventsArg === -1 ? 1_000_000 : Number(process.argv[eventsArg + 1]);
 if (!Number.isInteger(total) || total < 1000) {
   console.error('--events takes a whole number of at least 1,000');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { closeCase } from '../../electron/core/case/caseStore.js';
-import { writeAnalysisSettings } from '../../electron/core/case/settings.js';
+import { writeAnalysisSettings } from '../../electron/core/case/analysisSettings.js';
 import type { Analysis } from '../../shared/api.js';
 import { parseEventFilter } from '../../shared/eventFilter.js';
 import { coalmine, projectRoot } from '../helpers/cli.js';

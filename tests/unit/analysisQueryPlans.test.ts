@@ -34,10 +34,10 @@ function plan(db: CaseDb, sql: string): string[] {
 function preparedBy(db: CaseDb, work: () => void): string[] {
   const prepare = db.prepare.bind(db);
   const seen: string[] = [];
-  db.prepare = ((sql: string) => {
+  db.prepare = (sql: string) => {
     if (/FROM events\b/.test(sql)) seen.push(sql);
     return prepare(sql);
-  });
+  };
   try {
     work();
   } finally {

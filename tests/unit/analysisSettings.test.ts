@@ -7,7 +7,7 @@ import {
   readAnalysisSettings,
   resetAnalysisSettings,
   writeAnalysisSettings,
-} from '../../electron/core/case/settings.js';
+} from '../../electron/core/case/analysisSettings.js';
 import { createService, dispatch } from '../../electron/core/service.js';
 import { DEFAULT_ANALYSIS_SETTINGS } from '../../shared/analysisSettings.js';
 import { tempDir } from '../helpers/tempCase.js';
@@ -40,7 +40,9 @@ describe('analysis settings', () => {
     resetAnalysisSettings(db, ['errorRateRollback']);
     expect(db.prepare(`SELECT value FROM settings WHERE key = 'tagging.rules'`).pluck().get()).toBe('[1,2]');
     db.prepare(`INSERT INTO settings (key, value) VALUES ('analysis.alpha', '7')`).run();
-    expect(() => readAnalysisSettings(db)).toThrow(/setting alpha is invalid .*set it again with coalmine settings/s);
+    expect(() => readAnalysisSettings(db)).toThrow(
+      /setting "analysis.alpha" is not valid.*set it again with `coalmine settings <case> --set alpha=…`/s,
+    );
     db.close();
   });
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyseRollout, judgeRollout } from '../../electron/core/analysis/analyse.js';
 import { defineRollout, findRollout } from '../../electron/core/analysis/rollouts.js';
-import { writeAnalysisSettings } from '../../electron/core/case/settings.js';
+import { writeAnalysisSettings } from '../../electron/core/case/analysisSettings.js';
 import type { Analysis, VerdictReason } from '../../shared/api.js';
 import { parseEventFilter } from '../../shared/eventFilter.js';
 import { HEALTHY, MINUTE, T0, caseOf, scenario } from '../helpers/scenario.js';

@@ -5,7 +5,7 @@
 import type { Analysis, Rollout } from '../../../shared/api.js';
 import type { AnalysisSettings } from '../../../shared/analysisSettings.js';
 import type { CaseDb } from '../case/caseStore.js';
-import { readAnalysisSettings } from '../case/settings.js';
+import { readAnalysisSettings } from '../case/analysisSettings.js';
 import { listUnfinishedSources } from '../case/sources.js';
 import { authFailureReport } from './authFailures.js';
 import { businessRows } from './business.js';

@@ -1,69 +1,53 @@
-// Queries on `settings`: the judge's settings are the rows keyed `analysis.<name>`, each a
-// JSON value checked against its schema on the way in and on the way out (a case file may
-// come from anywhere). Keys of other features in the same table are left alone.
-import { z } from 'zod';
-import {
-  type AnalysisSettings,
-  DEFAULT_ANALYSIS_SETTINGS,
-  analysisSettingsSchema,
-  analysisSettingsShape,
-  isAnalysisSettingKey,
-} from '../../../shared/analysisSettings.js';
+// Queries on `settings`: the case's own settings (tagging rules, CSV mappings, thresholds), one
+// JSON value per key. Every reader names the schema its value must meet, so a value written
+// by hand or by another version is checked where it is used, never trusted.
+import type { z } from 'zod';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from './caseStore.js';
 
-const PREFIX = 'analysis.';
-
-export function readAnalysisSettings(db: CaseDb): AnalysisSettings {
-  const rows = db.prepare(`SELECT key, value FROM settings WHERE key LIKE 'analysis.%'`).all() as {
-    key: string;
-    value: string;
-  }[];
-  const settings: Record<string, unknown> = { ...DEFAULT_ANALYSIS_SETTINGS };
-  for (const row of rows) {
-    const key = row.key.slice(PREFIX.length);
-    if (!isAnalysisSettingKey(key)) continue; // written by a newer Coalmine: ignored, not lost
-    let value: unknown;
-    try {
-      value = JSON.parse(row.value);
-    } catch {
-      throw new CoalmineError('UNREADABLE', `the case's setting ${key} is not valid JSON; set it again`);
-    }
-    const parsed = analysisSettingsShape[key].safeParse(value);
-    if (!parsed.success) {
-      throw new CoalmineError(
-        'UNREADABLE',
-        `the case's setting ${key} is invalid (${z.prettifyError(parsed.error)}); set it again with coalmine settings`,
-      );
-    }
-    settings[key] = parsed.data;
+/** The value saved under `key`, checked against `schema`; `fallback` when none is saved. */
+export function getSetting<S extends z.ZodType>(db: CaseDb, key: string, schema: S, fallback: z.infer<S>): z.infer<S> {
+  const row = db.prepare(`SELECT value FROM settings WHERE key = ?`).get(key) as { value: string } | undefined;
+  if (row === undefined) return fallback;
+  let value: unknown;
+  try {
+    value = JSON.parse(row.value);
+  } catch (error) {
+    throw new CoalmineError('BAD_INPUT', `the case's setting "${key}" is not valid JSON (${(error as Error).message})`);
   }
-  return analysisSettingsSchema.parse(settings);
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    throw new CoalmineError(
+      'BAD_INPUT',
+      `the case's setting "${key}" is not valid${where}: ${issue?.message ?? 'unknown problem'}`,
+    );
+  }
+  return parsed.data;
 }
 
-/** Saves the given settings (a value equal to the default is saved too: the case says what it used). */
-export function writeAnalysisSettings(db: CaseDb, changes: Partial<AnalysisSettings>): AnalysisSettings {
-  if (db.readonly) throw new CoalmineError('READ_ONLY', 'this case is open read-only: its settings cannot change');
-  const checked = analysisSettingsSchema.partial().safeParse(changes);
-  if (!checked.success) throw new CoalmineError('BAD_INPUT', z.prettifyError(checked.error));
-  const upsert = db.prepare(
+/** Saves `value` under `key` (checked against `schema` first), replacing what was there. */
+export function putSetting<S extends z.ZodType>(db: CaseDb, key: string, schema: S, value: z.infer<S>): void {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new CoalmineError('BAD_INPUT', `not a valid value for "${key}": ${parsed.error.issues[0]?.message ?? ''}`);
+  }
+  db.prepare(
     `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-  );
-  db.transaction(() => {
-    for (const [key, value] of Object.entries(checked.data)) {
-      if (value !== undefined) upsert.run(PREFIX + key, JSON.stringify(value));
-    }
-  })();
-  return readAnalysisSettings(db);
+  ).run(key, JSON.stringify(parsed.data));
 }
 
-/** Removes saved values, so those settings take their defaults again. */
-export function resetAnalysisSettings(db: CaseDb, keys: string[]): AnalysisSettings {
-  if (db.readonly) throw new CoalmineError('READ_ONLY', 'this case is open read-only: its settings cannot change');
-  for (const key of keys) {
-    if (!isAnalysisSettingKey(key)) throw new CoalmineError('BAD_INPUT', `no setting "${key}"`);
-  }
-  const remove = db.prepare(`DELETE FROM settings WHERE key = ?`);
-  db.transaction(() => keys.forEach((key) => remove.run(PREFIX + key)))();
-  return readAnalysisSettings(db);
+/** Removes the setting (its default applies again); true when one was saved. */
+export function deleteSetting(db: CaseDb, key: string): boolean {
+  return db.prepare(`DELETE FROM settings WHERE key = ?`).run(key).changes > 0;
+}
+
+/** The keys saved under `prefix` (e.g. `csv.mapping.`), sorted. */
+export function settingKeys(db: CaseDb, prefix: string): string[] {
+  // A range on the primary key, not LIKE: `_` and `%` in a prefix are text, not patterns.
+  return db
+    .prepare(`SELECT key FROM settings WHERE key >= ? AND key < ? ORDER BY key`)
+    .pluck()
+    .all(prefix, prefix + '\u{10FFFF}') as string[];
 }

@@ -1,11 +1,23 @@
 // The formats Coalmine reads, and the choice among them from a file's first lines (as lnav
 // does): each format scores the sample, the best score wins, `--format NAME` forces one.
 import { CoalmineError } from '../../../../shared/errors.js';
+import { accessLogFormat } from './accessLog.js';
 import { ecsNdjsonFormat } from './ecsNdjson.js';
+import { esSearchFormat } from './esSearch.js';
+import { csvFormat } from './csv.js';
+import { jsonLinesFormat } from './jsonLines.js';
+import { kibanaCsvFormat } from './kibanaCsv.js';
 import type { LogFormat } from './types.js';
 
 /** In order of preference when two formats score the same. */
-export const FORMATS: readonly LogFormat[] = [ecsNdjsonFormat];
+export const FORMATS: readonly LogFormat[] = [
+  ecsNdjsonFormat,
+  accessLogFormat,
+  jsonLinesFormat,
+  esSearchFormat,
+  kibanaCsvFormat,
+  csvFormat,
+];
 
 export function formatNamed(name: string): LogFormat {
   const found = FORMATS.find((f) => f.name === name);

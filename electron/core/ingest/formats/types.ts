@@ -37,8 +37,11 @@ export interface NewMetric {
 export interface RecordSink {
   event(event: NewEvent): void;
   metric(sample: NewMetric): void;
-  /** `line` is the first line of the bad record; `raw` its text (all of its lines). */
-  reject(line: number, reason: string, raw: string): void;
+  /**
+   * `line` is the first line of the bad record; `raw` its text (all of its lines), or only its
+   * start when the record was too long to hold, with `rawBytes` its true length.
+   */
+  reject(line: number, reason: string, raw: string, rawBytes?: number): void;
 }
 
 export interface RecordParser {
