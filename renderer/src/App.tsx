@@ -84,7 +84,15 @@ export function App({ api }: { api: CoalmineApi }) {
                 This case holds no rollout yet: no event is on the canary track.
               </p>
             )}
-            {selected !== null && <ComparisonView key={generation} api={api} rolloutId={selected} />}
+            {selected !== null && (
+              <ComparisonView
+                key={generation}
+                api={api}
+                rolloutId={selected}
+                canWrite={info.status === 'done' && !info.value.readOnly}
+                onRolloutChanged={() => setGeneration((g) => g + 1)}
+              />
+            )}
           </main>
         </div>
       )}
