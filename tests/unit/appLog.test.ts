@@ -266,9 +266,10 @@ describe('records across lines, hostile input', () => {
     expect(rejects.every((r) => r.raw.length <= 64 * 1024 + 10)).toBe(true);
   });
 
-  it('reads long hostile lines in linear time (no pattern backtracks over them)', () => {
+  // A pattern that backtracks over such lines takes minutes (seen: over 60 s); linear code takes
+  // milliseconds. No clock here: a hang fails the test by vitest's timeout (not a speed target).
+  it('reads long hostile lines without a pattern that backtracks over them', () => {
     const dotted = 'a.'.repeat(150_000);
-    const started = Date.now();
     const { events } = runFormat(javaLogFormat, [
       `2024-01-01 10:00:00,000 ERROR [main] com.x.Y - ${dotted}`,
       `${dotted}:`,
@@ -282,7 +283,6 @@ describe('records across lines, hostile input', () => {
     ]);
     expect(events).toHaveLength(2);
     expect(laravel.events[0]?.errorType).toBe('E');
-    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('reads a header whose message holds a lone CR or U+2028 (text inside a line, not a line end)', () => {

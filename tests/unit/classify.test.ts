@@ -151,10 +151,9 @@ describe('authFailureRule', () => {
     }
   });
 
-  it('does not spend long on a huge hostile message', () => {
-    const started = Date.now();
+  // A hang (a backtracking pattern) fails by vitest's timeout; no clock in the test.
+  it('reads a huge hostile message without a pattern that backtracks over it', () => {
     expect(byMessage('invalid '.repeat(200_000))).toBeNull();
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
 

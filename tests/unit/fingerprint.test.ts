@@ -26,7 +26,9 @@ describe('normaliseMessage', () => {
     ['connect to 10.1.2.3:5432 refused', 'connect to <ip> refused'],
     ['token for alice@example.com expired', 'token for <email> expired'],
     ['object 0x7ffe12ab at a1b2c3d4e5f60718', 'object <hex> at <hex>'],
-    ['timeout   after\t30s', 'timeout after <n>s'],
+    ['timeout   after\t30s', 'timeout after <n>'],
+    ['signature key k-2026-11-3fa9b not found', 'signature key k-<n>-<n>-<n> not found'],
+    ['signature key k-2026-11-39571 not found', 'signature key k-<n>-<n>-<n> not found'],
   ])('%j -> %j', (message, template) => {
     expect(normaliseMessage(message)).toBe(template);
   });
@@ -141,11 +143,10 @@ describe('fingerprints on real trace shapes', () => {
     ).toEqual(['ReflectionException']);
   });
 
-  it('reads a huge hostile message and stack quickly', () => {
-    const started = Date.now();
+  // A hang (a backtracking pattern) fails by vitest's timeout; no clock in the test.
+  it('reads a huge hostile message and stack without a pattern that backtracks over them', () => {
     const huge = 'a.'.repeat(200_000);
     expect(normaliseMessage(`${huge}@`).length).toBeLessThanOrEqual(500);
     expect(fingerprintOf('E', huge, `${'    at '.repeat(50_000)}\n${huge}`)).toMatch(/^[0-9a-f]{16}$/);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 });

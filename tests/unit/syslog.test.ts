@@ -71,14 +71,13 @@ describe('RFC 3164', () => {
     expect(runFormat(syslogFormat, ['Feb 29 10:00:00 h app: leap'], { year: 2028 }).events).toHaveLength(1);
   });
 
-  it('reads a megabyte line of hostile text quickly', () => {
-    const started = Date.now();
+  // A hang (a backtracking pattern) fails by vitest's timeout; no clock in the test.
+  it('reads a megabyte line of hostile text without a pattern that backtracks over it', () => {
     const { events } = runFormat(syslogFormat, [
       `Jun 19 04:09:12 combo sshd[1]: ${'Failed password for '.repeat(20_000)}${'user= rhost= '.repeat(40_000)}`,
       `Jun 19 04:09:13 combo ${'a['.repeat(300_000)}`,
     ]);
     expect(events).toHaveLength(2);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('keeps a tag it cannot split as message, and control characters as text', () => {

@@ -17,8 +17,9 @@ const MASKS: readonly [RegExp, string][] = [
   // Quoted values: what sits between the quotes varies, the quoting does not.
   [/"(?:[^"\\]|\\.)*"/g, '"<str>"'],
   [/'(?:[^'\\]|\\.)*'/g, "'<str>'"],
-  // Numbers, also where they are glued to letters (order-4711, id=42, user123).
-  [/\d+(?:[.,]\d+)*/g, '<n>'],
+  // Numbers, and whole words that hold a digit (ids such as k-2026-11-3fa9b, user123, 30s):
+  // masking only the digits of "3fa9b" would leave "<n>fa<n>b", a new group for every id.
+  [/[A-Za-z0-9_]*\d[A-Za-z0-9_]*(?:[.,]\d+)*/g, '<n>'],
 ];
 
 const MAX_TEMPLATE = 500;
