@@ -9,7 +9,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(root, 'electron/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(root, 'electron/main/index.ts'),
+          // Imports parse in a worker thread, which loads its own entry file (parsePipeline.ts).
+          parseWorker: resolve(root, 'electron/core/ingest/parseWorker.ts'),
+        },
+      },
       // better-sqlite3 is a native addon: it stays a runtime dependency, never bundled.
       externalizeDeps: true,
     },

@@ -10,6 +10,9 @@ const rolloutId = z
   .max(4000)
   .regex(/^[\w.@:%+-]+$/, 'a rollout id holds letters, digits and . @ : % + - _ only');
 
+/** Opaque ids the core hands out for picked files and jobs: never a path. */
+const opaqueId = z.string().regex(/^[\w-]{8,64}$/, 'not an id this app handed out');
+
 export const apiMethods = {
   'case.info': { channel: 'coalmine:case:info', input: z.object({}).strict() },
   // No path crosses from the renderer: the desktop app asks with its own file dialog.
@@ -23,6 +26,22 @@ export const apiMethods = {
     channel: 'coalmine:review:export',
     input: z.object({ rolloutId, format: z.literal('md') }).strict(),
   },
+  // Files come from the desktop app's dialog or web mode's --import-dir folder, never from a path
+  // the renderer names: it gets ids for the picked files and imports by id.
+  'ingest.pick': { channel: 'coalmine:ingest:pick', input: z.object({}).strict() },
+  'ingest.start': {
+    channel: 'coalmine:ingest:start',
+    input: z
+      .object({
+        files: z.array(opaqueId).min(1).max(1000),
+        track: z.enum(['canary', 'stable']).optional(),
+        zone: z.string().min(1).max(64).optional(),
+        format: z.string().min(1).max(64).optional(),
+      })
+      .strict(),
+  },
+  'job.status': { channel: 'coalmine:job:status', input: z.object({ jobId: opaqueId }).strict() },
+  'job.cancel': { channel: 'coalmine:job:cancel', input: z.object({ jobId: opaqueId }).strict() },
 } as const;
 
 export type ApiMethod = keyof typeof apiMethods;
@@ -65,6 +84,8 @@ export interface CaseInfo {
   readOnly: boolean;
   /** True in the desktop app, which can open another case through its file dialog. */
   canOpenOther: boolean;
+  /** True where this window can pick log files to import and the case is writable. */
+  canImport: boolean;
   events: number;
   sources: SourceSummary[];
 }
@@ -125,6 +146,43 @@ export interface ApiResults {
   'rollout.list': Rollout[];
   'rollout.analyse': Analysis;
   'review.export': { format: 'md'; fileName: string; content: string };
+  /** Null when the user cancelled the dialog or this window cannot pick files. */
+  'ingest.pick': PickedFiles | null;
+  'ingest.start': { jobId: string };
+  'job.status': JobStatus;
+  'job.cancel': JobStatus;
+}
+
+export interface PickedFiles {
+  /** The folder the files were listed from (web mode), or null (the desktop app's dialog). */
+  folder: string | null;
+  files: { id: string; name: string; size: number }[];
+}
+
+export interface ImportFileResult {
+  name: string;
+  state: 'complete' | 'incomplete' | 'skipped';
+  format: string;
+  events: number;
+  rejects: number;
+  authFailures: number;
+  exceptions: number;
+  /** The first rejected lines, with their reasons. */
+  rejectSample: { line: number; reason: string }[];
+  /** The source that already holds these bytes, when the file was skipped as a duplicate. */
+  duplicateOf: number | null;
+}
+
+export interface JobStatus {
+  jobId: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  filesTotal: number;
+  filesDone: number;
+  currentFile: string | null;
+  /** Of the file being read now. */
+  progress: IngestProgress | null;
+  results: ImportFileResult[];
+  error: string | null;
 }
 
 export interface IngestProgress {

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'READ_ONLY'
   | 'WRITE_FAILED'
   | 'FORBIDDEN'
+  | 'BUSY'
   | 'INTERNAL';
 
 export class CoalmineError extends Error {

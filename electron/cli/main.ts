@@ -9,12 +9,14 @@ import { formatUkWithZone } from '../../shared/ukTime.js';
 import { analyseRollout } from '../core/analysis/compare.js';
 import { listRollouts } from '../core/analysis/rollouts.js';
 import { type CaseDb, closeCase, openCase } from '../core/case/caseStore.js';
-import { listUnfinishedSources } from '../core/case/sources.js';
+import { listSources, listUnfinishedSources } from '../core/case/sources.js';
 import { ensureDemoCase } from '../core/demo/demoCase.js';
+import { FORMATS } from '../core/ingest/formats/index.js';
 import { type ImportResult, importFile } from '../core/ingest/importFile.js';
 import { checkZone } from '../core/ingest/time.js';
 import { defaultDemoCasePath, demoLogsDir, rendererDir } from '../core/paths.js';
 import { markdownReviewOf } from '../core/review/markdownReview.js';
+import { folderPicker } from '../core/importJobs.js';
 import { createService } from '../core/service.js';
 import { startWebServer } from '../web/webServer.js';
 import { parseCsvMapping } from '../core/ingest/formats/csv.js';
@@ -51,9 +53,13 @@ function printImport(io: Io, result: ImportResult): void {
     return;
   }
   io.err(
-    `${name}: ${result.events} events from ${result.lines} lines, ${result.rejects} rejected` +
+    `${name}: ${result.format}${result.compression ? ` (${result.compression})` : ''}, ` +
+      `${result.events} events from ${result.lines} lines, ${result.rejects} rejected` +
       `${result.state === 'complete' ? '' : ` (${result.state})`}\n`,
   );
+  if (result.cut) {
+    io.err(`  ${name}:${result.cut.line}: ${terminalText(result.cut.reason)}\n`);
+  }
   if (result.replaced.length > 0) {
     io.err(
       `  replaces the interrupted import${result.replaced.length > 1 ? 's' : ''} #${result.replaced.join(', #')}\n`,
@@ -94,23 +100,35 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .command('import')
     .description('import log files into a case (created if absent)')
     .argument('<case>', 'case file (*.coalmine)')
-    .argument('<files...>', 'log files (ECS NDJSON, JSON lines, Elasticsearch _search JSON, Kibana CSV, CSV)')
+    .argument('<files...>', 'log files, plain or gzip (the format is told from their first lines)')
+    .addOption(
+      new Option('--format <name>', 'read every file as this format instead of detecting it').choices(
+        FORMATS.map((f) => f.name),
+      ),
+    )
     .addOption(new Option('--track <track>', 'tag every event of these files').choices(['canary', 'stable']))
     .option('--service <name>', 'service name for every event of these files')
     .option('--version <version>', 'service version for every event of these files')
     .option('--zone <iana>', 'zone of times written without an offset', 'Europe/London')
+    .option('--year <yyyy>', "year of times written without one (syslog); default: each file's modification year")
     .option('--json', 'print the results as JSON')
     .option('--map <pairs>', 'CSV: column=field,… (saved in the case as --mapping NAME, else "default")')
     .option('--mapping <name>', 'CSV: use (or, with --map, save) the column mapping of this name')
+    .addHelpText(
+      'after',
+      `\nFormats (--format):\n${FORMATS.map((f) => `  ${f.name.padEnd(14)} ${f.label}`).join('\n')}\n`,
+    )
     .action(
       async (
         casePath: string,
         files: string[],
         opts: {
+          format?: string;
           track?: 'canary' | 'stable';
           service?: string;
           version?: string;
           zone: string;
+          year?: string;
           json?: boolean;
           map?: string;
           mapping?: string;
@@ -118,6 +136,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       ) => {
         checkZone(opts.zone);
         if (opts.map !== undefined) parseCsvMapping(opts.map);
+        const year = opts.year === undefined ? undefined : Number(opts.year);
+        if (year !== undefined && !(/^\d{4}$/.test(opts.year ?? '') && year >= 1990 && year <= 2099)) {
+          throw new UsageError(`--year ${opts.year} is not a year between 1990 and 2099`);
+        }
         // Every file is checked before the case is created or touched.
         for (const file of files) checkReadableFile(file);
         const db = openCase(casePath, { create: true });
@@ -129,6 +151,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
             try {
               const result = await importFile(db, file, {
                 zone: opts.zone,
+                ...(opts.format ? { format: opts.format } : {}),
+                ...(year !== undefined ? { year } : {}),
                 ...(opts.track ? { track: opts.track } : {}),
                 ...(opts.service ? { service: opts.service } : {}),
                 ...(opts.version ? { version: opts.version } : {}),
@@ -150,6 +174,63 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         setExit(results.some((r) => r.rejects > 0) ? EXIT_REJECTS : EXIT_OK);
       },
     );
+
+  program
+    .command('sources')
+    .description('list the sources of a case: path, SHA-256, format, zone, counts and state')
+    .argument('<case>', 'case file')
+    .option('--json', 'print JSON')
+    .action((casePath: string, opts: { json?: boolean }) => {
+      const sources = withCase(casePath, listSources);
+      if (opts.json) {
+        io.out(JSON.stringify(sources, null, 2) + '\n');
+        return;
+      }
+      if (sources.length === 0) {
+        io.out('No sources: nothing has been imported into this case.\n');
+        return;
+      }
+      io.out(
+        textTable(
+          [
+            '#',
+            'Path',
+            'SHA-256',
+            'Format',
+            'Zone',
+            'Events',
+            'Rejects',
+            'Auth failures',
+            'Exceptions',
+            'Metrics',
+            'State',
+          ],
+          sources.map((x) =>
+            [
+              String(x.id),
+              x.path,
+              x.sha256,
+              x.format,
+              x.zone,
+              String(x.events),
+              String(x.rejects),
+              String(x.authFailures),
+              String(x.exceptions),
+              String(x.metrics),
+              x.state,
+            ].map(terminalText),
+          ),
+          [true, false, false, false, false, true, true, true, true, true, false],
+        ) + '\n',
+      );
+      for (const x of sources) {
+        if (x.details !== null) io.out(`#${x.id} details: ${terminalText(JSON.stringify(x.details))}\n`);
+      }
+      warnUnfinished(
+        io,
+        sources.filter((x) => x.state !== 'complete'),
+      );
+    });
 
   program
     .command('rollouts')
@@ -250,7 +331,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('[case]', 'case file')
     .option('--port <n>', 'port (0 picks a free one)', '0')
     .option('--read-only', 'open the case without writing to it (auditors)')
-    .action(async (casePath: string | undefined, opts: { port: string; readOnly?: boolean }) => {
+    .option('--import-dir <folder>', 'let the page import the log files of this folder (creates the case if new)')
+    .action(async (casePath: string | undefined, opts: { port: string; readOnly?: boolean; importDir?: string }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port ${opts.port} is not a port number`);
@@ -258,11 +340,19 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (!fs.existsSync(`${dir}/index.html`)) {
         throw new CoalmineError('NOT_FOUND', `${dir}/index.html is missing: run \`npm run build\` first`);
       }
+      if (opts.importDir !== undefined && !fs.statSync(opts.importDir, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new UsageError(`--import-dir ${opts.importDir} is not a folder`);
+      }
       const path = casePath ?? defaultDemoCasePath();
       const readOnly = opts.readOnly === true;
-      const db = casePath ? openCase(casePath, { readOnly }) : await ensureDemoCase(path, demoLogsDir());
+      // A folder to import from means the analyst is starting a case: create it if it is new.
+      const create = opts.importDir !== undefined && !readOnly;
+      const db = casePath ? openCase(casePath, { readOnly, create }) : await ensureDemoCase(path, demoLogsDir());
       const server = await startWebServer({
-        service: createService({ path, db, readOnly }),
+        service: createService(
+          { path, db, readOnly },
+          opts.importDir === undefined ? {} : { pickFiles: folderPicker(opts.importDir) },
+        ),
         rendererDir: dir,
         port,
       });

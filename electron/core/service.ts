@@ -17,6 +17,7 @@ import { listRollouts } from './analysis/rollouts.js';
 import { type CaseDb, closeCase } from './case/caseStore.js';
 import { countEvents } from './case/events.js';
 import { listSources } from './case/sources.js';
+import { type FilePicker, createImportJobs } from './importJobs.js';
 import { markdownReviewOf } from './review/markdownReview.js';
 
 export interface OpenCase {
@@ -33,12 +34,13 @@ export type Service = { [M in ApiMethod]: (input: ApiInput<M>) => ApiResults[M] 
  */
 export type CaseChooser = (options: { readOnly: boolean }) => Promise<OpenCase | null>;
 
-export function caseInfo(opened: OpenCase, canOpenOther = false): CaseInfo {
+export function caseInfo(opened: OpenCase, canOpenOther = false, canImport = false): CaseInfo {
   return {
     path: opened.path,
     name: path.basename(opened.path),
     readOnly: opened.readOnly,
     canOpenOther,
+    canImport: canImport && !opened.readOnly,
     events: countEvents(opened.db),
     sources: listSources(opened.db),
   };
@@ -48,10 +50,19 @@ export function reviewFileName(rolloutId: string): string {
   return `review-${rolloutId.replace(/[^\w.-]/g, '_')}.md`;
 }
 
-export function createService(initial: OpenCase, chooseCase?: CaseChooser): Service {
+/** What the surface hosting the service can do for it (the desktop app's dialogs). */
+export interface ServiceHost {
+  chooseCase?: CaseChooser;
+  /** Lets the user pick log files to import: a dialog, or the folder web mode was given. */
+  pickFiles?: FilePicker;
+}
+
+export function createService(initial: OpenCase, host: ServiceHost = {}): Service {
+  const { chooseCase } = host;
   let current = initial;
+  const imports = createImportJobs(host.pickFiles);
   return {
-    'case.info': () => caseInfo(current, chooseCase !== undefined),
+    'case.info': () => caseInfo(current, chooseCase !== undefined, host.pickFiles !== undefined),
     'case.open': async ({ readOnly }) => {
       if (!chooseCase) {
         throw new CoalmineError(
@@ -64,7 +75,7 @@ export function createService(initial: OpenCase, chooseCase?: CaseChooser): Serv
       const previous = current;
       current = next;
       closeCase(previous.db);
-      return caseInfo(current, true);
+      return caseInfo(current, true, host.pickFiles !== undefined);
     },
     'rollout.list': () => listRollouts(current.db),
     'rollout.analyse': ({ rolloutId }) => analyseRollout(current.db, rolloutId),
@@ -73,6 +84,18 @@ export function createService(initial: OpenCase, chooseCase?: CaseChooser): Serv
       fileName: reviewFileName(rolloutId),
       content: markdownReviewOf(current.db, rolloutId),
     }),
+    'ingest.pick': () => imports.pick(),
+    'ingest.start': ({ files, ...options }) => {
+      if (current.readOnly) {
+        throw new CoalmineError(
+          'READ_ONLY',
+          `${path.basename(current.path)} is open read-only: nothing can be imported into it`,
+        );
+      }
+      return imports.start(current.db, files, options);
+    },
+    'job.status': ({ jobId }) => imports.status(jobId),
+    'job.cancel': ({ jobId }) => imports.cancel(jobId),
   };
 }
 

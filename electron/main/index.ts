@@ -5,6 +5,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, type OpenDialogOptions, app, dialog, session } from 'electron';
 import { closeCase, openCase, useSqliteNativeBinding } from '../core/case/caseStore.js';
 import { ensureDemoCase } from '../core/demo/demoCase.js';
+import type { FilePicker } from '../core/importJobs.js';
+import { useParseWorkerPath } from '../core/ingest/parsePipeline.js';
 import { type CaseChooser, createService, type OpenCase } from '../core/service.js';
 import { registerApi } from './ipc.js';
 import { electronSqliteBinding } from './nativeSqlite.js';
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
   await app.whenReady();
   denyPermissions(session.defaultSession);
   useSqliteNativeBinding(electronSqliteBinding());
+  // The bundle's own copy of the parse worker's entry (electron.vite.config.ts).
+  useParseWorkerPath(path.join(here, 'parseWorker.js'));
   let active = await openInitialCase();
   let window: BrowserWindow | null = null;
   // The only way a path reaches the core from the UI: the user picks it in our own dialog.
@@ -50,7 +54,12 @@ async function main(): Promise<void> {
     active = { path: chosen, db: openCase(chosen, { readOnly }), readOnly };
     return active;
   };
-  const service = createService(active, chooseCase);
+  const pickFiles: FilePicker = async () => {
+    const options: OpenDialogOptions = { title: 'Import log files', properties: ['openFile', 'multiSelections'] };
+    const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    return result.canceled || result.filePaths.length === 0 ? null : { paths: result.filePaths, folder: null };
+  };
+  const service = createService(active, { chooseCase, pickFiles });
   registerApi(() => service, rendererUrl);
 
   const win = new BrowserWindow({

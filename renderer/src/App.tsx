@@ -3,6 +3,7 @@ import type { CoalmineApi } from '../../shared/api';
 import { formatCount } from '../../shared/metricFormat';
 import { useAsync } from './useAsync';
 import { ComparisonView } from './views/ComparisonView';
+import { ImportPanel } from './views/ImportPanel';
 import { RolloutList } from './views/RolloutList';
 
 export function App({ api }: { api: CoalmineApi }) {
@@ -14,6 +15,7 @@ export function App({ api }: { api: CoalmineApi }) {
   );
   const [chosen, setChosen] = useState<string | null>(null);
   const [openError, setOpenError] = useState<string | null>(null);
+  const refresh = useCallback(() => setGeneration((g) => g + 1), []);
 
   const list = rollouts.status === 'done' ? rollouts.value.list : [];
   const selected = chosen !== null && list.some((r) => r.id === chosen) ? chosen : (list[0]?.id ?? null);
@@ -69,6 +71,12 @@ export function App({ api }: { api: CoalmineApi }) {
             onSelect={setChosen}
           />
           <main className="content">
+            {/* Always mounted, so a refresh of the case after an import keeps the import's report. */}
+            <ImportPanel
+              api={api}
+              enabled={info.status === 'done' ? info.value.canImport : null}
+              onImported={refresh}
+            />
             {rollouts.status === 'done' && selected === null && (
               <p className="empty" data-testid="no-rollouts" data-ready="true">
                 This case holds no rollout yet: no event is on the canary track.

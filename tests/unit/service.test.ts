@@ -39,7 +39,7 @@ describe('service', () => {
     ]);
     const second = await caseWith(otherFile, 'b.coalmine');
     let answer: OpenCase | null = null;
-    const service = createService(first, () => Promise.resolve(answer));
+    const service = createService(first, { chooseCase: () => Promise.resolve(answer) });
 
     expect(await dispatch(service, 'case.open', { readOnly: true })).toEqual({ ok: true, value: null });
     expect(await dispatch(service, 'rollout.list', {})).toMatchObject({ ok: true, value: [{ id: 'payments@2.0.0' }] });

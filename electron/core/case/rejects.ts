@@ -15,10 +15,14 @@ export interface RejectRow extends Reject {
   rawBytes: number;
 }
 
-export function prepareRejectInsert(db: CaseDb, sourceId: number): (line: number, reason: string, raw: string) => void {
+/** `rawBytes`: the record's true length when `raw` holds only its start (a line too long to read). */
+export function prepareRejectInsert(
+  db: CaseDb,
+  sourceId: number,
+): (line: number, reason: string, raw: string, rawBytes?: number) => void {
   const statement = db.prepare(`INSERT INTO rejects (source_id, line, reason, raw, raw_bytes) VALUES (?, ?, ?, ?, ?)`);
-  return (line, reason, raw) => {
-    statement.run(sourceId, line, reason, raw.slice(0, REJECT_RAW_LIMIT), Buffer.byteLength(raw));
+  return (line, reason, raw, rawBytes) => {
+    statement.run(sourceId, line, reason, raw.slice(0, REJECT_RAW_LIMIT), rawBytes ?? Buffer.byteLength(raw));
   };
 }
 

@@ -1,6 +1,7 @@
 // One file into the case: hash it, refuse a duplicate, read it as a stream, and write its
 // events in batched transactions with progress between batches. Good lines land whatever
 // the bad ones do; every bad line is kept in `rejects` with its number and reason.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { IngestProgress, SourceSummary } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
@@ -13,6 +14,7 @@ import {
   findSourcesBySha256,
   importIsLive,
   insertSource,
+  setSourceDetails,
   setSourceState,
 } from '../case/sources.js';
 import { type FileFacts, fileFacts } from './fileFacts.js';
@@ -20,6 +22,8 @@ import { detectFormat, formatNamed } from './formats/index.js';
 import { type FormatContext, type LogFormat, PROBE_LINES } from './formats/types.js';
 import { readLines } from './lineReader.js';
 import type { NormaliseContext } from './normalise.js';
+import type { ParseEnd, ParseFailed } from './parseJob.js';
+import { startParseWorker } from './parsePipeline.js';
 import { createSourceWriter } from './sourceWriter.js';
 import { DEFAULT_ZONE, checkZone } from './time.js';
 
@@ -61,6 +65,10 @@ export interface ImportResult {
   duplicateOf: SourceSummary | null;
   /** Interrupted imports of the same bytes that this import replaced. */
   replaced: number[];
+  /** 'gzip' when the file was stored compressed (its SHA-256 and size are of the stored bytes). */
+  compression: 'gzip' | null;
+  /** Where a gzip that ends early was cut: the records before it are kept (also in the rejects). */
+  cut: { line: number; reason: string } | null;
   state: 'complete' | 'incomplete' | 'skipped';
 }
 
@@ -69,8 +77,8 @@ async function probeSample(filePath: string): Promise<string[]> {
   const source = readLines(filePath);
   const sample: string[] = [];
   try {
-    for await (const { text } of source.lines) {
-      if (text.trim() === '') continue;
+    for await (const { text, problem } of source.lines) {
+      if (problem !== undefined || text.trim() === '') continue;
       sample.push(text);
       if (sample.length >= PROBE_LINES) break;
     }
@@ -84,9 +92,8 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
   const zone = checkZone(options.zone ?? DEFAULT_ZONE);
   const absolute = path.resolve(filePath);
   const facts = await fileFacts(absolute);
-  const format = options.format
-    ? formatNamed(options.format)
-    : detectFormat(await probeSample(absolute), path.basename(absolute));
+  const sample = options.format ? null : await probeSample(absolute);
+  const format = options.format ? formatNamed(options.format) : detectFormat(sample ?? [], path.basename(absolute));
   const base = { path: absolute, sha256: facts.sha256, format: format.name };
 
   const earlier = findSourcesBySha256(db, facts.sha256);
@@ -104,11 +111,22 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
       rejectSample: [],
       duplicateOf: complete,
       replaced: [],
+      compression: null,
+      cut: null,
       state: 'skipped',
     };
   }
   const live = earlier.find((s) => s.state === 'importing' && importIsLive(s.importer, s.heartbeatAt));
   if (live) throw new CoalmineError('BAD_INPUT', `${absolute} is being imported right now (source #${live.id})`);
+  const formatContext: FormatContext = {
+    zone,
+    year: options.year ?? new Date(facts.mtimeMs).getUTCFullYear(),
+    fileName: path.basename(absolute),
+    options: options.formatOptions ?? {},
+  };
+  // A file this format cannot read at all with these options is refused before anything is written.
+  const problem = format.check?.(sample ?? (await probeSample(absolute)), formatContext) ?? null;
+  if (problem !== null) throw new CoalmineError('BAD_INPUT', `${absolute}: ${problem}`);
   // What is left of an interrupted import of the same bytes is replaced, never added to.
   for (const leftover of earlier) deleteSource(db, leftover.id);
 
@@ -124,12 +142,6 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     version: options.version ?? null,
     importedAt: options.importedAt ?? (options.now ?? Date.now)(),
   });
-  const formatContext: FormatContext = {
-    zone,
-    year: options.year ?? new Date(facts.mtimeMs).getUTCFullYear(),
-    fileName: path.basename(absolute),
-    options: options.formatOptions ?? {},
-  };
   const normaliseContext: NormaliseContext = {
     track: options.track ?? null,
     service: options.service?.trim() || null,
@@ -157,12 +169,16 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
 
 type ReadResult = Pick<
   ImportResult,
-  'lines' | 'events' | 'rejects' | 'authFailures' | 'exceptions' | 'metrics' | 'rejectSample'
+  'lines' | 'events' | 'rejects' | 'authFailures' | 'exceptions' | 'metrics' | 'rejectSample' | 'compression' | 'cut'
 > & {
   state: 'complete' | 'incomplete';
 };
 
-/** Streams the file into its source row in batches; marks it complete (and indexed) at the end. */
+/**
+ * Streams the file into its source row: the parse worker reads and parses, this thread writes
+ * each batch in one transaction, with progress between batches; marks the source complete
+ * (and indexed) at the end.
+ */
 async function readIntoSource(
   db: CaseDb,
   sourceId: number,
@@ -173,64 +189,92 @@ async function readIntoSource(
   options: ImportOptions,
 ): Promise<ReadResult> {
   const now = options.now ?? Date.now;
-  const batchSize = options.batchSize ?? 5000;
-  const writer = createSourceWriter(db, sourceId, normaliseContext, facts.path);
+  const writer = createSourceWriter(db, sourceId, normaliseContext, facts.path, { normalised: true });
   const { counts } = writer;
   const started = now();
-  const source = readLines(facts.path, { hash: true });
-  const flush = (): void => {
-    writer.flush();
-    if (options.onProgress) {
-      const seconds = Math.max((now() - started) / 1000, 1e-3);
-      const bytesDone = source.bytesRead();
-      const bytesPerSecond = bytesDone / seconds;
-      options.onProgress({
-        sourcePath: facts.path,
-        bytesDone,
-        bytesTotal: facts.size,
-        events: counts.events,
-        rejects: counts.rejects,
-        eventsPerSecond: counts.events / seconds,
-        secondsLeft: bytesPerSecond > 0 ? Math.max(0, (facts.size - bytesDone) / bytesPerSecond) : null,
-      });
-    }
+  const progress = (bytesDone: number): void => {
+    if (!options.onProgress) return;
+    const seconds = Math.max((now() - started) / 1000, 1e-3);
+    const bytesPerSecond = bytesDone / seconds;
+    options.onProgress({
+      sourcePath: facts.path,
+      bytesDone,
+      bytesTotal: facts.size,
+      events: counts.events,
+      rejects: counts.rejects,
+      eventsPerSecond: counts.events / seconds,
+      secondsLeft: bytesPerSecond > 0 ? Math.max(0, (facts.size - bytesDone) / bytesPerSecond) : null,
+    });
   };
-  const parser = format.open(formatContext, writer.sink);
 
-  let readError: unknown = null;
+  const pipeline = startParseWorker({
+    path: facts.path,
+    format: format.name,
+    formatContext,
+    normaliseContext,
+    batchSize: options.batchSize ?? 5000,
+  });
+  let end: ParseEnd | null = null;
+  let failed: ParseFailed | null = null;
   try {
-    for await (const { number, text } of source.lines) {
-      counts.lines = number;
-      parser.line(number, text);
-      if (writer.pending() >= batchSize) {
-        flush();
+    for await (const message of pipeline.messages) {
+      if (message.type === 'batch') {
+        for (const event of message.events) writer.sink.event(event);
+        for (const sample of message.metrics) writer.sink.metric(sample);
+        for (const r of message.rejects) writer.sink.reject(r.line, r.reason, r.raw, r.rawBytes);
+        counts.lines = message.lines;
+        writer.flush();
+        progress(message.bytesRead);
         if (options.signal?.aborted) break;
+        pipeline.ack();
+      } else if (message.type === 'end') {
+        end = message;
+      } else {
+        failed = message;
       }
     }
-    if (!options.signal?.aborted) parser.end();
-  } catch (error) {
-    if (error instanceof CoalmineError) throw error; // a write failure, already worded
-    readError = error;
   } finally {
-    source.close();
+    await pipeline.stop();
   }
-  flush(); // what was read before a read error is kept
 
-  if (readError !== null) {
+  if (failed) {
     throw new CoalmineError(
       'UNREADABLE',
-      `${facts.path}: read failed after line ${counts.lines} (${(readError as Error).message}); the ${counts.events} events before it are kept and the source is marked incomplete`,
-      { cause: readError },
+      `${facts.path}: read failed after line ${failed.lines} (${failed.message}); the ${counts.events} events before it are kept and the source is marked incomplete`,
     );
   }
-  const cancelled = options.signal?.aborted === true;
-  if (!cancelled && source.sha256() !== facts.sha256) {
+  if (!end) {
+    setSourceState(db, sourceId, 'incomplete');
+    return { ...counts, rejectSample: writer.rejectSample, compression: null, cut: null, state: 'incomplete' };
+  }
+  if (end.sha256 !== facts.sha256 || (await changedSince(facts))) {
     throw new CoalmineError(
       'UNREADABLE',
-      `${facts.path} changed while it was being imported (its SHA-256 differs from the one taken before); the source is marked incomplete: import it again once nothing writes to it`,
+      `${facts.path} changed while it was being imported (its bytes differ from the ones hashed before); the source is marked incomplete: import it again once nothing writes to it`,
     );
   }
-  if (cancelled) setSourceState(db, sourceId, 'incomplete');
-  else completeSource(db, sourceId);
-  return { ...counts, rejectSample: writer.rejectSample, state: cancelled ? 'incomplete' : 'complete' };
+  if (end.compression || end.cut) {
+    setSourceDetails(db, sourceId, {
+      ...(end.compression ? { compression: end.compression } : {}),
+      ...(end.cut ? { cut: end.cut } : {}),
+    });
+  }
+  completeSource(db, sourceId);
+  return {
+    ...counts,
+    rejectSample: writer.rejectSample,
+    compression: end.compression,
+    cut: end.cut,
+    state: 'complete',
+  };
+}
+
+/** Whether the file's size or modification time moved since it was hashed (an append after it was read). */
+async function changedSince(facts: FileFacts): Promise<boolean> {
+  try {
+    const stat = await fs.promises.stat(facts.path);
+    return stat.size !== facts.size || stat.mtimeMs !== facts.mtimeMs;
+  } catch {
+    return true;
+  }
 }

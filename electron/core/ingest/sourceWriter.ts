@@ -42,13 +42,20 @@ function isRowError(error: unknown): boolean {
   return typeof code === 'string' && /^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH)/.test(code);
 }
 
+export interface SourceWriterOptions {
+  /** The records were normalised where they were parsed (the parse worker): store them as they are. */
+  normalised?: boolean;
+}
+
 export function createSourceWriter(
   db: CaseDb,
   sourceId: number,
   normaliseContext: NormaliseContext,
   /** The input, as failure messages name it (a path, a cluster and index). */
   what: string,
+  options: SourceWriterOptions = {},
 ): SourceWriter {
+  const normalise = options.normalised !== true;
   const insertEvent = prepareEventInsert(db, sourceId);
   const insertReject = prepareRejectInsert(db, sourceId);
   const insertMetric = prepareMetricInsert(db, sourceId);
@@ -56,10 +63,10 @@ export function createSourceWriter(
   const rejectSample: Reject[] = [];
   let events: NewEvent[] = [];
   let metrics: NewMetric[] = [];
-  let rejects: { line: number; reason: string; raw: string }[] = [];
+  let rejects: { line: number; reason: string; raw: string; rawBytes: number | undefined }[] = [];
 
-  const reject = (line: number, reason: string, raw: string): void => {
-    rejects.push({ line, reason, raw });
+  const reject = (line: number, reason: string, raw: string, rawBytes?: number): void => {
+    rejects.push({ line, reason, raw, rawBytes });
     counts.rejects += 1;
     if (rejectSample.length < REJECT_SAMPLE_SIZE) rejectSample.push({ line, reason });
   };
@@ -78,21 +85,21 @@ export function createSourceWriter(
       }
     }
     for (const m of metrics) insertMetric(m);
-    for (const r of rejects) insertReject(r.line, r.reason, r.raw);
+    for (const r of rejects) insertReject(r.line, r.reason, r.raw, r.rawBytes);
     updateSourceCounts(db, sourceId, counts);
   });
 
   return {
     sink: {
       event(event) {
-        normaliseEvent(event, normaliseContext);
+        if (normalise) normaliseEvent(event, normaliseContext);
         events.push(event);
         counts.events += 1;
         if (event.authFailure) counts.authFailures += 1;
         if (hasException(event)) counts.exceptions += 1;
       },
       metric(sample) {
-        metrics.push(normaliseMetric(sample, normaliseContext));
+        metrics.push(normalise ? normaliseMetric(sample, normaliseContext) : sample);
         counts.metrics += 1;
       },
       reject,

@@ -1,6 +1,7 @@
 // The formats Coalmine reads, and the choice among them from a file's first lines (as lnav
 // does): each format scores the sample, the best score wins, `--format NAME` forces one.
 import { CoalmineError } from '../../../../shared/errors.js';
+import { accessLogFormat } from './accessLog.js';
 import { ecsNdjsonFormat } from './ecsNdjson.js';
 import { esSearchFormat } from './esSearch.js';
 import { csvFormat } from './csv.js';
@@ -11,6 +12,7 @@ import type { LogFormat } from './types.js';
 /** In order of preference when two formats score the same. */
 export const FORMATS: readonly LogFormat[] = [
   ecsNdjsonFormat,
+  accessLogFormat,
   jsonLinesFormat,
   esSearchFormat,
   kibanaCsvFormat,

@@ -37,8 +37,11 @@ export interface NewMetric {
 export interface RecordSink {
   event(event: NewEvent): void;
   metric(sample: NewMetric): void;
-  /** `line` is the first line of the bad record; `raw` its text (all of its lines). */
-  reject(line: number, reason: string, raw: string): void;
+  /**
+   * `line` is the first line of the bad record; `raw` its text (all of its lines), or only its
+   * start when the record was too long to hold, with `rawBytes` its true length.
+   */
+  reject(line: number, reason: string, raw: string, rawBytes?: number): void;
 }
 
 export interface RecordParser {
@@ -58,6 +61,13 @@ export interface LogFormat {
    * (not this format) to 1 (certain). The highest score wins; ties go to the earlier format.
    */
   probe(sample: readonly string[], fileName: string): number;
+  /**
+   * Optional: why this file cannot be read at all with these options (a CSV header with no
+   * time column), judged from the same first lines as `probe`; null when it can. A reason
+   * refuses the import before anything is written, so the user can import it again with the
+   * right options instead of finding every record rejected.
+   */
+  check?(sample: readonly string[], ctx: FormatContext): string | null;
   open(ctx: FormatContext, sink: RecordSink): RecordParser;
 }
 

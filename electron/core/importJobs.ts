@@ -1,0 +1,153 @@
+// Imports started from the UI run as jobs: the renderer asks for files to be picked (the
+// desktop app's own dialog, or the folder `coalmine web --import-dir` was given), gets opaque
+// ids for them (a path never comes from the renderer), starts a job on some of them and
+// polls its status (bytes and events done, rate, time left) until it ends; it can cancel it.
+// One job runs at a time: the case has one writer.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ImportFileResult, JobStatus, PickedFiles } from '../../shared/api.js';
+import { CoalmineError } from '../../shared/errors.js';
+import type { CaseDb } from './case/caseStore.js';
+import { type ImportOptions, type ImportResult, importFile } from './ingest/importFile.js';
+
+/** Asks the user for log files; null when they cancel. Returns absolute paths. */
+export type FilePicker = () => Promise<{ paths: string[]; folder: string | null } | null>;
+
+/** Every regular, non-hidden file directly inside `folder` (the folder the user named). */
+export function folderPicker(folder: string): FilePicker {
+  const root = fs.realpathSync(folder);
+  return () => {
+    const paths = fs
+      .readdirSync(root, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
+      .map((entry) => path.join(root, entry.name))
+      .sort();
+    return Promise.resolve({ paths, folder: root });
+  };
+}
+
+const MAX_FINISHED_JOBS = 20;
+
+interface Job {
+  status: JobStatus;
+  controller: AbortController;
+}
+
+function summary(result: ImportResult): ImportFileResult {
+  return {
+    name: path.basename(result.path),
+    state: result.state,
+    format: result.format,
+    events: result.events,
+    rejects: result.rejects,
+    authFailures: result.authFailures,
+    exceptions: result.exceptions,
+    rejectSample: result.rejectSample.slice(0, 5),
+    duplicateOf: result.duplicateOf?.id ?? null,
+  };
+}
+
+export interface ImportJobs {
+  pick(): Promise<PickedFiles | null>;
+  start(db: CaseDb, fileIds: string[], options: Pick<ImportOptions, 'track' | 'zone' | 'format'>): { jobId: string };
+  status(jobId: string): JobStatus;
+  cancel(jobId: string): JobStatus;
+}
+
+export function createImportJobs(picker: FilePicker | undefined): ImportJobs {
+  // Ids of the files the user picked, to their paths: the only paths an import from the UI reads.
+  const picked = new Map<string, string>();
+  const jobs = new Map<string, Job>();
+
+  const running = (): Job | undefined => [...jobs.values()].find((j) => j.status.state === 'running');
+  const find = (jobId: string): Job => {
+    const job = jobs.get(jobId);
+    if (!job) throw new CoalmineError('NOT_FOUND', `no import job "${jobId.slice(0, 40)}"`);
+    return job;
+  };
+  const forgetOldJobs = (): void => {
+    const finished = [...jobs.entries()].filter(([, j]) => j.status.state !== 'running');
+    for (const [id] of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED_JOBS))) jobs.delete(id);
+  };
+
+  async function run(db: CaseDb, job: Job, paths: string[], options: ImportOptions): Promise<void> {
+    const { status } = job;
+    for (const file of paths) {
+      if (job.controller.signal.aborted) break;
+      status.currentFile = path.basename(file);
+      status.progress = null;
+      try {
+        const result = await importFile(db, file, {
+          ...options,
+          signal: job.controller.signal,
+          onProgress: (progress) => {
+            status.progress = progress;
+          },
+        });
+        status.results.push(summary(result));
+      } catch (error) {
+        status.state = 'failed';
+        status.error = error instanceof CoalmineError ? error.message : `importing ${path.basename(file)} failed`;
+        if (!(error instanceof CoalmineError)) console.error(error);
+        return;
+      }
+      status.filesDone += 1;
+    }
+    status.currentFile = null;
+    status.state = job.controller.signal.aborted ? 'cancelled' : 'done';
+  }
+
+  return {
+    async pick() {
+      if (!picker) return null;
+      const chosen = await picker();
+      if (!chosen) return null;
+      picked.clear();
+      const files = chosen.paths.map((p) => {
+        const id = randomBytes(12).toString('base64url');
+        picked.set(id, p);
+        let size = 0;
+        try {
+          size = fs.statSync(p).size;
+        } catch {
+          // listed a moment ago; the import says what is wrong with it
+        }
+        return { id, name: path.basename(p), size };
+      });
+      return { folder: chosen.folder, files };
+    },
+    start(db, fileIds, options) {
+      if (running()) throw new CoalmineError('BUSY', 'an import is running; wait for it or cancel it first');
+      const paths = fileIds.map((id) => {
+        const p = picked.get(id);
+        if (!p) throw new CoalmineError('BAD_INPUT', 'a file was not picked in this window; pick the files again');
+        return p;
+      });
+      forgetOldJobs();
+      const jobId = randomBytes(12).toString('base64url');
+      const job: Job = {
+        controller: new AbortController(),
+        status: {
+          jobId,
+          state: 'running',
+          filesTotal: paths.length,
+          filesDone: 0,
+          currentFile: null,
+          progress: null,
+          results: [],
+          error: null,
+        },
+      };
+      jobs.set(jobId, job);
+      void run(db, job, paths, options);
+      return { jobId };
+    },
+    status: (jobId) => find(jobId).status,
+    cancel(jobId) {
+      const job = find(jobId);
+      job.controller.abort();
+      return job.status;
+    },
+  };
+}

@@ -1,0 +1,160 @@
+// The reading half of an import: file bytes → lines → the format's parser → normalised
+// records, handed on in batches. It runs in the parse worker (parseWorker.ts) while the
+// thread that owns the case writes the batches (parsePipeline.ts); everything here is plain
+// data so that it crosses threads, and nothing here touches the case.
+import type { NewEvent } from '../case/events.js';
+import { formatNamed } from './formats/index.js';
+import type { FormatContext, NewMetric, RecordSink } from './formats/types.js';
+import { readLines } from './lineReader.js';
+import { type NormaliseContext, normaliseEvent, normaliseMetric } from './normalise.js';
+
+export interface ParseJob {
+  path: string;
+  /** A name from FORMATS, already chosen (detected or forced) by the caller. */
+  format: string;
+  formatContext: FormatContext;
+  normaliseContext: NormaliseContext;
+  /** Records (events, metrics, rejects) per batch. */
+  batchSize: number;
+}
+
+export interface RejectRecord {
+  line: number;
+  reason: string;
+  /** Possibly only the start of the record (a line too long to hold). */
+  raw: string;
+  /** The record's true length in bytes, when `raw` is only its start. */
+  rawBytes?: number;
+}
+
+export interface ParseBatch {
+  type: 'batch';
+  events: NewEvent[];
+  metrics: NewMetric[];
+  rejects: RejectRecord[];
+  /** Lines read up to the end of this batch. */
+  lines: number;
+  /** Bytes of the file read so far, as stored (compressed for gzip). */
+  bytesRead: number;
+}
+
+export interface ParseEnd {
+  type: 'end';
+  lines: number;
+  bytesRead: number;
+  sha256: string;
+  compression: 'gzip' | null;
+  /** Where a gzip that ends early or breaks was cut (also among the rejects). */
+  cut: { line: number; reason: string } | null;
+}
+
+export interface ParseFailed {
+  type: 'failed';
+  /** Lines read before the failure. */
+  lines: number;
+  message: string;
+}
+
+export type ParseMessage = ParseBatch | ParseEnd | ParseFailed;
+
+/** From the writer to the reader: one batch is written, read on. */
+export interface WriterMessage {
+  type: 'ack';
+}
+
+/**
+ * Batches the reader may post before the writer has written them: enough to keep both threads
+ * busy, few enough that memory stays bounded (each is at most `batchSize` records or
+ * BATCH_RAW_BYTES of text).
+ */
+export const MAX_BATCHES_IN_FLIGHT = 4;
+
+/**
+ * A batch is also cut at this many bytes of raw text, so that a few huge records never make
+ * one huge message (memory stays bounded whatever the lines hold).
+ */
+const BATCH_RAW_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads the whole file of `job`, calling `emit` with each batch and finally the end (or the
+ * failure). `emit` returns a promise when the reader must wait (backpressure: the writer is
+ * behind); reading resumes once it settles.
+ */
+export async function runParseJob(job: ParseJob, emit: (message: ParseMessage) => void | Promise<void>): Promise<void> {
+  const format = formatNamed(job.format);
+  let batch: ParseBatch = { type: 'batch', events: [], metrics: [], rejects: [], lines: 0, bytesRead: 0 };
+  let held = 0;
+  let heldBytes = 0;
+  const sink: RecordSink = {
+    event(event) {
+      batch.events.push(normaliseEvent(event, job.normaliseContext));
+      held += 1;
+      heldBytes += event.raw.length;
+    },
+    metric(sample) {
+      batch.metrics.push(normaliseMetric(sample, job.normaliseContext));
+      held += 1;
+    },
+    reject(line, reason, raw) {
+      batch.rejects.push({ line, reason, raw });
+      held += 1;
+      heldBytes += raw.length;
+    },
+  };
+  const source = readLines(job.path, { hash: true });
+  let lines = 0;
+  let cut: ParseEnd['cut'] = null;
+  const send = async (): Promise<void> => {
+    batch.lines = lines;
+    batch.bytesRead = source.bytesRead();
+    const full = batch;
+    batch = { type: 'batch', events: [], metrics: [], rejects: [], lines: 0, bytesRead: 0 };
+    held = 0;
+    heldBytes = 0;
+    await emit(full);
+  };
+
+  try {
+    const parser = format.open(job.formatContext, sink);
+    // A format that throws on hostile input costs that line, not the import.
+    const guarded = (step: () => void, line: number, raw: string): void => {
+      try {
+        step();
+      } catch (error) {
+        sink.reject(line, `the ${format.name} reader failed on this record (${(error as Error).message})`, raw);
+      }
+    };
+    for await (const line of source.lines) {
+      lines = line.number;
+      if (line.problem !== undefined) {
+        batch.rejects.push({
+          line: line.number,
+          reason: line.problem,
+          raw: line.text,
+          ...(line.bytes === undefined ? {} : { rawBytes: line.bytes }),
+        });
+        held += 1;
+        if (line.cut) cut = { line: line.number, reason: line.problem };
+      } else {
+        guarded(() => parser.line(line.number, line.text), line.number, line.text);
+      }
+      if (held >= job.batchSize || heldBytes >= BATCH_RAW_BYTES) await send();
+    }
+    guarded(() => parser.end(), lines, '');
+    await send();
+    await emit({
+      type: 'end',
+      lines,
+      bytesRead: source.bytesRead(),
+      sha256: source.sha256(),
+      compression: source.compression(),
+      cut,
+    });
+  } catch (error) {
+    // What was read before a read error is kept.
+    if (held > 0) await send();
+    await emit({ type: 'failed', lines, message: (error as Error).message });
+  } finally {
+    source.close();
+  }
+}

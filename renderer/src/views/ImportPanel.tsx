@@ -1,0 +1,224 @@
+import { useEffect, useState } from 'react';
+import type { CoalmineApi, JobStatus, PickedFiles } from '../../../shared/api';
+import { formatBytes, formatCount } from '../../../shared/metricFormat';
+import { formatDuration } from '../../../shared/ukTime';
+
+const POLL_MS = 250;
+
+type Stage =
+  | { kind: 'closed' }
+  | { kind: 'choosing'; picked: PickedFiles; selected: Set<string> }
+  | { kind: 'running'; jobId: string; status: JobStatus | null };
+
+function counted(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function ProgressLine({ status }: { status: JobStatus }) {
+  const p = status.progress;
+  const percent = p && p.bytesTotal > 0 ? Math.min(100, (100 * p.bytesDone) / p.bytesTotal) : 0;
+  return (
+    <div data-testid="import-progress">
+      <progress max={100} value={percent} aria-label="import progress" />
+      <p className="muted">
+        File {Math.min(status.filesDone + 1, status.filesTotal)} of {status.filesTotal}
+        {status.currentFile !== null ? `: ${status.currentFile}` : ''}
+        {p
+          ? ` · ${percent.toFixed(0)} % · ${formatCount(p.events)} events · ${formatCount(Math.round(p.eventsPerSecond))} events/s` +
+            (p.secondsLeft !== null ? ` · ${formatDuration(p.secondsLeft * 1000)} left` : '')
+          : ''}
+      </p>
+    </div>
+  );
+}
+
+function Results({ status }: { status: JobStatus }) {
+  const heading =
+    status.state === 'done' ? 'Import finished' : status.state === 'cancelled' ? 'Import cancelled' : 'Import failed';
+  return (
+    <div data-testid="import-result" data-state={status.state} data-ready="true">
+      <h2>{heading}</h2>
+      {status.error !== null && (
+        <p className="error" role="alert">
+          {status.error}
+        </p>
+      )}
+      <ul className="import-results">
+        {status.results.map((r) => (
+          <li key={r.name} data-testid="import-file-result">
+            <strong>{r.name}</strong>:{' '}
+            {r.duplicateOf !== null
+              ? `already imported as source #${r.duplicateOf}; skipped`
+              : `${counted(r.events, 'event')}, ${formatCount(r.rejects)} rejected, ${counted(r.authFailures, 'authentication failure')} (${r.format}${r.state === 'complete' ? '' : `, ${r.state}`})`}
+            {r.rejectSample.length > 0 && (
+              <ul className="rejects">
+                {r.rejectSample.map((x) => (
+                  <li key={x.line}>
+                    line {formatCount(x.line)}: {x.reason}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/**
+ * Imports log files into the open case: the files come from the window's picker (the desktop
+ * app's dialog, or web mode's --import-dir folder), never from a typed path.
+ */
+export function ImportPanel({
+  api,
+  enabled,
+  onImported,
+}: {
+  api: CoalmineApi;
+  /** Whether this window can import into this case; null while the case is being read again. */
+  enabled: boolean | null;
+  onImported: () => void;
+}) {
+  const [stage, setStage] = useState<Stage>({ kind: 'closed' });
+  const [track, setTrack] = useState<'' | 'canary' | 'stable'>('');
+  const [error, setError] = useState<string | null>(null);
+  const [finished, setFinished] = useState<JobStatus | null>(null);
+
+  const jobId = stage.kind === 'running' ? stage.jobId : null;
+  useEffect(() => {
+    if (jobId === null) return;
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = (): void => {
+      api['job.status']({ jobId }).then(
+        (status) => {
+          if (!live) return;
+          if (status.state === 'running') {
+            setStage({ kind: 'running', jobId, status });
+            timer = setTimeout(poll, POLL_MS);
+          } else {
+            setStage({ kind: 'closed' });
+            setFinished(status);
+            onImported();
+          }
+        },
+        (e: unknown) => live && setError(errorText(e)),
+      );
+    };
+    poll();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [api, jobId, onImported]);
+
+  const pick = (): void => {
+    setError(null);
+    setFinished(null);
+    api['ingest.pick']({}).then(
+      (picked) => {
+        if (picked === null) return;
+        if (picked.files.length === 0) {
+          setError(`No file to import in ${picked.folder ?? 'the chosen folder'}.`);
+          return;
+        }
+        setStage({ kind: 'choosing', picked, selected: new Set(picked.files.map((f) => f.id)) });
+      },
+      (e: unknown) => setError(errorText(e)),
+    );
+  };
+
+  const start = (files: string[]): void => {
+    setError(null);
+    api['ingest.start']({ files, ...(track ? { track } : {}) }).then(
+      ({ jobId: started }) => setStage({ kind: 'running', jobId: started, status: null }),
+      (e: unknown) => setError(errorText(e)),
+    );
+  };
+
+  if (enabled === false || (enabled === null && stage.kind === 'closed' && finished === null)) return null;
+  return (
+    <section className="import" aria-label="Import logs" data-testid="import-panel">
+      {stage.kind === 'closed' && (
+        <button type="button" data-testid="import-open" onClick={pick}>
+          Import logs…
+        </button>
+      )}
+      {stage.kind === 'choosing' && (
+        <div data-testid="import-choose">
+          <h2>Import logs{stage.picked.folder !== null ? ` from ${stage.picked.folder}` : ''}</h2>
+          <ul className="import-files">
+            {stage.picked.files.map((f) => (
+              <li key={f.id}>
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={stage.selected.has(f.id)}
+                    onChange={(e) => {
+                      const selected = new Set(stage.selected);
+                      if (e.target.checked) selected.add(f.id);
+                      else selected.delete(f.id);
+                      setStage({ ...stage, selected });
+                    }}
+                  />{' '}
+                  {f.name} <span className="muted">({formatBytes(f.size)})</span>
+                </label>
+              </li>
+            ))}
+          </ul>
+          <label>
+            Track of every event:{' '}
+            <select
+              value={track}
+              data-testid="import-track"
+              onChange={(e) => setTrack(e.target.value as '' | 'canary' | 'stable')}
+            >
+              <option value="">as the logs say (tagging rules)</option>
+              <option value="canary">canary</option>
+              <option value="stable">stable</option>
+            </select>
+          </label>
+          <span className="actions">
+            <button
+              type="button"
+              data-testid="import-start"
+              disabled={stage.selected.size === 0}
+              onClick={() => start([...stage.selected])}
+            >
+              Import {stage.selected.size} file{stage.selected.size === 1 ? '' : 's'}
+            </button>
+            <button type="button" onClick={() => setStage({ kind: 'closed' })}>
+              Close
+            </button>
+          </span>
+        </div>
+      )}
+      {stage.kind === 'running' && (
+        <div>
+          <h2>Importing…</h2>
+          {stage.status && <ProgressLine status={stage.status} />}
+          <button
+            type="button"
+            data-testid="import-cancel"
+            onClick={() => {
+              api['job.cancel']({ jobId: stage.jobId }).catch((e: unknown) => setError(errorText(e)));
+            }}
+          >
+            Cancel
+          </button>
+        </div>
+      )}
+      {finished !== null && stage.kind === 'closed' && <Results status={finished} />}
+      {error !== null && (
+        <p className="error" role="alert" data-testid="import-error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
