@@ -3,13 +3,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openCase } from '../../electron/core/case/caseStore.js';
 import { csvFormat } from '../../electron/core/ingest/formats/csv.js';
 import { esSearchFormat } from '../../electron/core/ingest/formats/esSearch.js';
 import { detectFormat } from '../../electron/core/ingest/formats/index.js';
 import { jsonLinesFormat } from '../../electron/core/ingest/formats/jsonLines.js';
 import { kibanaCsvFormat } from '../../electron/core/ingest/formats/kibanaCsv.js';
+import { importFile } from '../../electron/core/ingest/importFile.js';
 import { projectRoot } from '../helpers/cli.js';
-import { REAL, fileLines, probeSample } from '../helpers/formatRun.js';
+import { REAL, fileLines, probeSample, runFormat } from '../helpers/formatRun.js';
+import { tempDir } from '../helpers/tempCase.js';
 
 const detected = (file: string) => detectFormat(probeSample(fileLines(file)), path.basename(file)).name;
 const fixture = (name: string) => path.join(projectRoot, 'tests/fixtures', name);
@@ -27,6 +30,23 @@ describe('detection of structured formats', () => {
     [fixture('structured/bunyan.ndjson'), 'json-lines'],
   ])('%s is %s', (file, name) => {
     expect(detected(file)).toBe(name);
+  });
+
+  it('imports the real RHEL7 ECS documents with the one authentication failure ECS states', async () => {
+    const db = openCase(path.join(tempDir(), 'r.coalmine'), { create: true });
+    const result = await importFile(db, `${REAL}/elastic-integrations/test-secure-rhel7.ecs.ndjson`);
+    expect(result).toMatchObject({ format: 'ecs-ndjson', events: 7, rejects: 0, authFailures: 1 });
+    expect(db.prepare(`SELECT source_line, auth_rule, user FROM events WHERE auth_failure = 1`).all()).toEqual([
+      { source_line: 1, auth_rule: 'ecs-authentication-failure', user: 'root' },
+    ]);
+    db.close();
+  });
+
+  it('reads an empty file as nothing, in every structured format', () => {
+    for (const format of [jsonLinesFormat, esSearchFormat, kibanaCsvFormat, csvFormat]) {
+      expect(runFormat(format, [])).toEqual({ events: [], metrics: [], rejects: [] });
+      expect(runFormat(format, ['', '  '])).toEqual({ events: [], metrics: [], rejects: [] });
+    }
   });
 
   it('scores ECS lines, Logstash lines included, below ecs-ndjson', () => {
