@@ -177,5 +177,9 @@ describe('Elasticsearch _search responses', () => {
     expect(detectFormat(JSON.stringify([response([hit('1', doc(1))])], null, 2).split('\n'), 'x.json').name).toBe(
       'es-search',
     );
+    // filter_path=hits.hits._source: only the hits are left.
+    const filtered = [JSON.stringify({ hits: { hits: [{ _source: doc(1) }, { _source: doc(2) }] } })];
+    expect(detectFormat(filtered, 'x.json').name).toBe('es-search');
+    expect(runFormat(esSearchFormat, filtered).events.map((e) => e.message)).toEqual(['m1', 'm2']);
   });
 });

@@ -301,9 +301,12 @@ export const esSearchFormat: LogFormat = {
     const first = sample[0]?.trimStart() ?? '';
     if (!first.startsWith('{') && !first.startsWith('[')) return 0;
     const head = sample.join('\n');
-    const keys = new Set(head.match(RESPONSE_KEYS) ?? []);
     if (!head.includes('"hits"')) return 0;
-    if (keys.size >= 3 || (keys.size >= 2 && HIT_KEYS.test(head))) return 0.95;
+    const keys = new Set((head.match(RESPONSE_KEYS) ?? []).map((k) => k.replace(/\s+/g, '')));
+    // `filter_path=hits.hits._source` leaves only the hits array of each response.
+    const hitsArray = /"hits"\s*:\s*\[/.test(head);
+    if (keys.size >= 3 || (hitsArray && HIT_KEYS.test(head))) return 0.95;
+    if (keys.size >= 2 || hitsArray) return 0.8;
     return 0;
   },
   open(ctx, sink) {

@@ -67,7 +67,9 @@ const SYSLOG_SEVERITIES = ['emergency', 'alert', 'critical', 'error', 'warning',
 /** Level names as written (lower case); Bunyan/pino numbers (10..60) and syslog 0..7 as names. */
 function levelOf(doc: Doc): string | null {
   const priority = doc.PRIORITY;
-  if (typeof priority === 'string' && /^[0-7]$/.test(priority)) return SYSLOG_SEVERITIES[Number(priority)] ?? null;
+  if ((typeof priority === 'string' || typeof priority === 'number') && /^[0-7]$/.test(String(priority))) {
+    return SYSLOG_SEVERITIES[Number(priority)] ?? null;
+  }
   const value = firstField(doc, ['log.level', 'level', 'severity', 'loglevel', 'levelname']);
   if (typeof value === 'number' && Number.isInteger(value)) {
     if (value >= 0 && value <= 7) return SYSLOG_SEVERITIES[value] ?? null;
