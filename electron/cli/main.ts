@@ -135,11 +135,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         },
       ) => {
         checkZone(opts.zone);
-        if (opts.map !== undefined) parseCsvMapping(opts.map);
         const year = opts.year === undefined ? undefined : Number(opts.year);
         if (year !== undefined && !(/^\d{4}$/.test(opts.year ?? '') && year >= 1990 && year <= 2099)) {
           throw new UsageError(`--year ${opts.year} is not a year between 1990 and 2099`);
         }
+        if (opts.map !== undefined) parseCsvMapping(opts.map);
         // Every file is checked before the case is created or touched.
         for (const file of files) checkReadableFile(file);
         const db = openCase(casePath, { create: true });

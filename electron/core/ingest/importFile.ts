@@ -237,6 +237,12 @@ async function readIntoSource(
     await pipeline.stop();
   }
 
+  if (failed?.refused) {
+    throw new CoalmineError(
+      'BAD_INPUT',
+      `${failed.message}; nothing of ${path.basename(facts.path)} is counted (its source is marked incomplete)`,
+    );
+  }
   if (failed) {
     throw new CoalmineError(
       'UNREADABLE',
