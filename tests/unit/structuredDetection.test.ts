@@ -49,14 +49,24 @@ describe('detection of structured formats', () => {
     }
   });
 
-  it('scores ECS lines, Logstash lines included, below ecs-ndjson', () => {
+  it('scores ECS lines below ecs-ndjson, and takes Logstash lines that are not ECS', () => {
     const ecs = fileLines(`${REAL}/elastic-integrations/test-secure-rhel7.ecs.ndjson`);
-    const logstash = ['{"@timestamp":"2026-11-19T09:52:03.000Z","@version":"1","host":"app-1","message":"hi"}'];
-    for (const sample of [ecs, logstash]) {
+    const viaLogstash = [
+      '{"@timestamp":"2026-11-19T09:52:03.000Z","@version":"1","ecs":{"version":"8.0.0"},"host":{"name":"a"},"message":"hi"}',
+    ];
+    for (const sample of [ecs, viaLogstash]) {
       expect(detectFormat(sample, 'x.ndjson').name).toBe('ecs-ndjson');
       expect(jsonLinesFormat.probe(sample, 'x.ndjson')).toBeLessThan(0.5);
       expect(esSearchFormat.probe(sample, 'x.ndjson')).toBe(0);
     }
+    // logstash-logback-encoder through Logstash's json_lines codec.
+    const logback = [
+      '{"@timestamp":"2026-11-19T09:52:03.120+00:00","@version":"1","message":"payment failed","logger_name":"shop.Pay","level":"ERROR","level_value":40000,"HOSTNAME":"pay-canary-1","stack_trace":"java.lang.IllegalStateException: no key\\n\\tat shop.Pay.run(Pay.java:42)\\n"}',
+    ];
+    expect(detectFormat(logback, 'x.ndjson').name).toBe('json-lines');
+    const [event] = runFormat(jsonLinesFormat, logback).events;
+    expect(event).toMatchObject({ level: 'error', host: 'pay-canary-1', message: 'payment failed' });
+    expect(event?.errorStack).toMatch(/^java\.lang\.IllegalStateException: no key\n\tat shop/);
   });
 
   // Text logs belong to other readers: none of these formats may claim them.
