@@ -204,9 +204,10 @@ export function ecsDocumentRecords(
   return { ok: true, event, metrics };
 }
 
-// An Elasticsearch `_search` response saved one per line also starts with `{` and holds
-// `@timestamp` (inside its hits): it is not an ECS document.
-const SEARCH_RESPONSE_START = /^\s*\{\s*"(?:took|_scroll_id|pit_id|hits|responses|timed_out)"\s*:/;
+// An Elasticsearch `_search` response (or a hit) saved one per line also starts with `{` and
+// holds `@timestamp` (inside its hits or `_source`): it is not an ECS document.
+const SEARCH_RESPONSE_START =
+  /^\s*\{\s*"(?:took|_scroll_id|pit_id|hits|responses|timed_out|_index|_id|_source|_type)"\s*:/;
 
 /**
  * A line Logstash's `json` / `json_lines` codec wrote (it adds `@version`) from an event that
