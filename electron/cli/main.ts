@@ -22,12 +22,15 @@ import { startWebServer } from '../web/webServer.js';
 import { parseCsvMapping } from '../core/ingest/formats/csv.js';
 import { clearProgress, progressPrinter } from './progressBar.js';
 import { addTagCommands, csvMappingForImport, recordCsvMapping } from './tagCommands.js';
+import { addPullCommand } from './pullCommand.js';
 import { terminalLines, terminalText } from './terminalText.js';
 import { textTable } from './textTable.js';
 
 export const EXIT_OK = 0;
 export const EXIT_REJECTS = 1;
 export const EXIT_USAGE = 2;
+/** A pull cancelled with Ctrl-C: what it read is kept, its source marked incomplete. */
+export const EXIT_INTERRUPTED = 130;
 
 class UsageError extends Error {}
 
@@ -368,6 +371,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   addTagCommands(program, io);
+  addPullCommand(program, io, setExit, { ok: EXIT_OK, rejects: EXIT_REJECTS, interrupted: EXIT_INTERRUPTED });
 
   return program;
 }

@@ -121,6 +121,7 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
   const formatContext: FormatContext = {
     zone,
     year: options.year ?? new Date(facts.mtimeMs).getUTCFullYear(),
+    ...(options.year === undefined ? { modifiedMonth: new Date(facts.mtimeMs).getUTCMonth() + 1 } : {}),
     fileName: path.basename(absolute),
     options: options.formatOptions ?? {},
   };
