@@ -66,6 +66,13 @@ export interface LogFormat {
    * (not this format) to 1 (certain). The highest score wins; ties go to the earlier format.
    */
   probe(sample: readonly string[], fileName: string): number;
+  /**
+   * Optional: why this file cannot be read at all with these options (a CSV header with no
+   * time column), judged from the same first lines as `probe`; null when it can. A reason
+   * refuses the import before anything is written, so the user can import it again with the
+   * right options instead of finding every record rejected.
+   */
+  check?(sample: readonly string[], ctx: FormatContext): string | null;
   open(ctx: FormatContext, sink: RecordSink): RecordParser;
 }
 
