@@ -381,23 +381,36 @@ describe('Elasticsearch pull (mock client)', () => {
   });
 
   it('treats every hit as hostile: rejects what cannot be an event, with its ordinal as the line', async () => {
-    const docs = ecsDocs(6);
+    const docs = ecsDocs(7);
     docs[1]!._source = undefined;
     docs[2]!._source = ['not', 'an', 'object'];
     docs[3]!._source = { '@timestamp': 'yesterday', message: '\u001b[2Jwipe' };
     docs[4]!._source = { ...(docs[4]!._source as object), 'http.response.status_code': 'abc' };
+    // Indexed inside the window, but its _source says otherwise: the cluster is not trusted.
+    docs[5]!._source = { ...(docs[5]!._source as object), '@timestamp': '2026-03-29T05:00:00Z' };
+    // Without an offset, read as UTC as Elasticsearch indexed it (not in --zone).
+    docs[6]!._source = { ...(docs[6]!._source as object), '@timestamp': '2026-03-29T00:00:06' };
     const { options } = setup(docs);
     const { db } = newCase();
-    const result = await pullIntoCase(db, buildPullRequest(fields), options);
-    expect(result).toMatchObject({ state: 'complete', lines: 6, events: 2, rejects: 4 });
+    const request = buildPullRequest({ ...fields, zone: 'America/New_York' });
+    const result = await pullIntoCase(db, request, options);
+    expect(result).toMatchObject({ state: 'complete', lines: 7, events: 2, rejects: 5 });
     const rejects = listRejects(db, result.sourceId ?? -1);
     expect(rejects.map((r) => [r.line, r.reason])).toEqual([
       [2, 'the hit has no _source (the index does not keep it, or it was filtered out)'],
       [3, '_source is not a JSON object'],
       [4, '@timestamp: time "yesterday" is not ISO 8601'],
       [5, 'http.response.status_code is not a number: "abc"'],
+      [6, '@timestamp 2026-03-29T05:00:00Z is outside the window asked for'],
     ]);
-    expect(db.prepare(`SELECT source_line AS line FROM events ORDER BY id`).all()).toEqual([{ line: 1 }, { line: 6 }]);
+    expect(db.prepare(`SELECT source_line AS line, ts FROM events ORDER BY id`).all()).toEqual([
+      { line: 1, ts: Date.parse('2026-03-29T00:00:00Z') },
+      { line: 7, ts: Date.parse('2026-03-29T00:00:06Z') },
+    ]);
+    expect(listSources(db)[0]).toMatchObject({ zone: 'UTC' });
+    expect(listSources(db)[0]?.details).toMatchObject({
+      window: { given: { from: fields.from, to: fields.to, zone: 'America/New_York' } },
+    });
     closeCase(db);
   });
 

@@ -50,7 +50,14 @@ import {
   scrub,
   secretsOf,
 } from './clusterClient.js';
-import { PIT_KEEP_ALIVE, PULL_SORT, type PullRequest, displayUrl, searchQuery } from './pullRequest.js';
+import {
+  PIT_KEEP_ALIVE,
+  PULL_SORT,
+  PULL_SOURCE_ZONE,
+  type PullRequest,
+  displayUrl,
+  searchQuery,
+} from './pullRequest.js';
 
 export const PULL_FORMAT = 'elasticsearch';
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -305,7 +312,7 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
       size: 0,
       sha256: '',
       format: PULL_FORMAT,
-      zone: request.zone,
+      zone: PULL_SOURCE_ZONE,
       track: request.track,
       service: request.service,
       version: request.version,
@@ -322,6 +329,7 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
         from: new Date(request.window.from).toISOString(),
         to: new Date(request.window.to).toISOString(),
         bounds: '[from, to): from included, to excluded',
+        given: request.window.given,
       },
       pageSize: request.pageSize,
       // The exact requests, for anyone who wants to repeat the pull.
@@ -514,9 +522,12 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
             writer.sink.reject(line, reason, JSON.stringify(hit));
             continue;
           }
-          const outcome = ecsDocumentToEvent(source, line, raw, request.zone);
-          if (outcome.ok) writer.sink.event(outcome.event);
-          else writer.sink.reject(line, outcome.reason, raw);
+          const outcome = ecsDocumentToEvent(source, line, raw, PULL_SOURCE_ZONE);
+          if (!outcome.ok) writer.sink.reject(line, outcome.reason, raw);
+          else if (outcome.event.ts < request.window.from || outcome.event.ts >= request.window.to) {
+            // The range filter should have kept it out: a cluster that answers otherwise is not trusted.
+            writer.sink.reject(line, `@timestamp ${outcome.event.tsText} is outside the window asked for`, raw);
+          } else writer.sink.event(outcome.event);
         }
         writer.flush();
         progress();
