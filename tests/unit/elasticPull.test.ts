@@ -401,7 +401,7 @@ describe('Elasticsearch pull (mock client)', () => {
       [3, '_source is not a JSON object'],
       [4, '@timestamp: time "yesterday" is not ISO 8601'],
       [5, 'http.response.status_code is not a number: "abc"'],
-      [6, '@timestamp 2026-03-29T05:00:00Z is outside the window asked for'],
+      [6, '@timestamp 2026-03-29T05:00:00.000Z is outside the window asked for'],
     ]);
     expect(db.prepare(`SELECT source_line AS line, ts FROM events ORDER BY id`).all()).toEqual([
       { line: 1, ts: Date.parse('2026-03-29T00:00:00Z') },
@@ -411,6 +411,25 @@ describe('Elasticsearch pull (mock client)', () => {
     expect(listSources(db)[0]?.details).toMatchObject({
       window: { given: { from: fields.from, to: fields.to, zone: 'America/New_York' } },
     });
+    closeCase(db);
+  });
+
+  it('reads a Metricbeat document as metric samples, as an ECS file would', async () => {
+    const docs = ecsDocs(2);
+    docs[1]!._source = {
+      '@timestamp': '2026-03-29T00:00:01Z',
+      'metricset.name': 'cpu',
+      'service.name': 'checkout',
+      'labels.track': 'canary',
+      'system.cpu.total.norm.pct': 0.75,
+    };
+    const { options } = setup(docs);
+    const { db } = newCase();
+    const result = await pullIntoCase(db, buildPullRequest(fields), options);
+    expect(result).toMatchObject({ lines: 2, events: 1, metrics: 1, rejects: 0 });
+    expect(db.prepare(`SELECT source_line AS line, name, value, track FROM metrics`).all()).toEqual([
+      { line: 2, name: 'system.cpu.total.norm.pct', value: 0.75, track: 'canary' },
+    ]);
     closeCase(db);
   });
 

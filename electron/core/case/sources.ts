@@ -107,6 +107,14 @@ export function setSourceContentHash(db: CaseDb, id: number, sha256: string, siz
   db.prepare(`UPDATE sources SET sha256 = ?, size = ? WHERE id = ?`).run(sha256, size, id);
 }
 
+/** Adds `patch` to what is recorded of how the source was read (keys in `patch` replace). */
+export function mergeSourceDetails(db: CaseDb, id: number, patch: Record<string, unknown>): void {
+  db.prepare(`UPDATE sources SET details = json_patch(coalesce(details, '{}'), ?) WHERE id = ?`).run(
+    JSON.stringify(patch),
+    id,
+  );
+}
+
 export function setSourceState(db: CaseDb, id: number, state: SourceSummary['state']): void {
   db.prepare(`UPDATE sources SET state = ? WHERE id = ?`).run(state, id);
 }

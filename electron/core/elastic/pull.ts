@@ -21,6 +21,7 @@ import type { Client, estypes } from '@elastic/elasticsearch';
 import type { PullProgress, SourceSummary } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
+import { caseTaggingRules } from '../case/retag.js';
 import type { Reject } from '../case/rejects.js';
 import {
   completeSource,
@@ -34,7 +35,7 @@ import {
   setSourceState,
 } from '../case/sources.js';
 import { isObject } from '../ingest/fieldAccess.js';
-import { ecsDocumentToEvent } from '../ingest/formats/ecsNdjson.js';
+import { ecsDocumentRecords } from '../ingest/formats/ecsNdjson.js';
 import type { NormaliseContext } from '../ingest/normalise.js';
 import { createSourceWriter } from '../ingest/sourceWriter.js';
 import {
@@ -368,6 +369,7 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
       track: request.track,
       service: request.service,
       version: request.version,
+      rules: caseTaggingRules(db),
     };
     const what = `${request.index} on ${where}`;
     const writer = createSourceWriter(db, sourceId, normaliseContext, what);
@@ -522,12 +524,20 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
             writer.sink.reject(line, reason, JSON.stringify(hit));
             continue;
           }
-          const outcome = ecsDocumentToEvent(source, line, raw, PULL_SOURCE_ZONE);
-          if (!outcome.ok) writer.sink.reject(line, outcome.reason, raw);
-          else if (outcome.event.ts < request.window.from || outcome.event.ts >= request.window.to) {
+          // As a line of an ECS file: an event, metric samples (a Metricbeat document), or both.
+          const outcome = ecsDocumentRecords(source, line, raw, PULL_SOURCE_ZONE);
+          if (!outcome.ok) {
+            writer.sink.reject(line, outcome.reason, raw);
+            continue;
+          }
+          const ts = outcome.event?.ts ?? outcome.metrics[0]?.ts ?? request.window.from;
+          if (ts < request.window.from || ts >= request.window.to) {
             // The range filter should have kept it out: a cluster that answers otherwise is not trusted.
-            writer.sink.reject(line, `@timestamp ${outcome.event.tsText} is outside the window asked for`, raw);
-          } else writer.sink.event(outcome.event);
+            writer.sink.reject(line, `@timestamp ${new Date(ts).toISOString()} is outside the window asked for`, raw);
+            continue;
+          }
+          if (outcome.event) writer.sink.event(outcome.event);
+          for (const sample of outcome.metrics) writer.sink.metric(sample);
         }
         writer.flush();
         progress();
