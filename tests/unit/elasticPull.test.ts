@@ -204,6 +204,26 @@ describe('Elasticsearch pull (mock client)', () => {
     closeCase(db);
   });
 
+  it('never takes a page with failed shards: retried, then a clear error', async () => {
+    const docs = ecsDocs(5);
+    const { cluster, options } = setup(docs);
+    cluster.interceptor = (req, page) =>
+      req.path === '/_search' && page >= 2
+        ? {
+            status: 200,
+            body: { pit_id: 'pit-1', timed_out: false, _shards: { total: 3, failed: 1 }, hits: { hits: [] } },
+          }
+        : undefined;
+    const { db } = newCase();
+    const error = await failure(pullIntoCase(db, buildPullRequest(fields), options));
+    expect(error.message).toContain('page 2 (from hit 4) failed after 4 attempts');
+    expect(error.message).toContain('1 shard(s) failed to answer');
+    const firstSearch = cluster.requests.find((r) => r.path === '/_search');
+    expect(firstSearch?.querystring).toMatchObject({ allow_partial_search_results: 'false' });
+    expect(listSources(db)[0]).toMatchObject({ state: 'incomplete', events: 3 });
+    closeCase(db);
+  });
+
   it('backs off after a 429, then goes on', async () => {
     const docs = ecsDocs(5);
     const { cluster, waits, options } = setup(docs);

@@ -335,14 +335,15 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
       pageSize: request.pageSize,
       // The exact requests, for anyone who wants to repeat the pull.
       request: {
-        openPointInTime: { index: request.index, keep_alive: PIT_KEEP_ALIVE },
-        search: {
+        openPointInTime: `POST /${request.index}/_pit?keep_alive=${PIT_KEEP_ALIVE}`,
+        search: `POST /_search?allow_partial_search_results=false`,
+        body: {
           size: request.pageSize,
           query,
           sort: PULL_SORT,
-          track_total_hits: true,
+          track_total_hits: 'true on page 1, false after',
           pit: { id: '<point in time>', keep_alive: PIT_KEEP_ALIVE },
-          search_after: '<sort values of the last hit of the page before>',
+          search_after: '<sort values of the last hit of the page before; none on page 1>',
         },
       },
       auth: request.auth.kind,
@@ -430,6 +431,8 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
           query: query,
           sort: PULL_SORT as unknown as estypes.Sort,
           track_total_hits: page === 1,
+          // A page missing the hits of a failed shard must fail, not pass for the whole page.
+          allow_partial_search_results: false,
           pit: { id: pitId ?? '', keep_alive: PIT_KEEP_ALIVE },
           ...(searchAfter ? { search_after: searchAfter } : {}),
         };
@@ -440,6 +443,11 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
             // A page the cluster cut short is not a page: try again rather than miss hits.
             if (answer.timed_out === true) {
               throw Object.assign(new Error('the search timed out on the cluster'), { name: 'TimeoutError' });
+            }
+            const shards = isObject(answer._shards) ? answer._shards : {};
+            if (typeof shards.failed === 'number' && shards.failed > 0) {
+              // Partial results despite allow_partial_search_results=false (older clusters): retried.
+              throw Object.assign(new Error(`${shards.failed} shard(s) failed to answer`), { name: 'ConnectionError' });
             }
             return answer;
           });
