@@ -12,10 +12,12 @@ import {
   isApiMethod,
 } from '../../shared/api.js';
 import { type ApiEnvelope, CoalmineError } from '../../shared/errors.js';
-import { analyseRollout } from './analysis/compare.js';
-import { listRollouts } from './analysis/rollouts.js';
+import { DEFAULT_ANALYSIS_SETTINGS } from '../../shared/analysisSettings.js';
+import { analyseRollout } from './analysis/analyse.js';
+import { defineRollout, listRollouts, removeRolloutDefinition } from './analysis/rollouts.js';
 import { type CaseDb, closeCase } from './case/caseStore.js';
 import { countEvents } from './case/events.js';
+import { readAnalysisSettings, writeAnalysisSettings } from './case/analysisSettings.js';
 import { listSources } from './case/sources.js';
 import { type PullJobOptions, createPullJobs } from './elastic/pullJobs.js';
 import { buildPullRequest, checkCaPem } from './elastic/pullRequest.js';
@@ -84,6 +86,20 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
     },
     'rollout.list': () => listRollouts(current.db),
     'rollout.analyse': ({ rolloutId }) => analyseRollout(current.db, rolloutId),
+    'rollout.define': ({ service, canaryVersion, stableVersion, from, to }) =>
+      defineRollout(current.db, {
+        service,
+        canaryVersion,
+        stableVersion,
+        from: from === undefined ? undefined : Date.parse(from),
+        to: to === undefined ? undefined : Date.parse(to),
+      }),
+    'rollout.remove': ({ rolloutId }) => removeRolloutDefinition(current.db, rolloutId),
+    'settings.get': () => ({ settings: readAnalysisSettings(current.db), defaults: DEFAULT_ANALYSIS_SETTINGS }),
+    'settings.update': ({ changes }) => ({
+      settings: writeAnalysisSettings(current.db, changes),
+      defaults: DEFAULT_ANALYSIS_SETTINGS,
+    }),
     'review.export': ({ rolloutId, format }) => ({
       format,
       fileName: reviewFileName(rolloutId),
