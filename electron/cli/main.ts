@@ -40,8 +40,8 @@ import { createService } from '../core/service.js';
 import { startWebServer } from '../web/webServer.js';
 import { parseCsvMapping } from '../core/ingest/formats/csv.js';
 import { clearProgress, progressPrinter } from './progressBar.js';
-import { addTagCommands, csvMappingForImport, recordCsvMapping } from './tagCommands.js';
 import { addPullCommand } from './pullCommand.js';
+import { addTagCommands, csvMappingForImport, recordCsvMapping } from './tagCommands.js';
 import { terminalLines, terminalText } from './terminalText.js';
 import { textTable } from './textTable.js';
 

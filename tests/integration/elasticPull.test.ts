@@ -114,6 +114,14 @@ describe('coalmine pull (built CLI, fake cluster over HTTP)', () => {
     }
     expect(run.stdout + run.stderr).not.toContain(PASSWORD);
     expect(run.stderr).not.toContain('\u001b]0;');
+
+    // What an auditor lists afterwards: the request as recorded, and no secret in it.
+    const listed = await coalmineAsync(['sources', casePath, '--json']);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject([
+      { format: 'elasticsearch', zone: 'UTC', details: { url: server.url, index: 'logs-checkout-*', hits: 25 } },
+    ]);
+    expect(listed.stdout).not.toContain(PASSWORD);
   });
 
   it('pulling the same window again adds nothing (same SHA-256)', async () => {

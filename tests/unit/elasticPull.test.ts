@@ -204,6 +204,26 @@ describe('Elasticsearch pull (mock client)', () => {
     closeCase(db);
   });
 
+  it('never takes a page with failed shards: retried, then a clear error', async () => {
+    const docs = ecsDocs(5);
+    const { cluster, options } = setup(docs);
+    cluster.interceptor = (req, page) =>
+      req.path === '/_search' && page >= 2
+        ? {
+            status: 200,
+            body: { pit_id: 'pit-1', timed_out: false, _shards: { total: 3, failed: 1 }, hits: { hits: [] } },
+          }
+        : undefined;
+    const { db } = newCase();
+    const error = await failure(pullIntoCase(db, buildPullRequest(fields), options));
+    expect(error.message).toContain('page 2 (from hit 4) failed after 4 attempts');
+    expect(error.message).toContain('1 shard(s) failed to answer');
+    const firstSearch = cluster.requests.find((r) => r.path === '/_search');
+    expect(firstSearch?.querystring).toMatchObject({ allow_partial_search_results: 'false' });
+    expect(listSources(db)[0]).toMatchObject({ state: 'incomplete', events: 3 });
+    closeCase(db);
+  });
+
   it('backs off after a 429, then goes on', async () => {
     const docs = ecsDocs(5);
     const { cluster, waits, options } = setup(docs);
@@ -381,23 +401,55 @@ describe('Elasticsearch pull (mock client)', () => {
   });
 
   it('treats every hit as hostile: rejects what cannot be an event, with its ordinal as the line', async () => {
-    const docs = ecsDocs(6);
+    const docs = ecsDocs(7);
     docs[1]!._source = undefined;
     docs[2]!._source = ['not', 'an', 'object'];
     docs[3]!._source = { '@timestamp': 'yesterday', message: '\u001b[2Jwipe' };
     docs[4]!._source = { ...(docs[4]!._source as object), 'http.response.status_code': 'abc' };
+    // Indexed inside the window, but its _source says otherwise: the cluster is not trusted.
+    docs[5]!._source = { ...(docs[5]!._source as object), '@timestamp': '2026-03-29T05:00:00Z' };
+    // Without an offset, read as UTC as Elasticsearch indexed it (not in --zone).
+    docs[6]!._source = { ...(docs[6]!._source as object), '@timestamp': '2026-03-29T00:00:06' };
     const { options } = setup(docs);
     const { db } = newCase();
-    const result = await pullIntoCase(db, buildPullRequest(fields), options);
-    expect(result).toMatchObject({ state: 'complete', lines: 6, events: 2, rejects: 4 });
+    const request = buildPullRequest({ ...fields, zone: 'America/New_York' });
+    const result = await pullIntoCase(db, request, options);
+    expect(result).toMatchObject({ state: 'complete', lines: 7, events: 2, rejects: 5 });
     const rejects = listRejects(db, result.sourceId ?? -1);
     expect(rejects.map((r) => [r.line, r.reason])).toEqual([
       [2, 'the hit has no _source (the index does not keep it, or it was filtered out)'],
       [3, '_source is not a JSON object'],
       [4, '@timestamp: time "yesterday" is not ISO 8601'],
       [5, 'http.response.status_code is not a number: "abc"'],
+      [6, '@timestamp 2026-03-29T05:00:00.000Z is outside the window asked for'],
     ]);
-    expect(db.prepare(`SELECT source_line AS line FROM events ORDER BY id`).all()).toEqual([{ line: 1 }, { line: 6 }]);
+    expect(db.prepare(`SELECT source_line AS line, ts FROM events ORDER BY id`).all()).toEqual([
+      { line: 1, ts: Date.parse('2026-03-29T00:00:00Z') },
+      { line: 7, ts: Date.parse('2026-03-29T00:00:06Z') },
+    ]);
+    expect(listSources(db)[0]).toMatchObject({ zone: 'UTC' });
+    expect(listSources(db)[0]?.details).toMatchObject({
+      window: { given: { from: fields.from, to: fields.to, zone: 'America/New_York' } },
+    });
+    closeCase(db);
+  });
+
+  it('reads a Metricbeat document as metric samples, as an ECS file would', async () => {
+    const docs = ecsDocs(2);
+    docs[1]!._source = {
+      '@timestamp': '2026-03-29T00:00:01Z',
+      'metricset.name': 'cpu',
+      'service.name': 'checkout',
+      'labels.track': 'canary',
+      'system.cpu.total.norm.pct': 0.75,
+    };
+    const { options } = setup(docs);
+    const { db } = newCase();
+    const result = await pullIntoCase(db, buildPullRequest(fields), options);
+    expect(result).toMatchObject({ lines: 2, events: 1, metrics: 1, rejects: 0 });
+    expect(db.prepare(`SELECT source_line AS line, name, value, track FROM metrics`).all()).toEqual([
+      { line: 2, name: 'system.cpu.total.norm.pct', value: 0.75, track: 'canary' },
+    ]);
     closeCase(db);
   });
 

@@ -16,12 +16,12 @@
 //   `@timestamp` read, skipping the hits (by index and id) already stored.
 // - Whatever stops the pull (a failure, a cancel), the pages stored are kept, the source is
 //   marked incomplete with the reason in its details, and the point in time is closed.
-import { caseTaggingRules } from '../case/retag.js';
 import { createHash } from 'node:crypto';
 import type { Client, estypes } from '@elastic/elasticsearch';
 import type { PullProgress, SourceSummary } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
+import { caseTaggingRules } from '../case/retag.js';
 import type { Reject } from '../case/rejects.js';
 import {
   completeSource,
@@ -35,7 +35,7 @@ import {
   setSourceState,
 } from '../case/sources.js';
 import { isObject } from '../ingest/fieldAccess.js';
-import { ecsDocumentToEvent } from '../ingest/formats/ecsNdjson.js';
+import { ecsDocumentRecords } from '../ingest/formats/ecsNdjson.js';
 import type { NormaliseContext } from '../ingest/normalise.js';
 import { createSourceWriter } from '../ingest/sourceWriter.js';
 import {
@@ -51,7 +51,14 @@ import {
   scrub,
   secretsOf,
 } from './clusterClient.js';
-import { PIT_KEEP_ALIVE, PULL_SORT, type PullRequest, displayUrl, searchQuery } from './pullRequest.js';
+import {
+  PIT_KEEP_ALIVE,
+  PULL_SORT,
+  PULL_SOURCE_ZONE,
+  type PullRequest,
+  displayUrl,
+  searchQuery,
+} from './pullRequest.js';
 
 export const PULL_FORMAT = 'elasticsearch';
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -306,7 +313,7 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
       size: 0,
       sha256: '',
       format: PULL_FORMAT,
-      zone: request.zone,
+      zone: PULL_SOURCE_ZONE,
       track: request.track,
       service: request.service,
       version: request.version,
@@ -323,18 +330,20 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
         from: new Date(request.window.from).toISOString(),
         to: new Date(request.window.to).toISOString(),
         bounds: '[from, to): from included, to excluded',
+        given: request.window.given,
       },
       pageSize: request.pageSize,
       // The exact requests, for anyone who wants to repeat the pull.
       request: {
-        openPointInTime: { index: request.index, keep_alive: PIT_KEEP_ALIVE },
-        search: {
+        openPointInTime: `POST /${request.index}/_pit?keep_alive=${PIT_KEEP_ALIVE}`,
+        search: `POST /_search?allow_partial_search_results=false`,
+        body: {
           size: request.pageSize,
           query,
           sort: PULL_SORT,
-          track_total_hits: true,
+          track_total_hits: 'true on page 1, false after',
           pit: { id: '<point in time>', keep_alive: PIT_KEEP_ALIVE },
-          search_after: '<sort values of the last hit of the page before>',
+          search_after: '<sort values of the last hit of the page before; none on page 1>',
         },
       },
       auth: request.auth.kind,
@@ -422,6 +431,8 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
           query: query,
           sort: PULL_SORT as unknown as estypes.Sort,
           track_total_hits: page === 1,
+          // A page missing the hits of a failed shard must fail, not pass for the whole page.
+          allow_partial_search_results: false,
           pit: { id: pitId ?? '', keep_alive: PIT_KEEP_ALIVE },
           ...(searchAfter ? { search_after: searchAfter } : {}),
         };
@@ -432,6 +443,11 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
             // A page the cluster cut short is not a page: try again rather than miss hits.
             if (answer.timed_out === true) {
               throw Object.assign(new Error('the search timed out on the cluster'), { name: 'TimeoutError' });
+            }
+            const shards = isObject(answer._shards) ? answer._shards : {};
+            if (typeof shards.failed === 'number' && shards.failed > 0) {
+              // Partial results despite allow_partial_search_results=false (older clusters): retried.
+              throw Object.assign(new Error(`${shards.failed} shard(s) failed to answer`), { name: 'ConnectionError' });
             }
             return answer;
           });
@@ -516,9 +532,20 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
             writer.sink.reject(line, reason, JSON.stringify(hit));
             continue;
           }
-          const outcome = ecsDocumentToEvent(source, line, raw, request.zone);
-          if (outcome.ok) writer.sink.event(outcome.event);
-          else writer.sink.reject(line, outcome.reason, raw);
+          // As a line of an ECS file: an event, metric samples (a Metricbeat document), or both.
+          const outcome = ecsDocumentRecords(source, line, raw, PULL_SOURCE_ZONE);
+          if (!outcome.ok) {
+            writer.sink.reject(line, outcome.reason, raw);
+            continue;
+          }
+          const ts = outcome.event?.ts ?? outcome.metrics[0]?.ts ?? request.window.from;
+          if (ts < request.window.from || ts >= request.window.to) {
+            // The range filter should have kept it out: a cluster that answers otherwise is not trusted.
+            writer.sink.reject(line, `@timestamp ${new Date(ts).toISOString()} is outside the window asked for`, raw);
+            continue;
+          }
+          if (outcome.event) writer.sink.event(outcome.event);
+          for (const sample of outcome.metrics) writer.sink.metric(sample);
         }
         writer.flush();
         progress();

@@ -13,7 +13,15 @@ export interface PullWindow {
   /** UTC epoch ms: `from` is included, `to` is not ([from, to)). */
   from: number;
   to: number;
+  /** The window as the person gave it, for the record. */
+  given: { from: string; to: string; zone: string };
 }
+
+/**
+ * Elasticsearch indexes a `@timestamp` written without an offset as UTC; the pull reads
+ * `_source` the same way, so that an event's time is the one the cluster filtered and sorted on.
+ */
+export const PULL_SOURCE_ZONE = 'UTC';
 
 /** Credentials: kept in memory for the pull only, never written anywhere. */
 export type PullAuth =
@@ -36,7 +44,7 @@ export interface PullRequest {
   /** A Lucene query string, ANDed with the window; null for every document in it. */
   query: string | null;
   pageSize: number;
-  /** Zone for `@timestamp` values without an offset (recorded on the source). */
+  /** Zone of `DD/MM/YYYY HH:mm:ss` window times. */
   zone: string;
   auth: PullAuth;
   tls: PullTls;
@@ -129,7 +137,11 @@ export function parseWindowTime(text: string, zone: string, which: 'from' | 'to'
 
 export function parseWindow(from: string, to: string, zone: string): PullWindow {
   checkZone(zone);
-  const window = { from: parseWindowTime(from, zone, 'from'), to: parseWindowTime(to, zone, 'to') };
+  const window = {
+    from: parseWindowTime(from, zone, 'from'),
+    to: parseWindowTime(to, zone, 'to'),
+    given: { from: from.trim(), to: to.trim(), zone },
+  };
   if (window.to <= window.from) {
     throw new CoalmineError('BAD_INPUT', '--to must be after --from (the window is [from, to))');
   }
