@@ -89,9 +89,7 @@ function printRetag(io: Io, result: RetagResult): void {
   io.err(
     `re-tagged ${result.events} events (${result.changed} changed): canary ${result.byTrack.canary}, ` +
       `stable ${result.byTrack.stable}, unknown ${result.byTrack.unknown}` +
-      (result.metrics > 0
-        ? `; ${result.metrics} metric samples (${result.metricsChanged} changed, ${result.metricsKept} kept their import-time track: a metric's label is not stored)`
-        : '') +
+      (result.metrics > 0 ? `; ${result.metrics} metric samples (${result.metricsChanged} changed)` : '') +
       '\n',
   );
 }

@@ -53,6 +53,8 @@ export interface ImportJobs {
   start(db: CaseDb, fileIds: string[], options: Pick<ImportOptions, 'track' | 'zone' | 'format'>): { jobId: string };
   status(jobId: string): JobStatus;
   cancel(jobId: string): JobStatus;
+  /** True while an import writes to the case. */
+  busy(): boolean;
 }
 
 export function createImportJobs(picker: FilePicker | undefined): ImportJobs {
@@ -144,6 +146,7 @@ export function createImportJobs(picker: FilePicker | undefined): ImportJobs {
       return { jobId };
     },
     status: (jobId) => find(jobId).status,
+    busy: () => running() !== undefined,
     cancel(jobId) {
       const job = find(jobId);
       job.controller.abort();

@@ -77,6 +77,13 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
           'this window serves one case; open another with `coalmine web <case>` or in the desktop app',
         );
       }
+      // A running import or pull writes to the open case: it must end before the case is closed.
+      if (imports.busy() || pulls.busy()) {
+        throw new CoalmineError(
+          'BUSY',
+          'an import or a pull is running; wait for it or cancel it, then open another case',
+        );
+      }
       const next = await chooseCase({ readOnly });
       if (!next) return null;
       const previous = current;

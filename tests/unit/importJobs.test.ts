@@ -119,3 +119,36 @@ describe('import jobs', () => {
     expect(await service['ingest.pick']({})).toBeNull();
   });
 });
+
+describe('opening another case', () => {
+  it('waits for a running import: the case it writes to stays open', async () => {
+    const folder = fs.mkdtempSync(path.join(tempDir(), 'busy-'));
+    const lines = Array.from({ length: 150_000 }, (_, i) =>
+      ecs({ '@timestamp': new Date(Date.UTC(2026, 10, 19, 9) + i).toISOString(), message: `m${i}` }),
+    );
+    fs.writeFileSync(path.join(folder, 'big.ndjson'), lines.join('\n') + '\n');
+    const casePath = path.join(tempDir(), 'busy.coalmine');
+    let asked = 0;
+    const service = createService(
+      { path: casePath, db: openCase(casePath, { create: true }), readOnly: false },
+      {
+        pickFiles: folderPicker(folder),
+        chooseCase: () => {
+          asked += 1;
+          return Promise.resolve(null);
+        },
+      },
+    );
+    const picked = await service['ingest.pick']({});
+    const { jobId } = await service['ingest.start']({ files: picked?.files.map((f) => f.id) ?? [] });
+    expect(await dispatch(service, 'case.open', { readOnly: false })).toMatchObject({
+      ok: false,
+      error: { code: 'BUSY' },
+    });
+    expect(asked).toBe(0);
+    await service['job.cancel']({ jobId });
+    await until(service, jobId);
+    expect(await dispatch(service, 'case.open', { readOnly: false })).toEqual({ ok: true, value: null });
+    expect(asked).toBe(1);
+  }, 60_000);
+});

@@ -170,6 +170,26 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0005 keeps every metric sample and adds its tagging evidence, empty for samples stored before', () => {
+    const db = freshDb();
+    migrate(db, 'm', 4);
+    db.prepare(
+      `INSERT INTO sources (id, path, name, size, sha256, format, zone, imported_at, state)
+       VALUES (1, @path, @name, @size, @sha256, @format, @zone, @imported_at, 'complete')`,
+    ).run(source);
+    db.prepare(
+      `INSERT INTO metrics (source_id, source_line, ts, track, host, name, value)
+       VALUES (1, 4, 0, 'canary', 'web-canary-1', 'system.cpu.total.norm.pct', 0.5)`,
+    ).run();
+    const before = db.prepare(`SELECT * FROM metrics`).all() as Record<string, unknown>[];
+    migrate(db, 'm', 5);
+    expect(schemaVersion(db)).toBe(5);
+    expect(db.prepare(`SELECT * FROM metrics`).all()).toEqual(
+      before.map((r) => ({ ...r, track_label: null, pod: null, track_rule: null })),
+    );
+    db.close();
+  });
+
   it('rolls a failing migration back whole', () => {
     const db = freshDb();
     migrate(db, 'm', 1);

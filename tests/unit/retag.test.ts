@@ -71,7 +71,7 @@ describe('retag', () => {
     db.close();
   });
 
-  it('re-tags metric samples by host, and keeps the import-time track it cannot re-derive', async () => {
+  it('re-tags metric samples from the same evidence as events (host, label), and back again', async () => {
     const db = openCase(path.join(tempDir(), 'r.coalmine'), { create: true });
     const metric = (s: number, fields: Record<string, unknown>) =>
       ecs({ '@timestamp': at(s), 'metricset.name': 'cpu', 'system.cpu.total.norm.pct': 0.25, ...fields });
@@ -83,14 +83,16 @@ describe('retag', () => {
         metric(3, { 'host.name': 'web-9' }),
       ]),
     );
-    const metricTracks = () => db.prepare(`SELECT track FROM metrics ORDER BY id`).pluck().all();
-    expect(metricTracks()).toEqual(['canary', 'stable', 'unknown']);
+    const metricTracks = () => db.prepare(`SELECT track, track_rule FROM metrics ORDER BY id`).raw().all();
+    const atImport = metricTracks();
+    expect(atImport.map((r) => (r as unknown[])[0])).toEqual(['canary', 'stable', 'unknown']);
     saveTaggingRules(db, { rules: [{ kind: 'name', field: 'host', canary: ['web-9'], stable: ['canary'] }] });
-    const result = retagCase(db);
-    expect(metricTracks()).toEqual(['stable', 'canary', 'canary']);
-    expect(result).toMatchObject({ metrics: 3, metricsChanged: 3, metricsKept: 0 });
-    saveTaggingRules(db, { rules: [] });
-    expect(retagCase(db)).toMatchObject({ metrics: 3, metricsChanged: 0, metricsKept: 3 });
+    expect(retagCase(db)).toMatchObject({ metrics: 3, metricsChanged: 3 });
+    expect(metricTracks().map((r) => (r as unknown[])[0])).toEqual(['stable', 'canary', 'canary']);
+    // Back to the default rules: the stored label brings sample 2 back to stable, as at import.
+    saveTaggingRules(db, DEFAULT_TAGGING_RULES);
+    retagCase(db);
+    expect(metricTracks()).toEqual(atImport);
     db.close();
   });
 });

@@ -4,10 +4,24 @@ import type { CaseDb } from './caseStore.js';
 
 export function prepareMetricInsert(db: CaseDb, sourceId: number): (sample: NewMetric) => void {
   const statement = db.prepare(
-    `INSERT INTO metrics (source_id, source_line, ts, track, service, version, host, name, value)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO metrics (source_id, source_line, ts, track, service, version, host, name, value, track_label, pod,
+       track_rule)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return (m) => {
-    statement.run(sourceId, m.sourceLine, m.ts, m.track, m.service, m.version, m.host, m.name, m.value);
+    statement.run(
+      sourceId,
+      m.sourceLine,
+      m.ts,
+      m.track,
+      m.service,
+      m.version,
+      m.host,
+      m.name,
+      m.value,
+      m.trackLabel,
+      m.pod,
+      m.trackRule,
+    );
   };
 }

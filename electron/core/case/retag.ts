@@ -37,12 +37,6 @@ export interface RetagResult {
   byTrack: Record<Track, number>;
   metrics: number;
   metricsChanged: number;
-  /**
-   * Metric samples whose stored track was kept: the metrics table does not store the label
-   * or pod a sample was tagged by, so where the rules find no track from host, service and
-   * version, the track given at import stands.
-   */
-  metricsKept: number;
 }
 
 interface EventEvidenceRow extends TagEvidence {
@@ -71,7 +65,6 @@ function retagPages(db: CaseDb, rules: TaggingRules): RetagResult {
     byTrack: { canary: 0, stable: 0, unknown: 0 },
     metrics: 0,
     metricsChanged: 0,
-    metricsKept: 0,
   };
   const page = db.prepare(
     `SELECT e.id, e.track, e.track_rule AS trackRule, e.track_label AS trackLabel, e.host, e.pod, e.service,
@@ -97,26 +90,21 @@ function retagPages(db: CaseDb, rules: TaggingRules): RetagResult {
   }
 
   const metricPage = db.prepare(
-    `SELECT m.id, m.track, m.host, m.service, m.version, s.track AS sourceTrack
+    `SELECT m.id, m.track, m.track_rule AS trackRule, m.track_label AS trackLabel, m.host, m.pod, m.service,
+            m.version, s.track AS sourceTrack
      FROM metrics m JOIN sources s ON s.id = m.source_id
      WHERE m.id > ? ORDER BY m.id LIMIT ?`,
   );
-  const updateMetric = db.prepare(`UPDATE metrics SET track = ? WHERE id = ?`);
+  const updateMetric = db.prepare(`UPDATE metrics SET track = ?, track_rule = ? WHERE id = ?`);
   after = 0;
   for (;;) {
-    const rows = metricPage.all(after, PAGE) as (Omit<EventEvidenceRow, 'trackLabel' | 'pod' | 'trackRule'> & {
-      id: number;
-    })[];
+    const rows = metricPage.all(after, PAGE) as EventEvidenceRow[];
     if (rows.length === 0) break;
     for (const row of rows) {
+      const decided = tag(row, { track: row.sourceTrack, rules });
       result.metrics += 1;
-      const decided = tag({ ...row, trackLabel: null, pod: null }, { track: row.sourceTrack, rules });
-      if (decided.track === 'unknown' && row.track !== 'unknown') {
-        result.metricsKept += 1;
-        continue;
-      }
-      if (decided.track !== row.track) {
-        updateMetric.run(decided.track, row.id);
+      if (decided.track !== row.track || decided.trackRule !== row.trackRule) {
+        updateMetric.run(decided.track, decided.trackRule, row.id);
         result.metricsChanged += 1;
       }
     }

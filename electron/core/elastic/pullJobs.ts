@@ -43,10 +43,13 @@ export interface PullJobs {
   cancel(jobId: string): PullJobStatus;
   /** Resolves when the job has ended (tests, and a window that closes). */
   settled(jobId: string): Promise<PullJobStatus>;
+  /** True while a pull writes to the case. */
+  busy(): boolean;
 }
 
 export function createPullJobs(options: PullJobOptions = {}): PullJobs {
   const jobs = new Map<string, { status: PullJobStatus; controller: AbortController; done: Promise<void> }>();
+  const busy = (): boolean => [...jobs.values()].some((j) => j.status.state === 'running');
   const find = (jobId: string) => {
     const job = jobs.get(jobId);
     if (!job) throw new CoalmineError('NOT_FOUND', `no pull job "${jobId.slice(0, 40)}"`);
@@ -58,8 +61,9 @@ export function createPullJobs(options: PullJobOptions = {}): PullJobs {
   };
 
   return {
+    busy,
     start(db, request) {
-      if ([...jobs.values()].some((j) => j.status.state === 'running')) {
+      if (busy()) {
         throw new CoalmineError('BUSY', 'a pull is running; wait for it or cancel it first');
       }
       forgetOldJobs();

@@ -6,9 +6,16 @@ import { migration0001 } from './0001-create-sources-events.js';
 import { migration0002 } from './0002-create-message-fts.js';
 import { migration0003 } from './0003-add-ingest-provenance-settings.js';
 import { migration0004 } from './0004-add-analysis-indexes.js';
+import { migration0005 } from './0005-add-metric-tagging-evidence.js';
 import type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+];
 export const LATEST_VERSION = MIGRATIONS.length;
 
 export function schemaVersion(db: Database): number {
