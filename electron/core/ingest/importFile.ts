@@ -212,8 +212,13 @@ async function readIntoSource(
   });
   let end: ParseEnd | null = null;
   let failed: ParseFailed | null = null;
+  // A cancel stops the reader at once, even while the writer waits for its next batch.
+  const cancel = (): void => void pipeline.stop();
+  options.signal?.addEventListener('abort', cancel, { once: true });
+  if (options.signal?.aborted) cancel();
   try {
     for await (const message of pipeline.messages) {
+      if (options.signal?.aborted) break;
       if (message.type === 'batch') {
         for (const event of message.events) writer.sink.event(event);
         for (const sample of message.metrics) writer.sink.metric(sample);
@@ -221,15 +226,18 @@ async function readIntoSource(
         counts.lines = message.lines;
         writer.flush();
         progress(message.bytesRead);
-        if (options.signal?.aborted) break;
         pipeline.ack();
       } else if (message.type === 'end') {
+        // Blank lines after the last record count as read too.
+        counts.lines = message.lines;
+        writer.flush();
         end = message;
       } else {
         failed = message;
       }
     }
   } finally {
+    options.signal?.removeEventListener('abort', cancel);
     await pipeline.stop();
   }
 

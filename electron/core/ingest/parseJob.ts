@@ -141,7 +141,7 @@ export async function runParseJob(job: ParseJob, emit: (message: ParseMessage) =
       if (held >= job.batchSize || heldBytes >= BATCH_RAW_BYTES) await send();
     }
     guarded(() => parser.end(), lines, '');
-    await send();
+    if (held > 0) await send();
     await emit({
       type: 'end',
       lines,
