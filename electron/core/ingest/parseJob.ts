@@ -95,8 +95,8 @@ export async function runParseJob(job: ParseJob, emit: (message: ParseMessage) =
       batch.metrics.push(normaliseMetric(sample, job.normaliseContext));
       held += 1;
     },
-    reject(line, reason, raw) {
-      batch.rejects.push({ line, reason, raw });
+    reject(line, reason, raw, rawBytes) {
+      batch.rejects.push({ line, reason, raw, ...(rawBytes === undefined ? {} : { rawBytes }) });
       held += 1;
       heldBytes += raw.length;
     },
