@@ -5,7 +5,7 @@
 import type { NewEvent } from '../case/events.js';
 import { formatNamed } from './formats/index.js';
 import type { FormatContext, NewMetric, RecordSink } from './formats/types.js';
-import { readLines } from './lineReader.js';
+import { type LineSource, readLines } from './lineReader.js';
 import { type NormaliseContext, normaliseEvent, normaliseMetric } from './normalise.js';
 
 export interface ParseJob {
@@ -101,12 +101,12 @@ export async function runParseJob(job: ParseJob, emit: (message: ParseMessage) =
       heldBytes += raw.length;
     },
   };
-  const source = readLines(job.path, { hash: true });
+  let source: LineSource | null = null;
   let lines = 0;
   let cut: ParseEnd['cut'] = null;
   const send = async (): Promise<void> => {
     batch.lines = lines;
-    batch.bytesRead = source.bytesRead();
+    batch.bytesRead = source?.bytesRead() ?? 0;
     const full = batch;
     batch = { type: 'batch', events: [], metrics: [], rejects: [], lines: 0, bytesRead: 0 };
     held = 0;
@@ -115,6 +115,7 @@ export async function runParseJob(job: ParseJob, emit: (message: ParseMessage) =
   };
 
   try {
+    source = readLines(job.path, { hash: true });
     const parser = format.open(job.formatContext, sink);
     // A format that throws on hostile input costs that line, not the import.
     const guarded = (step: () => void, line: number, raw: string): void => {
@@ -155,6 +156,6 @@ export async function runParseJob(job: ParseJob, emit: (message: ParseMessage) =
     if (held > 0) await send();
     await emit({ type: 'failed', lines, message: (error as Error).message });
   } finally {
-    source.close();
+    source?.close();
   }
 }
