@@ -203,6 +203,8 @@ async function readIntoSource(
     });
   };
 
+  // No import-time pragmas: a 64 MB cache_size, a 64 MB wal_autocheckpoint and 8-64 KB pages
+  // each moved the insert's CPU cost (9-11 µs a row here) by less than the noise.
   const pipeline = startParseWorker({
     path: facts.path,
     format: format.name,

