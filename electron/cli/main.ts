@@ -19,7 +19,9 @@ import { markdownReviewOf } from '../core/review/markdownReview.js';
 import { folderPicker } from '../core/importJobs.js';
 import { createService } from '../core/service.js';
 import { startWebServer } from '../web/webServer.js';
+import { parseCsvMapping } from '../core/ingest/formats/csv.js';
 import { clearProgress, progressPrinter } from './progressBar.js';
+import { addTagCommands, csvMappingForImport, recordCsvMapping } from './tagCommands.js';
 import { terminalLines, terminalText } from './terminalText.js';
 import { textTable } from './textTable.js';
 
@@ -110,6 +112,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--zone <iana>', 'zone of times written without an offset', 'Europe/London')
     .option('--year <yyyy>', "year of times written without one (syslog); default: each file's modification year")
     .option('--json', 'print the results as JSON')
+    .option('--map <pairs>', 'CSV: column=field,… (saved in the case as --mapping NAME, else "default")')
+    .option('--mapping <name>', 'CSV: use (or, with --map, save) the column mapping of this name')
     .addHelpText(
       'after',
       `\nFormats (--format):\n${FORMATS.map((f) => `  ${f.name.padEnd(14)} ${f.label}`).join('\n')}\n`,
@@ -126,6 +130,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           zone: string;
           year?: string;
           json?: boolean;
+          map?: string;
+          mapping?: string;
         },
       ) => {
         checkZone(opts.zone);
@@ -133,11 +139,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         if (year !== undefined && !(/^\d{4}$/.test(opts.year ?? '') && year >= 1990 && year <= 2099)) {
           throw new UsageError(`--year ${opts.year} is not a year between 1990 and 2099`);
         }
+        if (opts.map !== undefined) parseCsvMapping(opts.map);
         // Every file is checked before the case is created or touched.
         for (const file of files) checkReadableFile(file);
         const db = openCase(casePath, { create: true });
         const results: ImportResult[] = [];
         try {
+          const csvMapping = csvMappingForImport(db, opts);
           const onProgress = opts.json ? undefined : progressPrinter(process.stderr);
           for (const file of files) {
             try {
@@ -149,7 +157,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
                 ...(opts.service ? { service: opts.service } : {}),
                 ...(opts.version ? { version: opts.version } : {}),
                 ...(onProgress ? { onProgress } : {}),
+                ...(csvMapping ? { formatOptions: { csvMapping: csvMapping.mapping } } : {}),
               });
+              recordCsvMapping(db, result.sourceId, result.format, csvMapping);
               results.push(result);
             } finally {
               clearProgress(process.stderr);
@@ -356,6 +366,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+
+  addTagCommands(program, io);
 
   return program;
 }

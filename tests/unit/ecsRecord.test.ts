@@ -5,12 +5,19 @@ import type { NewEvent } from '../../electron/core/case/events.js';
 import { fingerprintOf } from '../../electron/core/ingest/fingerprint.js';
 import { parseEcsRecord as parseLine } from '../../electron/core/ingest/formats/ecsNdjson.js';
 import { type NormaliseContext, normaliseEvent } from '../../electron/core/ingest/normalise.js';
+import { DEFAULT_TAGGING_RULES } from '../../electron/core/ingest/tagging.js';
 
 interface RecordContext extends NormaliseContext {
   zone: string;
 }
 
-const CTX: RecordContext = { zone: 'Europe/London', track: null, service: null, version: null };
+const CTX: RecordContext = {
+  zone: 'Europe/London',
+  track: null,
+  service: null,
+  version: null,
+  rules: DEFAULT_TAGGING_RULES,
+};
 
 function parseEcsRecord(line: string, lineNumber: number, ctx: RecordContext): ReturnType<typeof parseLine> {
   const result = parseLine(line, lineNumber, ctx.zone);

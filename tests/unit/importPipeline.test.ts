@@ -8,6 +8,7 @@ import { listSources } from '../../electron/core/case/sources.js';
 import { importFile } from '../../electron/core/ingest/importFile.js';
 import { type ParseMessage, runParseJob } from '../../electron/core/ingest/parseJob.js';
 import { useParseWorkerPath } from '../../electron/core/ingest/parsePipeline.js';
+import { DEFAULT_TAGGING_RULES } from '../../electron/core/ingest/tagging.js';
 import { ecs, tempDir, writeLines } from '../helpers/tempCase.js';
 
 const good = (n: number): string =>
@@ -29,7 +30,7 @@ describe('import pipeline', () => {
         path: file,
         format: 'ecs-ndjson',
         formatContext: { zone: 'UTC', year: 2026, fileName: 'bp.ndjson', options: {} },
-        normaliseContext: { track: null, service: null, version: null },
+        normaliseContext: { track: null, service: null, version: null, rules: DEFAULT_TAGGING_RULES },
         batchSize: 1,
       },
       (message) => {

@@ -1,5 +1,6 @@
 // The parse worker as each build ships it: the CLI's (out/node) and the app bundle's own entry
 // (out/main, electron.vite.config.ts). `npm test` builds both first.
+import { DEFAULT_TAGGING_RULES } from '../../electron/core/ingest/tagging.js';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +32,7 @@ describe('parse worker builds', () => {
     path: f,
     format: 'ecs-ndjson',
     formatContext: { zone: 'Europe/London', year: 2026, fileName: 'w.ndjson', options: {} },
-    normaliseContext: { track: null, service: null, version: null },
+    normaliseContext: { track: null, service: null, version: null, rules: DEFAULT_TAGGING_RULES },
     batchSize: 2,
   });
 

@@ -99,6 +99,14 @@ export function setSourceDetails(db: CaseDb, id: number, details: Record<string,
   db.prepare(`UPDATE sources SET details = ? WHERE id = ?`).run(JSON.stringify(details), id);
 }
 
+/** Adds `patch` to what is recorded of how the source was read (keys in `patch` replace). */
+export function mergeSourceDetails(db: CaseDb, id: number, patch: Record<string, unknown>): void {
+  db.prepare(`UPDATE sources SET details = json_patch(coalesce(details, '{}'), ?) WHERE id = ?`).run(
+    JSON.stringify(patch),
+    id,
+  );
+}
+
 export function setSourceState(db: CaseDb, id: number, state: SourceSummary['state']): void {
   db.prepare(`UPDATE sources SET state = ? WHERE id = ?`).run(state, id);
 }

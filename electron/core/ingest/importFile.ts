@@ -7,6 +7,7 @@ import type { IngestProgress, SourceSummary } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
 import type { Reject } from '../case/rejects.js';
+import { caseTaggingRules } from '../case/retag.js';
 import {
   completeSource,
   deleteSource,
@@ -136,6 +137,7 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
   const formatContext: FormatContext = {
     zone,
     year: options.year ?? new Date(facts.mtimeMs).getUTCFullYear(),
+    ...(options.year === undefined ? { modifiedMonth: new Date(facts.mtimeMs).getUTCMonth() + 1 } : {}),
     fileName: path.basename(absolute),
     options: options.formatOptions ?? {},
   };
@@ -143,6 +145,7 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     track: options.track ?? null,
     service: options.service?.trim() || null,
     version: options.version?.trim() || null,
+    rules: caseTaggingRules(db),
   };
   try {
     const read = await readIntoSource(db, sourceId, facts, format, formatContext, normaliseContext, options);
@@ -243,6 +246,12 @@ async function readIntoSource(
     await pipeline.stop();
   }
 
+  if (failed?.refused) {
+    throw new CoalmineError(
+      'BAD_INPUT',
+      `${failed.message}; nothing of ${path.basename(facts.path)} is counted (its source is marked incomplete)`,
+    );
+  }
   if (failed) {
     throw new CoalmineError(
       'UNREADABLE',

@@ -1,11 +1,12 @@
 // The decisions made once for every format, after it has mapped a record's fields: the
-// track (an import-wide `--track` first, then the record's own label), the authentication
-// failure rule, and the exception fingerprint. Plain data in, so it runs in the parse worker.
-import type { Track } from '../../../shared/logEvent.js';
+// track (an import-wide `--track` first, then the case's tagging rules over the evidence the
+// format extracted), the authentication failure rule, and the exception fingerprint. Plain
+// data in, so it runs in the parse worker.
 import type { NewEvent } from '../case/events.js';
 import { authFailureRule } from './classify.js';
 import { exceptionOfStack, fingerprintOf } from './fingerprint.js';
 import type { NewMetric } from './formats/types.js';
+import { type CompiledRules, type TagEvidence, type TagResult, type TaggingRules, compileRules } from './tagging.js';
 
 export interface NormaliseContext {
   /** An import-wide track (`--track`) overrides what the records say. */
@@ -13,28 +14,26 @@ export interface NormaliseContext {
   /** An import-wide service and version (`--service`, `--version`) override the records'. */
   service: string | null;
   version: string | null;
+  /** The case's tagging rules (`tagging.ts`; DEFAULT_TAGGING_RULES when it saved none). */
+  rules: TaggingRules;
 }
 
-const TRACK_NAMES: Record<string, Track> = {
-  canary: 'canary',
-  stable: 'stable',
-  baseline: 'stable',
-  primary: 'stable',
-};
+// Compiled once per rules object (one per import), not per record.
+const compiledRules = new WeakMap<TaggingRules, CompiledRules>();
 
-function tag(item: Pick<NewEvent, 'trackLabel'>, ctx: NormaliseContext): { track: Track; trackRule: string | null } {
-  if (ctx.track) return { track: ctx.track, trackRule: 'import' };
-  const fromLabel = item.trackLabel === null ? undefined : TRACK_NAMES[item.trackLabel.trim().toLowerCase()];
-  if (fromLabel) return { track: fromLabel, trackRule: 'label' };
-  return { track: 'unknown', trackRule: null };
+export function tag(evidence: TagEvidence, ctx: Pick<NormaliseContext, 'track' | 'rules'>): TagResult {
+  let compiled = compiledRules.get(ctx.rules);
+  if (!compiled) {
+    compiled = compileRules(ctx.rules);
+    compiledRules.set(ctx.rules, compiled);
+  }
+  return compiled.tag(evidence, ctx.track);
 }
 
 export function normaliseEvent(event: NewEvent, ctx: NormaliseContext): NewEvent {
   if (ctx.service) event.service = ctx.service;
   if (ctx.version) event.version = ctx.version;
   Object.assign(event, tag(event, ctx));
-  if (event.authRule === null) event.authRule = authFailureRule({ status: event.status });
-  event.authFailure = event.authRule !== null;
   if (event.errorStack !== null && event.errorType === null) {
     const stated = exceptionOfStack(event.errorStack);
     if (stated) {
@@ -43,6 +42,14 @@ export function normaliseEvent(event: NewEvent, ctx: NormaliseContext): NewEvent
     }
   }
   event.fingerprint ??= fingerprintOf(event.errorType, event.errorMessage, event.errorStack);
+  // After the exception fields: a rule may recognise the exception type (BadCredentialsException).
+  event.authRule ??= authFailureRule({
+    status: event.status,
+    message: event.message,
+    errorType: event.errorType,
+    errorMessage: event.errorMessage,
+  });
+  event.authFailure = event.authRule !== null;
   return event;
 }
 

@@ -2,6 +2,7 @@
 // records, handed on in batches. It runs in the parse worker (parseWorker.ts) while the
 // thread that owns the case writes the batches (parsePipeline.ts); everything here is plain
 // data so that it crosses threads, and nothing here touches the case.
+import { CoalmineError } from '../../../shared/errors.js';
 import type { NewEvent } from '../case/events.js';
 import { formatNamed } from './formats/index.js';
 import type { FormatContext, NewMetric, RecordSink } from './formats/types.js';
@@ -56,6 +57,8 @@ export interface ParseFailed {
   /** Lines read before the failure. */
   lines: number;
   message: string;
+  /** The format refused the file as a whole (a CSV header without a time column): a usage error. */
+  refused: boolean;
 }
 
 export type ParseMessage = ParseBatch | ParseEnd | ParseFailed;
@@ -120,11 +123,13 @@ export async function runParseJob(job: ParseJob, emit: (message: ParseMessage) =
   try {
     source = readLines(job.path, { hash: true });
     const parser = format.open(job.formatContext, sink);
-    // A format that throws on hostile input costs that line, not the import.
+    // A format that throws on hostile input costs that line, not the import; a format that
+    // refuses the whole file (a CoalmineError) ends it with its own words.
     const guarded = (step: () => void, line: number, raw: string): void => {
       try {
         step();
       } catch (error) {
+        if (error instanceof CoalmineError) throw error;
         sink.reject(line, `the ${format.name} reader failed on this record (${(error as Error).message})`, raw);
       }
     };
@@ -157,7 +162,12 @@ export async function runParseJob(job: ParseJob, emit: (message: ParseMessage) =
   } catch (error) {
     // What was read before a read error is kept.
     if (held > 0) await send();
-    await emit({ type: 'failed', lines, message: (error as Error).message });
+    await emit({
+      type: 'failed',
+      lines,
+      message: (error as Error).message,
+      refused: error instanceof CoalmineError && error.code === 'BAD_INPUT',
+    });
   } finally {
     source?.close();
   }

@@ -2,12 +2,13 @@
 import type { NewEvent } from '../../case/events.js';
 import { ecsAuthenticationFailure } from '../classify.js';
 import { field, firstField, isObject } from '../fieldAccess.js';
+import { trackLabelOf } from '../tagging.js';
 import { parseTime } from '../time.js';
-import { type LogFormat, blankEvent } from './types.js';
+import { type LogFormat, type NewMetric, blankEvent } from './types.js';
 
 export type ParseOutcome = { ok: true; event: NewEvent } | { ok: false; reason: string };
 
-function text(value: unknown): string | null {
+export function text(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -16,12 +17,12 @@ function text(value: unknown): string | null {
 }
 
 /** An identifying field (service, version, host, user): blank means absent. */
-function name(value: unknown): string | null {
+export function name(value: unknown): string | null {
   const t = text(value)?.trim();
   return t ? t : null;
 }
 
-function pathOf(urlOriginal: string | null): string | null {
+export function pathOf(urlOriginal: string | null): string | null {
   if (!urlOriginal) return null;
   // Query and fragment first: a "/" inside them is not part of the path.
   const beforeQuery = urlOriginal.split(/[?#]/, 1)[0] ?? '';
@@ -33,11 +34,25 @@ function pathOf(urlOriginal: string | null): string | null {
 
 type NumberResult = { ok: true; value: number | null } | { ok: false; reason: string };
 
-function numberField(value: unknown, name: string): NumberResult {
+export function numberField(value: unknown, name: string): NumberResult {
   if (value === undefined || value === null || value === '') return { ok: true, value: null };
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
   if (!Number.isFinite(n)) return { ok: false, reason: `${name} is not a number: ${JSON.stringify(value)}` };
   return { ok: true, value: n };
+}
+
+/** The evidence the tagging rules read, as ECS names it (also for metric samples). */
+export function tagEvidence(
+  doc: Record<string, unknown>,
+  into: Pick<NewEvent, 'trackLabel' | 'service' | 'version' | 'host' | 'pod'>,
+): void {
+  into.trackLabel = trackLabelOf(doc);
+  into.service = name(field(doc, 'service.name'));
+  into.version = name(field(doc, 'service.version'));
+  // Logstash's own `host` (before its ECS mode) is the host name as text.
+  const host = firstField(doc, ['host.name', 'host.hostname']);
+  into.host = name(host === undefined && typeof doc.host === 'string' ? doc.host : host);
+  into.pod = name(field(doc, 'kubernetes.pod.name'));
 }
 
 /** One NDJSON line into one event (track, classification and fingerprint come later: normalise.ts). */
@@ -80,12 +95,7 @@ export function ecsDocumentToEvent(
   }
 
   const event = blankEvent(lineNumber, raw, time.ms, typeof tsValue === 'string' ? tsValue : JSON.stringify(tsValue));
-  const label = firstField(doc, ['labels.track', 'labels.release']);
-  event.trackLabel = typeof label === 'string' ? label : null;
-  event.service = name(field(doc, 'service.name'));
-  event.version = name(field(doc, 'service.version'));
-  event.host = name(firstField(doc, ['host.name', 'host.hostname']));
-  event.pod = name(field(doc, 'kubernetes.pod.name'));
+  tagEvidence(doc, event);
   event.level = text(field(doc, 'log.level'))?.toLowerCase() ?? null;
   event.httpMethod = text(field(doc, 'http.request.method'))?.toUpperCase() ?? null;
   event.urlPath = text(field(doc, 'url.path')) ?? pathOf(text(field(doc, 'url.original')));
@@ -103,6 +113,101 @@ export function ecsDocumentToEvent(
   return { ok: true, event };
 }
 
+/**
+ * The metric fields read from metric documents (Metricbeat, Elastic Agent, APM metricsets),
+ * each kept as one sample named by its ECS field, with its value as the document gives it
+ * (`*.pct` fields are fractions, 0.25 = 25 %; `system.load.*` a load average).
+ */
+export const METRIC_FIELDS = [
+  'system.cpu.total.norm.pct',
+  'system.cpu.total.pct',
+  'host.cpu.usage',
+  'system.memory.actual.used.pct',
+  'system.memory.used.pct',
+  'process.cpu.pct',
+  'process.memory.pct',
+  'system.process.cpu.total.norm.pct',
+  'system.process.cpu.total.pct',
+  'system.process.memory.rss.pct',
+  'system.load.1',
+  'system.load.5',
+  'system.load.15',
+  'kubernetes.pod.cpu.usage.node.pct',
+  'kubernetes.pod.memory.usage.node.pct',
+  'kubernetes.container.cpu.usage.node.pct',
+  'kubernetes.container.memory.usage.node.pct',
+  'docker.cpu.total.pct',
+  'docker.memory.usage.pct',
+] as const;
+
+export type DocumentOutcome =
+  { ok: true; event: NewEvent | null; metrics: NewMetric[] } | { ok: false; reason: string };
+
+/** Metricbeat and Elastic Agent name the metricset of every metric document they write. */
+function isMetricDocument(doc: Record<string, unknown>): boolean {
+  return Object.hasOwn(doc, 'metricset') || Object.hasOwn(doc, 'metricset.name');
+}
+
+/**
+ * One ECS document into what it holds: an event, metric samples, or both. A metric document
+ * (one with `metricset.name`) gives one sample per field of METRIC_FIELDS it carries; it is an
+ * event too only when it also says something an event says (a message, an error, an HTTP
+ * status), so CPU readings never count as log lines or requests.
+ */
+export function ecsDocumentRecords(
+  doc: Record<string, unknown>,
+  lineNumber: number,
+  raw: string,
+  zone: string,
+): DocumentOutcome {
+  if (!isMetricDocument(doc)) {
+    const outcome = ecsDocumentToEvent(doc, lineNumber, raw, zone);
+    return outcome.ok ? { ok: true, event: outcome.event, metrics: [] } : outcome;
+  }
+  const tsValue = field(doc, '@timestamp');
+  if (tsValue === undefined) return { ok: false, reason: 'no @timestamp' };
+  const time = parseTime(tsValue, zone);
+  if (!time.ok) return { ok: false, reason: `@timestamp: ${time.reason}` };
+  const evidence = { trackLabel: null, service: null, version: null, host: null, pod: null };
+  tagEvidence(doc, evidence);
+  const metrics: NewMetric[] = [];
+  for (const metric of METRIC_FIELDS) {
+    const value = numberField(field(doc, metric), metric);
+    if (!value.ok) return value;
+    if (value.value === null) continue;
+    metrics.push({
+      sourceLine: lineNumber,
+      ts: time.ms,
+      track: 'unknown',
+      trackRule: null,
+      ...evidence,
+      name: metric,
+      value: value.value,
+    });
+  }
+  const saysMore =
+    name(field(doc, 'message')) !== null ||
+    firstField(doc, ['error.type', 'error.message', 'error.stack_trace', 'http.response.status_code']) !== undefined;
+  let event: NewEvent | null = null;
+  if (saysMore) {
+    const outcome = ecsDocumentToEvent(doc, lineNumber, raw, zone);
+    if (!outcome.ok) return outcome;
+    event = outcome.event;
+  }
+  if (event === null && metrics.length === 0) {
+    const set = text(field(doc, 'metricset.name')) ?? '?';
+    return {
+      ok: false,
+      reason: `metric document (metricset ${set}) holds none of the metrics Coalmine reads and no message`,
+    };
+  }
+  return { ok: true, event, metrics };
+}
+
+// An Elasticsearch `_search` response saved one per line also starts with `{` and holds
+// `@timestamp` (inside its hits): it is not an ECS document.
+const SEARCH_RESPONSE_START = /^\s*\{\s*"(?:took|_scroll_id|pit_id|hits|responses|timed_out)"\s*:/;
+
 export const ecsNdjsonFormat: LogFormat = {
   name: 'ecs-ndjson',
   label: 'ECS NDJSON (one Elastic Common Schema document per line)',
@@ -111,7 +216,7 @@ export const ecsNdjsonFormat: LogFormat = {
     let stamped = 0;
     for (const line of sample) {
       const trimmed = line.trim();
-      if (!trimmed.startsWith('{')) continue;
+      if (!trimmed.startsWith('{') || SEARCH_RESPONSE_START.test(trimmed)) continue;
       objects += 1;
       if (/"@timestamp"\s*:/.test(trimmed)) stamped += 1;
     }
@@ -124,9 +229,24 @@ export const ecsNdjsonFormat: LogFormat = {
     return {
       line(number, text) {
         if (text.trim() === '') return;
-        const outcome = parseEcsRecord(text, number, ctx.zone);
-        if (outcome.ok) sink.event(outcome.event);
-        else sink.reject(number, outcome.reason, text);
+        let doc: unknown;
+        try {
+          doc = JSON.parse(text);
+        } catch (error) {
+          sink.reject(number, `not valid JSON (${(error as Error).message})`, text);
+          return;
+        }
+        if (!isObject(doc)) {
+          sink.reject(number, 'not a JSON object', text);
+          return;
+        }
+        const outcome = ecsDocumentRecords(doc, number, text, ctx.zone);
+        if (!outcome.ok) {
+          sink.reject(number, outcome.reason, text);
+          return;
+        }
+        if (outcome.event) sink.event(outcome.event);
+        for (const sample of outcome.metrics) sink.metric(sample);
       },
       end() {},
     };

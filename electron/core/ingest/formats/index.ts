@@ -2,11 +2,28 @@
 // does): each format scores the sample, the best score wins, `--format NAME` forces one.
 import { CoalmineError } from '../../../../shared/errors.js';
 import { accessLogFormat } from './accessLog.js';
+import { javaLogFormat, laravelLogFormat, pythonLogFormat } from './appLog.js';
 import { ecsNdjsonFormat } from './ecsNdjson.js';
+import { esSearchFormat } from './esSearch.js';
+import { csvFormat } from './csv.js';
+import { jsonLinesFormat } from './jsonLines.js';
+import { kibanaCsvFormat } from './kibanaCsv.js';
+import { syslogFormat } from './syslog.js';
 import type { LogFormat } from './types.js';
 
 /** In order of preference when two formats score the same. */
-export const FORMATS: readonly LogFormat[] = [ecsNdjsonFormat, accessLogFormat];
+export const FORMATS: readonly LogFormat[] = [
+  ecsNdjsonFormat,
+  accessLogFormat,
+  jsonLinesFormat,
+  esSearchFormat,
+  kibanaCsvFormat,
+  csvFormat,
+  syslogFormat,
+  javaLogFormat,
+  pythonLogFormat,
+  laravelLogFormat,
+];
 
 export function formatNamed(name: string): LogFormat {
   const found = FORMATS.find((f) => f.name === name);

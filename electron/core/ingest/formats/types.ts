@@ -13,6 +13,11 @@ export interface FormatContext {
   zone: string;
   /** The year for formats that write none (RFC 3164 syslog): `--year`, else the file's. */
   year: number;
+  /**
+   * Set only when `year` is the file's modification year (no `--year`): that month, 1–12.
+   * RFC 3164 lines dated in a later month were written the year before (a file spanning New Year).
+   */
+  modifiedMonth?: number;
   /** The file's base name, for messages. */
   fileName: string;
   /** Format-specific options (a CSV column mapping, …), as saved in the case or given. */

@@ -1,0 +1,208 @@
+// `coalmine tags` (show, set or reset the case's track tagging rules) and `coalmine retag`
+// (recompute every stored event's track from the stored evidence), and the CSV mapping of an
+// import (`--map`, `--mapping`).
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { CoalmineError } from '../../shared/errors.js';
+import { type CaseDb, closeCase, openCase } from '../core/case/caseStore.js';
+import { csvMappingNamed, listCsvMappings, saveCsvMapping } from '../core/case/csvMappings.js';
+import {
+  type RetagResult,
+  caseHasOwnTaggingRules,
+  caseTaggingRules,
+  resetTaggingRules,
+  retagCase,
+  saveTaggingRules,
+} from '../core/case/retag.js';
+import { mergeSourceDetails } from '../core/case/sources.js';
+import { type CsvMapping, parseCsvMapping } from '../core/ingest/formats/csv.js';
+import { type TaggingRule, parseTaggingRules, ruleName } from '../core/ingest/tagging.js';
+import { terminalText } from './terminalText.js';
+import { textTable } from './textTable.js';
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+function withWritableCase<T>(casePath: string, work: (db: CaseDb) => T): T {
+  const db = openCase(casePath);
+  try {
+    return work(db);
+  } finally {
+    closeCase(db);
+  }
+}
+
+function withReadOnlyCase<T>(casePath: string, work: (db: CaseDb) => T): T {
+  const db = openCase(casePath, { readOnly: true });
+  try {
+    return work(db);
+  } finally {
+    closeCase(db);
+  }
+}
+
+function describeRule(rule: TaggingRule): string {
+  switch (rule.kind) {
+    case 'label':
+      return `label value: canary = ${rule.canary.join(', ') || '—'}; stable = ${rule.stable.join(', ') || '—'}`;
+    case 'name':
+      return `${rule.field} name holds the word: canary = ${rule.canary.join(', ') || '—'}; stable = ${rule.stable.join(', ') || '—'}`;
+    case 'version':
+      return `${rule.service ? `service ${rule.service}, ` : ''}version ${rule.canaryVersion} = canary${rule.stableVersion ? `; ${rule.stableVersion} = stable` : ''}`;
+    case 'pod-template-hash':
+      return `pod template hash: canary = ${rule.canary.join(', ') || '—'}; stable = ${rule.stable.join(', ') || '—'}`;
+  }
+}
+
+interface TrackCount {
+  track: string;
+  rule: string | null;
+  events: number;
+}
+
+function trackCounts(db: CaseDb): TrackCount[] {
+  return db
+    .prepare(
+      `SELECT track, track_rule AS rule, count(*) AS events FROM events GROUP BY track, track_rule
+       ORDER BY track, track_rule`,
+    )
+    .all() as TrackCount[];
+}
+
+function readRulesFile(file: string): unknown {
+  let textValue: string;
+  try {
+    textValue = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    throw new CoalmineError('UNREADABLE', `${file}: cannot read (${(error as Error).message})`);
+  }
+  try {
+    return JSON.parse(textValue);
+  } catch (error) {
+    throw new CoalmineError('BAD_INPUT', `${file}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+function printRetag(io: Io, result: RetagResult): void {
+  io.err(
+    `re-tagged ${result.events} events (${result.changed} changed): canary ${result.byTrack.canary}, ` +
+      `stable ${result.byTrack.stable}, unknown ${result.byTrack.unknown}` +
+      (result.metrics > 0
+        ? `; ${result.metrics} metric samples (${result.metricsChanged} changed, ${result.metricsKept} kept their import-time track: a metric's label is not stored)`
+        : '') +
+      '\n',
+  );
+}
+
+export function addTagCommands(program: Command, io: Io): void {
+  program
+    .command('tags')
+    .description("show the case's track tagging rules, or set them from a JSON file (and re-tag)")
+    .argument('<case>', 'case file')
+    .option('--set <file>', 'save these rules (JSON: {"rules": [...]}; - reads standard input) and re-tag')
+    .option('--reset', 'go back to the default rules and re-tag')
+    .option('--json', 'print JSON')
+    .action((casePath: string, opts: { set?: string; reset?: boolean; json?: boolean }) => {
+      if (opts.set && opts.reset) throw new CoalmineError('BAD_INPUT', 'give --set or --reset, not both');
+      if (opts.set || opts.reset) {
+        const rules = opts.set ? parseTaggingRules(readRulesFile(opts.set)) : null;
+        const result = withWritableCase(casePath, (db) =>
+          db.transaction(() => {
+            if (rules) saveTaggingRules(db, rules);
+            else resetTaggingRules(db);
+            return retagCase(db);
+          })(),
+        );
+        if (opts.json) io.out(JSON.stringify(result, null, 2) + '\n');
+        else printRetag(io, result);
+        return;
+      }
+      const shown = withReadOnlyCase(casePath, (db) => ({
+        own: caseHasOwnTaggingRules(db),
+        rules: caseTaggingRules(db),
+        tracks: trackCounts(db),
+      }));
+      if (opts.json) {
+        io.out(JSON.stringify(shown, null, 2) + '\n');
+        return;
+      }
+      io.out(
+        `${shown.own ? "The case's own tagging rules" : 'The default tagging rules (the case saved none)'}, tried in order after an import's --track:\n`,
+      );
+      shown.rules.rules.forEach((rule, i) => {
+        io.out(`  ${i + 1}. ${terminalText(ruleName(rule))}: ${terminalText(describeRule(rule))}\n`);
+      });
+      if (shown.tracks.length > 0) {
+        io.out('\n');
+        io.out(
+          textTable(
+            ['Track', 'Rule', 'Events'],
+            shown.tracks.map((t) => [t.track, terminalText(t.rule ?? '—'), String(t.events)]),
+            [false, false, true],
+          ) + '\n',
+        );
+      }
+    });
+
+  program
+    .command('retag')
+    .description("recompute every event's track from its stored fields with the case's rules (no re-import)")
+    .argument('<case>', 'case file')
+    .option('--json', 'print JSON')
+    .action((casePath: string, opts: { json?: boolean }) => {
+      const result = withWritableCase(casePath, (db) => retagCase(db));
+      if (opts.json) io.out(JSON.stringify(result, null, 2) + '\n');
+      else printRetag(io, result);
+    });
+
+  program
+    .command('mappings')
+    .description('list the CSV column mappings saved in a case')
+    .argument('<case>', 'case file')
+    .option('--json', 'print JSON')
+    .action((casePath: string, opts: { json?: boolean }) => {
+      const mappings = withReadOnlyCase(casePath, listCsvMappings);
+      if (opts.json) {
+        io.out(JSON.stringify(mappings, null, 2) + '\n');
+        return;
+      }
+      if (mappings.length === 0) io.out('No CSV mappings saved (import with --map COLUMN=FIELD,… to save one).\n');
+      for (const { name, mapping } of mappings) {
+        const pairs = Object.entries(mapping).map(([column, field]) => `${column}=${field}`);
+        io.out(`${terminalText(name)}: ${terminalText(pairs.join(','))}\n`);
+      }
+    });
+}
+
+export interface CsvMappingChoice {
+  name: string;
+  mapping: CsvMapping;
+}
+
+/**
+ * The CSV mapping an import uses: `--map` (saved in the case under `--mapping NAME`, or
+ * "default"), or the one saved as `--mapping NAME`; null when neither is given.
+ */
+export function csvMappingForImport(db: CaseDb, opts: { map?: string; mapping?: string }): CsvMappingChoice | null {
+  if (opts.map !== undefined) {
+    const mapping = parseCsvMapping(opts.map);
+    const name = opts.mapping ?? 'default';
+    saveCsvMapping(db, name, mapping);
+    return { name, mapping };
+  }
+  if (opts.mapping !== undefined) return { name: opts.mapping, mapping: csvMappingNamed(db, opts.mapping) };
+  return null;
+}
+
+/** Records the mapping a CSV source was read with, for the evidence appendix. */
+export function recordCsvMapping(
+  db: CaseDb,
+  sourceId: number | null,
+  format: string,
+  choice: CsvMappingChoice | null,
+): void {
+  if (sourceId === null || choice === null || (format !== 'csv' && format !== 'kibana-csv')) return;
+  mergeSourceDetails(db, sourceId, { csvMapping: { name: choice.name, columns: choice.mapping } });
+}

@@ -1,0 +1,126 @@
+// The case's tagging rules, and re-tagging: the track of every stored event (and metric
+// sample) recomputed from the stored evidence columns, without reading the files again.
+import type { Track } from '../../../shared/logEvent.js';
+import { tag } from '../ingest/normalise.js';
+import {
+  DEFAULT_TAGGING_RULES,
+  TAGGING_RULES_KEY,
+  type TagEvidence,
+  type TaggingRules,
+  taggingRulesSchema,
+} from '../ingest/tagging.js';
+import type { CaseDb } from './caseStore.js';
+import { deleteSetting, getSetting, putSetting } from './settings.js';
+
+/** The rules saved in the case, or the defaults when it saved none. */
+export function caseTaggingRules(db: CaseDb): TaggingRules {
+  return getSetting(db, TAGGING_RULES_KEY, taggingRulesSchema, DEFAULT_TAGGING_RULES);
+}
+
+/** True when the case has rules of its own (false: the defaults apply). */
+export function caseHasOwnTaggingRules(db: CaseDb): boolean {
+  return db.prepare(`SELECT 1 FROM settings WHERE key = ?`).get(TAGGING_RULES_KEY) !== undefined;
+}
+
+export function saveTaggingRules(db: CaseDb, rules: TaggingRules): void {
+  putSetting(db, TAGGING_RULES_KEY, taggingRulesSchema, rules);
+}
+
+export function resetTaggingRules(db: CaseDb): void {
+  deleteSetting(db, TAGGING_RULES_KEY);
+}
+
+export interface RetagResult {
+  events: number;
+  /** Events whose track or track rule changed. */
+  changed: number;
+  byTrack: Record<Track, number>;
+  metrics: number;
+  metricsChanged: number;
+  /**
+   * Metric samples whose stored track was kept: the metrics table does not store the label
+   * or pod a sample was tagged by, so where the rules find no track from host, service and
+   * version, the track given at import stands.
+   */
+  metricsKept: number;
+}
+
+interface EventEvidenceRow extends TagEvidence {
+  id: number;
+  track: Track;
+  trackRule: string | null;
+  sourceTrack: 'canary' | 'stable' | null;
+}
+
+const PAGE = 5000;
+
+/**
+ * Recomputes `track` and `track_rule` of every event with `rules` (the case's by default). A
+ * source imported with `--track` (kept on `sources.track`) stays wholly on that track. One
+ * transaction (the analysis never sees a half re-tagged case), read in pages by id (a case of
+ * millions of events is never held in memory).
+ */
+export function retagCase(db: CaseDb, rules: TaggingRules = caseTaggingRules(db)): RetagResult {
+  return db.transaction(() => retagPages(db, rules))();
+}
+
+function retagPages(db: CaseDb, rules: TaggingRules): RetagResult {
+  const result: RetagResult = {
+    events: 0,
+    changed: 0,
+    byTrack: { canary: 0, stable: 0, unknown: 0 },
+    metrics: 0,
+    metricsChanged: 0,
+    metricsKept: 0,
+  };
+  const page = db.prepare(
+    `SELECT e.id, e.track, e.track_rule AS trackRule, e.track_label AS trackLabel, e.host, e.pod, e.service,
+            e.version, s.track AS sourceTrack
+     FROM events e JOIN sources s ON s.id = e.source_id
+     WHERE e.id > ? ORDER BY e.id LIMIT ?`,
+  );
+  const update = db.prepare(`UPDATE events SET track = ?, track_rule = ? WHERE id = ?`);
+  let after = 0;
+  for (;;) {
+    const rows = page.all(after, PAGE) as EventEvidenceRow[];
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const decided = tag(row, { track: row.sourceTrack, rules });
+      result.events += 1;
+      result.byTrack[decided.track] += 1;
+      if (decided.track !== row.track || decided.trackRule !== row.trackRule) {
+        update.run(decided.track, decided.trackRule, row.id);
+        result.changed += 1;
+      }
+    }
+    after = rows[rows.length - 1]?.id ?? after;
+  }
+
+  const metricPage = db.prepare(
+    `SELECT m.id, m.track, m.host, m.service, m.version, s.track AS sourceTrack
+     FROM metrics m JOIN sources s ON s.id = m.source_id
+     WHERE m.id > ? ORDER BY m.id LIMIT ?`,
+  );
+  const updateMetric = db.prepare(`UPDATE metrics SET track = ? WHERE id = ?`);
+  after = 0;
+  for (;;) {
+    const rows = metricPage.all(after, PAGE) as (Omit<EventEvidenceRow, 'trackLabel' | 'pod' | 'trackRule'> & {
+      id: number;
+    })[];
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      result.metrics += 1;
+      const decided = tag({ ...row, trackLabel: null, pod: null }, { track: row.sourceTrack, rules });
+      if (decided.track === 'unknown' && row.track !== 'unknown') {
+        result.metricsKept += 1;
+        continue;
+      }
+      if (decided.track !== row.track) {
+        updateMetric.run(decided.track, row.id);
+        result.metricsChanged += 1;
+      }
+    }
+    after = rows[rows.length - 1]?.id ?? after;
+  }
+  return result;
+}
