@@ -25,6 +25,8 @@ describe('import pipeline', () => {
     const seen: ParseMessage[] = [];
     let release: () => void = () => {};
     const blocked = new Promise<void>((resolve) => (release = resolve));
+    let third: () => void = () => {};
+    const reachedThird = new Promise<void>((resolve) => (third = resolve));
     const job = runParseJob(
       {
         path: file,
@@ -35,10 +37,14 @@ describe('import pipeline', () => {
       },
       (message) => {
         seen.push(message);
-        return seen.length === 3 ? blocked : undefined;
+        if (seen.length !== 3) return undefined;
+        third();
+        return blocked;
       },
     );
-    // The whole file is in one chunk already: without backpressure all 100 batches would follow.
+    // The whole file is in one chunk already: without backpressure all 100 batches would follow
+    // at once, long before this wait ends.
+    await reachedThird;
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(seen).toHaveLength(3);
     release();
