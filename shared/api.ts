@@ -2,6 +2,7 @@
 // Every method has an input schema, checked wherever a call enters the core (IPC in
 // Electron, HTTP in web mode), and a result type. Channels are `coalmine:<domain>:<verb>`.
 import { z } from 'zod';
+import { type AnalysisSettings, analysisSettingsSchema } from './analysisSettings.js';
 import type { Track } from './logEvent.js';
 
 const rolloutId = z
@@ -13,6 +14,41 @@ const rolloutId = z
 /** Opaque ids the core hands out for picked files and jobs: never a path. */
 const opaqueId = z.string().regex(/^[\w-]{8,64}$/, 'not an id this app handed out');
 
+const secret = z.string().min(1).max(4096);
+
+/** An Elasticsearch pull as the UI asks for it (the CLI's `coalmine pull` takes the same). */
+export const pullStartInput = z
+  .object({
+    url: z.string().min(1).max(2000),
+    index: z.string().min(1).max(1000),
+    /** ISO 8601 with an offset, or DD/MM/YYYY HH:mm:ss in `zone`; the window is [from, to). */
+    from: z.string().min(1).max(100),
+    to: z.string().min(1).max(100),
+    query: z.string().max(20_000).optional(),
+    zone: z.string().min(1).max(100).optional(),
+    pageSize: z.number().int().min(1).max(10_000).optional(),
+    auth: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('none') }).strict(),
+        z.object({ kind: z.literal('apiKey'), apiKey: secret }).strict(),
+        z.object({ kind: z.literal('basic'), username: z.string().min(1).max(1000), password: secret }).strict(),
+      ])
+      .optional(),
+    tls: z
+      .object({
+        /** PEM text of the cluster's CA (no path crosses from the renderer). */
+        caPem: z.string().min(1).max(200_000).optional(),
+        fingerprint: z.string().min(1).max(200).optional(),
+        insecureSkipVerify: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    track: z.enum(['canary', 'stable']).optional(),
+    service: z.string().min(1).max(1000).optional(),
+    version: z.string().min(1).max(1000).optional(),
+  })
+  .strict();
+
 export const apiMethods = {
   'case.info': { channel: 'coalmine:case:info', input: z.object({}).strict() },
   // No path crosses from the renderer: the desktop app asks with its own file dialog.
@@ -21,6 +57,25 @@ export const apiMethods = {
   'rollout.analyse': {
     channel: 'coalmine:rollout:analyse',
     input: z.object({ rolloutId }).strict(),
+  },
+  'rollout.define': {
+    channel: 'coalmine:rollout:define',
+    input: z
+      .object({
+        service: z.string().min(1).max(500),
+        canaryVersion: z.string().min(1).max(500),
+        stableVersion: z.string().min(1).max(500).optional(),
+        /** ISO 8601 with a zone; left out, the canary's own first (or last) event. */
+        from: z.iso.datetime({ offset: true }).optional(),
+        to: z.iso.datetime({ offset: true }).optional(),
+      })
+      .strict(),
+  },
+  'rollout.remove': { channel: 'coalmine:rollout:remove', input: z.object({ rolloutId }).strict() },
+  'settings.get': { channel: 'coalmine:settings:get', input: z.object({}).strict() },
+  'settings.update': {
+    channel: 'coalmine:settings:update',
+    input: z.object({ changes: analysisSettingsSchema.partial() }).strict(),
   },
   'review.export': {
     channel: 'coalmine:review:export',
@@ -42,6 +97,11 @@ export const apiMethods = {
   },
   'job.status': { channel: 'coalmine:job:status', input: z.object({ jobId: opaqueId }).strict() },
   'job.cancel': { channel: 'coalmine:job:cancel', input: z.object({ jobId: opaqueId }).strict() },
+  // An Elasticsearch pull runs as a job too. Credentials cross once, into main; no status,
+  // result or error ever carries them back.
+  'pull.start': { channel: 'coalmine:pull:start', input: pullStartInput },
+  'pull.status': { channel: 'coalmine:pull:status', input: z.object({ jobId: opaqueId }).strict() },
+  'pull.cancel': { channel: 'coalmine:pull:cancel', input: z.object({ jobId: opaqueId }).strict() },
 } as const;
 
 export type ApiMethod = keyof typeof apiMethods;
@@ -94,23 +154,38 @@ export interface Rollout {
   /** Stable across runs: `<service>@<canaryVersion>`. */
   id: string;
   service: string;
+  /** A defined rollout compares with this stable version only; a found one names the most common. */
   stableVersion: string | null;
   canaryVersion: string;
-  /** UTC epoch ms: the window in which canary events of this version exist. */
-  from: number;
-  to: number;
+  /** The window, ISO 8601 UTC, with its `Uk` twin (DD/MM/YYYY HH:mm:ss, Europe/London). */
+  from: string;
+  to: string;
+  fromUk: string;
+  toUk: string;
+  /** The same window in UTC epoch ms (inclusive bounds). */
+  fromMs: number;
+  toMs: number;
+  /** Found in the events, or defined (or adjusted) by the user and saved with the case. */
+  origin: 'found' | 'defined';
   canaryEvents: number;
   stableEvents: number;
 }
 
-export type MetricKey = 'requests' | 'rate5xx' | 'rate4xx' | 'rate401' | 'rate403' | 'latencyMean' | 'latencyP95';
+export type MetricUnit = 'count' | 'ratio' | 'ms' | 'per1000' | 'percent' | 'value';
 
-export type MetricUnit = 'count' | 'ratio' | 'ms';
+export type RowKind = 'volume' | 'rate' | 'latency' | 'resource' | 'business';
+
+export type TestName = 'two-proportion-z' | 'fisher-exact' | 'mann-whitney-u';
+
+/** What a row asks of the person reading it. */
+export type RowAction = 'none' | 'rollback' | 'hold' | 'investigate' | 'alert' | 'pre-existing' | 'insufficient-data';
 
 export interface ComparisonRow {
-  metric: MetricKey;
+  /** `requests`, `rate5xx`, …, `cpu:<metric name>`, `business:<measure name>`. */
+  metric: string;
   label: string;
   unit: MetricUnit;
+  kind: RowKind;
   stable: number | null;
   canary: number | null;
   /**
@@ -119,9 +194,18 @@ export interface ComparisonRow {
    */
   variance: number | null;
   varianceNote: string | null;
-  /** The counts behind a rate, so that a reader can check it. */
+  /** The counts behind a rate and what they are counted over (requests; a measure's denominator). */
   stableCount: number | null;
   canaryCount: number | null;
+  stableDenominator: number | null;
+  canaryDenominator: number | null;
+  /** 95 % Wilson interval of a rate, in the row's unit. */
+  stableCi: [number, number] | null;
+  canaryCi: [number, number] | null;
+  /** Two-sided test of the difference between the tracks. */
+  pValue: number | null;
+  test: TestName | null;
+  action: RowAction;
 }
 
 export interface TrackTotals {
@@ -131,12 +215,136 @@ export interface TrackTotals {
   latencySamples: number;
 }
 
+export type Decision = 'promote' | 'hold' | 'rollback' | 'inconclusive';
+
+export type RuleOutcome = 'pass' | 'pre-existing' | 'investigate' | 'alert' | 'hold' | 'rollback' | 'insufficient-data';
+
+export interface VerdictReason {
+  /** Stable rule name: `error-rate`, `p95-regression`, `new-exception`, `auth-surge`, … */
+  rule: string;
+  metric: string;
+  unit: MetricUnit;
+  stable: number | null;
+  canary: number | null;
+  threshold: number | null;
+  pValue: number | null;
+  outcome: RuleOutcome;
+  /** Whether this outcome keeps the rollout from being promoted. */
+  blocks: boolean;
+  /** The rule as a sentence a person can check against the figures. */
+  text: string;
+}
+
+export interface Verdict {
+  decision: Decision;
+  summary: string;
+  reasons: VerdictReason[];
+}
+
+export interface AuthRuleCounts {
+  stable: number;
+  canary: number;
+  stablePer1000: number | null;
+  canaryPer1000: number | null;
+}
+
+export interface AuthSource {
+  kind: 'user' | 'ip' | 'path';
+  value: string;
+  canary: number;
+  stable: number;
+}
+
+export interface AuthFailures {
+  stable: number;
+  canary: number;
+  stablePer1000: number | null;
+  canaryPer1000: number | null;
+  pValue: number | null;
+  byRule: Record<string, AuthRuleCounts>;
+  /** Failures per bucket (`bucketMinutes`), buckets with none left out. */
+  series: { start: string; startUk: string; stable: number; canary: number }[];
+  topSources: AuthSource[];
+  /** Principals and client IPs that fail on the canary and never on stable in the window. */
+  canaryOnly: { kind: 'user' | 'ip'; value: string; canary: number }[];
+}
+
+export interface SurgeDriver {
+  kind: 'path' | 'user' | 'ip';
+  value: string;
+  count: number;
+}
+
+export interface Surge {
+  status: 401 | 403;
+  track: 'canary';
+  /** First bucket's start and last bucket's end (exclusive), ISO 8601 UTC, with `Uk` twins. */
+  start: string;
+  end: string;
+  startUk: string;
+  endUk: string;
+  /** Start of the bucket with the canary's highest rate. */
+  peak: string;
+  peakUk: string;
+  buckets: number;
+  canaryCount: number;
+  stableCount: number;
+  canaryRequests: number;
+  stableRequests: number;
+  canaryRate: number;
+  stableRate: number;
+  /** The canary's own rate over its earlier baseline buckets; null when the surge starts it. */
+  baselineRate: number | null;
+  /** Smallest Benjamini–Hochberg adjusted p-value among its buckets. */
+  pValue: number;
+  drivers: SurgeDriver[];
+}
+
+export type ExceptionStatus = 'new' | 'spike' | 'shared' | 'stable-only';
+
+export interface ExceptionGroup {
+  fingerprint: string;
+  type: string | null;
+  /** The message template (numbers, ids, hex, UUIDs and quoted values masked). */
+  message: string;
+  /** One raw message as logged. */
+  example: string | null;
+  topFrames: string[];
+  canaryCount: number;
+  stableCount: number;
+  canaryPer1000: number | null;
+  stablePer1000: number | null;
+  firstSeen: string;
+  firstSeenUk: string;
+  lastSeen: string;
+  lastSeenUk: string;
+  status: ExceptionStatus;
+  /** Seen for this service before the window (an earlier rollout or stable), so not new. */
+  seenBefore: boolean;
+  /** One-sided test that the canary's rate is the higher. */
+  pValue: number | null;
+}
+
 export interface Analysis {
+  /** Version of this shape (docs/schema/analysis.schema.json). */
+  schemaVersion: 1;
   rollout: Rollout;
+  settings: AnalysisSettings;
   totals: TrackTotals[];
+  verdict: Verdict;
   comparison: ComparisonRow[];
+  authFailures: AuthFailures;
+  surges: Surge[];
+  newExceptions: ExceptionGroup[];
+  /** Every exception group of the window: new, spiking, shared, stable only. */
+  exceptions: ExceptionGroup[];
   /** Sources whose import did not finish: their events are not counted. */
   excludedSources: SourceSummary[];
+}
+
+export interface SettingsResult {
+  settings: AnalysisSettings;
+  defaults: AnalysisSettings;
 }
 
 export interface ApiResults {
@@ -145,12 +353,28 @@ export interface ApiResults {
   'case.open': CaseInfo | null;
   'rollout.list': Rollout[];
   'rollout.analyse': Analysis;
+  'rollout.define': Rollout;
+  'rollout.remove': Rollout[];
+  'settings.get': SettingsResult;
+  'settings.update': SettingsResult;
   'review.export': { format: 'md'; fileName: string; content: string };
   /** Null when the user cancelled the dialog or this window cannot pick files. */
   'ingest.pick': PickedFiles | null;
   'ingest.start': { jobId: string };
   'job.status': JobStatus;
   'job.cancel': JobStatus;
+  'pull.start': { jobId: string };
+  'pull.status': PullJobStatus;
+  'pull.cancel': PullJobStatus;
+}
+
+export interface PullJobStatus {
+  jobId: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  progress: PullProgress | null;
+  /** Set when the pull ended (done, or cancelled with what it read kept). */
+  result: PullSummary | null;
+  error: string | null;
 }
 
 export interface PickedFiles {
@@ -183,6 +407,40 @@ export interface JobStatus {
   progress: IngestProgress | null;
   results: ImportFileResult[];
   error: string | null;
+}
+
+/** What a pull did; never holds a credential. */
+export interface PullSummary {
+  sourceId: number | null;
+  path: string;
+  sha256: string;
+  cluster: { name: string; uuid: string };
+  hitsTotal: number | null;
+  hits: number;
+  events: number;
+  rejects: number;
+  authFailures: number;
+  exceptions: number;
+  pages: number;
+  pitReopened: number;
+  /** Set when the same hits were already pulled or imported: nothing was added. */
+  duplicateOf: SourceSummary | null;
+  replaced: number[];
+  overlaps: number[];
+  state: 'complete' | 'incomplete' | 'skipped';
+  message: string | null;
+}
+
+export interface PullProgress {
+  /** The pull's source path (a URL-like name without credentials). */
+  sourcePath: string;
+  hitsDone: number;
+  /** `hits.total` of the first page; null before it or when the cluster does not say. */
+  hitsTotal: number | null;
+  events: number;
+  rejects: number;
+  hitsPerSecond: number;
+  secondsLeft: number | null;
 }
 
 export interface IngestProgress {

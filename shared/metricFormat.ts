@@ -1,8 +1,9 @@
 // How figures read, identically in the UI, the CLI and the review.
-import type { Analysis, ComparisonRow, MetricUnit } from './api.js';
+import type { ComparisonRow, MetricUnit } from './api.js';
 
 const countFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 const msFormat = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const valueFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 3 });
 const percentFormat = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const signedPercentFormat = new Intl.NumberFormat('en-GB', {
   minimumFractionDigits: 1,
@@ -19,7 +20,19 @@ export function formatMetricValue(unit: MetricUnit, value: number | null): strin
       return `${percentFormat.format(value * 100)} %`;
     case 'ms':
       return `${msFormat.format(value)} ms`;
+    case 'per1000':
+      return `${msFormat.format(value)} per 1,000`;
+    case 'percent':
+      return `${msFormat.format(value * 100)} %`;
+    case 'value':
+      return valueFormat.format(value);
   }
+}
+
+/** A 95 % interval in the row's unit: `0.39 %–1.83 %`. */
+export function formatInterval(unit: MetricUnit, ci: [number, number] | null): string {
+  if (ci === null) return '—';
+  return `${formatMetricValue(unit, ci[0])}–${formatMetricValue(unit, ci[1])}`;
 }
 
 export function formatVariance(row: Pick<ComparisonRow, 'variance' | 'varianceNote'>): string {
@@ -34,10 +47,13 @@ export function formatRateWithCounts(value: number | null, count: number | null,
 }
 
 /** One track's cell of the comparison table: a rate shows the counts behind it. */
-export function formatComparisonCell(row: ComparisonRow, analysis: Analysis, track: 'stable' | 'canary'): string {
-  if (row.unit !== 'ratio') return formatMetricValue(row.unit, row[track]);
-  const requests = analysis.totals.find((t) => t.track === track)?.requests ?? 0;
-  return formatRateWithCounts(row[track], row[`${track}Count`], requests);
+export function formatComparisonCell(row: ComparisonRow, track: 'stable' | 'canary'): string {
+  const count = row[`${track}Count`];
+  const denominator = row[`${track}Denominator`];
+  if (row.unit === 'ratio' && denominator !== null) return formatRateWithCounts(row[track], count, denominator);
+  const text = formatMetricValue(row.unit, row[track]);
+  if (row.unit === 'per1000' && count !== null) return `${text} (${countFormat.format(count)})`;
+  return text;
 }
 
 export function formatCount(n: number): string {
@@ -54,4 +70,11 @@ export function formatBytes(n: number): string {
     unit += 1;
   }
   return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A p-value as a reader checks it: `p = 0.032`, `p < 0.0001`. */
+export function formatPValue(p: number | null): string {
+  if (p === null) return '—';
+  if (p < 0.0001) return 'p < 0.0001';
+  return `p = ${p < 0.001 ? p.toPrecision(2) : p.toFixed(p < 0.01 ? 4 : 3)}`;
 }

@@ -1,19 +1,38 @@
 // The `coalmine` command line over the core. Exit codes: 0 done; 1 done but some lines were
-// rejected (they are listed); 2 usage error or unreadable input, with a message naming it.
+// rejected (they are listed); 2 usage error or unreadable input, with a message naming it;
+// `analyse --exit-code`: 0 promote, 10 hold, 11 inconclusive, 12 roll back.
 import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { formatComparisonCell, formatVariance } from '../../shared/metricFormat.js';
-import type { SourceSummary } from '../../shared/api.js';
+import type { Analysis, Decision, SourceSummary } from '../../shared/api.js';
+import {
+  ANALYSIS_SETTING_HELP,
+  ANALYSIS_SETTING_KEYS,
+  type AnalysisSettings,
+  DEFAULT_ANALYSIS_SETTINGS,
+  isAnalysisSettingKey,
+} from '../../shared/analysisSettings.js';
+import { FilterSyntaxError, formatEventFilter, parseEventFilter } from '../../shared/eventFilter.js';
+import {
+  formatComparisonCell,
+  formatCount,
+  formatInterval,
+  formatMetricValue,
+  formatPValue,
+  formatRateWithCounts,
+  formatVariance,
+} from '../../shared/metricFormat.js';
 import { CoalmineError } from '../../shared/errors.js';
 import { formatUkWithZone } from '../../shared/ukTime.js';
-import { analyseRollout } from '../core/analysis/compare.js';
-import { listRollouts } from '../core/analysis/rollouts.js';
+import { analyseRollout } from '../core/analysis/analyse.js';
+import { defineRollout, listRollouts, removeRolloutDefinition } from '../core/analysis/rollouts.js';
+import { DECISION_WORDS } from '../core/analysis/verdict.js';
 import { type CaseDb, closeCase, openCase } from '../core/case/caseStore.js';
+import { readAnalysisSettings, resetAnalysisSettings, writeAnalysisSettings } from '../core/case/analysisSettings.js';
 import { listSources, listUnfinishedSources } from '../core/case/sources.js';
 import { ensureDemoCase } from '../core/demo/demoCase.js';
 import { FORMATS } from '../core/ingest/formats/index.js';
 import { type ImportResult, importFile } from '../core/ingest/importFile.js';
-import { checkZone } from '../core/ingest/time.js';
+import { checkZone, parseTime } from '../core/ingest/time.js';
 import { defaultDemoCasePath, demoLogsDir, rendererDir } from '../core/paths.js';
 import { markdownReviewOf } from '../core/review/markdownReview.js';
 import { folderPicker } from '../core/importJobs.js';
@@ -22,12 +41,18 @@ import { startWebServer } from '../web/webServer.js';
 import { parseCsvMapping } from '../core/ingest/formats/csv.js';
 import { clearProgress, progressPrinter } from './progressBar.js';
 import { addTagCommands, csvMappingForImport, recordCsvMapping } from './tagCommands.js';
+import { addPullCommand } from './pullCommand.js';
 import { terminalLines, terminalText } from './terminalText.js';
 import { textTable } from './textTable.js';
 
 export const EXIT_OK = 0;
 export const EXIT_REJECTS = 1;
 export const EXIT_USAGE = 2;
+/** A pull cancelled with Ctrl-C: what it read is kept, its source marked incomplete. */
+export const EXIT_INTERRUPTED = 130;
+
+/** `analyse --exit-code`: a pipeline can gate a promotion on the verdict. */
+export const VERDICT_EXIT_CODES: Record<Decision, number> = { promote: 0, hold: 10, inconclusive: 11, rollback: 12 };
 
 class UsageError extends Error {}
 
@@ -43,6 +68,173 @@ function withCase<T>(casePath: string, work: (db: CaseDb) => T): T {
     return work(db);
   } finally {
     closeCase(db);
+  }
+}
+
+/** Writing commands (settings, definitions) open the case read-write; it must exist. */
+function withWritableCase<T>(casePath: string, work: (db: CaseDb) => T): T {
+  const db = openCase(casePath);
+  try {
+    return work(db);
+  } finally {
+    closeCase(db);
+  }
+}
+
+/** `2026-11-19T09:50:00Z`, an offset, or `19/11/2026 09:50:00` (Europe/London; also without an offset). */
+export function parseUserTime(text: string, option: string): number {
+  const uk = /^(\d{2})\/(\d{2})\/(\d{4})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
+  const iso = uk ? `${uk[3]}-${uk[2]}-${uk[1]}T${uk[4]}:${uk[5]}:${uk[6] ?? '00'}` : text;
+  const result = parseTime(iso, 'Europe/London');
+  if (!result.ok) {
+    throw new UsageError(`${option} ${text}: ${result.reason} (write 2026-11-19T09:50:00Z or 19/11/2026 09:50:00)`);
+  }
+  return result.ms;
+}
+
+/** A setting's value as typed: JSON where it reads as JSON (numbers, lists), text otherwise. */
+function settingValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function printAnalysis(io: Io, analysis: Analysis): void {
+  const { rollout, verdict } = analysis;
+  const t = terminalText;
+  io.out(
+    `Rollout ${t(rollout.id)} (${rollout.origin}): ${t(rollout.service || 'unnamed service')} ` +
+      `${t(rollout.stableVersion ?? '?')} → ${t(rollout.canaryVersion || 'unversioned')}\n` +
+      `Window ${formatUkWithZone(rollout.fromMs)} to ${formatUkWithZone(rollout.toMs)}\n\n`,
+  );
+  warnUnfinished(io, analysis.excludedSources);
+  io.out(`Verdict: ${DECISION_WORDS[verdict.decision].toUpperCase()}. ${t(verdict.summary)}\n`);
+  for (const r of verdict.reasons) {
+    io.out(
+      `  ${r.blocks ? '✗' : r.outcome === 'pre-existing' ? '~' : r.outcome === 'pass' ? '✓' : '·'} ${r.rule} [${r.outcome}] ${t(r.text)}\n`,
+    );
+  }
+  io.out('\n');
+  io.out(
+    textTable(
+      ['Metric', 'Stable', 'Canary', 'Variance', 'Canary 95 % CI', 'p-value', 'Action'],
+      analysis.comparison.map((row) => [
+        t(row.label),
+        formatComparisonCell(row, 'stable'),
+        formatComparisonCell(row, 'canary'),
+        formatVariance(row),
+        formatInterval(row.unit, row.canaryCi),
+        formatPValue(row.pValue),
+        row.action,
+      ]),
+      [false, true, true, true, true, true, false],
+    ) + '\n\n',
+  );
+  const auth = analysis.authFailures;
+  io.out(
+    `Authentication failures: canary ${formatCount(auth.canary)} (${formatMetricValue('per1000', auth.canaryPer1000)} requests), ` +
+      `stable ${formatCount(auth.stable)} (${formatMetricValue('per1000', auth.stablePer1000)}), ${formatPValue(auth.pValue)}\n`,
+  );
+  const rules = Object.entries(auth.byRule);
+  if (rules.length > 0) {
+    io.out(
+      textTable(
+        ['Rule', 'Canary', 'Stable', 'Canary /1,000', 'Stable /1,000'],
+        rules.map(([rule, c]) => [
+          t(rule),
+          formatCount(c.canary),
+          formatCount(c.stable),
+          formatMetricValue('value', c.canaryPer1000),
+          formatMetricValue('value', c.stablePer1000),
+        ]),
+        [false, true, true, true, true],
+      ) + '\n',
+    );
+  }
+  if (auth.topSources.length > 0) {
+    io.out(
+      '\n' +
+        textTable(
+          ['Source', 'Value', 'Canary', 'Stable'],
+          auth.topSources.map((x) => [x.kind, t(x.value), formatCount(x.canary), formatCount(x.stable)]),
+          [false, false, true, true],
+        ) +
+        '\n',
+    );
+  }
+  if (auth.canaryOnly.length > 0) {
+    io.out(
+      `Failing only on the canary: ${auth.canaryOnly.map((x) => `${x.kind} ${t(x.value)} (${x.canary})`).join(', ')}\n`,
+    );
+  }
+  io.out('\n');
+  if (analysis.surges.length === 0) io.out('401/403 surges: none\n\n');
+  else {
+    io.out(
+      '401/403 surges\n' +
+        textTable(
+          ['Status', 'Start', 'End', 'Peak', 'Canary', 'Stable', 'Adjusted p', 'Drivers'],
+          analysis.surges.map((x) => [
+            String(x.status),
+            x.startUk,
+            x.endUk,
+            x.peakUk,
+            formatRateWithCounts(x.canaryRate, x.canaryCount, x.canaryRequests),
+            formatRateWithCounts(x.stableRate, x.stableCount, x.stableRequests),
+            formatPValue(x.pValue),
+            x.drivers
+              .slice(0, 3)
+              .map((d) => `${d.kind} ${t(d.value)} (${d.count})`)
+              .join(', '),
+          ]),
+          [false, false, false, false, true, true, true, false],
+        ) +
+        '\n\n',
+    );
+  }
+  const listed = analysis.exceptions.filter((e) => e.status !== 'stable-only');
+  if (listed.length === 0) io.out('Exceptions on the canary: none\n');
+  else {
+    io.out(
+      'Exceptions on the canary\n' +
+        textTable(
+          ['Status', 'Type', 'Message template', 'Canary', 'Stable', 'First seen'],
+          listed.map((e) => [
+            e.status,
+            t(e.type ?? '—'),
+            t(e.message.length > 80 ? `${e.message.slice(0, 79)}…` : e.message),
+            formatCount(e.canaryCount),
+            formatCount(e.stableCount),
+            e.firstSeenUk,
+          ]),
+          [false, false, false, true, true, false],
+        ) +
+        '\n',
+    );
+  }
+  io.out('\nTimes are Europe/London (DD/MM/YYYY HH:mm:ss).\n');
+}
+
+function printSettings(io: Io, settings: AnalysisSettings): void {
+  io.out(
+    textTable(
+      ['Setting', 'Value', 'Default', 'Meaning'],
+      ANALYSIS_SETTING_KEYS.filter((k) => k !== 'businessMeasures').map((k) => [
+        k,
+        JSON.stringify(settings[k]),
+        JSON.stringify(DEFAULT_ANALYSIS_SETTINGS[k]),
+        ANALYSIS_SETTING_HELP[k],
+      ]),
+    ) + '\n',
+  );
+  io.out(`\nBusiness measures: ${settings.businessMeasures.length === 0 ? 'none (coalmine measures --help)' : ''}\n`);
+  for (const m of settings.businessMeasures) {
+    io.out(
+      `  ${m.name} (${terminalText(m.label)}, ${m.higherIsBetter ? 'higher is better' : 'lower is better'}): ` +
+        `${terminalText(formatEventFilter(m.numerator))}  /  ${terminalText(formatEventFilter(m.denominator))}\n`,
+    );
   }
 }
 
@@ -234,72 +426,201 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('rollouts')
-    .description('list the rollouts found in a case')
+    .description('list the rollouts of a case (found in the events, or defined); define, adjust or remove one')
     .argument('<case>', 'case file')
+    .option('--define', 'define a rollout (or adjust the found one with the same service and canary version)')
+    .option('--service <name>', 'with --define: the service')
+    .option('--canary <version>', 'with --define: the canary version')
+    .option('--stable <version>', 'with --define: compare with this stable version only (default: every stable event)')
+    .option(
+      '--from <time>',
+      'with --define: window start, ISO 8601 or DD/MM/YYYY HH:mm:ss in Europe/London (default: first canary event)',
+    )
+    .option('--to <time>', 'with --define: window end, inclusive (default: last canary event)')
+    .option('--remove <id>', 'remove a defined rollout (a found one it adjusted comes back)')
     .option('--json', 'print JSON')
-    .action((casePath: string, opts: { json?: boolean }) => {
-      const rollouts = withCase(casePath, listRollouts);
-      if (opts.json) {
-        io.out(JSON.stringify(rollouts, null, 2) + '\n');
-        return;
+    .action(
+      (
+        casePath: string,
+        opts: {
+          define?: boolean;
+          service?: string;
+          canary?: string;
+          stable?: string;
+          from?: string;
+          to?: string;
+          remove?: string;
+          json?: boolean;
+        },
+      ) => {
+        if (opts.define && opts.remove) throw new UsageError('give --define or --remove, not both');
+        if (!opts.define && (opts.service || opts.canary || opts.stable || opts.from || opts.to)) {
+          throw new UsageError('--service, --canary, --stable, --from and --to go with --define');
+        }
+        if (opts.define) {
+          if (!opts.service || !opts.canary) throw new UsageError('--define needs --service and --canary');
+          const definition = {
+            service: opts.service,
+            canaryVersion: opts.canary,
+            stableVersion: opts.stable,
+            from: opts.from === undefined ? undefined : parseUserTime(opts.from, '--from'),
+            to: opts.to === undefined ? undefined : parseUserTime(opts.to, '--to'),
+          };
+          const rollout = withWritableCase(casePath, (db) => defineRollout(db, definition));
+          io.err(`rollout ${terminalText(rollout.id)} defined: ${rollout.fromUk} to ${rollout.toUk} (Europe/London)\n`);
+        }
+        if (opts.remove) {
+          const id = opts.remove;
+          withWritableCase(casePath, (db) => removeRolloutDefinition(db, id));
+          io.err(`rollout definition ${terminalText(id)} removed\n`);
+        }
+        const rollouts = withCase(casePath, listRollouts);
+        if (opts.json) {
+          io.out(JSON.stringify(rollouts, null, 2) + '\n');
+          return;
+        }
+        if (rollouts.length === 0) {
+          io.out('No rollouts: no event of a complete source is on the canary track.\n');
+          warnUnfinished(io, withCase(casePath, listUnfinishedSources));
+          return;
+        }
+        io.out(
+          textTable(
+            ['Rollout', 'Origin', 'Service', 'Stable', 'Canary', 'From', 'To', 'Canary events', 'Stable events'],
+            rollouts
+              .map((r) => [
+                r.id,
+                r.origin,
+                r.service,
+                r.stableVersion ?? '—',
+                r.canaryVersion,
+                formatUkWithZone(r.fromMs),
+                formatUkWithZone(r.toMs),
+                String(r.canaryEvents),
+                String(r.stableEvents),
+              ])
+              .map((cells) => cells.map(terminalText)),
+            [false, false, false, false, false, false, false, true, true],
+          ) + '\n',
+        );
+      },
+    );
+
+  program
+    .command('settings')
+    .description("show or change the judge's settings saved with the case (thresholds, buckets, tolerances)")
+    .argument('<case>', 'case file')
+    .option('--set <key=value...>', 'set one or more settings, e.g. --set errorRateRollback=0.002 bucketMinutes=5')
+    .option('--reset <key...>', 'return settings to their defaults')
+    .option('--json', 'print JSON')
+    .action((casePath: string, opts: { set?: string[]; reset?: string[]; json?: boolean }) => {
+      let settings: AnalysisSettings;
+      if (opts.set || opts.reset) {
+        const changes: Record<string, unknown> = {};
+        for (const pair of opts.set ?? []) {
+          const eq = pair.indexOf('=');
+          const key = eq === -1 ? pair : pair.slice(0, eq);
+          if (eq === -1) throw new UsageError(`--set ${pair}: write key=value`);
+          if (!isAnalysisSettingKey(key)) {
+            throw new UsageError(`no setting "${key}"; settings: ${ANALYSIS_SETTING_KEYS.join(', ')}`);
+          }
+          changes[key] = settingValue(pair.slice(eq + 1));
+        }
+        settings = withWritableCase(casePath, (db) => {
+          if (opts.reset) resetAnalysisSettings(db, opts.reset);
+          return writeAnalysisSettings(db, changes);
+        });
+      } else {
+        settings = withCase(casePath, readAnalysisSettings);
       }
-      if (rollouts.length === 0) {
-        io.out('No rollouts: no event of a complete source is on the canary track.\n');
-        warnUnfinished(io, withCase(casePath, listUnfinishedSources));
-        return;
-      }
-      io.out(
-        textTable(
-          ['Rollout', 'Service', 'Stable', 'Canary', 'From', 'To', 'Canary events', 'Stable events'],
-          rollouts
-            .map((r) => [
-              r.id,
-              r.service,
-              r.stableVersion ?? '—',
-              r.canaryVersion,
-              formatUkWithZone(r.from),
-              formatUkWithZone(r.to),
-              String(r.canaryEvents),
-              String(r.stableEvents),
-            ])
-            .map((cells) => cells.map(terminalText)),
-          [false, false, false, false, false, false, true, true],
-        ) + '\n',
-      );
+      if (opts.json) io.out(JSON.stringify(settings, null, 2) + '\n');
+      else printSettings(io, settings);
     });
+
+  program
+    .command('measures')
+    .description('define business measures: the ratio of two event filters, compared per track')
+    .argument('<case>', 'case file')
+    .option('--define <name>', 'define (or replace) a measure; needs --numerator and --denominator')
+    .option('--label <text>', 'with --define: how the measure reads in tables')
+    .option('--numerator <filter>', "events counted above the line, e.g. 'url.path = /api/checkout and status < 300'")
+    .option('--denominator <filter>', "events counted below the line, e.g. 'url.path = /api/cart'")
+    .option('--lower-is-better', 'with --define: a rise is worse (timeouts); by default a fall is worse (conversion)')
+    .option('--remove <name>', 'remove a measure')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+Filter language: conditions joined by "and"; each is <field> <operator> [value].
+  fields: status, duration.ms, url.path, http.method, message, user.name, client.ip,
+          log.level, host.name, error.type, auth.rule, auth.failure
+  operators: = != < <= > >= contains prefix in (a, b) exists missing
+  values: a number, a word, or "quoted text"
+Example: coalmine measures case.coalmine --define conversion --label "Conversion" \\
+  --numerator 'url.path = /api/checkout and status < 300' --denominator 'url.path = /api/cart'`,
+    )
+    .action(
+      (
+        casePath: string,
+        opts: {
+          define?: string;
+          label?: string;
+          numerator?: string;
+          denominator?: string;
+          lowerIsBetter?: boolean;
+          remove?: string;
+          json?: boolean;
+        },
+      ) => {
+        let settings: AnalysisSettings;
+        if (opts.define || opts.remove) {
+          const { define, remove } = opts;
+          let measure: AnalysisSettings['businessMeasures'][number] | null = null;
+          if (define) {
+            if (!opts.numerator || !opts.denominator)
+              throw new UsageError('--define needs --numerator and --denominator');
+            try {
+              measure = {
+                name: define,
+                label: opts.label ?? define,
+                numerator: parseEventFilter(opts.numerator),
+                denominator: parseEventFilter(opts.denominator),
+                higherIsBetter: opts.lowerIsBetter !== true,
+              };
+            } catch (error) {
+              if (error instanceof FilterSyntaxError) throw new UsageError(`filter: ${error.message}`);
+              throw error;
+            }
+          }
+          settings = withWritableCase(casePath, (db) => {
+            const current = readAnalysisSettings(db).businessMeasures;
+            if (remove && !current.some((m) => m.name === remove)) {
+              throw new CoalmineError('NOT_FOUND', `no business measure "${remove}" in this case`);
+            }
+            const kept = current.filter((m) => m.name !== remove && m.name !== measure?.name);
+            return writeAnalysisSettings(db, { businessMeasures: measure ? [...kept, measure] : kept });
+          });
+        } else {
+          settings = withCase(casePath, readAnalysisSettings);
+        }
+        if (opts.json) io.out(JSON.stringify(settings.businessMeasures, null, 2) + '\n');
+        else printSettings(io, settings);
+      },
+    );
 
   program
     .command('analyse')
     .alias('analyze')
-    .description('compare the canary with stable over a rollout')
+    .description('judge a rollout: compare the canary with stable and give a verdict with its reasons')
     .argument('<case>', 'case file')
     .option('--rollout <id>', 'rollout id (see `coalmine rollouts`); needed when the case holds several')
-    .option('--json', 'print JSON')
-    .action((casePath: string, opts: { rollout?: string; json?: boolean }) => {
+    .option('--json', 'print the analysis as JSON (docs/schema/analysis.schema.json)')
+    .option('--exit-code', 'exit with the verdict: 0 promote, 10 hold, 11 inconclusive, 12 roll back')
+    .action((casePath: string, opts: { rollout?: string; json?: boolean; exitCode?: boolean }) => {
       const analysis = withCase(casePath, (db) => analyseRollout(db, opts.rollout));
-      if (opts.json) {
-        io.out(JSON.stringify(analysis, null, 2) + '\n');
-        return;
-      }
-      const { rollout } = analysis;
-      io.out(
-        `Rollout ${terminalText(rollout.id)}: ${terminalText(rollout.service || 'unnamed service')} ` +
-          `${terminalText(rollout.stableVersion ?? '?')} → ${terminalText(rollout.canaryVersion || 'unversioned')}\n` +
-          `Window ${formatUkWithZone(rollout.from)} to ${formatUkWithZone(rollout.to)}\n\n`,
-      );
-      warnUnfinished(io, analysis.excludedSources);
-      io.out(
-        textTable(
-          ['Metric', 'Stable', 'Canary', 'Variance'],
-          analysis.comparison.map((row) => [
-            row.label,
-            formatComparisonCell(row, analysis, 'stable'),
-            formatComparisonCell(row, analysis, 'canary'),
-            formatVariance(row),
-          ]),
-          [false, true, true, true],
-        ) + '\n',
-      );
+      if (opts.json) io.out(JSON.stringify(analysis, null, 2) + '\n');
+      else printAnalysis(io, analysis);
+      if (opts.exitCode) setExit(VERDICT_EXIT_CODES[analysis.verdict.decision]);
     });
 
   program
@@ -368,6 +689,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   addTagCommands(program, io);
+  addPullCommand(program, io, setExit, { ok: EXIT_OK, rejects: EXIT_REJECTS, interrupted: EXIT_INTERRUPTED });
 
   return program;
 }

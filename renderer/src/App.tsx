@@ -4,6 +4,7 @@ import { formatCount } from '../../shared/metricFormat';
 import { useAsync } from './useAsync';
 import { ComparisonView } from './views/ComparisonView';
 import { ImportPanel } from './views/ImportPanel';
+import { PullPanel } from './views/PullPanel';
 import { RolloutList } from './views/RolloutList';
 
 export function App({ api }: { api: CoalmineApi }) {
@@ -77,12 +78,21 @@ export function App({ api }: { api: CoalmineApi }) {
               enabled={info.status === 'done' ? info.value.canImport : null}
               onImported={refresh}
             />
+            <PullPanel api={api} enabled={info.status === 'done' ? !info.value.readOnly : null} onPulled={refresh} />
             {rollouts.status === 'done' && selected === null && (
               <p className="empty" data-testid="no-rollouts" data-ready="true">
                 This case holds no rollout yet: no event is on the canary track.
               </p>
             )}
-            {selected !== null && <ComparisonView key={generation} api={api} rolloutId={selected} />}
+            {selected !== null && (
+              <ComparisonView
+                key={generation}
+                api={api}
+                rolloutId={selected}
+                canWrite={info.status === 'done' && !info.value.readOnly}
+                onRolloutChanged={() => setGeneration((g) => g + 1)}
+              />
+            )}
           </main>
         </div>
       )}

@@ -21,6 +21,24 @@ test('opens the demo case and reads the comparison table from the screen', async
   await expect(cell('rate401', 'canary')).toHaveText('3.52 % (25 of 710)');
   await expect(cell('rate5xx', 'canary')).toHaveText('0.85 % (6 of 710)');
   await expect(cell('rate401', 'variance')).toHaveClass(/worse/);
+
+  // The verdict and the evidence behind it: the JWT 401 burst on the canary (09:52–10:04),
+  // its new exceptions, and the p95 regression.
+  await expect(page.getByTestId('verdict-decision')).toHaveText('Roll back');
+  await expect(page.locator('[data-testid="verdict-reason"][data-rule="auth-surge"]')).toContainText(
+    'A 401 surge on the canary from 19/11/2026 09:52:00 GMT to 19/11/2026 10:04:00 GMT',
+  );
+  await expect(page.locator('[data-testid="verdict-reason"][data-rule="p95-regression"]')).toHaveAttribute(
+    'data-outcome',
+    'rollback',
+  );
+  await expect(page.getByTestId('surge')).toHaveCount(1);
+  await expect(page.getByTestId('surge')).toContainText('19/11/2026 09:52:00');
+  await expect(cell('latencyP95', 'action')).toHaveText('rollback');
+  await expect(page.locator('[data-testid="exception"][data-status="new"]').first()).toContainText(
+    'io.jsonwebtoken.security.SignatureException',
+  );
+  await expect(page.getByTestId('canary-only')).toContainText('Failing only on the canary');
   await page.screenshot({ path: 'test-results/demo-case.png', fullPage: true });
 });
 

@@ -17,6 +17,14 @@ fs.writeFileSync(
     { '@timestamp': '2026-03-01T10:00:00Z', 'labels.track': 'canary', 'http.response.status_code': 401 },
     { '@timestamp': '2026-03-01T10:05:00Z', 'labels.track': 'canary', 'http.response.status_code': 200 },
     { '@timestamp': '2026-03-01T10:02:00Z', 'labels.track': 'stable', 'http.response.status_code': 200 },
+    {
+      '@timestamp': '2026-03-01T10:03:00Z',
+      'labels.track': 'canary',
+      'http.response.status_code': 500,
+      'url.path': '/<b>bold</b>',
+      'error.type': '<img src=x onerror="document.title=\'pwned\'">',
+      'error.message': '<script>document.title="pwned"</script> failed',
+    },
   ]
     .map((doc) => JSON.stringify({ ...doc, 'service.name': service, 'service.version': version }))
     .join('\n') + '\n',
@@ -36,7 +44,10 @@ test('shows HTML from the logs as text', async ({ webApp }) => {
   const { page } = webApp;
   await expect(page.locator('#comparison-title')).toHaveText(`${service}: ${version} → ${version}`);
   await expect(page.getByTestId('rollout-item')).toContainText(service);
+  await expect(page.locator('[data-testid="exception"]').first()).toContainText('<img src=x onerror=');
+  await expect(page.getByTestId('exception-template').first()).toContainText('<script>');
   await expect(page.locator('img')).toHaveCount(0);
+  await expect(page.locator('b')).toHaveCount(0);
   await expect(page.locator('#root script')).toHaveCount(0);
   expect(await page.title()).toBe('Coalmine');
 });

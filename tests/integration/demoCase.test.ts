@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareRollout } from '../../electron/core/analysis/compare.js';
+import { judgeRollout as compareRollout } from '../../electron/core/analysis/analyse.js';
 import { findRollout } from '../../electron/core/analysis/rollouts.js';
 import { ensureDemoCase } from '../../electron/core/demo/demoCase.js';
 import { generateDemoFiles } from '../../electron/core/demo/generateDemo.js';
@@ -58,7 +58,7 @@ describe('demo case', () => {
     const analysis = compareRollout(db, findRollout(db));
     db.close();
     const hand = handCount();
-    expect([analysis.rollout.from, analysis.rollout.to]).toEqual([hand.from, hand.to]);
+    expect([analysis.rollout.fromMs, analysis.rollout.toMs]).toEqual([hand.from, hand.to]);
     const row = (m: string) => analysis.comparison.find((r) => r.metric === m);
     expect([row('requests')?.stable, row('requests')?.canary]).toEqual([hand.stable.requests, hand.canary.requests]);
     expect([row('rate5xx')?.stableCount, row('rate5xx')?.canaryCount]).toEqual([hand.stable.n5xx, hand.canary.n5xx]);

@@ -53,6 +53,14 @@ describe.skipIf(!present)(`real logs in ${REAL} (skipped when the folder is abse
     expect(lines.filter((l) => l.includes('check pass; user unknown'))).toHaveLength(117);
     expect(one(db, `SELECT count(*) FROM events WHERE message LIKE 'check pass; user unknown%'`)).toBe(117);
     expect(one(db, `SELECT count(*) FROM events WHERE message LIKE 'check pass;%' AND auth_failure = 1`)).toBe(0);
+    // …and in this file the next line of the same process is, every time, that failure.
+    const pidOf = (line: string): string | undefined => /\[(\d+)\]:/.exec(line)?.[1];
+    const ruleAt = db.prepare('SELECT auth_rule FROM events WHERE source_line = ?').pluck();
+    lines.forEach((line, i) => {
+      if (!line.includes('check pass; user unknown')) return;
+      const next = lines.findIndex((other, j) => j > i && pidOf(other) === pidOf(line));
+      expect(ruleAt.get(next + 1)).toBe('pam-authentication-failure');
+    });
 
     // klogind's Kerberos failures are failures too, under their own rule.
     const kerberos = lines.filter((l) =>

@@ -6,7 +6,7 @@
 //   canary: 5 requests, statuses 200, 200, 401, 401, 503; durations 50, 60, 70, 80, 300 ms
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareRollout } from '../../electron/core/analysis/compare.js';
+import { judgeRollout as compareRollout } from '../../electron/core/analysis/analyse.js';
 import { findRollout, listRollouts, rolloutIdOf } from '../../electron/core/analysis/rollouts.js';
 import { relativeVariance } from '../../electron/core/analysis/stats.js';
 import { openCase } from '../../electron/core/case/caseStore.js';
@@ -25,7 +25,7 @@ async function analysed() {
   return { rollouts, analysis };
 }
 
-function rowOf(rows: ComparisonRow[], metric: ComparisonRow['metric']): ComparisonRow {
+function rowOf(rows: ComparisonRow[], metric: string): ComparisonRow {
   const row = rows.find((r) => r.metric === metric);
   if (!row) throw new Error(`no ${metric} row`);
   return row;
@@ -40,8 +40,13 @@ describe('rollout detection and comparison', () => {
         service: 'payments',
         stableVersion: '1.9.0',
         canaryVersion: '2.0.0',
-        from: Date.UTC(2026, 5, 1, 10, 0, 0),
-        to: Date.UTC(2026, 5, 1, 10, 9, 50),
+        from: '2026-06-01T10:00:00.000Z',
+        to: '2026-06-01T10:09:50.000Z',
+        fromUk: '01/06/2026 11:00:00',
+        toUk: '01/06/2026 11:09:50',
+        fromMs: Date.UTC(2026, 5, 1, 10, 0, 0),
+        toMs: Date.UTC(2026, 5, 1, 10, 9, 50),
+        origin: 'found',
         canaryEvents: 6,
         stableEvents: 11,
       },

@@ -1,26 +1,66 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdownReview } from '../../electron/core/review/markdownReview.js';
+import { DEFAULT_ANALYSIS_SETTINGS } from '../../shared/analysisSettings.js';
 import type { Analysis, SourceSummary } from '../../shared/api.js';
 
 const hostile = '<script>alert(1)</script>](javascript:alert(1)) ```';
 const summer = Date.UTC(2026, 6, 1, 8, 0, 0); // 01/07/2026 09:00:00 BST
 
 const analysis: Analysis = {
+  schemaVersion: 1,
   rollout: {
     id: 'x@1',
     service: hostile,
     stableVersion: '1|2',
     canaryVersion: '```\n# injected',
-    from: summer,
-    to: summer + 3_600_000,
+    from: new Date(summer).toISOString(),
+    to: new Date(summer + 3_600_000).toISOString(),
+    fromUk: '01/07/2026 09:00:00',
+    toUk: '01/07/2026 10:00:00',
+    fromMs: summer,
+    toMs: summer + 3_600_000,
+    origin: 'found',
     canaryEvents: 1,
     stableEvents: 1,
   },
+  settings: DEFAULT_ANALYSIS_SETTINGS,
   totals: [
     { track: 'stable', events: 1, requests: 1, latencySamples: 0 },
     { track: 'canary', events: 1, requests: 1, latencySamples: 0 },
   ],
+  verdict: {
+    decision: 'hold',
+    summary: 'Hold: new-exception.',
+    reasons: [
+      {
+        rule: 'new-exception',
+        metric: 'exceptionsPer1000',
+        unit: 'per1000',
+        stable: 0,
+        canary: 1000,
+        threshold: 1,
+        pValue: null,
+        outcome: 'hold',
+        blocks: true,
+        text: `New exception on the canary: ${hostile}`,
+      },
+    ],
+  },
   comparison: [],
+  authFailures: {
+    stable: 0,
+    canary: 0,
+    stablePer1000: 0,
+    canaryPer1000: 0,
+    pValue: null,
+    byRule: {},
+    series: [],
+    topSources: [],
+    canaryOnly: [],
+  },
+  surges: [],
+  newExceptions: [],
+  exceptions: [],
   excludedSources: [],
 };
 const sources: SourceSummary[] = [

@@ -133,6 +133,43 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0004 keeps every row, adds the judge indexes and drops the index the cohort index covers', () => {
+    const db = freshDb();
+    migrate(db, 'm', 3);
+    db.prepare(
+      `INSERT INTO sources (id, path, name, size, sha256, format, zone, imported_at, state)
+       VALUES (1, @path, @name, @size, @sha256, @format, @zone, @imported_at, 'complete')`,
+    ).run(source);
+    insertEvent(db, 1, 'a');
+    insertEvent(db, 2, 'b');
+    db.prepare(`UPDATE events SET status = 401, auth_failure = 1, fingerprint = 'f' WHERE id = 1`).run();
+    const rowsBefore = db.prepare(`SELECT * FROM events ORDER BY id`).all();
+    const indexes = (): string[] =>
+      (
+        db
+          .prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events' ORDER BY name`)
+          .all() as {
+          name: string;
+        }[]
+      ).map((r) => r.name);
+    expect(indexes()).toContain('events_service_track_ts');
+
+    migrate(db, 'm', 4);
+    expect(schemaVersion(db)).toBe(4);
+    expect(db.prepare(`SELECT * FROM events ORDER BY id`).all()).toEqual(rowsBefore);
+    expect(indexes()).toEqual([
+      'events_401_403',
+      'events_auth_failures',
+      'events_canary_versions',
+      'events_cohort',
+      'events_exceptions',
+      'events_fingerprints',
+      'events_source_line',
+    ]);
+    expect(db.prepare(`PRAGMA integrity_check`).pluck().get()).toBe('ok');
+    db.close();
+  });
+
   it('rolls a failing migration back whole', () => {
     const db = freshDb();
     migrate(db, 'm', 1);

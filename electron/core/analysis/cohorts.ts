@@ -1,4 +1,46 @@
-// Which events an analysis may count. An import that did not finish (killed, cancelled, or
-// the file changed under it) holds part of a file; counting it would skew every rate without
-// a word, so the analysis leaves such sources out and names them instead.
-export const COMPLETE_SOURCES = `source_id IN (SELECT id FROM sources WHERE state = 'complete')`;
+// Which events an analysis may count, and the two cohorts of a rollout.
+import type { Rollout } from '../../../shared/api.js';
+
+// An import that did not finish (killed, cancelled, or the file changed under it) holds part
+// of a file; counting it would skew every rate without a word, so the analysis leaves such
+// sources out and names them instead. The unary `+` keeps the planner from reading events by
+// source (events_source_line) instead of by service, track and time: without statistics it
+// takes `source_id IN (…)` for the more selective term, and reads the whole table.
+export const COMPLETE_SOURCES = `+source_id IN (SELECT id FROM sources WHERE state = 'complete')`;
+
+export type Cohort = 'stable' | 'canary';
+
+export interface CohortFilter {
+  /** A WHERE clause over `events` with named parameters only. */
+  where: string;
+  params: { service: string | null; track: Cohort; from: number; to: number; version?: string | null };
+}
+
+/**
+ * The canary cohort is the rollout's canary version on the canary track; stable is every
+ * stable event of the service in the same window (only the named stable version, when the
+ * user defined the rollout with one). Both read the window through the cohort index
+ * (service, track, ts, …), which also holds the version.
+ */
+export function cohortFilter(rollout: Rollout, track: Cohort): CohortFilter {
+  const base = {
+    service: rollout.service === '' ? null : rollout.service,
+    track,
+    from: rollout.fromMs,
+    to: rollout.toMs,
+  };
+  const version =
+    track === 'canary'
+      ? rollout.canaryVersion === ''
+        ? null
+        : rollout.canaryVersion
+      : rollout.origin === 'defined'
+        ? rollout.stableVersion
+        : undefined;
+  const versionTerm =
+    version === undefined || (track === 'stable' && version === null) ? '' : ' AND version IS @version';
+  return {
+    where: `service IS @service AND track = @track AND ts BETWEEN @from AND @to${versionTerm} AND ${COMPLETE_SOURCES}`,
+    params: versionTerm === '' ? base : { ...base, version },
+  };
+}

@@ -1,116 +1,151 @@
-// The cohort comparison: the same figures for stable and canary over the rollout's window.
-// Requests are events that carry an HTTP status; rates are over requests; latency is over
-// requests that carry a duration. p95 is nearest-rank (see stats.ts).
-import type { Analysis, ComparisonRow, MetricKey, MetricUnit, Rollout, TrackTotals } from '../../../shared/api.js';
-import type { CaseDb } from '../case/caseStore.js';
-import { listUnfinishedSources } from '../case/sources.js';
-import { COMPLETE_SOURCES } from './cohorts.js';
-import { findRollout } from './rollouts.js';
-import { nearestRank, ratio, relativeVariance } from './stats.js';
+// The comparison table: the same figures for stable and canary over the rollout's window.
+// Requests are events that carry an HTTP status; rates are over requests, with a 95 % Wilson
+// interval and a two-sided test of the difference (Fisher's exact test when counts are
+// small, the two-proportion z-test otherwise). Latency is over requests that carry a
+// duration; percentiles are nearest-rank; one Mann–Whitney U test compares the two latency
+// distributions, and its p-value stands on every latency row.
+import type { ComparisonRow, MetricUnit, RowKind, TestName } from '../../../shared/api.js';
+import type { TrackFigures } from './figures.js';
+import {
+  compareProportions,
+  mannWhitneyU,
+  percentileOfSorted,
+  ratio,
+  relativeVariance,
+  wilsonInterval,
+} from './stats.js';
 
-interface TrackFigures {
-  events: number;
-  requests: number;
-  n5xx: number;
-  n4xx: number;
-  n401: number;
-  n403: number;
-  latencySamples: number;
-  latencyMean: number | null;
-  latencyP95: number | null;
+interface RowValues {
+  metric: string;
+  label: string;
+  unit: MetricUnit;
+  kind: RowKind;
+  stable: number | null;
+  canary: number | null;
+  stableCount?: number | null;
+  canaryCount?: number | null;
+  stableDenominator?: number | null;
+  canaryDenominator?: number | null;
+  stableCi?: [number, number] | null;
+  canaryCi?: [number, number] | null;
+  pValue?: number | null;
+  test?: TestName | null;
 }
 
-type Cohort = 'stable' | 'canary';
-
-// The canary cohort is the rollout's canary version; stable is every stable event of the
-// service in the same window. Only complete sources count (see COMPLETE_SOURCES).
-const COHORT_FILTER = `service IS @service AND track = @track AND ts BETWEEN @from AND @to
-  AND (@track = 'stable' OR version IS @version) AND ${COMPLETE_SOURCES}`;
-
-function figuresFor(db: CaseDb, rollout: Rollout, track: Cohort): TrackFigures {
-  const params = {
-    service: rollout.service === '' ? null : rollout.service,
-    version: rollout.canaryVersion === '' ? null : rollout.canaryVersion,
-    track,
-    from: rollout.from,
-    to: rollout.to,
-  };
-  const row = db
-    .prepare(
-      `SELECT count(*) AS events,
-              count(status) AS requests,
-              coalesce(sum(status >= 500), 0) AS n5xx,
-              coalesce(sum(status BETWEEN 400 AND 499), 0) AS n4xx,
-              coalesce(sum(status = 401), 0) AS n401,
-              coalesce(sum(status = 403), 0) AS n403,
-              count(CASE WHEN status IS NOT NULL THEN duration_ms END) AS latencySamples,
-              avg(CASE WHEN status IS NOT NULL THEN duration_ms END) AS latencyMean
-       FROM events WHERE ${COHORT_FILTER}`,
-    )
-    .get(params) as Omit<TrackFigures, 'latencyP95'>;
-
-  let latencyP95: number | null = null;
-  if (row.latencySamples > 0) {
-    const p95 = db
-      .prepare(
-        `SELECT duration_ms AS value FROM events
-         WHERE ${COHORT_FILTER} AND status IS NOT NULL AND duration_ms IS NOT NULL
-         ORDER BY duration_ms LIMIT 1 OFFSET @offset`,
-      )
-      .get({ ...params, offset: nearestRank(row.latencySamples, 95) - 1 }) as { value: number } | undefined;
-    latencyP95 = p95?.value ?? null;
-  }
-  return { ...row, latencyP95 };
-}
-
-function row(
-  metric: MetricKey,
-  label: string,
-  unit: MetricUnit,
-  stable: number | null,
-  canary: number | null,
-  counts?: { stable: number; canary: number },
-): ComparisonRow {
-  const { variance, note } = relativeVariance(stable, canary);
+export function comparisonRow(values: RowValues): ComparisonRow {
+  const { variance, note } = relativeVariance(values.stable, values.canary);
   return {
-    metric,
-    label,
-    unit,
-    stable,
-    canary,
+    metric: values.metric,
+    label: values.label,
+    unit: values.unit,
+    kind: values.kind,
+    stable: values.stable,
+    canary: values.canary,
     variance,
     varianceNote: note,
-    stableCount: counts?.stable ?? null,
-    canaryCount: counts?.canary ?? null,
+    stableCount: values.stableCount ?? null,
+    canaryCount: values.canaryCount ?? null,
+    stableDenominator: values.stableDenominator ?? null,
+    canaryDenominator: values.canaryDenominator ?? null,
+    stableCi: values.stableCi ?? null,
+    canaryCi: values.canaryCi ?? null,
+    pValue: values.pValue ?? null,
+    test: values.test ?? null,
+    action: 'none',
   };
 }
 
-export function compareRollout(db: CaseDb, rollout: Rollout): Analysis {
-  const s = figuresFor(db, rollout, 'stable');
-  const c = figuresFor(db, rollout, 'canary');
-  const rate = (metric: MetricKey, label: string, key: 'n5xx' | 'n4xx' | 'n401' | 'n403'): ComparisonRow =>
-    row(metric, label, 'ratio', ratio(s[key], s.requests), ratio(c[key], c.requests), {
-      stable: s[key],
-      canary: c[key],
-    });
+const scaled = (ci: [number, number] | null, scale: number): [number, number] | null =>
+  ci === null ? null : [ci[0] * scale, ci[1] * scale];
 
-  const comparison: ComparisonRow[] = [
-    row('requests', 'Requests', 'count', s.requests, c.requests),
-    rate('rate5xx', '5xx rate', 'n5xx'),
-    rate('rate4xx', '4xx rate', 'n4xx'),
-    rate('rate401', '401 rate', 'n401'),
-    rate('rate403', '403 rate', 'n403'),
-    row('latencyMean', 'Mean latency', 'ms', s.latencyMean, c.latencyMean),
-    row('latencyP95', 'p95 latency', 'ms', s.latencyP95, c.latencyP95),
-  ];
-  const totals: TrackTotals[] = [
-    { track: 'stable', events: s.events, requests: s.requests, latencySamples: s.latencySamples },
-    { track: 'canary', events: c.events, requests: c.requests, latencySamples: c.latencySamples },
-  ];
-  return { rollout, totals, comparison, excludedSources: listUnfinishedSources(db) };
+/**
+ * A rate row: k of n requests on each track. `scale` 1000 gives "per 1,000 requests". A
+ * count that can exceed the requests (an auth failure from a log line that is no request)
+ * is not a proportion: it gets no interval and no test.
+ */
+export function rateRow(
+  metric: string,
+  label: string,
+  stable: { k: number; n: number },
+  canary: { k: number; n: number },
+  scale: 1 | 1000 = 1,
+): ComparisonRow {
+  const proportion = stable.k <= stable.n && canary.k <= canary.n;
+  const tested =
+    proportion && stable.n > 0 && canary.n > 0
+      ? compareProportions(canary.k, canary.n, stable.k, stable.n, 'two-sided')
+      : null;
+  const value = (t: { k: number; n: number }): number | null => {
+    const r = ratio(t.k, t.n);
+    return r === null ? null : r * scale;
+  };
+  return comparisonRow({
+    metric,
+    label,
+    unit: scale === 1 ? 'ratio' : 'per1000',
+    kind: 'rate',
+    stable: value(stable),
+    canary: value(canary),
+    stableCount: stable.k,
+    canaryCount: canary.k,
+    stableDenominator: stable.n,
+    canaryDenominator: canary.n,
+    stableCi: proportion ? scaled(wilsonInterval(stable.k, stable.n), scale) : null,
+    canaryCi: proportion ? scaled(wilsonInterval(canary.k, canary.n), scale) : null,
+    pValue: tested?.pValue ?? null,
+    test: tested?.test ?? null,
+  });
 }
 
-/** The comparison of the rollout named by `rolloutId` (the only one, when none is named). */
-export function analyseRollout(db: CaseDb, rolloutId?: string): Analysis {
-  return compareRollout(db, findRollout(db, rolloutId));
+export function comparisonTable(s: TrackFigures, c: TrackFigures): ComparisonRow[] {
+  const latency = {
+    pValue:
+      s.latencies.length === 0 || c.latencies.length === 0
+        ? null
+        : mannWhitneyU(c.latencies, s.latencies, 'two-sided').pValue,
+  };
+  const of = (t: TrackFigures, key: 'n5xx' | 'n4xx' | 'n401' | 'n403' | 'authFailures' | 'exceptions') => ({
+    k: t[key],
+    n: t.requests,
+  });
+  const latencyRow = (metric: string, label: string, value: (t: TrackFigures) => number | null): ComparisonRow =>
+    comparisonRow({
+      metric,
+      label,
+      unit: 'ms',
+      kind: 'latency',
+      stable: value(s),
+      canary: value(c),
+      stableDenominator: s.latencies.length,
+      canaryDenominator: c.latencies.length,
+      pValue: latency.pValue,
+      test: latency.pValue === null ? null : 'mann-whitney-u',
+    });
+  const mean = (t: TrackFigures): number | null => (t.latencySamples === 0 ? null : t.latencySum / t.latencySamples);
+  return [
+    comparisonRow({
+      metric: 'requests',
+      label: 'Requests',
+      unit: 'count',
+      kind: 'volume',
+      stable: s.requests,
+      canary: c.requests,
+    }),
+    rateRow('rate5xx', '5xx rate', of(s, 'n5xx'), of(c, 'n5xx')),
+    rateRow('rate4xx', '4xx rate', of(s, 'n4xx'), of(c, 'n4xx')),
+    rateRow('rate401', '401 rate', of(s, 'n401'), of(c, 'n401')),
+    rateRow('rate403', '403 rate', of(s, 'n403'), of(c, 'n403')),
+    rateRow(
+      'authFailuresPer1000',
+      'Auth failures per 1,000 requests',
+      of(s, 'authFailures'),
+      of(c, 'authFailures'),
+      1000,
+    ),
+    rateRow('exceptionsPer1000', 'Exceptions per 1,000 requests', of(s, 'exceptions'), of(c, 'exceptions'), 1000),
+    latencyRow('latencyMean', 'Mean latency', mean),
+    latencyRow('latencyP50', 'p50 latency', (t) => percentileOfSorted(t.latencies, 50)),
+    latencyRow('latencyP95', 'p95 latency', (t) => percentileOfSorted(t.latencies, 95)),
+    latencyRow('latencyP99', 'p99 latency', (t) => percentileOfSorted(t.latencies, 99)),
+  ];
 }

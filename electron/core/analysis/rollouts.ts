@@ -1,10 +1,14 @@
 // Rollouts found in a case: for each service, each version seen on the canary track is one
 // rollout, whose window is the span of that version's canary events. The stable version is
-// the one most stable events of the service carry inside that window.
+// the one most stable events of the service carry inside that window. The user can define a
+// rollout (or adjust a found one: same service and canary version) with its own window and
+// stable version; definitions are saved with the case (rollout_definitions).
 import type { Rollout } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
+import { formatUk } from '../../../shared/ukTime.js';
 import type { CaseDb } from '../case/caseStore.js';
-import { COMPLETE_SOURCES } from './cohorts.js';
+import { deleteRolloutDefinition, listRolloutDefinitions, saveRolloutDefinition } from '../case/rolloutDefinitions.js';
+import { COMPLETE_SOURCES, cohortFilter } from './cohorts.js';
 
 interface CanaryGroupRow {
   service: string;
@@ -33,66 +37,179 @@ export function rolloutIdOf(service: string, canaryVersion: string): string {
   return `${encode(service)}@${encode(canaryVersion)}`;
 }
 
-export function listRollouts(db: CaseDb): Rollout[] {
-  const groups = db
+export interface RolloutWindow {
+  service: string;
+  canaryVersion: string;
+  stableVersion: string | null;
+  from: number;
+  to: number;
+  origin: Rollout['origin'];
+}
+
+function canaryGroups(db: CaseDb): CanaryGroupRow[] {
+  return db
     .prepare(
       `SELECT coalesce(service, '') AS service, coalesce(version, '') AS version,
               min(ts) AS first, max(ts) AS last, count(*) AS events
        FROM events WHERE track = 'canary' AND ${COMPLETE_SOURCES}
-       GROUP BY 1, 2 ORDER BY first, service, version`,
+       GROUP BY events.service, events.version`,
     )
     .all() as CanaryGroupRow[];
-
-  const stableVersion = db.prepare(
-    `SELECT version, count(*) AS n FROM events
-     WHERE service IS @service AND track = 'stable' AND ts BETWEEN @from AND @to AND ${COMPLETE_SOURCES}
-     GROUP BY version ORDER BY n DESC, version LIMIT 1`,
-  );
-  const stableCount = db.prepare(
-    `SELECT count(*) AS n FROM events
-     WHERE service IS @service AND track = 'stable' AND ts BETWEEN @from AND @to AND ${COMPLETE_SOURCES}`,
-  );
-
-  return groups.map((g) => {
-    const params = { service: g.service === '' ? null : g.service, from: g.first, to: g.last };
-    const stable = stableVersion.get(params) as { version: string | null } | undefined;
-    return {
-      id: rolloutIdOf(g.service, g.version),
-      service: g.service,
-      stableVersion: stable?.version ?? null,
-      canaryVersion: g.version,
-      from: g.first,
-      to: g.last,
-      canaryEvents: g.events,
-      stableEvents: (stableCount.get(params) as { n: number }).n,
-    };
-  });
 }
 
-export function findRollout(db: CaseDb, rolloutId?: string): Rollout {
-  const rollouts = listRollouts(db);
-  if (rollouts.length === 0) {
+/** A window as a rollout, with its event counts and stable version given. */
+export function rolloutOf(
+  w: RolloutWindow,
+  counts: { canaryEvents: number; stableEvents: number; stableVersion: string | null },
+): Rollout {
+  return {
+    id: rolloutIdOf(w.service, w.canaryVersion),
+    service: w.service,
+    stableVersion: w.stableVersion ?? counts.stableVersion,
+    canaryVersion: w.canaryVersion,
+    from: new Date(w.from).toISOString(),
+    to: new Date(w.to).toISOString(),
+    fromUk: formatUk(w.from),
+    toUk: formatUk(w.to),
+    fromMs: w.from,
+    toMs: w.to,
+    origin: w.origin,
+    canaryEvents: counts.canaryEvents,
+    stableEvents: counts.stableEvents,
+  };
+}
+
+function describe(db: CaseDb, w: RolloutWindow): Rollout {
+  const bare = rolloutOf(w, { canaryEvents: 0, stableEvents: 0, stableVersion: null });
+  const count = (track: 'stable' | 'canary') => {
+    const cohort = cohortFilter(bare, track);
+    return db
+      .prepare(`SELECT count(*) AS n, min(version) AS low, max(version) AS high FROM events WHERE ${cohort.where}`)
+      .get(cohort.params) as { n: number; low: string | null; high: string | null };
+  };
+  const stable = count('stable');
+  let stableVersion = stable.low;
+  if (stable.low !== stable.high) {
+    // Several stable versions in the window: the one most events carry.
+    const cohort = cohortFilter(bare, 'stable');
+    stableVersion = db
+      .prepare(
+        `SELECT version FROM events WHERE ${cohort.where} GROUP BY version ORDER BY count(*) DESC, version LIMIT 1`,
+      )
+      .pluck()
+      .get(cohort.params) as string | null;
+  }
+  return rolloutOf(w, { canaryEvents: count('canary').n, stableEvents: stable.n, stableVersion });
+}
+
+/** The rollouts' windows (found, then defined ones replacing found ones with the same id), without counting. */
+export function rolloutWindows(db: CaseDb): RolloutWindow[] {
+  const windows = new Map<string, RolloutWindow>();
+  for (const g of canaryGroups(db)) {
+    windows.set(rolloutIdOf(g.service, g.version), {
+      service: g.service,
+      canaryVersion: g.version,
+      stableVersion: null,
+      from: g.first,
+      to: g.last,
+      origin: 'found',
+    });
+  }
+  for (const d of listRolloutDefinitions(db)) {
+    windows.set(d.id, {
+      service: d.service,
+      canaryVersion: d.canary_version,
+      stableVersion: d.stable_version,
+      from: d.from_ts,
+      to: d.to_ts,
+      origin: 'defined',
+    });
+  }
+  return [...windows.values()].sort(
+    (a, b) => a.from - b.from || a.service.localeCompare(b.service) || a.canaryVersion.localeCompare(b.canaryVersion),
+  );
+}
+
+export function listRollouts(db: CaseDb): Rollout[] {
+  return rolloutWindows(db).map((w) => describe(db, w));
+}
+
+export interface RolloutDefinition {
+  service: string;
+  canaryVersion: string;
+  stableVersion?: string | undefined;
+  /** UTC epoch ms; left out, the first (or last) canary event of that service and version. */
+  from?: number | undefined;
+  to?: number | undefined;
+}
+
+/** Defines a rollout, or adjusts the one with the same service and canary version. */
+export function defineRollout(db: CaseDb, definition: RolloutDefinition, now = Date.now()): Rollout {
+  const id = rolloutIdOf(definition.service, definition.canaryVersion);
+  let { from, to } = definition;
+  if (from === undefined || to === undefined) {
+    const found = canaryGroups(db).find(
+      (g) => g.service === definition.service && g.version === definition.canaryVersion,
+    );
+    if (!found) {
+      throw new CoalmineError(
+        'BAD_INPUT',
+        `no canary event of ${definition.service} ${definition.canaryVersion} in this case: give the window with --from and --to`,
+      );
+    }
+    from ??= found.first;
+    to ??= found.last;
+  }
+  if (from > to) throw new CoalmineError('BAD_INPUT', 'the window ends before it starts: --from must be before --to');
+  saveRolloutDefinition(db, {
+    id,
+    service: definition.service,
+    stable_version: definition.stableVersion ?? null,
+    canary_version: definition.canaryVersion,
+    from_ts: from,
+    to_ts: to,
+    defined_at: now,
+  });
+  return findRollout(db, id);
+}
+
+/** Removes a definition (a found rollout it adjusted comes back as found). */
+export function removeRolloutDefinition(db: CaseDb, id: string): Rollout[] {
+  if (!deleteRolloutDefinition(db, id)) {
+    throw new CoalmineError(
+      'NOT_FOUND',
+      `no rollout "${id}" was defined in this case (found rollouts cannot be removed)`,
+    );
+  }
+  return listRollouts(db);
+}
+
+/** The window of the rollout named by `rolloutId` (the only one, when none is named). */
+export function findRolloutWindow(db: CaseDb, rolloutId?: string): RolloutWindow {
+  const windows = rolloutWindows(db);
+  const ids = windows.map((w) => rolloutIdOf(w.service, w.canaryVersion));
+  if (windows.length === 0) {
     throw new CoalmineError(
       'NOT_FOUND',
       'this case holds no rollout: no event of a complete source is on the canary track (tag an import with --track canary, or set labels.track; an unfinished import is not counted until it is imported again)',
     );
   }
   if (rolloutId === undefined) {
-    const [first] = rollouts;
-    if (rollouts.length > 1 || !first) {
+    const [first] = windows;
+    if (windows.length > 1 || !first) {
       throw new CoalmineError(
         'BAD_INPUT',
-        `this case holds ${rollouts.length} rollouts; name one with --rollout: ${rollouts.map((r) => r.id).join(', ')}`,
+        `this case holds ${windows.length} rollouts; name one with --rollout: ${ids.join(', ')}`,
       );
     }
     return first;
   }
-  const found = rollouts.find((r) => r.id === rolloutId);
-  if (!found) {
-    throw new CoalmineError(
-      'NOT_FOUND',
-      `no rollout "${rolloutId}" in this case; it holds: ${rollouts.map((r) => r.id).join(', ')}`,
-    );
-  }
+  const found = windows[ids.indexOf(rolloutId)];
+  if (!found)
+    throw new CoalmineError('NOT_FOUND', `no rollout "${rolloutId}" in this case; it holds: ${ids.join(', ')}`);
   return found;
+}
+
+export function findRollout(db: CaseDb, rolloutId?: string): Rollout {
+  return describe(db, findRolloutWindow(db, rolloutId));
 }

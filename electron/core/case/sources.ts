@@ -107,6 +107,14 @@ export function mergeSourceDetails(db: CaseDb, id: number, patch: Record<string,
   );
 }
 
+/**
+ * The SHA-256 and size of what a source holds, for a source whose content is known only once it
+ * has been read (an Elasticsearch pull).
+ */
+export function setSourceContentHash(db: CaseDb, id: number, sha256: string, size: number): void {
+  db.prepare(`UPDATE sources SET sha256 = ?, size = ? WHERE id = ?`).run(sha256, size, id);
+}
+
 export function setSourceState(db: CaseDb, id: number, state: SourceSummary['state']): void {
   db.prepare(`UPDATE sources SET state = ? WHERE id = ?`).run(state, id);
 }

@@ -9,9 +9,9 @@
 // one attempt can be logged more than once by design of the programs (sshd's "Failed
 // password" and PAM's "authentication failure" for the same try); the rule ids keep those
 // apart, so the analysis can count one family. Lines that only accompany a failure logged on
-// its own line are not marked: PAM's `check pass; user unknown` (always followed by its
-// `authentication failure` line for the same process) and `PAM N more authentication
-// failures` (a summary of attempts sshd already logged one by one, as Elastic's own auth
+// its own line are not marked: PAM's `check pass; user unknown` (followed by the
+// `authentication failure` line of the same process: all 117 times in loghub's Linux log)
+// and `PAM N more authentication failures` (a summary of attempts sshd already logged one by one, as Elastic's own auth
 // pipeline also leaves it).
 
 export interface AuthSignals {
@@ -40,7 +40,8 @@ export interface AuthRuleDefinition {
 const SUCCESS = /\b(?:succeeded|successful(?:ly)?|success|accepted|granted|authenticated successfully)\b/i;
 
 export const AUTH_RULES: readonly AuthRuleDefinition[] = [
-  // sshd (OpenSSH), as auth.log and /var/log/secure write it.
+  // sshd (OpenSSH), as auth.log and /var/log/secure write it. These read the message alone,
+  // not the program (`--service` may have replaced it), so their shapes are kept exact.
   {
     id: 'sshd-failed-password',
     description: 'sshd: Failed password (or keyboard-interactive) for a user',

@@ -7,12 +7,14 @@ import {
   formatCount,
   formatMetricValue,
   formatComparisonCell,
+  formatPValue,
   formatVariance,
 } from '../../../shared/metricFormat.js';
 import { formatDuration, formatUkWithZone } from '../../../shared/ukTime.js';
 import { hasControlCharacters } from '../../../shared/controlCharacters.js';
 import { COMPLETE_SOURCES } from '../analysis/cohorts.js';
-import { analyseRollout } from '../analysis/compare.js';
+import { analyseRollout } from '../analysis/analyse.js';
+import { DECISION_WORDS } from '../analysis/verdict.js';
 import type { CaseDb } from '../case/caseStore.js';
 import { listSources } from '../case/sources.js';
 import { codeFence, codeSpan, escapeMarkdown } from './markdownEscape.js';
@@ -29,7 +31,7 @@ function summary(analysis: Analysis): string {
   const stable = totals.find((t) => t.track === 'stable');
   const canary = totals.find((t) => t.track === 'canary');
   const sentences = [
-    `Between ${formatUkWithZone(rollout.from)} and ${formatUkWithZone(rollout.to)} the canary ` +
+    `Between ${formatUkWithZone(rollout.fromMs)} and ${formatUkWithZone(rollout.toMs)} the canary ` +
       `(version ${escapeMarkdown(rollout.canaryVersion || 'unversioned')}) served ` +
       `${formatCount(canary?.requests ?? 0)} requests and stable ` +
       `(version ${escapeMarkdown(rollout.stableVersion ?? 'unknown')}) ${formatCount(stable?.requests ?? 0)}.`,
@@ -69,7 +71,7 @@ export function renderMarkdownReview({ analysis, sources }: ReviewInput): string
     `| Service | ${service} |`,
     `| Stable version | ${escapeMarkdown(rollout.stableVersion ?? 'unknown')} |`,
     `| Canary version | ${escapeMarkdown(rollout.canaryVersion || 'unversioned')} |`,
-    `| Window | ${formatUkWithZone(rollout.from)} to ${formatUkWithZone(rollout.to)} (${formatDuration(rollout.to - rollout.from)}) |`,
+    `| Window | ${formatUkWithZone(rollout.fromMs)} to ${formatUkWithZone(rollout.toMs)} (${formatDuration(rollout.toMs - rollout.fromMs)}) |`,
     `| Rollout | ${codeSpan(rollout.id)} |`,
     '',
     'All times are in Europe/London, written DD/MM/YYYY HH:mm:ss (24 h) with GMT or BST.',
@@ -78,14 +80,20 @@ export function renderMarkdownReview({ analysis, sources }: ReviewInput): string
     '',
     summary(analysis),
     '',
+    '## Verdict',
+    '',
+    `**${DECISION_WORDS[analysis.verdict.decision]}.** ${escapeMarkdown(analysis.verdict.summary)}`,
+    '',
+    ...analysis.verdict.reasons.map((r) => `- ${codeSpan(r.rule)} (${r.outcome}): ${escapeMarkdown(r.text)}`),
+    '',
     '## Canary vs stable',
     '',
-    '| Metric | Stable | Canary | Variance |',
-    '| --- | ---: | ---: | ---: |',
+    '| Metric | Stable | Canary | Variance | p-value | Action |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
   );
   for (const row of comparison) {
     out.push(
-      `| ${row.label} | ${formatComparisonCell(row, analysis, 'stable')} | ${formatComparisonCell(row, analysis, 'canary')} | ${formatVariance(row)} |`,
+      `| ${escapeMarkdown(row.label)} | ${formatComparisonCell(row, 'stable')} | ${formatComparisonCell(row, 'canary')} | ${formatVariance(row)} | ${formatPValue(row.pValue)} | ${row.action} |`,
     );
   }
   out.push(
@@ -120,7 +128,7 @@ export function renderMarkdownReview({ analysis, sources }: ReviewInput): string
   const sql = [
     `SELECT count(status), sum(status >= 500), sum(status = 401), avg(duration_ms)`,
     `FROM events WHERE ${serviceSql} AND track = 'canary' AND ${versionSql}`,
-    `  AND ts BETWEEN ${rollout.from} AND ${rollout.to}`,
+    `  AND ts BETWEEN ${rollout.fromMs} AND ${rollout.toMs}`,
     `  AND ${COMPLETE_SOURCES};`,
   ];
   const fence = codeFence(sql.join('\n'));

@@ -1,5 +1,4 @@
 import type { Rollout } from '../../../shared/api';
-import { formatUk } from '../../../shared/ukTime';
 import type { AsyncState } from '../useAsync';
 
 interface Props {
@@ -28,7 +27,10 @@ export function RolloutList({ state, selected, onSelect }: Props) {
                 <span className="rollout-versions">
                   {r.stableVersion ?? '?'} → {r.canaryVersion || 'unversioned'}
                 </span>
-                <span className="rollout-window">from {formatUk(r.from)}</span>
+                <span className="rollout-window">
+                  from {r.fromUk}
+                  {r.origin === 'defined' ? ' (defined)' : ''}
+                </span>
               </button>
             </li>
           ))}

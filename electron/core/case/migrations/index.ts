@@ -5,9 +5,10 @@ import { CoalmineError } from '../../../../shared/errors.js';
 import { migration0001 } from './0001-create-sources-events.js';
 import { migration0002 } from './0002-create-message-fts.js';
 import { migration0003 } from './0003-add-ingest-provenance-settings.js';
+import { migration0004 } from './0004-add-analysis-indexes.js';
 import type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
 export const LATEST_VERSION = MIGRATIONS.length;
 
 export function schemaVersion(db: Database): number {

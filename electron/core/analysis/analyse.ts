@@ -1,0 +1,69 @@
+// One rollout judged: the figures of both cohorts, the comparison table, authentication
+// failures, 401/403 surges, exceptions, and the verdict with its reasons. The result is the
+// JSON contract of `coalmine analyse --json` (docs/schema/analysis.schema.json) and of the
+// API's `rollout.analyse`.
+import type { Analysis, Rollout } from '../../../shared/api.js';
+import type { AnalysisSettings } from '../../../shared/analysisSettings.js';
+import type { CaseDb } from '../case/caseStore.js';
+import { readAnalysisSettings } from '../case/analysisSettings.js';
+import { listUnfinishedSources } from '../case/sources.js';
+import { authFailureReport } from './authFailures.js';
+import { businessRows } from './business.js';
+import { comparisonTable } from './compare.js';
+import { exceptionGroups } from './exceptions.js';
+import { readTrackFigures } from './figures.js';
+import { resourceRows } from './resources.js';
+import { findRolloutWindow, rolloutOf } from './rollouts.js';
+import { findSurges } from './surges.js';
+import { judge } from './verdict.js';
+
+export function judgeRollout(
+  db: CaseDb,
+  given: Rollout,
+  settings: AnalysisSettings = readAnalysisSettings(db),
+): Analysis {
+  const bucketMs = settings.bucketMinutes * 60_000;
+  const stable = readTrackFigures(db, given, 'stable', bucketMs);
+  const canary = readTrackFigures(db, given, 'canary', bucketMs);
+  // The counts the rollout names are those of the cohorts judged, read in the same pass.
+  const rollout: Rollout = {
+    ...given,
+    stableVersion: given.origin === 'defined' && given.stableVersion !== null ? given.stableVersion : stable.version,
+    canaryEvents: canary.events,
+    stableEvents: stable.events,
+  };
+  const requests = { stable: stable.requests, canary: canary.requests };
+
+  const exceptions = exceptionGroups(db, rollout, requests, settings);
+  const surges = findSurges(db, rollout, canary.buckets, stable.buckets, settings);
+  const rows = [
+    ...comparisonTable(stable, canary),
+    ...resourceRows(db, rollout),
+    ...businessRows(db, rollout, settings.businessMeasures),
+  ];
+  const judged = judge({ rows, requests, surges, exceptions, settings });
+  return {
+    schemaVersion: 1,
+    rollout,
+    settings,
+    totals: [stable, canary].map((t) => ({
+      track: t.track,
+      events: t.events,
+      requests: t.requests,
+      latencySamples: t.latencySamples,
+    })),
+    verdict: judged.verdict,
+    comparison: judged.rows,
+    authFailures: authFailureReport(db, rollout, requests, settings),
+    surges,
+    newExceptions: exceptions.filter((e) => e.status === 'new'),
+    exceptions,
+    excludedSources: listUnfinishedSources(db),
+  };
+}
+
+/** The analysis of the rollout named by `rolloutId` (the only one, when none is named). */
+export function analyseRollout(db: CaseDb, rolloutId?: string): Analysis {
+  const window = findRolloutWindow(db, rolloutId);
+  return judgeRollout(db, rolloutOf(window, { canaryEvents: 0, stableEvents: 0, stableVersion: null }));
+}

@@ -1,0 +1,77 @@
+// CPU and memory per track from metric samples (Metricbeat-style ECS metric documents,
+// stored in `metrics` by the ingest). Values are fractions (0.42 = 42 %), as Metricbeat writes
+// them. Each row compares the samples' means and tests the two distributions with
+// Mann–Whitney U. Canary samples are those of the canary track whose version is the
+// canary's or unnamed (metric documents often carry no service version).
+import type { ComparisonRow, Rollout } from '../../../shared/api.js';
+import type { CaseDb } from '../case/caseStore.js';
+import { COMPLETE_SOURCES } from './cohorts.js';
+import { comparisonRow } from './compare.js';
+import { mannWhitneyU } from './stats.js';
+
+/** The metric names compared, with how they read. */
+export const RESOURCE_METRICS: Record<string, string> = {
+  'system.cpu.total.norm.pct': 'CPU (system.cpu.total.norm.pct)',
+  'host.cpu.usage': 'CPU (host.cpu.usage)',
+  'system.process.cpu.total.norm.pct': 'Process CPU (system.process.cpu.total.norm.pct)',
+  'system.memory.actual.used.pct': 'Memory (system.memory.actual.used.pct)',
+  'system.memory.used.pct': 'Memory (system.memory.used.pct)',
+  'system.process.memory.rss.pct': 'Process memory (system.process.memory.rss.pct)',
+};
+
+const NAMES = Object.keys(RESOURCE_METRICS);
+
+function samples(db: CaseDb, rollout: Rollout, track: 'stable' | 'canary'): Map<string, number[]> {
+  const versionTerm =
+    track === 'canary'
+      ? 'AND (version IS NULL OR version IS @version)'
+      : rollout.origin === 'defined' && rollout.stableVersion !== null
+        ? 'AND (version IS NULL OR version IS @version)'
+        : '';
+  const rows = db
+    .prepare(
+      `SELECT name, value FROM metrics
+       WHERE service IS @service AND track = @track AND name IN (${NAMES.map((_, i) => `@n${i}`).join(', ')})
+         AND ts BETWEEN @from AND @to ${versionTerm} AND ${COMPLETE_SOURCES}`,
+    )
+    .raw()
+    .all({
+      service: rollout.service === '' ? null : rollout.service,
+      track,
+      from: rollout.fromMs,
+      to: rollout.toMs,
+      ...(versionTerm === '' ? {} : { version: track === 'canary' ? rollout.canaryVersion : rollout.stableVersion }),
+      ...Object.fromEntries(NAMES.map((n, i) => [`n${i}`, n])),
+    }) as [string, number][];
+  const byName = new Map<string, number[]>();
+  for (const [name, value] of rows) {
+    const list = byName.get(name) ?? [];
+    list.push(value);
+    byName.set(name, list);
+  }
+  return byName;
+}
+
+export function resourceRows(db: CaseDb, rollout: Rollout): ComparisonRow[] {
+  const stable = samples(db, rollout, 'stable');
+  const canary = samples(db, rollout, 'canary');
+  const mean = (values: number[] | undefined): number | null =>
+    values && values.length > 0 ? values.reduce((s, v) => s + v, 0) / values.length : null;
+  return NAMES.filter((name) => stable.has(name) || canary.has(name)).map((name) => {
+    const s = Float64Array.from(stable.get(name) ?? []).sort();
+    const c = Float64Array.from(canary.get(name) ?? []).sort();
+    const tested = s.length > 0 && c.length > 0 ? mannWhitneyU(c, s, 'two-sided') : null;
+    return comparisonRow({
+      metric: `resource:${name}`,
+      label: RESOURCE_METRICS[name] ?? name,
+      unit: 'percent',
+      kind: 'resource',
+      stable: mean(stable.get(name)),
+      canary: mean(canary.get(name)),
+      stableDenominator: s.length,
+      canaryDenominator: c.length,
+      pValue: tested?.pValue ?? null,
+      test: tested ? 'mann-whitney-u' : null,
+    });
+  });
+}

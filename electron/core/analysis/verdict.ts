@@ -1,0 +1,454 @@
+// The verdict: each rule of the deployment checklist (ARCHITECTURE.md, "Analysis") applied to
+// the measured figures, as a reason with the metric, both values, the threshold and a sentence
+// a person can check. Decision: any rule that says roll back → rollback; otherwise too few
+// requests on either track → inconclusive (a significant reason to roll back stands even then:
+// it is evidence, not noise); otherwise any rule that holds, asks to investigate or alerts →
+// hold; otherwise promote.
+//
+// An absolute threshold the canary breaches is a condition that predates the canary when
+// stable breaches it too and the canary is not significantly worse: reported as
+// 'pre-existing', it does not block promotion. A rollback threshold breached by a value whose
+// 95 % interval still reaches below it holds instead of rolling back: more traffic will tell.
+import type {
+  ComparisonRow,
+  Decision,
+  ExceptionGroup,
+  MetricUnit,
+  RowAction,
+  RuleOutcome,
+  Surge,
+  Verdict,
+  VerdictReason,
+} from '../../../shared/api.js';
+import type { AnalysisSettings } from '../../../shared/analysisSettings.js';
+import {
+  formatCount,
+  formatInterval,
+  formatMetricValue,
+  formatPValue,
+  formatRateWithCounts,
+} from '../../../shared/metricFormat.js';
+import { formatUkWithZone } from '../../../shared/ukTime.js';
+
+export interface VerdictInput {
+  rows: ComparisonRow[];
+  requests: { stable: number; canary: number };
+  surges: Surge[];
+  exceptions: ExceptionGroup[];
+  settings: AnalysisSettings;
+}
+
+const BLOCKING: ReadonlySet<RuleOutcome> = new Set(['rollback', 'hold', 'investigate', 'alert', 'insufficient-data']);
+
+const SEVERITY: Record<RowAction, number> = {
+  none: 0,
+  'pre-existing': 1,
+  'insufficient-data': 2,
+  alert: 3,
+  investigate: 4,
+  hold: 5,
+  rollback: 6,
+};
+
+const ACTION_WORDS: Record<RuleOutcome, string> = {
+  pass: 'no action',
+  'pre-existing': 'no action on the canary',
+  investigate: 'investigate',
+  alert: 'alert',
+  hold: 'hold',
+  rollback: 'roll back',
+  'insufficient-data': 'wait for more traffic',
+};
+
+/** How many new exceptions get a reason of their own; the rest share one. */
+const LISTED_EXCEPTIONS = 10;
+
+function reason(
+  rule: string,
+  metric: string,
+  unit: MetricUnit,
+  values: { stable: number | null; canary: number | null; threshold: number | null; pValue?: number | null },
+  outcome: RuleOutcome,
+  text: string,
+  blocks = BLOCKING.has(outcome),
+): VerdictReason {
+  return {
+    rule,
+    metric,
+    unit,
+    stable: values.stable,
+    canary: values.canary,
+    threshold: values.threshold,
+    pValue: values.pValue ?? null,
+    outcome,
+    blocks,
+    text,
+  };
+}
+
+function cell(row: ComparisonRow, track: 'stable' | 'canary'): string {
+  const denominator = row[`${track}Denominator`];
+  if (row.unit === 'ratio' && denominator !== null)
+    return formatRateWithCounts(row[track], row[`${track}Count`], denominator);
+  return formatMetricValue(row.unit, row[track]);
+}
+
+const significantlyWorse = (row: ComparisonRow, alpha: number): boolean =>
+  row.pValue !== null && row.pValue < alpha && row.canary !== null && row.stable !== null && row.canary > row.stable;
+
+/** An absolute threshold on the canary's value: above it → `action`. */
+function thresholdRule(
+  rule: string,
+  row: ComparisonRow | undefined,
+  threshold: number,
+  action: 'rollback' | 'investigate' | 'alert',
+  settings: AnalysisSettings,
+): VerdictReason | null {
+  if (!row) return null;
+  const label = row.label;
+  const t = formatMetricValue(row.unit, threshold);
+  const values = { stable: row.stable, canary: row.canary, threshold, pValue: row.pValue };
+  const actionWord = ACTION_WORDS[action];
+  if (row.canary === null) {
+    return reason(rule, row.metric, row.unit, values, 'insufficient-data', `No canary data for the ${label}.`, false);
+  }
+  const canaryText = cell(row, 'canary');
+  const stableText = cell(row, 'stable');
+  if (row.canary <= threshold) {
+    return reason(
+      rule,
+      row.metric,
+      row.unit,
+      values,
+      'pass',
+      `Canary ${label} ${canaryText} is within the ${actionWord} threshold of ${t} (stable ${stableText}).`,
+    );
+  }
+  const worse = significantlyWorse(row, settings.alpha);
+  if (row.stable !== null && row.stable > threshold && !worse) {
+    return reason(
+      rule,
+      row.metric,
+      row.unit,
+      values,
+      'pre-existing',
+      `${label[0]?.toUpperCase() ?? ''}${label.slice(1)} is above ${t} on both tracks (canary ${canaryText}, stable ${stableText}; ` +
+        `the canary is not significantly worse, ${formatPValue(row.pValue)}): a condition that predates the canary, so it does not block promotion.`,
+    );
+  }
+  const ci = row.canaryCi;
+  const against =
+    row.stable === null
+      ? ''
+      : worse
+        ? `, significantly above stable's ${stableText} (${formatPValue(row.pValue)})`
+        : ` (stable ${stableText})`;
+  if (action === 'rollback' && ci !== null && ci[0] <= threshold) {
+    return reason(
+      rule,
+      row.metric,
+      row.unit,
+      values,
+      'hold',
+      `Canary ${label} ${canaryText} is above the rollback threshold of ${t}${against}, but its 95 % interval ` +
+        `(${formatInterval(row.unit, ci)}) reaches below the threshold: hold until more traffic tells.`,
+    );
+  }
+  const ciText = ci === null ? '' : ` (95 % interval ${formatInterval(row.unit, ci)})`;
+  return reason(
+    rule,
+    row.metric,
+    row.unit,
+    values,
+    action,
+    `Canary ${label} ${canaryText}${ciText} is above the ${actionWord} threshold of ${t}${against}: ${actionWord}.`,
+  );
+}
+
+/** The canary worse than stable by more than a relative tolerance, significantly → `action`. */
+function relativeRule(
+  rule: string,
+  row: ComparisonRow,
+  tolerance: number,
+  action: 'hold' | 'investigate',
+  settings: AnalysisSettings,
+  higherIsBetter = false,
+): VerdictReason {
+  const values = {
+    stable: row.stable,
+    canary: row.canary,
+    threshold: row.stable === null ? null : row.stable * (higherIsBetter ? 1 - tolerance : 1 + tolerance),
+    pValue: row.pValue,
+  };
+  const tol = `${formatCount(tolerance * 100)} %`;
+  if (row.stable === null || row.canary === null) {
+    return reason(
+      rule,
+      row.metric,
+      row.unit,
+      values,
+      'insufficient-data',
+      `No data on one track for the ${row.label}.`,
+      false,
+    );
+  }
+  const worseBy = higherIsBetter ? row.stable - row.canary : row.canary - row.stable;
+  const beyond = worseBy > Math.abs(row.stable) * tolerance && worseBy > 0;
+  const significant = row.pValue !== null && row.pValue < settings.alpha;
+  const both = `canary ${cell(row, 'canary')}, stable ${cell(row, 'stable')}`;
+  if (beyond && significant) {
+    return reason(
+      rule,
+      row.metric,
+      row.unit,
+      values,
+      action,
+      `The canary's ${row.label} is worse than stable's by more than ${tol} (${both}; ${formatPValue(row.pValue)}): ${ACTION_WORDS[action]}.`,
+    );
+  }
+  const why = beyond
+    ? `the difference is not significant (${formatPValue(row.pValue)})`
+    : `within ${tol} of stable's or better`;
+  return reason(rule, row.metric, row.unit, values, 'pass', `The canary's ${row.label} is ${why} (${both}).`);
+}
+
+function p95Rule(row: ComparisonRow | undefined, settings: AnalysisSettings): VerdictReason | null {
+  if (!row) return null;
+  const { stable, canary } = row;
+  const limit =
+    stable === null ? null : Math.max(stable * (1 + settings.p95Tolerance), stable + settings.p95ToleranceMs);
+  const values = { stable, canary, threshold: limit, pValue: row.pValue };
+  if (stable === null || canary === null || limit === null) {
+    return reason(
+      'p95-regression',
+      row.metric,
+      row.unit,
+      values,
+      'insufficient-data',
+      'No latency on one track to compare p95.',
+      false,
+    );
+  }
+  const tol = `${formatCount(settings.p95Tolerance * 100)} % and ${formatCount(settings.p95ToleranceMs)} ms`;
+  const both = `canary ${formatMetricValue('ms', canary)}, stable ${formatMetricValue('ms', stable)}`;
+  if (canary <= limit) {
+    return reason(
+      'p95-regression',
+      row.metric,
+      row.unit,
+      values,
+      'pass',
+      `Canary p95 latency is within ${tol} of stable's (${both}).`,
+    );
+  }
+  if (row.pValue !== null && row.pValue < settings.alpha) {
+    return reason(
+      'p95-regression',
+      row.metric,
+      row.unit,
+      values,
+      'rollback',
+      `Canary p95 latency is worse than stable's beyond the tolerance of ${tol} (${both}), and the latency distributions ` +
+        `differ significantly (Mann–Whitney U, ${formatPValue(row.pValue)}): roll back.`,
+    );
+  }
+  return reason(
+    'p95-regression',
+    row.metric,
+    row.unit,
+    values,
+    'pass',
+    `Canary p95 latency is above stable's beyond ${tol} (${both}), but the latency distributions do not differ ` +
+      `significantly (Mann–Whitney U, ${formatPValue(row.pValue)}): not a regression on this evidence.`,
+  );
+}
+
+function surgeReasons(surges: Surge[], settings: AnalysisSettings): VerdictReason[] {
+  if (surges.length === 0) {
+    return [
+      reason(
+        'auth-surge',
+        'rate401',
+        'ratio',
+        { stable: null, canary: null, threshold: settings.surgeFdr },
+        'pass',
+        `No 401 or 403 surge on the canary (buckets of ${settings.bucketMinutes} min against stable's, false discovery rate ${formatCount(settings.surgeFdr * 100)} %).`,
+      ),
+    ];
+  }
+  return surges.map((s) => {
+    const top = s.drivers.find((d) => d.kind === 'path');
+    return reason(
+      'auth-surge',
+      s.status === 401 ? 'rate401' : 'rate403',
+      'ratio',
+      { stable: s.stableRate, canary: s.canaryRate, threshold: settings.surgeFdr, pValue: s.pValue },
+      'rollback',
+      `A ${s.status} surge on the canary from ${formatUkWithZone(Date.parse(s.start))} to ${formatUkWithZone(Date.parse(s.end))}: ` +
+        `${formatRateWithCounts(s.canaryRate, s.canaryCount, s.canaryRequests)} of its requests against stable's ` +
+        `${formatRateWithCounts(s.stableRate, s.stableCount, s.stableRequests)} in the same minutes ` +
+        `(adjusted ${formatPValue(s.pValue)})${top ? `, mostly on ${top.value}` : ''}: roll back.`,
+    );
+  });
+}
+
+function exceptionReasons(exceptions: ExceptionGroup[], settings: AnalysisSettings): VerdictReason[] {
+  const reasons: VerdictReason[] = [];
+  const fresh = exceptions.filter((e) => e.status === 'new');
+  const frequent = (e: ExceptionGroup): boolean =>
+    e.canaryCount >= settings.newExceptionRollbackCount &&
+    (e.canaryPer1000 ?? 0) >= settings.newExceptionRollbackPer1000;
+  const name = (e: ExceptionGroup): string => `${e.type ?? 'exception'}: ${e.message}`;
+  for (const e of fresh.slice(0, LISTED_EXCEPTIONS)) {
+    const often = frequent(e);
+    reasons.push(
+      reason(
+        'new-exception',
+        'exceptionsPer1000',
+        'per1000',
+        { stable: 0, canary: e.canaryPer1000, threshold: settings.newExceptionRollbackPer1000 },
+        often ? 'rollback' : 'hold',
+        `New exception on the canary, never on stable nor before this rollout: ${name(e)} — ${formatCount(e.canaryCount)} times ` +
+          `(${formatMetricValue('per1000', e.canaryPer1000)} requests), first at ${e.firstSeenUk}. ` +
+          (often
+            ? `Frequent (at least ${formatCount(settings.newExceptionRollbackCount)} times and ${formatMetricValue('per1000', settings.newExceptionRollbackPer1000)}): roll back.`
+            : `Not yet frequent (under ${formatCount(settings.newExceptionRollbackCount)} times or ${formatMetricValue('per1000', settings.newExceptionRollbackPer1000)}): hold.`),
+      ),
+    );
+  }
+  const rest = fresh.slice(LISTED_EXCEPTIONS);
+  if (rest.length > 0) {
+    const anyFrequent = rest.some(frequent);
+    reasons.push(
+      reason(
+        'new-exception',
+        'exceptionsPer1000',
+        'per1000',
+        { stable: 0, canary: null, threshold: settings.newExceptionRollbackPer1000 },
+        anyFrequent ? 'rollback' : 'hold',
+        `${formatCount(rest.length)} more new exceptions on the canary (${formatCount(rest.reduce((s, e) => s + e.canaryCount, 0))} events): ${anyFrequent ? 'roll back' : 'hold'}.`,
+      ),
+    );
+  }
+  if (fresh.length === 0) {
+    reasons.push(
+      reason(
+        'new-exception',
+        'exceptionsPer1000',
+        'per1000',
+        { stable: null, canary: null, threshold: settings.newExceptionRollbackPer1000 },
+        'pass',
+        'No new exception on the canary.',
+      ),
+    );
+  }
+  for (const e of exceptions.filter((x) => x.status === 'spike')) {
+    reasons.push(
+      reason(
+        'exception-spike',
+        'exceptionsPer1000',
+        'per1000',
+        { stable: e.stablePer1000, canary: e.canaryPer1000, threshold: settings.exceptionSpikeRatio, pValue: e.pValue },
+        'hold',
+        `An exception both tracks throw spikes on the canary: ${name(e)} — ${formatMetricValue('per1000', e.canaryPer1000)} requests ` +
+          `against stable's ${formatMetricValue('per1000', e.stablePer1000)} (at least ${formatCount(settings.exceptionSpikeRatio)} times, adjusted ${formatPValue(e.pValue)}): hold.`,
+      ),
+    );
+  }
+  return reasons;
+}
+
+function decide(reasons: VerdictReason[]): Decision {
+  if (reasons.some((r) => r.outcome === 'rollback')) return 'rollback';
+  if (reasons.some((r) => r.rule === 'min-requests' && r.outcome === 'insufficient-data')) return 'inconclusive';
+  if (reasons.some((r) => r.blocks)) return 'hold';
+  return 'promote';
+}
+
+export const DECISION_WORDS: Record<Decision, string> = {
+  promote: 'Promote',
+  hold: 'Hold',
+  rollback: 'Roll back',
+  inconclusive: 'Inconclusive',
+};
+
+function summarise(decision: Decision, reasons: VerdictReason[]): string {
+  const named = (outcome: RuleOutcome[]): string[] => [
+    ...new Set(reasons.filter((r) => outcome.includes(r.outcome) && r.blocks).map((r) => r.rule)),
+  ];
+  switch (decision) {
+    case 'rollback':
+      return `Roll back: ${named(['rollback']).join(', ')}.`;
+    case 'inconclusive':
+      return 'Inconclusive: too few requests to tell the canary from stable.';
+    case 'hold':
+      return `Hold: ${named(['hold', 'investigate', 'alert', 'insufficient-data']).join(', ')}.`;
+    case 'promote': {
+      const pre = [...new Set(reasons.filter((r) => r.outcome === 'pre-existing').map((r) => r.rule))];
+      return `Promote: every rule passes.${pre.length > 0 ? ` Conditions that predate the canary: ${pre.join(', ')}.` : ''}`;
+    }
+  }
+}
+
+export function judge(input: VerdictInput): { verdict: Verdict; rows: ComparisonRow[] } {
+  const { rows, requests, settings } = input;
+  const row = (metric: string): ComparisonRow | undefined => rows.find((r) => r.metric === metric);
+  const min = settings.minRequests;
+  const enough = requests.canary >= min && requests.stable >= min;
+  const reasons: VerdictReason[] = [
+    reason(
+      'min-requests',
+      'requests',
+      'count',
+      { stable: requests.stable, canary: requests.canary, threshold: min },
+      enough ? 'pass' : 'insufficient-data',
+      enough
+        ? `Both tracks served enough requests to judge: canary ${formatCount(requests.canary)}, stable ${formatCount(requests.stable)} (at least ${formatCount(min)} each).`
+        : `Too few requests to tell: the canary served ${formatCount(requests.canary)} and stable ${formatCount(requests.stable)}; each needs at least ${formatCount(min)}.`,
+    ),
+  ];
+  const push = (r: VerdictReason | null): void => {
+    if (r) reasons.push(r);
+  };
+  push(thresholdRule('error-rate', row('rate5xx'), settings.errorRateRollback, 'rollback', settings));
+  push(thresholdRule('error-rate-investigate', row('rate5xx'), settings.errorRateInvestigate, 'investigate', settings));
+  push(
+    thresholdRule('client-error-rate', row('rate4xx'), settings.clientErrorRateInvestigate, 'investigate', settings),
+  );
+  push(thresholdRule('latency-alert', row('latencyP95'), settings.latencyAlertMs, 'alert', settings));
+  push(p95Rule(row('latencyP95'), settings));
+  reasons.push(...surgeReasons(input.surges, settings));
+  for (const metric of ['rate401', 'rate403']) {
+    const r = row(metric);
+    if (r) reasons.push(relativeRule(`auth-rate-${metric.slice(4)}`, r, settings.authRateTolerance, 'hold', settings));
+  }
+  reasons.push(...exceptionReasons(input.exceptions, settings));
+  for (const r of rows.filter((x) => x.kind === 'resource')) {
+    reasons.push(relativeRule('resource-use', r, settings.resourceTolerance, 'investigate', settings));
+  }
+  for (const r of rows.filter((x) => x.kind === 'business')) {
+    const measure = settings.businessMeasures.find((m) => `business:${m.name}` === r.metric);
+    reasons.push(
+      relativeRule(
+        'business-measure',
+        r,
+        settings.businessTolerance,
+        'investigate',
+        settings,
+        measure?.higherIsBetter ?? true,
+      ),
+    );
+  }
+
+  const decision = decide(reasons);
+  const actions = new Map<string, RowAction>();
+  for (const r of reasons) {
+    const action: RowAction = r.outcome === 'pass' ? 'none' : r.outcome;
+    const current = actions.get(r.metric) ?? 'none';
+    if (SEVERITY[action] > SEVERITY[current]) actions.set(r.metric, action);
+  }
+  return {
+    verdict: { decision, summary: summarise(decision, reasons), reasons },
+    rows: rows.map((r) => ({ ...r, action: actions.get(r.metric) ?? 'none' })),
+  };
+}
