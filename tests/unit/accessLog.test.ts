@@ -116,6 +116,20 @@ async function importReal(relative: string) {
 }
 
 describe.skipIf(!haveReal)('real access logs', () => {
+  it('does not take other real logs for access logs (an Apache error log, syslog, HAProxy, W3C, Zeek)', () => {
+    for (const file of [
+      'loghub/Apache_2k.log',
+      'loghub/Linux_2k.log',
+      'lnav/logfile_haproxy.0',
+      'lnav/logfile_w3c_big.0',
+      'lnav/logfile_bro_http.log.0',
+      'elastic-integrations/test-secure-rhel7.ecs.ndjson',
+    ]) {
+      const sample = fs.readFileSync(path.join(real, file), 'utf8').split('\n').filter(Boolean).slice(0, 20);
+      expect([file, accessLogFormat.probe(sample, path.basename(file))]).toEqual([file, 0]);
+    }
+  });
+
   it('lnav shop log (nginx combined + "-"): every line, the documented status counts', async () => {
     const { db, result, statuses } = await importReal('lnav/logfile_shop_access_log.0');
     expect(result).toMatchObject({ format: 'access-log', lines: 1000, events: 1000, rejects: 0, authFailures: 0 });

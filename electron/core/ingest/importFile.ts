@@ -208,6 +208,8 @@ async function readIntoSource(
     });
   };
 
+  // No import-time pragmas: a 64 MB cache_size, a 64 MB wal_autocheckpoint and 8-64 KB pages
+  // each moved the insert's CPU cost (9-11 µs a row here) by less than the noise.
   const pipeline = startParseWorker({
     path: facts.path,
     format: format.name,
@@ -217,8 +219,13 @@ async function readIntoSource(
   });
   let end: ParseEnd | null = null;
   let failed: ParseFailed | null = null;
+  // A cancel stops the reader at once, even while the writer waits for its next batch.
+  const cancel = (): void => void pipeline.stop();
+  options.signal?.addEventListener('abort', cancel, { once: true });
+  if (options.signal?.aborted) cancel();
   try {
     for await (const message of pipeline.messages) {
+      if (options.signal?.aborted) break;
       if (message.type === 'batch') {
         for (const event of message.events) writer.sink.event(event);
         for (const sample of message.metrics) writer.sink.metric(sample);
@@ -226,15 +233,18 @@ async function readIntoSource(
         counts.lines = message.lines;
         writer.flush();
         progress(message.bytesRead);
-        if (options.signal?.aborted) break;
         pipeline.ack();
       } else if (message.type === 'end') {
+        // Blank lines after the last record count as read too.
+        counts.lines = message.lines;
+        writer.flush();
         end = message;
       } else {
         failed = message;
       }
     }
   } finally {
+    options.signal?.removeEventListener('abort', cancel);
     await pipeline.stop();
   }
 

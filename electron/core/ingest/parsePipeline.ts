@@ -11,8 +11,8 @@ import type { ParseJob, ParseMessage, WriterMessage } from './parseJob.js';
 
 let workerPath: string | null = null;
 
-/** The Electron main bundle names its own copy of the worker (see electron.vite.config.ts). */
-export function useParseWorkerPath(file: string): void {
+/** The Electron main bundle names its own copy of the worker (see electron.vite.config.ts); null: the default. */
+export function useParseWorkerPath(file: string | null): void {
   workerPath = file;
 }
 
@@ -39,7 +39,7 @@ export interface ParsePipeline {
   messages: AsyncIterable<ParseMessage>;
   /** One batch is written: the worker may read one more. */
   ack(): void;
-  /** Stops the worker (after the end, on cancel, on a write failure). */
+  /** Stops the worker (after the end, on cancel, on a write failure); `messages` then ends. */
   stop(): Promise<void>;
 }
 
@@ -50,7 +50,7 @@ export function startParseWorker(job: ParseJob): ParsePipeline {
     // ends): the worker fails alone, with a message, instead of the whole process.
     resourceLimits: { maxOldGenerationSizeMb: 512 },
   });
-  const queue: (ParseMessage | { type: 'died'; error: Error })[] = [];
+  const queue: (ParseMessage | { type: 'died'; error: Error } | { type: 'stopped' })[] = [];
   let wake: (() => void) | null = null;
   let finished = false;
   const push = (item: (typeof queue)[number]): void => {
@@ -72,6 +72,7 @@ export function startParseWorker(job: ParseJob): ParsePipeline {
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
+      if (item.type === 'stopped') return;
       if (item.type === 'died') {
         finished = true;
         throw new CoalmineError('INTERNAL', `reading ${job.path} stopped: ${item.error.message}`, {
@@ -89,6 +90,7 @@ export function startParseWorker(job: ParseJob): ParsePipeline {
     ack: () => worker.postMessage({ type: 'ack' } satisfies WriterMessage),
     stop: async () => {
       finished = true;
+      push({ type: 'stopped' });
       await worker.terminate();
     },
   };
