@@ -14,6 +14,41 @@ const rolloutId = z
 /** Opaque ids the core hands out for picked files and jobs: never a path. */
 const opaqueId = z.string().regex(/^[\w-]{8,64}$/, 'not an id this app handed out');
 
+const secret = z.string().min(1).max(4096);
+
+/** An Elasticsearch pull as the UI asks for it (the CLI's `coalmine pull` takes the same). */
+export const pullStartInput = z
+  .object({
+    url: z.string().min(1).max(2000),
+    index: z.string().min(1).max(1000),
+    /** ISO 8601 with an offset, or DD/MM/YYYY HH:mm:ss in `zone`; the window is [from, to). */
+    from: z.string().min(1).max(100),
+    to: z.string().min(1).max(100),
+    query: z.string().max(20_000).optional(),
+    zone: z.string().min(1).max(100).optional(),
+    pageSize: z.number().int().min(1).max(10_000).optional(),
+    auth: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('none') }).strict(),
+        z.object({ kind: z.literal('apiKey'), apiKey: secret }).strict(),
+        z.object({ kind: z.literal('basic'), username: z.string().min(1).max(1000), password: secret }).strict(),
+      ])
+      .optional(),
+    tls: z
+      .object({
+        /** PEM text of the cluster's CA (no path crosses from the renderer). */
+        caPem: z.string().min(1).max(200_000).optional(),
+        fingerprint: z.string().min(1).max(200).optional(),
+        insecureSkipVerify: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    track: z.enum(['canary', 'stable']).optional(),
+    service: z.string().min(1).max(1000).optional(),
+    version: z.string().min(1).max(1000).optional(),
+  })
+  .strict();
+
 export const apiMethods = {
   'case.info': { channel: 'coalmine:case:info', input: z.object({}).strict() },
   // No path crosses from the renderer: the desktop app asks with its own file dialog.
@@ -62,6 +97,11 @@ export const apiMethods = {
   },
   'job.status': { channel: 'coalmine:job:status', input: z.object({ jobId: opaqueId }).strict() },
   'job.cancel': { channel: 'coalmine:job:cancel', input: z.object({ jobId: opaqueId }).strict() },
+  // An Elasticsearch pull runs as a job too. Credentials cross once, into main; no status,
+  // result or error ever carries them back.
+  'pull.start': { channel: 'coalmine:pull:start', input: pullStartInput },
+  'pull.status': { channel: 'coalmine:pull:status', input: z.object({ jobId: opaqueId }).strict() },
+  'pull.cancel': { channel: 'coalmine:pull:cancel', input: z.object({ jobId: opaqueId }).strict() },
 } as const;
 
 export type ApiMethod = keyof typeof apiMethods;
@@ -323,6 +363,18 @@ export interface ApiResults {
   'ingest.start': { jobId: string };
   'job.status': JobStatus;
   'job.cancel': JobStatus;
+  'pull.start': { jobId: string };
+  'pull.status': PullJobStatus;
+  'pull.cancel': PullJobStatus;
+}
+
+export interface PullJobStatus {
+  jobId: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  progress: PullProgress | null;
+  /** Set when the pull ended (done, or cancelled with what it read kept). */
+  result: PullSummary | null;
+  error: string | null;
 }
 
 export interface PickedFiles {
@@ -355,6 +407,40 @@ export interface JobStatus {
   progress: IngestProgress | null;
   results: ImportFileResult[];
   error: string | null;
+}
+
+/** What a pull did; never holds a credential. */
+export interface PullSummary {
+  sourceId: number | null;
+  path: string;
+  sha256: string;
+  cluster: { name: string; uuid: string };
+  hitsTotal: number | null;
+  hits: number;
+  events: number;
+  rejects: number;
+  authFailures: number;
+  exceptions: number;
+  pages: number;
+  pitReopened: number;
+  /** Set when the same hits were already pulled or imported: nothing was added. */
+  duplicateOf: SourceSummary | null;
+  replaced: number[];
+  overlaps: number[];
+  state: 'complete' | 'incomplete' | 'skipped';
+  message: string | null;
+}
+
+export interface PullProgress {
+  /** The pull's source path (a URL-like name without credentials). */
+  sourcePath: string;
+  hitsDone: number;
+  /** `hits.total` of the first page; null before it or when the cluster does not say. */
+  hitsTotal: number | null;
+  events: number;
+  rejects: number;
+  hitsPerSecond: number;
+  secondsLeft: number | null;
 }
 
 export interface IngestProgress {

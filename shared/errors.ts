@@ -10,6 +10,10 @@ export type ErrorCode =
   | 'WRITE_FAILED'
   | 'FORBIDDEN'
   | 'BUSY'
+  /** A remote system (an Elasticsearch cluster) could not be reached or failed the request. */
+  | 'REMOTE_FAILED'
+  /** A remote system refused the credentials given (401/403). */
+  | 'AUTH_FAILED'
   | 'INTERNAL';
 
 export class CoalmineError extends Error {

@@ -40,6 +40,7 @@ import { createService } from '../core/service.js';
 import { startWebServer } from '../web/webServer.js';
 import { parseCsvMapping } from '../core/ingest/formats/csv.js';
 import { clearProgress, progressPrinter } from './progressBar.js';
+import { addPullCommand } from './pullCommand.js';
 import { addTagCommands, csvMappingForImport, recordCsvMapping } from './tagCommands.js';
 import { terminalLines, terminalText } from './terminalText.js';
 import { textTable } from './textTable.js';
@@ -47,6 +48,8 @@ import { textTable } from './textTable.js';
 export const EXIT_OK = 0;
 export const EXIT_REJECTS = 1;
 export const EXIT_USAGE = 2;
+/** A pull cancelled with Ctrl-C: what it read is kept, its source marked incomplete. */
+export const EXIT_INTERRUPTED = 130;
 
 /** `analyse --exit-code`: a pipeline can gate a promotion on the verdict. */
 export const VERDICT_EXIT_CODES: Record<Decision, number> = { promote: 0, hold: 10, inconclusive: 11, rollback: 12 };
@@ -686,6 +689,7 @@ Example: coalmine measures case.coalmine --define conversion --label "Conversion
     });
 
   addTagCommands(program, io);
+  addPullCommand(program, io, setExit, { ok: EXIT_OK, rejects: EXIT_REJECTS, interrupted: EXIT_INTERRUPTED });
 
   return program;
 }

@@ -19,6 +19,8 @@ import { type CaseDb, closeCase } from './case/caseStore.js';
 import { countEvents } from './case/events.js';
 import { readAnalysisSettings, writeAnalysisSettings } from './case/analysisSettings.js';
 import { listSources } from './case/sources.js';
+import { type PullJobOptions, createPullJobs } from './elastic/pullJobs.js';
+import { buildPullRequest, checkCaPem } from './elastic/pullRequest.js';
 import { type FilePicker, createImportJobs } from './importJobs.js';
 import { markdownReviewOf } from './review/markdownReview.js';
 
@@ -57,12 +59,15 @@ export interface ServiceHost {
   chooseCase?: CaseChooser;
   /** Lets the user pick log files to import: a dialog, or the folder web mode was given. */
   pickFiles?: FilePicker;
+  /** Tests: how pulls reach the cluster (the mock's connection) and wait between retries. */
+  pullOptions?: PullJobOptions;
 }
 
 export function createService(initial: OpenCase, host: ServiceHost = {}): Service {
   const { chooseCase } = host;
   let current = initial;
   const imports = createImportJobs(host.pickFiles);
+  const pulls = createPullJobs(host.pullOptions);
   return {
     'case.info': () => caseInfo(current, chooseCase !== undefined, host.pickFiles !== undefined),
     'case.open': async ({ readOnly }) => {
@@ -112,6 +117,25 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
     },
     'job.status': ({ jobId }) => imports.status(jobId),
     'job.cancel': ({ jobId }) => imports.cancel(jobId),
+    'pull.start': (input) => {
+      if (current.readOnly) {
+        throw new CoalmineError(
+          'READ_ONLY',
+          `${path.basename(current.path)} is open read-only: nothing can be pulled into it`,
+        );
+      }
+      const request = buildPullRequest({
+        ...input,
+        tls: {
+          ...(input.tls?.caPem ? { ca: checkCaPem(input.tls.caPem, 'the CA certificate given') } : {}),
+          ...(input.tls?.fingerprint ? { fingerprint: input.tls.fingerprint } : {}),
+          ...(input.tls?.insecureSkipVerify ? { insecureSkipVerify: true } : {}),
+        },
+      });
+      return pulls.start(current.db, request);
+    },
+    'pull.status': ({ jobId }) => pulls.status(jobId),
+    'pull.cancel': ({ jobId }) => pulls.cancel(jobId),
   };
 }
 

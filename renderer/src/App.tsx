@@ -4,6 +4,7 @@ import { formatCount } from '../../shared/metricFormat';
 import { useAsync } from './useAsync';
 import { ComparisonView } from './views/ComparisonView';
 import { ImportPanel } from './views/ImportPanel';
+import { PullPanel } from './views/PullPanel';
 import { RolloutList } from './views/RolloutList';
 
 export function App({ api }: { api: CoalmineApi }) {
@@ -77,6 +78,7 @@ export function App({ api }: { api: CoalmineApi }) {
               enabled={info.status === 'done' ? info.value.canImport : null}
               onImported={refresh}
             />
+            <PullPanel api={api} enabled={info.status === 'done' ? !info.value.readOnly : null} onPulled={refresh} />
             {rollouts.status === 'done' && selected === null && (
               <p className="empty" data-testid="no-rollouts" data-ready="true">
                 This case holds no rollout yet: no event is on the canary track.

@@ -62,7 +62,7 @@ describe('coalmine import --map / --mapping', () => {
     const casePath = path.join(tempDir(), 'm.coalmine');
     const run = coalmine(['import', casePath, csv('x.csv', ['2026-11-19T09:52:03Z,200,h,ok'])]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/x\.csv:1: no time column in the header .*--map COLUMN=timestamp/);
+    expect(run.stderr).toMatch(/x\.csv: line 1: no time column in the header .*--map COLUMN=timestamp/);
   });
 });
 

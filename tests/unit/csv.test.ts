@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCase } from '../../electron/core/case/caseStore.js';
+import { listSources } from '../../electron/core/case/sources.js';
 import { csvFormat, parseCsvMapping, parseKibanaTime } from '../../electron/core/ingest/formats/csv.js';
 import { kibanaCsvFormat } from '../../electron/core/ingest/formats/kibanaCsv.js';
 import { importFile } from '../../electron/core/ingest/importFile.js';
@@ -96,6 +97,19 @@ describe('generic CSV', () => {
 
   it('refuses a file with no time column, saying how to name one', () => {
     expect(() => runFormat(csvFormat, ['when,status', 'x,200'])).toThrow(/no time column .*--map COLUMN=timestamp/);
+  });
+
+  it('refuses such a file before writing anything, so it imports once mapped', async () => {
+    const db = openCase(path.join(tempDir(), 'c.coalmine'), { create: true });
+    const file = writeLines('no-time.csv', ['when,status', '2026-11-19T09:52:03Z,200']);
+    await expect(importFile(db, file)).rejects.toThrow(/no-time\.csv: line 1: no time column in the header/);
+    await expect(importFile(db, file, { formatOptions: { csvMapping: { nope: 'timestamp' } } })).rejects.toThrow(
+      /names a column "nope" that the header does not have/,
+    );
+    expect(listSources(db)).toEqual([]);
+    const result = await importFile(db, file, { formatOptions: { csvMapping: { when: 'timestamp' } } });
+    expect(result).toMatchObject({ format: 'csv', events: 1, rejects: 0 });
+    db.close();
   });
 
   it('rejects bad rows with their line and reason, and keeps every good row', () => {

@@ -177,5 +177,19 @@ describe('Elasticsearch _search responses', () => {
     expect(detectFormat(JSON.stringify([response([hit('1', doc(1))])], null, 2).split('\n'), 'x.json').name).toBe(
       'es-search',
     );
+    // Hits on their own: elasticdump's one per line, and `jq -c .hits.hits`.
+    const dump = [JSON.stringify(hit('1', doc(1))), JSON.stringify(hit('2', doc(2)))];
+    expect(detectFormat(dump, 'dump.json').name).toBe('es-search');
+    expect(runFormat(esSearchFormat, dump).events.map((e) => [e.sourceLine, e.message])).toEqual([
+      [1, 'm1'],
+      [2, 'm2'],
+    ]);
+    const array = [JSON.stringify([hit('1', doc(1)), hit('2', doc(2))])];
+    expect(detectFormat(array, 'hits.json').name).toBe('es-search');
+    expect(runFormat(esSearchFormat, array).events.map((e) => e.message)).toEqual(['m1', 'm2']);
+    // filter_path=hits.hits._source: only the hits are left.
+    const filtered = [JSON.stringify({ hits: { hits: [{ _source: doc(1) }, { _source: doc(2) }] } })];
+    expect(detectFormat(filtered, 'x.json').name).toBe('es-search');
+    expect(runFormat(esSearchFormat, filtered).events.map((e) => e.message)).toEqual(['m1', 'm2']);
   });
 });

@@ -2,6 +2,7 @@
 // its frames moved by a few lines; two bugs are two groups.
 import { describe, expect, it } from 'vitest';
 import {
+  causeTypes,
   exceptionOfStack,
   fingerprintOf,
   normaliseMessage,
@@ -25,7 +26,9 @@ describe('normaliseMessage', () => {
     ['connect to 10.1.2.3:5432 refused', 'connect to <ip> refused'],
     ['token for alice@example.com expired', 'token for <email> expired'],
     ['object 0x7ffe12ab at a1b2c3d4e5f60718', 'object <hex> at <hex>'],
-    ['timeout   after\t30s', 'timeout after <n>s'],
+    ['timeout   after\t30s', 'timeout after <n>'],
+    ['signature key k-2026-11-3fa9b not found', 'signature key k-<n>-<n>-<n> not found'],
+    ['signature key k-2026-11-39571 not found', 'signature key k-<n>-<n>-<n> not found'],
   ])('%j -> %j', (message, template) => {
     expect(normaliseMessage(message)).toBe(template);
   });
@@ -91,5 +94,59 @@ describe('fingerprintOf', () => {
       type: 'java.lang.IllegalStateException',
       message: 'order 5 has no payment',
     });
+  });
+});
+
+describe('fingerprints on real trace shapes', () => {
+  it('reads PHP frames without their arguments or closure lines, skipping internal functions and the front controller', () => {
+    const stack = (arg: string, closureLine: number): string =>
+      [
+        `#0 /var/www/vendor/laravel/framework/src/Illuminate/Log/LogManager.php(140): Illuminate\\Log\\LogManager->tap('${arg}', Object(Illuminate\\Log\\Logger))`,
+        `#1 [internal function]: Illuminate\\Log\\LogManager->{closure:Illuminate\\Log\\LogManager::createStackDriver():${closureLine}}('${arg}', 0)`,
+        "#2 /var/www/app/Http/Middleware/TraceIdMiddleware.php(17): Illuminate\\Support\\Facades\\Facade::__callStatic('withContext', Array)",
+        '#3 /var/www/public/index.php(18): Illuminate\\Foundation\\Http\\Kernel->handle(Object(Illuminate\\Http\\Request))',
+        '#4 {main}',
+      ].join('\n');
+    expect(topFrames(stack('daily', 284))).toEqual([
+      'Illuminate\\Support\\Facades\\Facade::__callStatic() /var/www/app/Http/Middleware/TraceIdMiddleware.php',
+    ]);
+    expect(fingerprintOf('Error', 'Call to undefined method', stack('daily', 284))).toBe(
+      fingerprintOf('Error', 'Call to undefined method', stack('stack', 290)),
+    );
+  });
+
+  it('tells one wrapper apart by the causes it wraps (Java Caused by, PHP previous exception)', () => {
+    const wrapped = (cause: string): string =>
+      [
+        'javax.servlet.ServletException: Request processing failed',
+        '\tat com.shop.Web.handle(Web.java:10)',
+        `Caused by: ${cause}: boom`,
+        '\tat com.shop.Web.handle(Web.java:12)',
+        '\t... 3 more',
+      ].join('\n');
+    const npe = fingerprintOf(
+      'javax.servlet.ServletException',
+      'Request processing failed',
+      wrapped('java.lang.NullPointerException'),
+    );
+    const sql = fingerprintOf(
+      'javax.servlet.ServletException',
+      'Request processing failed',
+      wrapped('java.sql.SQLException'),
+    );
+    expect(npe).not.toBe(sql);
+    expect(causeTypes(wrapped('java.sql.SQLException'))).toEqual(['java.sql.SQLException']);
+    expect(
+      causeTypes(
+        '[object] (A(code: 0): x at /a.php:1)\n[stacktrace]\n#0 {main}\n\n[previous exception] [object] (ReflectionException(code: -1): y at /b.php:2)',
+      ),
+    ).toEqual(['ReflectionException']);
+  });
+
+  // A hang (a backtracking pattern) fails by vitest's timeout; no clock in the test.
+  it('reads a huge hostile message and stack without a pattern that backtracks over them', () => {
+    const huge = 'a.'.repeat(200_000);
+    expect(normaliseMessage(`${huge}@`).length).toBeLessThanOrEqual(500);
+    expect(fingerprintOf('E', huge, `${'    at '.repeat(50_000)}\n${huge}`)).toMatch(/^[0-9a-f]{16}$/);
   });
 });

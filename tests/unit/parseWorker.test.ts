@@ -1,10 +1,10 @@
 // The parse worker as each build ships it: the CLI's (out/node) and the app bundle's own entry
 // (out/main, electron.vite.config.ts). `npm test` builds both first.
-import { DEFAULT_TAGGING_RULES } from '../../electron/core/ingest/tagging.js';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { ParseJob, ParseMessage } from '../../electron/core/ingest/parseJob.js';
+import { DEFAULT_TAGGING_RULES } from '../../electron/core/ingest/tagging.js';
 import { projectRoot } from '../helpers/cli.js';
 import { ecs, writeLines } from '../helpers/tempCase.js';
 

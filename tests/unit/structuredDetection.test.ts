@@ -3,13 +3,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openCase } from '../../electron/core/case/caseStore.js';
 import { csvFormat } from '../../electron/core/ingest/formats/csv.js';
 import { esSearchFormat } from '../../electron/core/ingest/formats/esSearch.js';
 import { detectFormat } from '../../electron/core/ingest/formats/index.js';
 import { jsonLinesFormat } from '../../electron/core/ingest/formats/jsonLines.js';
 import { kibanaCsvFormat } from '../../electron/core/ingest/formats/kibanaCsv.js';
+import { importFile } from '../../electron/core/ingest/importFile.js';
 import { projectRoot } from '../helpers/cli.js';
-import { REAL, fileLines, probeSample } from '../helpers/formatRun.js';
+import { REAL, fileLines, probeSample, runFormat } from '../helpers/formatRun.js';
+import { tempDir } from '../helpers/tempCase.js';
 
 const detected = (file: string) => detectFormat(probeSample(fileLines(file)), path.basename(file)).name;
 const fixture = (name: string) => path.join(projectRoot, 'tests/fixtures', name);
@@ -29,14 +32,44 @@ describe('detection of structured formats', () => {
     expect(detected(file)).toBe(name);
   });
 
-  it('scores ECS lines, Logstash lines included, below ecs-ndjson', () => {
+  it('imports the real RHEL7 ECS documents: doc 1 a failure by ECS category/outcome, doc 6 by its PAM message', async () => {
+    const db = openCase(path.join(tempDir(), 'r.coalmine'), { create: true });
+    const result = await importFile(db, `${REAL}/elastic-integrations/test-secure-rhel7.ecs.ndjson`);
+    expect(result).toMatchObject({ format: 'ecs-ndjson', events: 7, rejects: 0, authFailures: 2 });
+    // Elastic's pipeline categorised only doc 1; doc 6's message is pam_unix's own
+    // "authentication failure", which the classifier's rule table counts wherever it appears.
+    expect(db.prepare(`SELECT source_line, auth_rule, user FROM events WHERE auth_failure = 1`).all()).toEqual([
+      { source_line: 1, auth_rule: 'ecs-authentication-failure', user: 'root' },
+      { source_line: 6, auth_rule: 'pam-authentication-failure', user: null },
+    ]);
+    db.close();
+  });
+
+  it('reads an empty file as nothing, in every structured format', () => {
+    for (const format of [jsonLinesFormat, esSearchFormat, kibanaCsvFormat, csvFormat]) {
+      expect(runFormat(format, [])).toEqual({ events: [], metrics: [], rejects: [] });
+      expect(runFormat(format, ['', '  '])).toEqual({ events: [], metrics: [], rejects: [] });
+    }
+  });
+
+  it('scores ECS lines below ecs-ndjson, and takes Logstash lines that are not ECS', () => {
     const ecs = fileLines(`${REAL}/elastic-integrations/test-secure-rhel7.ecs.ndjson`);
-    const logstash = ['{"@timestamp":"2026-11-19T09:52:03.000Z","@version":"1","host":"app-1","message":"hi"}'];
-    for (const sample of [ecs, logstash]) {
+    const viaLogstash = [
+      '{"@timestamp":"2026-11-19T09:52:03.000Z","@version":"1","ecs":{"version":"8.0.0"},"host":{"name":"a"},"message":"hi"}',
+    ];
+    for (const sample of [ecs, viaLogstash]) {
       expect(detectFormat(sample, 'x.ndjson').name).toBe('ecs-ndjson');
       expect(jsonLinesFormat.probe(sample, 'x.ndjson')).toBeLessThan(0.5);
       expect(esSearchFormat.probe(sample, 'x.ndjson')).toBe(0);
     }
+    // logstash-logback-encoder through Logstash's json_lines codec.
+    const logback = [
+      '{"@timestamp":"2026-11-19T09:52:03.120+00:00","@version":"1","message":"payment failed","logger_name":"shop.Pay","level":"ERROR","level_value":40000,"HOSTNAME":"pay-canary-1","stack_trace":"java.lang.IllegalStateException: no key\\n\\tat shop.Pay.run(Pay.java:42)\\n"}',
+    ];
+    expect(detectFormat(logback, 'x.ndjson').name).toBe('json-lines');
+    const [event] = runFormat(jsonLinesFormat, logback).events;
+    expect(event).toMatchObject({ level: 'error', host: 'pay-canary-1', message: 'payment failed' });
+    expect(event?.errorStack).toMatch(/^java\.lang\.IllegalStateException: no key\n\tat shop/);
   });
 
   // Text logs belong to other readers: none of these formats may claim them.

@@ -99,6 +99,14 @@ export function setSourceDetails(db: CaseDb, id: number, details: Record<string,
   db.prepare(`UPDATE sources SET details = ? WHERE id = ?`).run(JSON.stringify(details), id);
 }
 
+/**
+ * The SHA-256 and size of what a source holds, for a source whose content is known only once it
+ * has been read (an Elasticsearch pull).
+ */
+export function setSourceContentHash(db: CaseDb, id: number, sha256: string, size: number): void {
+  db.prepare(`UPDATE sources SET sha256 = ?, size = ? WHERE id = ?`).run(sha256, size, id);
+}
+
 /** Adds `patch` to what is recorded of how the source was read (keys in `patch` replace). */
 export function mergeSourceDetails(db: CaseDb, id: number, patch: Record<string, unknown>): void {
   db.prepare(`UPDATE sources SET details = json_patch(coalesce(details, '{}'), ?) WHERE id = ?`).run(

@@ -17,15 +17,21 @@ const MASKS: readonly [RegExp, string][] = [
   // Quoted values: what sits between the quotes varies, the quoting does not.
   [/"(?:[^"\\]|\\.)*"/g, '"<str>"'],
   [/'(?:[^'\\]|\\.)*'/g, "'<str>'"],
-  // Numbers, also where they are glued to letters (order-4711, id=42, user123).
-  [/\d+(?:[.,]\d+)*/g, '<n>'],
+  // Numbers, and whole words that hold a digit (ids such as k-2026-11-3fa9b, user123, 30s):
+  // masking only the digits of "3fa9b" would leave "<n>fa<n>b", a new group for every id.
+  [/[A-Za-z0-9_]*\d[A-Za-z0-9_]*(?:[.,]\d+)*/g, '<n>'],
 ];
 
 const MAX_TEMPLATE = 500;
 
 /** The message with its variable parts masked: the template a group of exceptions shares. */
 export function normaliseMessage(message: string): string {
-  let out = message.trim().replace(/\s+/g, ' ');
+  // Only the start is read: the template is cut to MAX_TEMPLATE anyway, and the masks must
+  // not spend their time on a megabyte of hostile text.
+  let out = message
+    .slice(0, MAX_TEMPLATE * 4)
+    .trim()
+    .replace(/\s+/g, ' ');
   for (const [pattern, mask] of MASKS) out = out.replace(pattern, mask);
   return out.length > MAX_TEMPLATE ? out.slice(0, MAX_TEMPLATE) : out;
 }
@@ -43,24 +49,39 @@ const FRAME_SHAPES: readonly { pattern: RegExp; identity: (m: RegExpMatchArray) 
   },
   // Python:  File "/app/shop/checkout.py", line 42, in pay
   { pattern: /^\s*File "([^"]+)", line \d+, in (.+)$/, identity: (m) => `${m[1] ?? ''} in ${m[2] ?? ''}` },
-  // PHP (Laravel, Symfony):  #3 /var/www/app/Checkout.php(42): App\Checkout->pay()
-  { pattern: /^#\d+\s+(.+?)(?:\(\d+\))?:\s+(.+)$/, identity: (m) => `${m[2] ?? ''} ${m[1] ?? ''}` },
+  // PHP (Laravel, Symfony):  #3 /var/www/app/Checkout.php(42): App\Checkout->pay('sku-1', Array)
+  // The arguments are values of this call, not the place: they are dropped.
+  {
+    pattern: /^#\d+\s+(.+?)(?:\(\d+\))?:\s+(.+)$/,
+    identity: (m) => `${(m[2] ?? '').replace(/\(.*\)$/, '()')} ${m[1] ?? ''}`,
+  },
 ];
 
 // Frames of runtimes, frameworks and libraries: the same for every bug, so they say nothing
-// about which bug it is.
+// about which bug it is A PHP front controller
+// (`public/index.php`) is on every request's stack, so it is no more telling than they are.
 const LIBRARY_FRAME =
-  /^(?:java\.|javax\.|jdk\.|sun\.|com\.sun\.|kotlin\.|kotlinx\.|scala\.|org\.springframework\.|org\.apache\.|org\.hibernate\.|org\.eclipse\.|io\.netty\.|reactor\.|com\.fasterxml\.|System\.|Microsoft\.)|node:internal|node_modules\/|\/site-packages\/|\/dist-packages\/|\/lib\/python\d|\/vendor\/|<frozen |\{main\}/;
+  /^(?:java\.|javax\.|jdk\.|sun\.|com\.sun\.|kotlin\.|kotlinx\.|scala\.|org\.springframework\.|org\.apache\.|org\.hibernate\.|org\.eclipse\.|io\.netty\.|reactor\.|com\.fasterxml\.|System\.|Microsoft\.)|node:internal|node_modules\/|\/site-packages\/|\/dist-packages\/|\/lib\/python\d|\/vendor\/|<frozen |\{main\}|\[internal function\]$|\/public\/index\.php$/;
 
 /** Generated names (lambdas, proxies) carry numbers that change between runs. */
 function stableFrame(identity: string): string {
-  return identity.replace(/\$\$Lambda\$?[\w/$]*|\$Proxy\d+|\$\d+/g, '$…').replace(/0x[0-9a-f]+/gi, '<hex>');
+  return (
+    identity
+      .replace(/\$\$Lambda\$?[\w/$]*|\$Proxy\d+|\$\d+/g, '$…')
+      .replace(/0x[0-9a-f]+/gi, '<hex>')
+      // PHP 8.4 names a closure by where it is defined: {closure:App\Foo::bar():139}.
+      .replace(/:\d+\}/g, '}')
+  );
 }
+
+const MAX_FRAME_LINE = 2000;
 
 /** Every frame of a stack trace, as runtime-neutral identities without line numbers. */
 export function stackFrames(stack: string): string[] {
   const frames: string[] = [];
   for (const line of stack.split('\n')) {
+    // No real frame is this long; the patterns would only spend time on it.
+    if (line.length > MAX_FRAME_LINE) continue;
     for (const { pattern, identity } of FRAME_SHAPES) {
       const m = line.match(pattern);
       if (m) {
@@ -108,6 +129,24 @@ export function exceptionOfStack(stack: string): { type: string; message: string
   return null;
 }
 
+// The exceptions a trace says caused the one thrown: Java's `Caused by:`, PHP's
+// `[previous exception]`. A wrapper (ServletException, a framework's HandlerException) thrown
+// for different causes is a different bug for each cause.
+const CAUSE_LINES = [/^\s*Caused by: ([\w$.]+)/, /^\[previous exception\] \[object\] \(([^\s(]+)\(/];
+
+/** The types of the causes a stack trace lists, outermost first. */
+export function causeTypes(stack: string | null): string[] {
+  if (!stack) return [];
+  const types: string[] = [];
+  for (const line of stack.split('\n')) {
+    for (const pattern of CAUSE_LINES) {
+      const m = pattern.exec(line);
+      if (m?.[1]) types.push(m[1]);
+    }
+  }
+  return types;
+}
+
 /** The group an exception belongs to, or null for a record without one. 16 hex digits. */
 export function fingerprintOf(
   errorType: string | null,
@@ -115,6 +154,7 @@ export function fingerprintOf(
   errorStack: string | null,
 ): string | null {
   if (errorType === null && errorStack === null) return null;
-  const parts = [errorType ?? '', normaliseMessage(errorMessage ?? ''), ...topFrames(errorStack)];
+  const causes = causeTypes(errorStack).map((type) => `caused by ${type}`);
+  const parts = [errorType ?? '', normaliseMessage(errorMessage ?? ''), ...causes, ...topFrames(errorStack)];
   return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
 }

@@ -92,9 +92,8 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
   const zone = checkZone(options.zone ?? DEFAULT_ZONE);
   const absolute = path.resolve(filePath);
   const facts = await fileFacts(absolute);
-  const format = options.format
-    ? formatNamed(options.format)
-    : detectFormat(await probeSample(absolute), path.basename(absolute));
+  const sample = options.format ? null : await probeSample(absolute);
+  const format = options.format ? formatNamed(options.format) : detectFormat(sample ?? [], path.basename(absolute));
   const base = { path: absolute, sha256: facts.sha256, format: format.name };
 
   const earlier = findSourcesBySha256(db, facts.sha256);
@@ -119,6 +118,16 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
   }
   const live = earlier.find((s) => s.state === 'importing' && importIsLive(s.importer, s.heartbeatAt));
   if (live) throw new CoalmineError('BAD_INPUT', `${absolute} is being imported right now (source #${live.id})`);
+  const formatContext: FormatContext = {
+    zone,
+    year: options.year ?? new Date(facts.mtimeMs).getUTCFullYear(),
+    ...(options.year === undefined ? { modifiedMonth: new Date(facts.mtimeMs).getUTCMonth() + 1 } : {}),
+    fileName: path.basename(absolute),
+    options: options.formatOptions ?? {},
+  };
+  // A file this format cannot read at all with these options is refused before anything is written.
+  const problem = format.check?.(sample ?? (await probeSample(absolute)), formatContext) ?? null;
+  if (problem !== null) throw new CoalmineError('BAD_INPUT', `${absolute}: ${problem}`);
   // What is left of an interrupted import of the same bytes is replaced, never added to.
   for (const leftover of earlier) deleteSource(db, leftover.id);
 
@@ -134,12 +143,6 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     version: options.version ?? null,
     importedAt: options.importedAt ?? (options.now ?? Date.now)(),
   });
-  const formatContext: FormatContext = {
-    zone,
-    year: options.year ?? new Date(facts.mtimeMs).getUTCFullYear(),
-    fileName: path.basename(absolute),
-    options: options.formatOptions ?? {},
-  };
   const normaliseContext: NormaliseContext = {
     track: options.track ?? null,
     service: options.service?.trim() || null,

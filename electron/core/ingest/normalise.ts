@@ -34,8 +34,6 @@ export function normaliseEvent(event: NewEvent, ctx: NormaliseContext): NewEvent
   if (ctx.service) event.service = ctx.service;
   if (ctx.version) event.version = ctx.version;
   Object.assign(event, tag(event, ctx));
-  if (event.authRule === null) event.authRule = authFailureRule({ status: event.status });
-  event.authFailure = event.authRule !== null;
   if (event.errorStack !== null && event.errorType === null) {
     const stated = exceptionOfStack(event.errorStack);
     if (stated) {
@@ -44,6 +42,14 @@ export function normaliseEvent(event: NewEvent, ctx: NormaliseContext): NewEvent
     }
   }
   event.fingerprint ??= fingerprintOf(event.errorType, event.errorMessage, event.errorStack);
+  // After the exception fields: a rule may recognise the exception type (BadCredentialsException).
+  event.authRule ??= authFailureRule({
+    status: event.status,
+    message: event.message,
+    errorType: event.errorType,
+    errorMessage: event.errorMessage,
+  });
+  event.authFailure = event.authRule !== null;
   return event;
 }
 

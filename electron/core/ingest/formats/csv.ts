@@ -292,6 +292,32 @@ function rowToEvent(
   return { ok: true, event };
 }
 
+const NO_TIME_COLUMN = `no time column in the header (looked for ${CSV_FIELDS.timestamp.join(', ')}); name it with --map COLUMN=timestamp`;
+
+function readHeader(
+  text: string,
+  mapping: CsvMapping,
+  dialect: CsvDialect,
+): { delimiter: string; names: string[]; plan: ColumnPlan } {
+  const delimiter = headerDelimiter(text) ?? ',';
+  const parsed = Papa.parse<string[]>(text, { delimiter, quoteChar: '"' });
+  const names = (parsed.data[0] ?? []).map((h) => (dialect === 'kibana' ? unescapeKibana(h) : h).trim());
+  return { delimiter, names, plan: planColumns(names, mapping) };
+}
+
+/** LogFormat.check: the header (the first non-blank line) must name a time column, and the mapping only its columns. */
+export function checkCsv(sample: readonly string[], ctx: FormatContext, dialect: CsvDialect): string | null {
+  const first = sample[0];
+  if (first === undefined) return null; // an empty file: nothing to read, nothing to refuse
+  try {
+    const { plan } = readHeader(first, mappingOf(ctx), dialect);
+    return plan.byField.has('timestamp') ? null : `line 1: ${NO_TIME_COLUMN}`;
+  } catch (error) {
+    if (error instanceof CoalmineError) return error.message;
+    throw error;
+  }
+}
+
 /** Reads CSV lines into records; `dialect` picks Kibana's conventions. */
 export function openCsv(
   ctx: FormatContext,
@@ -308,16 +334,12 @@ export function openCsv(
   let pending: { line: number; lines: string[]; chars: number } | null = null;
 
   const takeHeader = (number: number, text: string): void => {
-    delimiter = headerDelimiter(text) ?? ',';
-    const parsed = Papa.parse<string[]>(text, { delimiter, quoteChar: '"' });
-    const names = (parsed.data[0] ?? []).map((h) => (dialect === 'kibana' ? unescapeKibana(h) : h).trim());
-    header = names;
-    plan = planColumns(names, mapping);
+    const read = readHeader(text, mapping, dialect);
+    delimiter = read.delimiter;
+    header = read.names;
+    plan = read.plan;
     if (!plan.byField.has('timestamp')) {
-      throw new CoalmineError(
-        'BAD_INPUT',
-        `${ctx.fileName}:${number}: no time column in the header (looked for ${CSV_FIELDS.timestamp.join(', ')}); name it with --map COLUMN=timestamp`,
-      );
+      throw new CoalmineError('BAD_INPUT', `${ctx.fileName}:${number}: ${NO_TIME_COLUMN}`);
     }
   };
 
@@ -430,6 +452,7 @@ export const csvFormat: LogFormat = {
     const named = /\.(?:csv|tsv)$/i.test(fileName);
     return (timed ? 0.6 : 0.3) + (named ? 0.2 : 0);
   },
+  check: (sample, ctx) => checkCsv(sample, ctx, 'generic'),
   open(ctx, sink) {
     return openCsv(ctx, sink, 'generic');
   },

@@ -204,9 +204,19 @@ export function ecsDocumentRecords(
   return { ok: true, event, metrics };
 }
 
-// An Elasticsearch `_search` response saved one per line also starts with `{` and holds
-// `@timestamp` (inside its hits): it is not an ECS document.
-const SEARCH_RESPONSE_START = /^\s*\{\s*"(?:took|_scroll_id|pit_id|hits|responses|timed_out)"\s*:/;
+// An Elasticsearch `_search` response (or a hit) saved one per line also starts with `{` and
+// holds `@timestamp` (inside its hits or `_source`): it is not an ECS document.
+const SEARCH_RESPONSE_START =
+  /^\s*\{\s*"(?:took|_scroll_id|pit_id|hits|responses|timed_out|_index|_id|_source|_type)"\s*:/;
+
+/**
+ * A line Logstash's `json` / `json_lines` codec wrote (it adds `@version`) from an event that
+ * is not ECS (no `ecs` field): its fields (`level`, `stack_trace`, `HOSTNAME`, …) are read
+ * through the JSON lines aliases, not the ECS mapping, although it carries `@timestamp`.
+ */
+export function isLogstashLine(line: string): boolean {
+  return /"@version"\s*:/.test(line) && !/"ecs(?:\.version)?"\s*:/.test(line);
+}
 
 export const ecsNdjsonFormat: LogFormat = {
   name: 'ecs-ndjson',
@@ -218,7 +228,7 @@ export const ecsNdjsonFormat: LogFormat = {
       const trimmed = line.trim();
       if (!trimmed.startsWith('{') || SEARCH_RESPONSE_START.test(trimmed)) continue;
       objects += 1;
-      if (/"@timestamp"\s*:/.test(trimmed)) stamped += 1;
+      if (/"@timestamp"\s*:/.test(trimmed) && !isLogstashLine(trimmed)) stamped += 1;
     }
     // A few broken lines do not make it another format; most lines must be JSON objects, and
     // `@timestamp` on them is what tells ECS from other JSON lines.

@@ -1,6 +1,7 @@
 // Elasticsearch `_search` / scroll / point-in-time responses saved as JSON: one response,
 // several concatenated (one per line or pretty-printed one after another), an array of them,
-// or an `_msearch` `{"responses": [...]}`. The file is followed token by token without
+// or an `_msearch` `{"responses": [...]}`; also hits saved on their own, one per line
+// (elasticdump) or in one compact array. The file is followed token by token without
 // parsing whole documents; each object of a `hits.hits` array is cut out as it closes and
 // mapped through the ECS mapping (its `_source`, else its `fields`), so memory holds one hit
 // at a time whatever the file's size. A hit is recorded at the line where it starts; its raw
@@ -156,7 +157,13 @@ export class SearchResponseReader {
       if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
         if (frame === undefined) this.topLine = number;
         const parent = this.stack[this.stack.length - 2];
-        if (c === 0x7b && frame?.kind === 'array' && frame.key === 'hits' && parent?.key === 'hits') {
+        const hitInResponse = frame?.kind === 'array' && frame.key === 'hits' && parent?.key === 'hits';
+        // Hits saved on their own (elasticdump, `jq -c '.hits.hits[]'`): a top-level object, or
+        // one in a top-level array, that opens with a hit's key on the same line.
+        const hitOnItsOwn =
+          (frame === undefined || (frame.kind === 'array' && this.stack.length === 1)) &&
+          HIT_START.test(text.slice(i, i + 40));
+        if (c === 0x7b && (hitInResponse || hitOnItsOwn)) {
           this.capture = { line: number, pieces: [], chars: 0, depth: 0, tooLong: false };
           i = this.continueCapture(number, text, i);
           if (i < 0) return;
@@ -290,6 +297,8 @@ export class SearchResponseReader {
   }
 }
 
+const HIT_START = /^\{\s*"(?:_index|_id|_source|_type)"\s*:/;
+
 // What the first lines of a saved search response hold, compact or pretty-printed.
 const RESPONSE_KEYS = /"(?:took|timed_out|_shards|_scroll_id|pit_id|hits)"\s*:/g;
 const HIT_KEYS = /"(?:_index|_id|_source)"\s*:/;
@@ -301,9 +310,15 @@ export const esSearchFormat: LogFormat = {
     const first = sample[0]?.trimStart() ?? '';
     if (!first.startsWith('{') && !first.startsWith('[')) return 0;
     const head = sample.join('\n');
-    const keys = new Set(head.match(RESPONSE_KEYS) ?? []);
+    // Hits one per line (elasticdump) or in one array.
+    const hitLines = sample.filter((line) => HIT_START.test(line.trimStart().replace(/^\[\s*/, ''))).length;
+    if (hitLines * 2 >= sample.length && head.includes('"_source"')) return 0.9;
     if (!head.includes('"hits"')) return 0;
-    if (keys.size >= 3 || (keys.size >= 2 && HIT_KEYS.test(head))) return 0.95;
+    const keys = new Set((head.match(RESPONSE_KEYS) ?? []).map((k) => k.replace(/\s+/g, '')));
+    // `filter_path=hits.hits._source` leaves only the hits array of each response.
+    const hitsArray = /"hits"\s*:\s*\[/.test(head);
+    if (keys.size >= 3 || (hitsArray && HIT_KEYS.test(head))) return 0.95;
+    if (keys.size >= 2 || hitsArray) return 0.8;
     return 0;
   },
   open(ctx, sink) {

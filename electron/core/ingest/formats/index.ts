@@ -2,11 +2,13 @@
 // does): each format scores the sample, the best score wins, `--format NAME` forces one.
 import { CoalmineError } from '../../../../shared/errors.js';
 import { accessLogFormat } from './accessLog.js';
+import { javaLogFormat, laravelLogFormat, pythonLogFormat } from './appLog.js';
 import { ecsNdjsonFormat } from './ecsNdjson.js';
 import { esSearchFormat } from './esSearch.js';
 import { csvFormat } from './csv.js';
 import { jsonLinesFormat } from './jsonLines.js';
 import { kibanaCsvFormat } from './kibanaCsv.js';
+import { syslogFormat } from './syslog.js';
 import type { LogFormat } from './types.js';
 
 /** In order of preference when two formats score the same. */
@@ -17,6 +19,10 @@ export const FORMATS: readonly LogFormat[] = [
   esSearchFormat,
   kibanaCsvFormat,
   csvFormat,
+  syslogFormat,
+  javaLogFormat,
+  pythonLogFormat,
+  laravelLogFormat,
 ];
 
 export function formatNamed(name: string): LogFormat {

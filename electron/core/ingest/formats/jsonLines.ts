@@ -1,4 +1,4 @@
-// JSON lines that are not ECS: Logstash, Bunyan, pino, journald (`journalctl -o json`), zap,
+// JSON lines that are not ECS: Logstash (`@version`, no `ecs`), Bunyan, pino, journald (`journalctl -o json`), zap,
 // and Elasticsearch's own JSON server log, whose records can span several lines (a
 // pretty-printed `"stacktrace": [...]`). Each document's fields are found through aliases
 // (ECS names first) and mapped into the LogEvent; a record is the lines from one that opens
@@ -8,7 +8,7 @@ import { ecsAuthenticationFailure } from '../classify.js';
 import { field, firstField, isObject } from '../fieldAccess.js';
 import { trackLabelOf } from '../tagging.js';
 import { type TimeResult, parseTime } from '../time.js';
-import { name, numberField, pathOf, text } from './ecsNdjson.js';
+import { isLogstashLine, name, numberField, pathOf, text } from './ecsNdjson.js';
 import { type LogFormat, type RecordSink, blankEvent } from './types.js';
 
 /** A record still open after this many lines or characters is rejected, not held in memory. */
@@ -67,7 +67,9 @@ const SYSLOG_SEVERITIES = ['emergency', 'alert', 'critical', 'error', 'warning',
 /** Level names as written (lower case); Bunyan/pino numbers (10..60) and syslog 0..7 as names. */
 function levelOf(doc: Doc): string | null {
   const priority = doc.PRIORITY;
-  if (typeof priority === 'string' && /^[0-7]$/.test(priority)) return SYSLOG_SEVERITIES[Number(priority)] ?? null;
+  if ((typeof priority === 'string' || typeof priority === 'number') && /^[0-7]$/.test(String(priority))) {
+    return SYSLOG_SEVERITIES[Number(priority)] ?? null;
+  }
   const value = firstField(doc, ['log.level', 'level', 'severity', 'loglevel', 'levelname']);
   if (typeof value === 'number' && Number.isInteger(value)) {
     if (value >= 0 && value <= 7) return SYSLOG_SEVERITIES[value] ?? null;
@@ -165,7 +167,7 @@ export function jsonDocumentToEvent(
   event.trackLabel = trackLabelOf(doc);
   event.service = name(firstField(doc, ['service.name', 'service', 'name', 'SYSLOG_IDENTIFIER', 'app', 'application']));
   event.version = name(firstField(doc, ['service.version', 'version', 'app_version']));
-  const host = firstField(doc, ['host.name', 'host.hostname', 'hostname', '_HOSTNAME']);
+  const host = firstField(doc, ['host.name', 'host.hostname', 'hostname', '_HOSTNAME', 'HOSTNAME']);
   event.host = name(host ?? (typeof doc.host === 'string' ? doc.host : field(doc, 'node.name')));
   event.pod = name(firstField(doc, ['kubernetes.pod.name', 'kubernetes.pod_name', 'pod', 'pod_name']));
   event.level = levelOf(doc);
@@ -318,11 +320,12 @@ export const jsonLinesFormat: LogFormat = {
     for (const line of sample) {
       if (!line.startsWith('{')) continue;
       objects += 1;
-      if (/"@timestamp"\s*:/.test(line)) stamped += 1;
-      if (ALIAS_KEYS.test(line)) aliased += 1;
+      const logstash = isLogstashLine(line);
+      if (/"@timestamp"\s*:/.test(line) && !logstash) stamped += 1;
+      if (logstash || ALIAS_KEYS.test(line)) aliased += 1;
     }
     if (objects === 0) return 0;
-    // ECS documents (`@timestamp`) belong to ecs-ndjson, which scores them 0.5 and up.
+    // ECS documents (`@timestamp`, not Logstash's) belong to ecs-ndjson, which scores them 0.5 and up.
     if (stamped * 2 >= objects) return 0.3;
     // Multi-line records leave fewer lines starting with `{`; the first one still must.
     if (!sample[0]?.startsWith('{')) return 0;

@@ -3,7 +3,7 @@
 // date format `MMM D, YYYY @ HH:mm:ss.SSS` written in the exporting browser's zone (given to
 // the import as its zone), newest first; values that a spreadsheet would take for formulas
 // prefixed with `'`, and empty values written as `-`. Read by the CSV reader (csv.ts).
-import { csvShape, openCsv } from './csv.js';
+import { checkCsv, csvShape, openCsv } from './csv.js';
 import type { LogFormat } from './types.js';
 
 const KIBANA_TIME_CELL = /^"?'?[A-Z][a-z]{2} \d{1,2}, \d{4} @ \d{2}:\d{2}:\d{2}/;
@@ -23,6 +23,7 @@ export const kibanaCsvFormat: LogFormat = {
     // ECS column names without Kibana's dates: an export with another date format.
     return timeIndex !== -1 && ecsNames >= 2 ? 0.85 : 0;
   },
+  check: (sample, ctx) => checkCsv(sample, ctx, 'kibana'),
   open(ctx, sink) {
     return openCsv(ctx, sink, 'kibana');
   },

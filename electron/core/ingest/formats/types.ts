@@ -13,6 +13,11 @@ export interface FormatContext {
   zone: string;
   /** The year for formats that write none (RFC 3164 syslog): `--year`, else the file's. */
   year: number;
+  /**
+   * Set only when `year` is the file's modification year (no `--year`): that month, 1–12.
+   * RFC 3164 lines dated in a later month were written the year before (a file spanning New Year).
+   */
+  modifiedMonth?: number;
   /** The file's base name, for messages. */
   fileName: string;
   /** Format-specific options (a CSV column mapping, …), as saved in the case or given. */
@@ -61,6 +66,13 @@ export interface LogFormat {
    * (not this format) to 1 (certain). The highest score wins; ties go to the earlier format.
    */
   probe(sample: readonly string[], fileName: string): number;
+  /**
+   * Optional: why this file cannot be read at all with these options (a CSV header with no
+   * time column), judged from the same first lines as `probe`; null when it can. A reason
+   * refuses the import before anything is written, so the user can import it again with the
+   * right options instead of finding every record rejected.
+   */
+  check?(sample: readonly string[], ctx: FormatContext): string | null;
   open(ctx: FormatContext, sink: RecordSink): RecordParser;
 }
 

@@ -1,0 +1,399 @@
+// Application logs whose records can span lines (a message and its stack trace), in three
+// families, each a format of its own so a file is read with one family's header shapes:
+//   java-log     log4j / logback (`2024-01-01 10:00:00,123 ERROR [thread] com.x.Y - msg`, the
+//                ISO8601, `[LEVEL]` and thread-first variants), ZooKeeper (`… - INFO  [thread:
+//                Class@line] - msg`), Spring Boot (`… ERROR 4242 --- [app] [thread] c.x.Y : msg`),
+//                Spark (`17/06/09 20:10:40 INFO a.B: msg`), HDFS (`081109 203615 148 INFO a.B: msg`),
+//                Tomcat / JUL one-line (`01-Jan-2024 10:00:00.123 SEVERE [main] a.B.c msg`)
+//   python-log   logging (`… - name - ERROR - msg`, `… ERROR name: msg`, Flask, Django) and oVirt vdsm
+//                (`thread::LEVEL::time::module::line::logger::(func) msg`)
+//   laravel-log  Laravel / Monolog (`[2023-01-01 10:00:00] local.ERROR: msg {context}` with its
+//                `[stacktrace]` block inside the JSON context)
+// Times without an offset are read in the import's zone. Which exception names a record:
+//   Java: the outermost one, the trace's first header (not the last `Caused by:`): it is what
+//   the code threw where it logged, as log4j's own header and ECS loggers' `error.type` say.
+//   The causes stay in `errorStack`, and the fingerprint also takes the chain's types.
+//   Python: the last line of the traceback (the exception raised last, i.e. the outermost).
+//   Laravel: the `[object] (Type(code: N): message at file:line)` in the context; earlier
+//   `[previous exception]` blocks stay in the stack, as Java's causes do.
+// A message naming a qualified Java exception on a single line ("… due to
+// java.io.IOException: ZooKeeperServer not running") gives its type and message too.
+import type { NewEvent } from '../../case/events.js';
+import { parseTime } from '../time.js';
+import { type AssembledRecord, multilineParser } from './multiline.js';
+import { type FormatContext, type LogFormat, type RecordSink, blankEvent } from './types.js';
+
+interface Header {
+  /** The time as written, and the same in a form parseTime reads. */
+  time: string;
+  isoTime: string;
+  level: string | null;
+  service: string | null;
+  message: string;
+}
+
+interface Shape {
+  pattern: RegExp;
+  read(m: RegExpExecArray): Header;
+}
+
+const TS = '(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d{1,9})?(?:Z|[+-]\\d{2}:?\\d{2})?)';
+const JAVA_LEVEL = '(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE|NOTICE|FINE|FINER|FINEST|CONFIG)';
+const PY_LEVEL = '(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL|EXCEPTION)';
+const LARAVEL_LEVEL = '(DEBUG|INFO|NOTICE|WARNING|ERROR|CRITICAL|ALERT|EMERGENCY)';
+
+// `s`: a lone CR or U+2028 inside a line is text, and `.` must read over it.
+const re = (source: string): RegExp => new RegExp(source, 's');
+const lower = (level: string | undefined): string | null => (level ? level.toLowerCase() : null);
+const iso = (time: string, level: string | undefined, message: string | undefined, service: string | null = null) => ({
+  time,
+  isoTime: time,
+  level: lower(level),
+  service,
+  message: message ?? '',
+});
+
+const MONTH_NUMBERS: Record<string, string> = {
+  Jan: '01',
+  Feb: '02',
+  Mar: '03',
+  Apr: '04',
+  May: '05',
+  Jun: '06',
+  Jul: '07',
+  Aug: '08',
+  Sep: '09',
+  Oct: '10',
+  Nov: '11',
+  Dec: '12',
+};
+
+const JAVA_SHAPES: readonly Shape[] = [
+  // ZooKeeper: 2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/…:FastLeaderElection@774] - msg
+  { pattern: re(`^${TS} - ${JAVA_LEVEL}\\s*\\[.*?\\] - (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
+  // Spring Boot: 2024-01-01T10:00:00.123+01:00 ERROR 4242 --- [app] [  main] c.x.Y  : msg
+  {
+    pattern: re(`^${TS}\\s+${JAVA_LEVEL}\\s+\\d+\\s+---\\s+(?:\\[([^\\]]*)\\]\\s+)?\\[[^\\]]*\\]\\s+\\S+\\s*:\\s(.*)$`),
+    read: (m) => iso(m[1] ?? '', m[2], m[4], m[3]?.trim() || null),
+  },
+  // log4j / logback, level first: 2024-01-01 10:00:00,123 ERROR [main] com.x.Y - msg ([ERROR] too)
+  {
+    pattern: re(`^${TS}\\s+\\[?${JAVA_LEVEL}\\]?\\s+\\[[^\\]]*\\]\\s+[\\w$.]+(?::\\d+)?\\s+-\\s?(.*)$`),
+    read: (m) => iso(m[1] ?? '', m[2], m[3]),
+  },
+  // logback, thread first: 2024-01-01 10:00:00.123 [main] ERROR com.x.Y - msg
+  {
+    pattern: re(`^${TS}\\s+\\[[^\\]]*\\]\\s+\\[?${JAVA_LEVEL}\\]?\\s+[\\w$.]+(?::\\d+)?\\s+-\\s?(.*)$`),
+    read: (m) => iso(m[1] ?? '', m[2], m[3]),
+  },
+  // log4j without a thread: 2024-01-01 10:00:00,123 ERROR com.x.Y - msg  (or Y:42 - msg)
+  {
+    pattern: re(`^${TS}\\s+\\[?${JAVA_LEVEL}\\]?\\s+[\\w$.]+(?::\\d+)?\\s+-\\s(.*)$`),
+    read: (m) => iso(m[1] ?? '', m[2], m[3]),
+  },
+  // Spark (log4j `%d{yy/MM/dd HH:mm:ss} %p %c{1}: %m`): 17/06/09 20:10:40 INFO a.B: msg
+  {
+    pattern: re(`^(\\d{2})/(\\d{2})/(\\d{2}) (\\d{2}:\\d{2}:\\d{2}) ${JAVA_LEVEL} [\\w$.]+: (.*)$`),
+    read: (m) => ({
+      time: `${m[1]}/${m[2]}/${m[3]} ${m[4]}`,
+      isoTime: `20${m[1]}-${m[2]}-${m[3]} ${m[4]}`,
+      level: lower(m[5]),
+      service: null,
+      message: m[6] ?? '',
+    }),
+  },
+  // HDFS: 081109 203615 148 INFO dfs.DataNode$PacketResponder: msg
+  {
+    pattern: re(`^(\\d{2})(\\d{2})(\\d{2}) (\\d{2})(\\d{2})(\\d{2}) \\d+ ${JAVA_LEVEL} [\\w$.]+: (.*)$`),
+    read: (m) => ({
+      time: `${m[1]}${m[2]}${m[3]} ${m[4]}${m[5]}${m[6]}`,
+      isoTime: `20${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}`,
+      level: lower(m[7]),
+      service: null,
+      message: m[8] ?? '',
+    }),
+  },
+  // Tomcat / java.util.logging one-line: 01-Jan-2024 10:00:00.123 SEVERE [main] a.B.c msg
+  {
+    pattern: re(
+      `^(\\d{2})-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-(\\d{4}) (\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?) ${JAVA_LEVEL} \\[[^\\]]*\\] [\\w$.<>]+ (.*)$`,
+    ),
+    read: (m) => ({
+      time: `${m[1]}-${m[2]}-${m[3]} ${m[4]}`,
+      isoTime: `${m[3]}-${MONTH_NUMBERS[m[2] ?? ''] ?? '00'}-${m[1]} ${m[4]}`,
+      level: lower(m[5]),
+      service: null,
+      message: m[6] ?? '',
+    }),
+  },
+];
+
+const PYTHON_SHAPES: readonly Shape[] = [
+  // Flask: [%(asctime)s] %(levelname)s in %(module)s: %(message)s
+  { pattern: re(`^\\[${TS}\\] ${PY_LEVEL} in [\\w.]+: (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
+  // Django's "verbose" example: %(levelname)s %(asctime)s %(module)s %(process)d %(thread)d %(message)s
+  { pattern: re(`^${PY_LEVEL} ${TS} [\\w.]+ \\d+ \\d+ (.*)$`), read: (m) => iso(m[2] ?? '', m[1], m[3]) },
+  // %(asctime)s - %(name)s - %(levelname)s - %(message)s
+  { pattern: re(`^${TS} - \\S+ - ${PY_LEVEL} - (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
+  // %(asctime)s %(levelname)s %(name)s: %(message)s
+  { pattern: re(`^${TS}\\s+${PY_LEVEL}\\s+[\\w.\\-]+:\\s(.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
+  // oVirt vdsm: Thread-15::DEBUG::2011-12-07 11:44:17,737::clientIF::54::vds::(wrapper) msg
+  {
+    pattern: re(`^[^\\s:]+::${PY_LEVEL}::${TS}::[\\w.]+::\\d+::[\\w.]+::\\([\\w<>]+\\)\\s?(.*)$`),
+    read: (m) => iso(m[2] ?? '', m[1], m[3]),
+  },
+];
+
+const LARAVEL_SHAPES: readonly Shape[] = [
+  // [2023-05-15 18:19:32] local.ERROR: msg {"exception":"[object] (…)"}
+  {
+    pattern: re(`^\\[${TS}\\] [\\w.-]+\\.${LARAVEL_LEVEL}: (.*)$`),
+    read: (m) => iso(m[1] ?? '', m[2], m[3]),
+  },
+];
+
+// Exception headers and frames, as each runtime prints them.
+const JAVA_FRAME = /^\s+at \S|^at [\w$.<>/]+\(/;
+// A class name ending like an exception, or any package-qualified class name.
+const JAVA_TYPE =
+  /^(?:(?:[a-zA-Z_$][\w$]*\.)*[A-Z][\w$]*(?:Exception|Error|Throwable|Failure)|(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*)$/;
+const JAVA_INLINE = /\b((?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error))(?::\s*(.*)|\s*$)/;
+// Hostile text: patterns that can backtrack only ever see this much of a line.
+const SCAN_LIMIT = 4096;
+
+/** `java.lang.IllegalStateException: msg` (or the type alone) as type and message. */
+function javaHeader(line: string): { type: string; message: string | null } | null {
+  const text = line.trim();
+  const colon = text.indexOf(':');
+  const name = colon < 0 ? text : text.slice(0, colon);
+  if (name.length === 0 || name.length > 512 || !JAVA_TYPE.test(name)) return null;
+  return { type: name, message: colon < 0 ? null : text.slice(colon + 1).trim() || null };
+}
+const TRACEBACK = /^\s*Traceback \(most recent call last\):\s*$/;
+
+interface ExceptionFields {
+  type: string | null;
+  message: string | null;
+  stack: string | null;
+}
+
+const NONE: ExceptionFields = { type: null, message: null, stack: null };
+
+function javaException(message: string, rest: readonly string[]): ExceptionFields {
+  const firstFrame = rest.findIndex((line) => JAVA_FRAME.test(line));
+  if (firstFrame >= 0) {
+    // The header is the last exception-shaped line before the first frame.
+    for (let i = firstFrame - 1; i >= 0; i -= 1) {
+      const header = javaHeader(rest[i] ?? '');
+      if (header) return { ...header, stack: rest.slice(i).join('\n') };
+    }
+    const inMessage = javaHeader(message);
+    if (inMessage) return { ...inMessage, stack: [message.trim(), ...rest].join('\n') };
+    return { type: null, message: null, stack: rest.join('\n') };
+  }
+  // No frames: an exception printed alone on the next line, or named in the message.
+  const next = javaHeader(rest[0] ?? '');
+  if (next && /(?:Exception|Error|Throwable)$/.test(next.type)) return { ...next, stack: rest.join('\n') };
+  const inline = JAVA_INLINE.exec(message.slice(0, SCAN_LIMIT));
+  if (inline?.[1]) return { type: inline[1], message: inline[2]?.trim() || null, stack: null };
+  return NONE;
+}
+
+function pythonException(message: string, rest: readonly string[]): ExceptionFields {
+  const start = rest.findIndex((line) => TRACEBACK.test(line));
+  let stack: string[] | null = null;
+  if (start >= 0) stack = rest.slice(start);
+  else if (/Traceback \(most recent call last\):\s*$/.test(message) && rest.length > 0) {
+    stack = ['Traceback (most recent call last):', ...rest];
+  }
+  if (!stack) return NONE;
+  // The last line that is neither a frame nor its source line states the exception.
+  for (let i = stack.length - 1; i > 0; i -= 1) {
+    const line = stack[i] ?? '';
+    if (line.trim() === '' || /^\s/.test(line) || /^File "/.test(line)) continue;
+    const m = /^([A-Za-z_][\w.]*)(?::\s?(.*))?$/s.exec(line.trim());
+    if (m) return { type: m[1] ?? null, message: m[2]?.trim() || null, stack: stack.join('\n') };
+    break;
+  }
+  return { type: null, message: null, stack: stack.join('\n') };
+}
+
+/** JSON string escapes, for a context that is not valid JSON as a whole. */
+function unescapeJson(text: string): string {
+  return text.replace(/\\(u[0-9a-fA-F]{4}|["\\/bfnrt])/g, (_, e: string) => {
+    if (e.startsWith('u')) return String.fromCharCode(parseInt(e.slice(1), 16));
+    return ({ b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' } as Record<string, string>)[e] ?? e;
+  });
+}
+
+const LARAVEL_EXCEPTION = '"exception":"[object] (';
+const LARAVEL_OBJECT = /^\[object\] \(([^\s(]{1,512})\(code: -?\d+\): /;
+
+/**
+ * Where the JSON context holding Laravel's exception starts in a record, or -1. It may carry
+ * other keys first (`{"userId":7,"exception":…`), and it starts on a later line when the
+ * message itself spans lines (PHP's "Uncaught …\nStack trace:\n#0 …\n  thrown {…").
+ */
+function laravelContextStart(record: string): number {
+  const key = record.indexOf(LARAVEL_EXCEPTION);
+  return key < 0 ? -1 : record.lastIndexOf(' {', key);
+}
+
+/** The exception Laravel writes into the log context: type, message, and its trace blocks. */
+function laravelException(record: string, at: number): ExceptionFields {
+  if (at < 0) return NONE;
+  // Up to the last brace; a cut record (no brace after the context) is read to its end.
+  const close = record.lastIndexOf('}');
+  const context = close > at ? record.slice(at + 1, close + 1) : record.slice(at + 1);
+  let text: string | null = null;
+  try {
+    // Monolog writes the trace's line ends raw inside the JSON string.
+    const parsed = JSON.parse(context.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t')) as unknown;
+    const exception = (parsed as { exception?: unknown }).exception;
+    if (typeof exception === 'string') text = exception;
+  } catch {
+    text = null;
+  }
+  if (text === null) {
+    // The string's text, up to its closing `"}` when there is one (found without a pattern
+    // that could backtrack over hostile text).
+    const start = context.indexOf(LARAVEL_EXCEPTION) + LARAVEL_EXCEPTION.length - '[object] ('.length;
+    const end = context.lastIndexOf('"}');
+    text = unescapeJson(end > start ? context.slice(start, end) : context.slice(start));
+  }
+  const stack = text.replace(/\n+$/, '');
+  const m = LARAVEL_OBJECT.exec(stack);
+  if (!m) return { type: null, message: null, stack };
+  // `Type(code: N): message at /file.php:line)` then the `[stacktrace]` block.
+  let end = stack.indexOf(')\n[stacktrace]');
+  if (end < 0) end = stack.endsWith(')') ? stack.length - 1 : stack.length;
+  let message = stack.slice(m[0].length, end);
+  const throwSite = message.lastIndexOf(' at ');
+  if (throwSite >= 0 && /:\d+$/.test(message)) message = message.slice(0, throwSite);
+  return { type: m[1] ?? null, message: message.trim() || null, stack };
+}
+
+/** Fields a Laravel context often carries (the request's IP, method and path). */
+function laravelRequestFields(event: NewEvent, contextText: string): void {
+  if (!contextText.startsWith('{') || contextText.length > 65536) return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(contextText);
+  } catch {
+    return;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return;
+  const ctx = parsed as Record<string, unknown>;
+  const str = (key: string): string | null => {
+    const v = ctx[key];
+    return typeof v === 'string' && v.trim() !== '' && v.length < 2048 ? v : null;
+  };
+  event.clientIp = str('ip');
+  const method = str('method');
+  event.httpMethod = method && /^[A-Za-z]{3,10}$/.test(method) ? method.toUpperCase() : null;
+  const path = str('path') ?? str('url');
+  event.urlPath = path?.startsWith('/') ? path : null;
+}
+
+type Family = 'java' | 'python' | 'laravel';
+
+function recordToEvent(record: AssembledRecord<Header>, family: Family, ctx: FormatContext, sink: RecordSink): void {
+  const raw = record.lines.join('\n');
+  const { header } = record;
+  const time = parseTime(header.isoTime, ctx.zone);
+  if (!time.ok) {
+    sink.reject(record.firstLine, time.reason, raw);
+    return;
+  }
+  const event = blankEvent(record.firstLine, raw, time.ms, header.time);
+  event.level = header.level;
+  event.service = header.service;
+  event.message = header.message;
+  const rest = record.lines.slice(1);
+  let exception: ExceptionFields;
+  if (family === 'java') exception = javaException(header.message, rest);
+  else if (family === 'python') exception = pythonException(header.message, rest);
+  else {
+    const firstLine = record.lines[0] ?? '';
+    const contextStart = laravelContextStart(raw);
+    exception = laravelException(raw, contextStart);
+    if (contextStart >= 0 && contextStart < firstLine.length) {
+      event.message = header.message.slice(0, Math.max(0, header.message.length - (firstLine.length - contextStart)));
+    } else {
+      // `message {json context} []` on one line.
+      const brace = header.message.indexOf(' {');
+      if (brace >= 0 && rest.length === 0) {
+        const context = header.message.slice(brace + 1).trimEnd();
+        laravelRequestFields(event, context.endsWith(' []') ? context.slice(0, -3).trimEnd() : context);
+      }
+    }
+  }
+  event.errorType = exception.type;
+  event.errorMessage = exception.message;
+  event.errorStack = exception.stack;
+  sink.event(event);
+}
+
+// Lines that belong to a trace, for the probes: a file's first lines may be mostly trace.
+const TRACE_LINE: Record<Family, RegExp> = {
+  java: /^\s+at \S|^Caused by: |^\s*\.\.\. \d+ (?:more|common frames omitted)|^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error)\b/,
+  python:
+    /^\s*Traceback \(most recent call last\):|^\s*File "[^"]+", line \d+|^\s{2,}\S|^[A-Za-z_][\w.]*(?:Error|Exception): /,
+  laravel: /^#\d+ |^\[stacktrace\]$|^\[previous exception\] |^"\}\s*$|^Stack trace:$|^\s+thrown\b/,
+};
+
+function headerOf(shapes: readonly Shape[], text: string): Header | null {
+  for (const shape of shapes) {
+    const m = shape.pattern.exec(text);
+    if (m) return shape.read(m);
+  }
+  return null;
+}
+
+function appLogFormat(name: string, label: string, family: Family, shapes: readonly Shape[]): LogFormat {
+  return {
+    name,
+    label,
+    probe(sample) {
+      if (sample.length === 0) return 0;
+      let headers = 0;
+      let trace = 0;
+      for (const line of sample) {
+        if (headerOf(shapes, line)) headers += 1;
+        else if (TRACE_LINE[family].test(line)) trace += 1;
+      }
+      if (headers === 0) return 0;
+      const share = (headers + trace) / sample.length;
+      return share < 0.5 ? 0 : 0.5 + 0.45 * share;
+    },
+    open(ctx, sink) {
+      return multilineParser<Header>(
+        sink,
+        label.split(' (')[0] ?? name,
+        (text) => headerOf(shapes, text),
+        (record) => recordToEvent(record, family, ctx, sink),
+      );
+    },
+  };
+}
+
+export const javaLogFormat = appLogFormat(
+  'java-log',
+  'Java log (log4j, logback, Spring Boot, ZooKeeper, Spark, HDFS) with stack traces',
+  'java',
+  JAVA_SHAPES,
+);
+
+export const pythonLogFormat = appLogFormat(
+  'python-log',
+  'Python log (logging, oVirt vdsm) with tracebacks',
+  'python',
+  PYTHON_SHAPES,
+);
+
+export const laravelLogFormat = appLogFormat(
+  'laravel-log',
+  'Laravel log (PHP, Monolog) with [stacktrace] blocks',
+  'laravel',
+  LARAVEL_SHAPES,
+);
