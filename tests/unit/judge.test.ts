@@ -8,7 +8,9 @@ import { defineRollout, findRollout } from '../../electron/core/analysis/rollout
 import { writeAnalysisSettings } from '../../electron/core/case/analysisSettings.js';
 import type { Analysis, VerdictReason } from '../../shared/api.js';
 import { parseEventFilter } from '../../shared/eventFilter.js';
+import { importFile } from '../../electron/core/ingest/importFile.js';
 import { HEALTHY, MINUTE, T0, caseOf, scenario } from '../helpers/scenario.js';
+import { writeLines } from '../helpers/tempCase.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -287,6 +289,32 @@ describe('rollouts the user defines', () => {
 });
 
 describe('business measures and resource use', () => {
+  it('reads CPU from Metricbeat documents imported beside the logs', async () => {
+    const db = await caseOf(scenario({ minutes: 10 }));
+    const docs = Array.from({ length: 40 }, (_, i) =>
+      ['stable', 'canary'].map((track) =>
+        JSON.stringify({
+          '@timestamp': new Date(T0 + 10_000 + i * 12_000).toISOString(),
+          'metricset.name': 'cpu',
+          'service.name': 'shop-api',
+          'labels.track': track,
+          'host.name': `${track}-1`,
+          'system.cpu.total.norm.pct': track === 'canary' ? 0.7 : 0.35,
+        }),
+      ),
+    ).flat();
+    await importFile(db, writeLines('metricbeat.ndjson', docs));
+    const analysis = analyseRollout(db);
+    db.close();
+    const cpu = analysis.comparison.find((r) => r.metric === 'resource:system.cpu.total.norm.pct');
+    expect(cpu).toMatchObject({ stableDenominator: 40, canaryDenominator: 40 });
+    expect(cpu?.stable).toBeCloseTo(0.35, 12);
+    expect(cpu?.canary).toBeCloseTo(0.7, 12);
+    expect(cpu?.action).toBe('investigate');
+    // Metric documents are not requests.
+    expect(analysis.totals.find((t) => t.track === 'canary')?.requests).toBe(600);
+  });
+
   it('compares the ratio of two filters per track, and holds on a significant drop', async () => {
     const db = await caseOf(scenario({ canary: { ...HEALTHY, rpm: 60, rate5xx: 0.2 }, stable: HEALTHY }));
     writeAnalysisSettings(db, {

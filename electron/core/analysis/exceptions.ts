@@ -46,6 +46,13 @@ function readRows(db: CaseDb, rollout: Rollout, track: Cohort): ExceptionRow[] {
     .all(cohort.params) as ExceptionRow[];
 }
 
+/** One raw example is evidence enough; a megabyte-long message would drown every surface. */
+const EXAMPLE_CHARS = 2000;
+
+function clip(text: string | null): string | null {
+  return text === null || text.length <= EXAMPLE_CHARS ? text : `${text.slice(0, EXAMPLE_CHARS)}…`;
+}
+
 const per1000 = (count: number, requests: number): number | null => (requests === 0 ? null : (count / requests) * 1000);
 
 export function exceptionGroups(
@@ -125,7 +132,7 @@ export function exceptionGroups(
         fingerprint: g.fingerprint,
         type: g.type,
         message: normaliseMessage(rawMessage),
-        example: g.example.error_message ?? g.example.message,
+        example: clip(g.example.error_message ?? g.example.message),
         topFrames: topFrames(g.example.error_stack),
         canaryCount: g.counts.canary,
         stableCount: g.counts.stable,

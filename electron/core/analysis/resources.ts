@@ -9,14 +9,40 @@ import { COMPLETE_SOURCES } from './cohorts.js';
 import { comparisonRow } from './compare.js';
 import { mannWhitneyU } from './stats.js';
 
-/** The metric names compared, with how they read. */
-export const RESOURCE_METRICS: Record<string, string> = {
-  'system.cpu.total.norm.pct': 'CPU (system.cpu.total.norm.pct)',
-  'host.cpu.usage': 'CPU (host.cpu.usage)',
-  'system.process.cpu.total.norm.pct': 'Process CPU (system.process.cpu.total.norm.pct)',
-  'system.memory.actual.used.pct': 'Memory (system.memory.actual.used.pct)',
-  'system.memory.used.pct': 'Memory (system.memory.used.pct)',
-  'system.process.memory.rss.pct': 'Process memory (system.process.memory.rss.pct)',
+/**
+ * The metric names compared (those the ECS reader keeps: ingest/formats/ecsNdjson.ts), with
+ * how they read. `*.pct` and host.cpu.usage are fractions shown as percentages; load averages
+ * are plain values.
+ */
+export const RESOURCE_METRICS: Record<string, { label: string; unit: 'percent' | 'value' }> = {
+  'system.cpu.total.norm.pct': { label: 'CPU (system.cpu.total.norm.pct)', unit: 'percent' },
+  'system.cpu.total.pct': { label: 'CPU, all cores (system.cpu.total.pct)', unit: 'percent' },
+  'host.cpu.usage': { label: 'CPU (host.cpu.usage)', unit: 'percent' },
+  'process.cpu.pct': { label: 'Process CPU (process.cpu.pct)', unit: 'percent' },
+  'system.process.cpu.total.norm.pct': { label: 'Process CPU (system.process.cpu.total.norm.pct)', unit: 'percent' },
+  'system.process.cpu.total.pct': { label: 'Process CPU, all cores (system.process.cpu.total.pct)', unit: 'percent' },
+  'kubernetes.pod.cpu.usage.node.pct': { label: 'Pod CPU (kubernetes.pod.cpu.usage.node.pct)', unit: 'percent' },
+  'kubernetes.container.cpu.usage.node.pct': {
+    label: 'Container CPU (kubernetes.container.cpu.usage.node.pct)',
+    unit: 'percent',
+  },
+  'docker.cpu.total.pct': { label: 'Container CPU (docker.cpu.total.pct)', unit: 'percent' },
+  'system.memory.actual.used.pct': { label: 'Memory (system.memory.actual.used.pct)', unit: 'percent' },
+  'system.memory.used.pct': { label: 'Memory (system.memory.used.pct)', unit: 'percent' },
+  'process.memory.pct': { label: 'Process memory (process.memory.pct)', unit: 'percent' },
+  'system.process.memory.rss.pct': { label: 'Process memory (system.process.memory.rss.pct)', unit: 'percent' },
+  'kubernetes.pod.memory.usage.node.pct': {
+    label: 'Pod memory (kubernetes.pod.memory.usage.node.pct)',
+    unit: 'percent',
+  },
+  'kubernetes.container.memory.usage.node.pct': {
+    label: 'Container memory (kubernetes.container.memory.usage.node.pct)',
+    unit: 'percent',
+  },
+  'docker.memory.usage.pct': { label: 'Container memory (docker.memory.usage.pct)', unit: 'percent' },
+  'system.load.1': { label: 'Load average, 1 min (system.load.1)', unit: 'value' },
+  'system.load.5': { label: 'Load average, 5 min (system.load.5)', unit: 'value' },
+  'system.load.15': { label: 'Load average, 15 min (system.load.15)', unit: 'value' },
 };
 
 const NAMES = Object.keys(RESOURCE_METRICS);
@@ -63,8 +89,8 @@ export function resourceRows(db: CaseDb, rollout: Rollout): ComparisonRow[] {
     const tested = s.length > 0 && c.length > 0 ? mannWhitneyU(c, s, 'two-sided') : null;
     return comparisonRow({
       metric: `resource:${name}`,
-      label: RESOURCE_METRICS[name] ?? name,
-      unit: 'percent',
+      label: RESOURCE_METRICS[name]?.label ?? name,
+      unit: RESOURCE_METRICS[name]?.unit ?? 'value',
       kind: 'resource',
       stable: mean(stable.get(name)),
       canary: mean(canary.get(name)),

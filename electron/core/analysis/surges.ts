@@ -20,7 +20,11 @@
 // auth-rate rule, not a surge). A flagged bucket is trimmed to its densest run of base
 // buckets; runs at most `surgeMergeGapBuckets` apart merge; and a merged run must be
 // significantly above the canary's own baseline (the `surgeBaselineBuckets` base buckets
-// before it, or after it when it starts with the canary).
+// before it, or after it when it starts with the canary). Last, each merged run is confirmed
+// on its own counts against stable's at `alpha` divided by the number of canary buckets (the
+// places a surge could start): bucket-level FDR lets a lone false bucket through beside a
+// real surge (the real one's many true buckets lower the BH threshold), which would double
+// the surges reported; this keeps a false surge to about `alpha` per rollout.
 import type { Rollout, Surge, SurgeDriver } from '../../../shared/api.js';
 import type { AnalysisSettings } from '../../../shared/analysisSettings.js';
 import { formatUk } from '../../../shared/ukTime.js';
@@ -245,6 +249,7 @@ export function findSurges(
 ): Surge[] {
   const bucketMs = settings.bucketMinutes * 60_000;
   const surges: Surge[] = [];
+  const places = Math.max(1, [...canary.values()].filter((b) => b.requests > 0).length);
   for (const status of [401, 403] as const) {
     const spans = testBuckets(canary, stable, status, settings)
       .filter((t) => t.candidate)
@@ -279,6 +284,15 @@ export function findSurges(
           peak = b;
         }
       }
+      // Confirmed as a whole: see the header (Bonferroni over the places a surge could start).
+      const pSpan = compareProportions(
+        sum.canaryCount,
+        sum.canaryRequests,
+        sum.stableCount,
+        sum.stableRequests,
+        'greater',
+      ).pValue;
+      if (sum.stableRequests > 0 && pSpan >= settings.alpha / places) continue;
       const start = span.from * bucketMs;
       const end = (span.to + 1) * bucketMs;
       surges.push({
