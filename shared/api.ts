@@ -113,7 +113,20 @@ export function isApiMethod(name: string): name is ApiMethod {
   return Object.hasOwn(apiMethods, name);
 }
 
-export interface SourceSummary {
+/** What a source holds, counted as it is written (and shown in `coalmine sources`). */
+export interface SourceCounts {
+  /** Lines read (for an Elasticsearch pull, hits read). */
+  lines: number;
+  events: number;
+  rejects: number;
+  /** Events marked as authentication failures, and events that carry an exception. */
+  authFailures: number;
+  exceptions: number;
+  /** Metric samples (CPU, memory) read from metric documents. */
+  metrics: number;
+}
+
+export interface SourceSummary extends SourceCounts {
   id: number;
   path: string;
   name: string;
@@ -123,14 +136,6 @@ export interface SourceSummary {
   zone: string;
   importedAt: number;
   state: 'importing' | 'complete' | 'incomplete';
-  lines: number;
-  events: number;
-  rejects: number;
-  /** Events marked as authentication failures, and events that carry an exception. */
-  authFailures: number;
-  exceptions: number;
-  /** Metric samples (CPU, memory) read from metric documents. */
-  metrics: number;
   /**
    * How the source was read, for the evidence appendix: for an Elasticsearch pull the
    * cluster, index, query, window, hit count and time; for CSV the column mapping; …

@@ -1,6 +1,6 @@
 // Queries on `sources`: one row per imported file (or, later, Elasticsearch pull).
 import os from 'node:os';
-import type { SourceSummary } from '../../../shared/api.js';
+import type { SourceCounts, SourceSummary } from '../../../shared/api.js';
 import type { CaseDb } from './caseStore.js';
 
 interface SourceRow {
@@ -75,18 +75,7 @@ export function insertSource(db: CaseDb, source: NewSource): number {
   return Number(result.lastInsertRowid);
 }
 
-export function updateSourceCounts(
-  db: CaseDb,
-  id: number,
-  counts: {
-    lines: number;
-    events: number;
-    rejects: number;
-    authFailures: number;
-    exceptions: number;
-    metrics: number;
-  },
-): void {
+export function updateSourceCounts(db: CaseDb, id: number, counts: SourceCounts): void {
   db.prepare(
     `UPDATE sources SET lines = @lines, events = @events, rejects = @rejects, auth_failures = @authFailures,
        exceptions = @exceptions, metrics = @metrics, heartbeat_at = @now

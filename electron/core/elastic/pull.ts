@@ -18,7 +18,7 @@
 //   marked incomplete with the reason in its details, and the point in time is closed.
 import { createHash } from 'node:crypto';
 import type { Client, estypes } from '@elastic/elasticsearch';
-import type { PullProgress, SourceSummary } from '../../../shared/api.js';
+import type { PullProgress, SourceCounts, SourceSummary } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
 import { caseTaggingRules } from '../case/retag.js';
@@ -78,7 +78,7 @@ export interface PullOptions {
   Connection?: ClientSetup['Connection'];
 }
 
-export interface PullResult {
+export interface PullResult extends SourceCounts {
   sourceId: number | null;
   path: string;
   sha256: string;
@@ -86,13 +86,6 @@ export interface PullResult {
   cluster: { name: string; uuid: string };
   /** `hits.total` as the cluster counted it on the first page; null if it did not say. */
   hitsTotal: number | null;
-  /** Hits read (the "lines" of the source). */
-  lines: number;
-  events: number;
-  rejects: number;
-  authFailures: number;
-  exceptions: number;
-  metrics: number;
   rejectSample: Reject[];
   pages: number;
   pitReopened: number;

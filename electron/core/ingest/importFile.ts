@@ -3,7 +3,7 @@
 // the bad ones do; every bad line is kept in `rejects` with its number and reason.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { IngestProgress, SourceSummary } from '../../../shared/api.js';
+import type { IngestProgress, SourceCounts, SourceSummary } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
 import type { Reject } from '../case/rejects.js';
@@ -48,17 +48,11 @@ export interface ImportOptions {
   importedAt?: number;
 }
 
-export interface ImportResult {
+export interface ImportResult extends SourceCounts {
   sourceId: number | null;
   path: string;
   sha256: string;
   format: string;
-  lines: number;
-  events: number;
-  rejects: number;
-  authFailures: number;
-  exceptions: number;
-  metrics: number;
   /** The first rejected lines, for the summary a person reads. */
   rejectSample: Reject[];
   /** Set when the same bytes were already imported: nothing was added. */

@@ -2,6 +2,7 @@
 // transactions (STYLE.md, "Bulk writes") with the source's counts and heartbeat updated in the
 // same transaction. File imports and Elasticsearch pulls both write through it, so a row
 // SQLite refuses costs that row only, and the counts on the source are always true.
+import type { SourceCounts } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
 import { type NewEvent, hasException, prepareEventInsert } from '../case/events.js';
@@ -11,15 +12,7 @@ import { updateSourceCounts } from '../case/sources.js';
 import type { NewMetric, RecordSink } from './formats/types.js';
 import { type NormaliseContext, normaliseEvent, normaliseMetric } from './normalise.js';
 
-export interface SourceCounts {
-  /** Lines (or, for a pull, hits) read so far. */
-  lines: number;
-  events: number;
-  rejects: number;
-  authFailures: number;
-  exceptions: number;
-  metrics: number;
-}
+export type { SourceCounts };
 
 export interface SourceWriter {
   /** Where a format (or a pull) hands its records. */

@@ -1,9 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { CoalmineApi, JobStatus, PickedFiles } from '../../../shared/api';
 import { formatBytes, formatCount } from '../../../shared/metricFormat';
 import { formatDuration } from '../../../shared/ukTime';
-
-const POLL_MS = 250;
+import { errorText, usePolledJob } from '../usePolledJob';
 
 type Stage =
   | { kind: 'closed' }
@@ -12,10 +11,6 @@ type Stage =
 
 function counted(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function ProgressLine({ status }: { status: JobStatus }) {
@@ -90,32 +85,20 @@ export function ImportPanel({
   const [finished, setFinished] = useState<JobStatus | null>(null);
 
   const jobId = stage.kind === 'running' ? stage.jobId : null;
-  useEffect(() => {
-    if (jobId === null) return;
-    let live = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = (): void => {
-      api['job.status']({ jobId }).then(
-        (status) => {
-          if (!live) return;
-          if (status.state === 'running') {
-            setStage({ kind: 'running', jobId, status });
-            timer = setTimeout(poll, POLL_MS);
-          } else {
-            setStage({ kind: 'closed' });
-            setFinished(status);
-            onImported();
-          }
-        },
-        (e: unknown) => live && setError(errorText(e)),
-      );
-    };
-    poll();
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [api, jobId, onImported]);
+  const readStatus = useCallback((id: string) => api['job.status']({ jobId: id }), [api]);
+  const onStatus = useCallback(
+    (status: JobStatus) => {
+      if (status.state === 'running') {
+        setStage({ kind: 'running', jobId: status.jobId, status });
+      } else {
+        setStage({ kind: 'closed' });
+        setFinished(status);
+        onImported();
+      }
+    },
+    [onImported],
+  );
+  usePolledJob(jobId, readStatus, onStatus, setError);
 
   const pick = (): void => {
     setError(null);

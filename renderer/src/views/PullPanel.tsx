@@ -1,9 +1,8 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useState } from 'react';
 import type { ApiInput, CoalmineApi, PullJobStatus } from '../../../shared/api';
 import { formatCount } from '../../../shared/metricFormat';
 import { formatDuration } from '../../../shared/ukTime';
-
-const POLL_MS = 250;
+import { errorText, usePolledJob } from '../usePolledJob';
 
 type AuthKind = 'none' | 'apiKey' | 'basic';
 
@@ -36,10 +35,6 @@ const EMPTY: Form = {
   insecureSkipVerify: false,
   track: '',
 };
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** The request as the API takes it; secrets go in it and nowhere else (never into state kept after). */
 function request(form: Form): ApiInput<'pull.start'> {
@@ -107,32 +102,20 @@ export function PullPanel({
   const [error, setError] = useState<string | null>(null);
 
   const jobId = job?.jobId ?? null;
-  useEffect(() => {
-    if (jobId === null) return;
-    let live = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = (): void => {
-      api['pull.status']({ jobId }).then(
-        (status) => {
-          if (!live) return;
-          if (status.state === 'running') {
-            setJob({ jobId, status });
-            timer = setTimeout(poll, POLL_MS);
-          } else {
-            setJob(null);
-            setFinished(status);
-            onPulled();
-          }
-        },
-        (e: unknown) => live && setError(errorText(e)),
-      );
-    };
-    poll();
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [api, jobId, onPulled]);
+  const readStatus = useCallback((id: string) => api['pull.status']({ jobId: id }), [api]);
+  const onStatus = useCallback(
+    (status: PullJobStatus) => {
+      if (status.state === 'running') {
+        setJob({ jobId: status.jobId, status });
+      } else {
+        setJob(null);
+        setFinished(status);
+        onPulled();
+      }
+    },
+    [onPulled],
+  );
+  usePolledJob(jobId, readStatus, onStatus, setError);
 
   const set =
     <K extends keyof Form>(key: K) =>
