@@ -65,9 +65,12 @@ export const apiMethods = {
         service: z.string().min(1).max(500),
         canaryVersion: z.string().min(1).max(500),
         stableVersion: z.string().min(1).max(500).optional(),
-        /** ISO 8601 with a zone; left out, the canary's own first (or last) event. */
-        from: z.iso.datetime({ offset: true }).optional(),
-        to: z.iso.datetime({ offset: true }).optional(),
+        /**
+         * DD/MM/YYYY HH:mm:ss in Europe/London, or ISO 8601 with an offset; left out, the canary's
+         * own first (or last) event.
+         */
+        from: z.string().min(1).max(64).optional(),
+        to: z.string().min(1).max(64).optional(),
       })
       .strict(),
   },

@@ -32,7 +32,7 @@ import { listSources, listUnfinishedSources } from '../core/case/sources.js';
 import { ensureDemoCase } from '../core/demo/demoCase.js';
 import { FORMATS } from '../core/ingest/formats/index.js';
 import { type ImportResult, importFile } from '../core/ingest/importFile.js';
-import { checkZone, parseTime } from '../core/ingest/time.js';
+import { DEFAULT_ZONE, checkZone, parseTypedTime } from '../core/ingest/time.js';
 import { defaultDemoCasePath, demoLogsDir, rendererDir } from '../core/paths.js';
 import { markdownReviewOf } from '../core/review/markdownReview.js';
 import { folderPicker } from '../core/importJobs.js';
@@ -82,16 +82,6 @@ function withWritableCase<T>(casePath: string, work: (db: CaseDb) => T): T {
 }
 
 /** `2026-11-19T09:50:00Z`, an offset, or `19/11/2026 09:50:00` (Europe/London; also without an offset). */
-export function parseUserTime(text: string, option: string): number {
-  const uk = /^(\d{2})\/(\d{2})\/(\d{4})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
-  const iso = uk ? `${uk[3]}-${uk[2]}-${uk[1]}T${uk[4]}:${uk[5]}:${uk[6] ?? '00'}` : text;
-  const result = parseTime(iso, 'Europe/London');
-  if (!result.ok) {
-    throw new UsageError(`${option} ${text}: ${result.reason} (write 2026-11-19T09:50:00Z or 19/11/2026 09:50:00)`);
-  }
-  return result.ms;
-}
-
 /** A setting's value as typed: JSON where it reads as JSON (numbers, lists), text otherwise. */
 function settingValue(text: string): unknown {
   try {
@@ -463,8 +453,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
             service: opts.service,
             canaryVersion: opts.canary,
             stableVersion: opts.stable,
-            from: opts.from === undefined ? undefined : parseUserTime(opts.from, '--from'),
-            to: opts.to === undefined ? undefined : parseUserTime(opts.to, '--to'),
+            from: opts.from === undefined ? undefined : parseTypedTime(opts.from, DEFAULT_ZONE, '--from'),
+            to: opts.to === undefined ? undefined : parseTypedTime(opts.to, DEFAULT_ZONE, '--to'),
           };
           const rollout = withWritableCase(casePath, (db) => defineRollout(db, definition));
           io.err(`rollout ${terminalText(rollout.id)} defined: ${rollout.fromUk} to ${rollout.toUk} (Europe/London)\n`);

@@ -1,6 +1,7 @@
 // The API implementation: one function per method of the contract in shared/api.ts. The
 // IPC handlers (Electron) and the HTTP routes (web mode) both go through `dispatch`, which
 // parses the input with the method's schema before anything else sees it.
+import { DEFAULT_ZONE, parseTypedTime } from './ingest/time.js';
 import path from 'node:path';
 import { z } from 'zod';
 import {
@@ -98,8 +99,8 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
         service,
         canaryVersion,
         stableVersion,
-        from: from === undefined ? undefined : Date.parse(from),
-        to: to === undefined ? undefined : Date.parse(to),
+        from: from === undefined ? undefined : parseTypedTime(from, DEFAULT_ZONE, "the window's start"),
+        to: to === undefined ? undefined : parseTypedTime(to, DEFAULT_ZONE, "the window's end"),
       }),
     'rollout.remove': ({ rolloutId }) => removeRolloutDefinition(current.db, rolloutId),
     'settings.get': () => ({ settings: readAnalysisSettings(current.db), defaults: DEFAULT_ANALYSIS_SETTINGS }),

@@ -129,7 +129,7 @@ describe('coalmine rollouts --define', () => {
       'now',
     ]);
     expect(badTime.code).toBe(2);
-    expect(badTime.stderr).toMatch(/--from yesterday: .*write 2026-11-19T09:50:00Z or 19\/11\/2026 09:50:00/);
+    expect(badTime.stderr).toMatch(/--from "yesterday" is neither DD\/MM\/YYYY HH:mm:ss nor ISO 8601 with an offset/);
 
     const removed = coalmine(['rollouts', file, '--remove', 'shop-api@1.1.0', '--json']);
     expect(JSON.parse(removed.stdout)).toMatchObject([{ id: 'shop-api@1.1.0', origin: 'found' }]);

@@ -78,4 +78,31 @@ describe('analysis settings', () => {
     ).toMatchObject({ ok: false, error: { code: 'READ_ONLY' } });
     readOnly.close();
   });
+
+  it('defines a rollout from the API with times typed in UK form (Europe/London) or ISO, and names a bad one', async () => {
+    const { casePath, db } = freshCase();
+    const service = createService({ path: casePath, db, readOnly: false });
+    const defined = await dispatch(service, 'rollout.define', {
+      service: 'checkout',
+      canaryVersion: '2',
+      from: '29/03/2026 00:30:00',
+      to: '2026-03-29T03:00:00+01:00',
+    });
+    expect(defined).toMatchObject({
+      ok: true,
+      value: {
+        fromMs: Date.UTC(2026, 2, 29, 0, 30),
+        toMs: Date.UTC(2026, 2, 29, 2, 0),
+        fromUk: '29/03/2026 00:30:00',
+        toUk: '29/03/2026 03:00:00',
+      },
+    });
+    expect(
+      await dispatch(service, 'rollout.define', { service: 'checkout', canaryVersion: '2', from: 'yesterday' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT', message: expect.stringMatching(/the window's start "yesterday"/) as unknown },
+    });
+    db.close();
+  });
 });

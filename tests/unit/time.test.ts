@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CoalmineError } from '../../shared/errors.js';
 import { formatUk, formatUkWithZone } from '../../shared/ukTime.js';
-import { checkZone, parseTime } from '../../electron/core/ingest/time.js';
+import { checkZone, parseTime, parseTypedTime } from '../../electron/core/ingest/time.js';
 
 const LONDON = 'Europe/London';
 const NEW_YORK = 'America/New_York';
@@ -311,5 +311,24 @@ describe('parseTime refuses numbers read in the wrong unit', () => {
   it('names the bound in its reason', () => {
     const result = parseTime('1970-01-01T00:00:00Z', 'Europe/London');
     expect(result).toEqual({ ok: false, reason: expect.stringMatching(/outside 1990–2099/) as unknown });
+  });
+});
+
+describe('parseTypedTime (a window end a person typed)', () => {
+  it('reads DD/MM/YYYY HH:mm:ss in the zone, across the clock change', () => {
+    expect(parseTypedTime('29/03/2026 00:30:00', 'Europe/London', '--from')).toBe(Date.UTC(2026, 2, 29, 0, 30));
+    // After the clocks go forward at 01:00 GMT, 02:30 in London is 01:30 UTC (BST).
+    expect(parseTypedTime('29/03/2026 02:30:00', 'Europe/London', '--from')).toBe(Date.UTC(2026, 2, 29, 1, 30));
+    expect(parseTypedTime('19/11/2026 09:52', 'Europe/London', '--from')).toBe(Date.UTC(2026, 10, 19, 9, 52));
+  });
+
+  it('reads ISO 8601 with an offset and refuses one without, or an impossible date, naming the input', () => {
+    expect(parseTypedTime('2026-03-29T01:30:00+01:00', 'Europe/London', '--to')).toBe(Date.UTC(2026, 2, 29, 0, 30));
+    expect(() => parseTypedTime('2026-03-29T01:30:00', 'Europe/London', '--to')).toThrow(
+      /--to "2026-03-29T01:30:00" is neither DD\/MM\/YYYY HH:mm:ss nor ISO 8601 with an offset/,
+    );
+    expect(() => parseTypedTime('30/02/2026 10:00:00', 'Europe/London', "the window's start")).toThrow(
+      /the window's start 30\/02\/2026 10:00:00 is not a real date and time/,
+    );
   });
 });

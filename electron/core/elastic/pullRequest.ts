@@ -2,7 +2,7 @@
 // with credentials in it), the index pattern, the time window and the query, and the exact
 // search body they make. The CLI and the API both build their request here.
 import { CoalmineError } from '../../../shared/errors.js';
-import { DEFAULT_ZONE, checkZone, parseTime, wallTimeToUtc } from '../ingest/time.js';
+import { DEFAULT_ZONE, checkZone, parseTypedTime } from '../ingest/time.js';
 
 export const DEFAULT_PAGE_SIZE = 1000;
 /** Elasticsearch refuses pages above `index.max_result_window` (10,000 unless raised). */
@@ -101,45 +101,11 @@ export function checkIndexPattern(index: string): string {
   return trimmed;
 }
 
-const UK_PATTERN = /^(\d{2})\/(\d{2})\/(\d{4})[ T](\d{2}):(\d{2}):(\d{2})$/;
-
-/**
- * One end of the window: ISO 8601 with an offset (`2026-03-29T00:30:00Z`,
- * `2026-03-29T01:30:00+01:00`), or `DD/MM/YYYY HH:mm:ss` read in `zone`. An ISO time without
- * an offset is refused: the window of a pull must not depend on the machine it runs on.
- */
-export function parseWindowTime(text: string, zone: string, which: 'from' | 'to'): number {
-  const trimmed = text.trim();
-  const uk = UK_PATTERN.exec(trimmed);
-  if (uk) {
-    const [, d, mo, y, h, mi, s] = uk;
-    const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-    const back = new Date(wall);
-    const real =
-      back.getUTCDate() === Number(d) &&
-      back.getUTCMonth() === Number(mo) - 1 &&
-      Number(h) < 24 &&
-      Number(mi) < 60 &&
-      Number(s) < 60;
-    if (!real) throw new CoalmineError('BAD_INPUT', `--${which} ${trimmed} is not a real date and time`);
-    return wallTimeToUtc(wall, zone);
-  }
-  if (!/(Z|z|[+-]\d{2}(:?\d{2})?)$/.test(trimmed) || !/^\d{4}-/.test(trimmed)) {
-    throw new CoalmineError(
-      'BAD_INPUT',
-      `--${which} "${trimmed.slice(0, 60)}" is neither ISO 8601 with an offset (2026-03-29T01:30:00Z) nor DD/MM/YYYY HH:mm:ss`,
-    );
-  }
-  const parsed = parseTime(trimmed, zone);
-  if (!parsed.ok) throw new CoalmineError('BAD_INPUT', `--${which}: ${parsed.reason}`);
-  return parsed.ms;
-}
-
 export function parseWindow(from: string, to: string, zone: string): PullWindow {
   checkZone(zone);
   const window = {
-    from: parseWindowTime(from, zone, 'from'),
-    to: parseWindowTime(to, zone, 'to'),
+    from: parseTypedTime(from, zone, '--from'),
+    to: parseTypedTime(to, zone, '--to'),
     given: { from: from.trim(), to: to.trim(), zone },
   };
   if (window.to <= window.from) {

@@ -130,3 +130,38 @@ export function parseTime(value: unknown, zone: string): TimeResult {
 function clip(text: string): string {
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
+
+const TYPED_UK_TIME = /^(\d{2})\/(\d{2})\/(\d{4})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/**
+ * A time a person typed (a window's start or end): `DD/MM/YYYY HH:mm[:ss]` read in `zone`, or
+ * ISO 8601 with an offset (`2026-03-29T00:30:00Z`, `2026-03-29T01:30:00+01:00`). An ISO time
+ * without an offset is refused: what it means must not depend on the machine it runs on.
+ * `what` names the input in the message (`--from`, "the window's start").
+ */
+export function parseTypedTime(text: string, zone: string, what: string): number {
+  const trimmed = text.trim();
+  const uk = TYPED_UK_TIME.exec(trimmed);
+  if (uk) {
+    const [, d, mo, y, h, mi, s = '00'] = uk;
+    const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+    const back = new Date(wall);
+    const real =
+      back.getUTCDate() === Number(d) &&
+      back.getUTCMonth() === Number(mo) - 1 &&
+      Number(h) < 24 &&
+      Number(mi) < 60 &&
+      Number(s) < 60;
+    if (!real) throw new CoalmineError('BAD_INPUT', `${what} ${trimmed} is not a real date and time`);
+    return wallTimeToUtc(wall, zone);
+  }
+  if (!/(Z|z|[+-]\d{2}(:?\d{2})?)$/.test(trimmed) || !/^\d{4}-/.test(trimmed)) {
+    throw new CoalmineError(
+      'BAD_INPUT',
+      `${what} "${trimmed.slice(0, 60)}" is neither DD/MM/YYYY HH:mm:ss nor ISO 8601 with an offset (2026-03-29T01:30:00Z)`,
+    );
+  }
+  const parsed = parseTime(trimmed, zone);
+  if (!parsed.ok) throw new CoalmineError('BAD_INPUT', `${what}: ${parsed.reason}`);
+  return parsed.ms;
+}

@@ -240,8 +240,8 @@ function AuthFailures({ analysis }: { analysis: Analysis }) {
 
 /** Adjust the rollout's window or stable version; saved with the case as a defined rollout. */
 function AdjustRollout({ api, rollout, onSaved }: { api: CoalmineApi; rollout: Rollout; onSaved: () => void }) {
-  const [from, setFrom] = useState(rollout.from);
-  const [to, setTo] = useState(rollout.to);
+  const [from, setFrom] = useState(rollout.fromUk);
+  const [to, setTo] = useState(rollout.toUk);
   const [stable, setStable] = useState(rollout.stableVersion ?? '');
   const [error, setError] = useState<string | null>(null);
   const submit = (event: FormEvent): void => {
@@ -260,7 +260,7 @@ function AdjustRollout({ api, rollout, onSaved }: { api: CoalmineApi; rollout: R
       <summary>Adjust this rollout ({rollout.origin})</summary>
       <form onSubmit={submit}>
         <label>
-          From (ISO 8601, UTC){' '}
+          From (DD/MM/YYYY HH:mm:ss, Europe/London){' '}
           <input value={from} onChange={(e) => setFrom(e.target.value)} data-testid="adjust-from" />
         </label>
         <label>
