@@ -82,7 +82,9 @@ function ComparisonTable({ analysis }: { analysis: Analysis }) {
             <td data-testid="variance" className={`variance ${direction(row)}`}>
               {formatVariance(row)}
             </td>
-            <td data-testid="canary-ci">{formatInterval(row.unit, row.canaryCi)}</td>
+            <td data-testid="canary-ci" className="wrap">
+              {formatInterval(row.unit, row.canaryCi)}
+            </td>
             <td data-testid="p-value" title={row.test ?? undefined}>
               {formatPValue(row.pValue)}
             </td>
@@ -105,7 +107,7 @@ function Surges({ analysis }: { analysis: Analysis }) {
           No 401 or 403 surge on the canary (buckets of {analysis.settings.bucketMinutes} min).
         </p>
       ) : (
-        <table className="comparison">
+        <table className="comparison surges">
           <thead>
             <tr>
               <th scope="col">Status</th>
