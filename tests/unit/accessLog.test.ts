@@ -161,3 +161,20 @@ describe.skipIf(!haveReal)('real access logs', () => {
     db.close();
   });
 });
+
+describe('durations that overflow', () => {
+  it('rejects a request time that overflows to Infinity, naming its line, and keeps the rest', async () => {
+    const db = openCase(path.join(tempDir(), 'inf.coalmine'), { create: true });
+    const line = (rt: string): string =>
+      `203.0.113.9 - - [19/Nov/2026:09:52:03 +0000] "GET /api/cart HTTP/1.1" 200 512 "-" "curl/8" ${rt}`;
+    const result = await importFile(db, writeLines('inf.log', [line('0.120'), line(`1${'0'.repeat(400)}.5`)]));
+    expect(result).toMatchObject({ events: 1, rejects: 1 });
+    expect(listRejects(db, result.sourceId ?? 0)).toEqual([
+      expect.objectContaining({
+        line: 2,
+        reason: expect.stringMatching(/not a finite, non-negative number/) as unknown,
+      }),
+    ]);
+    db.close();
+  });
+});

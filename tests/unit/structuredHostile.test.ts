@@ -59,3 +59,13 @@ describe('structured formats under damage', () => {
     }
   });
 });
+
+describe('es-search: hostile nesting', () => {
+  it('rejects a line of thousands of brackets inside a response instead of growing without bound', () => {
+    const run = runFormat(esSearchFormat, ['{"took":1,"hits":{"hits":[', '['.repeat(100_000)]);
+    expect(run.events).toEqual([]);
+    expect(run.rejects).toEqual([
+      expect.objectContaining({ reason: expect.stringMatching(/nested deeper than 512 levels/) as unknown }),
+    ]);
+  });
+});

@@ -328,7 +328,9 @@ describe('parseTypedTime (a window end a person typed)', () => {
       /--to "2026-03-29T01:30:00" is neither DD\/MM\/YYYY HH:mm:ss nor ISO 8601 with an offset/,
     );
     expect(() => parseTypedTime('30/02/2026 10:00:00', 'Europe/London', "the window's start")).toThrow(
-      /the window's start 30\/02\/2026 10:00:00 is not a real date and time/,
+      /the window's start 30\/02\/2026 10:00:00 is not a real date and time between 1990 and 2099/,
     );
+    expect(() => parseTypedTime('01/01/0050 10:00', 'Europe/London', '--from')).toThrow(/between 1990 and 2099/);
+    expect(() => parseTypedTime('2026-03-29', 'Europe/London', '--from')).toThrow(/neither DD\/MM\/YYYY/);
   });
 });

@@ -13,12 +13,19 @@ import { COMPLETE_SOURCES, type Cohort, cohortFilter } from './cohorts.js';
 import { benjaminiHochberg, compareProportions } from './stats.js';
 
 interface ExceptionRow {
+  id: number;
   ts: number;
   error_type: string | null;
   error_message: string | null;
   error_stack: string | null;
   message: string | null;
   fingerprint: string | null;
+}
+
+interface ExampleText {
+  error_message: string | null;
+  message: string | null;
+  error_stack: string | null;
 }
 
 interface Group {
@@ -36,14 +43,20 @@ interface Group {
  */
 export const MAX_GROUPS = 200;
 
-function readRows(db: CaseDb, rollout: Rollout, track: Cohort): ExceptionRow[] {
+// Stacks can be half a megabyte each: the texts are read only for rows without a stored
+// fingerprint (events imported before fingerprints existed), and rows are streamed, not held.
+function readRows(db: CaseDb, rollout: Rollout, track: Cohort): IterableIterator<ExceptionRow> {
   const cohort = cohortFilter(rollout, track);
   return db
     .prepare(
-      `SELECT ts, error_type, error_message, error_stack, message, fingerprint FROM events
+      `SELECT id, ts, error_type, fingerprint,
+              CASE WHEN fingerprint IS NULL THEN error_message END AS error_message,
+              CASE WHEN fingerprint IS NULL THEN error_stack END AS error_stack,
+              NULL AS message
+       FROM events
        WHERE ${cohort.where} AND (error_type IS NOT NULL OR error_stack IS NOT NULL)`,
     )
-    .all(cohort.params) as ExceptionRow[];
+    .iterate(cohort.params) as IterableIterator<ExceptionRow>;
 }
 
 /** One raw example is evidence enough; a megabyte-long message would drown every surface. */
@@ -107,6 +120,8 @@ export function exceptionGroups(
   const adjusted = new Map(shared.map((g, i) => [g.fingerprint, spikeAdjusted[i] ?? 1]));
 
   const rank: Record<ExceptionGroup['status'], number> = { new: 0, spike: 1, shared: 2, 'stable-only': 3 };
+  // One example per group, read by its id once the groups are known.
+  const exampleText = db.prepare(`SELECT error_message, message, error_stack FROM events WHERE id = @id`);
   return [...groups.values()]
     .map((g): ExceptionGroup => {
       const canaryPer1000 = per1000(g.counts.canary, requests.canary);
@@ -127,13 +142,18 @@ export function exceptionGroups(
           canaryPer1000 / stablePer1000 >= settings.exceptionSpikeRatio;
         status = ratioHigh && pValue !== null && pValue < settings.alpha ? 'spike' : 'shared';
       }
-      const rawMessage = g.example.error_message ?? g.example.message ?? '';
+      const example = (exampleText.get({ id: g.example.id }) as ExampleText | undefined) ?? {
+        error_message: null,
+        message: null,
+        error_stack: null,
+      };
+      const rawMessage = example.error_message ?? example.message ?? '';
       return {
         fingerprint: g.fingerprint,
         type: g.type,
         message: normaliseMessage(rawMessage),
-        example: clip(g.example.error_message ?? g.example.message),
-        topFrames: topFrames(g.example.error_stack),
+        example: clip(example.error_message ?? example.message),
+        topFrames: topFrames(example.error_stack),
         canaryCount: g.counts.canary,
         stableCount: g.counts.stable,
         canaryPer1000,

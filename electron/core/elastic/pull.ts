@@ -299,6 +299,14 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
       }
     }
 
+    // Read before the source row exists: unreadable saved rules refuse the pull without
+    // leaving a source that looks as if it were still being pulled.
+    const normaliseContext: NormaliseContext = {
+      track: request.track,
+      service: request.service,
+      version: request.version,
+      rules: caseTaggingRules(db),
+    };
     const pulledAt = now();
     const sourceId = insertSource(db, {
       path: sourcePath,
@@ -359,12 +367,6 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
     };
     setSourceDetails(db, sourceId, details);
 
-    const normaliseContext: NormaliseContext = {
-      track: request.track,
-      service: request.service,
-      version: request.version,
-      rules: caseTaggingRules(db),
-    };
     const what = `${request.index} on ${where}`;
     const writer = createSourceWriter(db, sourceId, normaliseContext, what);
     const { counts } = writer;

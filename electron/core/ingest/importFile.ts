@@ -90,7 +90,7 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
   const format = options.format ? formatNamed(options.format) : detectFormat(sample ?? [], path.basename(absolute));
   const base = { path: absolute, sha256: facts.sha256, format: format.name };
 
-  const earlier = findSourcesBySha256(db, facts.sha256);
+  const earlier = findSourcesBySha256(db, facts.sha256).filter((s) => s.format !== 'elasticsearch'); // a pull's hash is of its hits, not of a file's bytes;
   const complete = earlier.find((s) => s.state === 'complete');
   if (complete) {
     return {
@@ -122,6 +122,14 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
   // A file this format cannot read at all with these options is refused before anything is written.
   const problem = format.check?.(sample ?? (await probeSample(absolute)), formatContext) ?? null;
   if (problem !== null) throw new CoalmineError('BAD_INPUT', `${absolute}: ${problem}`);
+  // Read before the source row exists: a case whose saved rules are unreadable refuses the
+  // import without leaving a source that looks as if it were still being imported.
+  const normaliseContext: NormaliseContext = {
+    track: options.track ?? null,
+    service: options.service?.trim() || null,
+    version: options.version?.trim() || null,
+    rules: caseTaggingRules(db),
+  };
   // What is left of an interrupted import of the same bytes is replaced, never added to.
   for (const leftover of earlier) deleteSource(db, leftover.id);
 
@@ -137,12 +145,6 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     version: options.version ?? null,
     importedAt: options.importedAt ?? (options.now ?? Date.now)(),
   });
-  const normaliseContext: NormaliseContext = {
-    track: options.track ?? null,
-    service: options.service?.trim() || null,
-    version: options.version?.trim() || null,
-    rules: caseTaggingRules(db),
-  };
   try {
     const read = await readIntoSource(db, sourceId, facts, format, formatContext, normaliseContext, options);
     return { ...base, ...read, sourceId, duplicateOf: null, replaced: earlier.map((s) => s.id) };

@@ -86,12 +86,26 @@ export function createSourceWriter(
     sink: {
       event(event) {
         if (normalise) normaliseEvent(event, normaliseContext);
+        // Every reader scales its own duration field; whatever overflowed to Infinity (a
+        // thousand-digit request time) would turn the judge's means and percentiles into nulls.
+        if (event.durationMs !== null && !(Number.isFinite(event.durationMs) && event.durationMs >= 0)) {
+          reject(
+            event.sourceLine,
+            `duration ${String(event.durationMs)} ms is not a finite, non-negative number`,
+            event.raw,
+          );
+          return;
+        }
         events.push(event);
         counts.events += 1;
         if (event.authFailure) counts.authFailures += 1;
         if (hasException(event)) counts.exceptions += 1;
       },
       metric(sample) {
+        if (!Number.isFinite(sample.value)) {
+          reject(sample.sourceLine, `metric ${sample.name} is not a finite number`, '');
+          return;
+        }
         metrics.push(normalise ? normaliseMetric(sample, normaliseContext) : sample);
         counts.metrics += 1;
       },

@@ -152,10 +152,14 @@ export function parseTypedTime(text: string, zone: string, what: string): number
       Number(h) < 24 &&
       Number(mi) < 60 &&
       Number(s) < 60;
-    if (!real) throw new CoalmineError('BAD_INPUT', `${what} ${trimmed} is not a real date and time`);
+    // Date.UTC reads years 0–99 as 1900–1999: the range check below catches them.
+    if (!real || Number(y) < 1990 || Number(y) > 2099) {
+      throw new CoalmineError('BAD_INPUT', `${what} ${trimmed} is not a real date and time between 1990 and 2099`);
+    }
     return wallTimeToUtc(wall, zone);
   }
-  if (!/(Z|z|[+-]\d{2}(:?\d{2})?)$/.test(trimmed) || !/^\d{4}-/.test(trimmed)) {
+  // A time of day and an offset are both required: "2026-03-29" alone must not pass for "-29".
+  if (!/(Z|z|[+-]\d{2}(:?\d{2})?)$/.test(trimmed) || !/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(trimmed)) {
     throw new CoalmineError(
       'BAD_INPUT',
       `${what} "${trimmed.slice(0, 60)}" is neither DD/MM/YYYY HH:mm:ss nor ISO 8601 with an offset (2026-03-29T01:30:00Z)`,

@@ -242,6 +242,8 @@ function AuthFailures({ analysis }: { analysis: Analysis }) {
 
 /** Adjust the rollout's window or stable version; saved with the case as a defined rollout. */
 function AdjustRollout({ api, rollout, onSaved }: { api: CoalmineApi; rollout: Rollout; onSaved: () => void }) {
+  // Shown in UK time; the exact instants (milliseconds, which of a repeated autumn hour) are
+  // sent unless the user changes the text.
   const [from, setFrom] = useState(rollout.fromUk);
   const [to, setTo] = useState(rollout.toUk);
   const [stable, setStable] = useState(rollout.stableVersion ?? '');
@@ -253,8 +255,8 @@ function AdjustRollout({ api, rollout, onSaved }: { api: CoalmineApi; rollout: R
       service: rollout.service,
       canaryVersion: rollout.canaryVersion,
       ...(stable.trim() === '' ? {} : { stableVersion: stable.trim() }),
-      from,
-      to,
+      from: from === rollout.fromUk ? rollout.from : from,
+      to: to === rollout.toUk ? rollout.to : to,
     }).then(onSaved, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   };
   return (

@@ -70,6 +70,7 @@ function hitToRecords(raw: string, line: number, zone: string, sink: RecordSink)
   for (const sample of outcome.metrics) sink.metric(sample);
 }
 
+const MAX_NESTING = 512;
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;
 
@@ -168,6 +169,11 @@ export class SearchResponseReader {
           i = this.continueCapture(number, text, i);
           if (i < 0) return;
           continue;
+        }
+        // A response nests a few levels; thousands of brackets are hostile, not a response.
+        if (this.stack.length >= MAX_NESTING) {
+          this.fail(number, text, `nested deeper than ${MAX_NESTING} levels`);
+          return;
         }
         const key = frame?.kind === 'object' ? frame.pendingKey : null;
         this.stack.push({ kind: c === 0x7b ? 'object' : 'array', key, expectKey: c === 0x7b, pendingKey: null });
