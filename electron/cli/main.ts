@@ -242,6 +242,11 @@ function printImport(io: Io, result: ImportResult): void {
   if (result.cut) {
     io.err(`  ${name}:${result.cut.line}: ${terminalText(result.cut.reason)}\n`);
   }
+  if (result.grownFrom.length > 0) {
+    io.err(
+      `  replaces source${result.grownFrom.length > 1 ? 's' : ''} #${result.grownFrom.join(', #')}: an earlier import of this file's start (the log has grown since); no line is counted twice\n`,
+    );
+  }
   if (result.replaced.length > 0) {
     io.err(
       `  replaces the interrupted import${result.replaced.length > 1 ? 's' : ''} #${result.replaced.join(', #')}\n`,

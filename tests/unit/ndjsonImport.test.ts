@@ -244,3 +244,32 @@ describe('imports that did not finish', () => {
     db.close();
   });
 });
+
+describe('a log imported again after it has grown', () => {
+  it('replaces the import of its start, so no line is counted twice, and keeps an unrelated file of the same name', async () => {
+    const db = newCase();
+    const dir = tempDir();
+    const file = path.join(dir, 'app.ndjson');
+    // Over a megabyte before the append, so the earlier size falls inside a read chunk.
+    const line = (i: number): string =>
+      ecs({
+        '@timestamp': new Date(Date.UTC(2026, 0, 5, 10) + i * 1000).toISOString(),
+        message: `m${i} ${'x'.repeat(150)}`,
+      });
+    fs.writeFileSync(file, Array.from({ length: 8000 }, (_, i) => line(i)).join('\n') + '\n');
+    const before = await importFile(db, file);
+    expect(before.events).toBe(8000);
+    fs.appendFileSync(file, [line(8000), line(8001)].join('\n') + '\n');
+    const after = await importFile(db, file);
+    expect(after).toMatchObject({ state: 'complete', events: 8002, grownFrom: [before.sourceId] });
+    expect(listSources(db).map((s) => s.id)).toEqual([after.sourceId]);
+    expect(db.prepare(`SELECT count(*) FROM events`).pluck().get()).toBe(8002);
+
+    // Another file that only shares the name (another folder, other lines) is a source of its own.
+    const other = path.join(tempDir(), 'app.ndjson');
+    fs.writeFileSync(other, [good(1, { message: 'another host' }), good(2), good(3), good(4)].join('\n') + '\n');
+    await expect(importFile(db, other)).resolves.toMatchObject({ grownFrom: [] });
+    expect(listSources(db)).toHaveLength(2);
+    db.close();
+  });
+});

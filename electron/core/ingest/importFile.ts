@@ -12,6 +12,7 @@ import {
   completeSource,
   deleteSource,
   findSourcesBySha256,
+  listSources,
   importIsLive,
   insertSource,
   setSourceDetails,
@@ -59,6 +60,11 @@ export interface ImportResult extends SourceCounts {
   duplicateOf: SourceSummary | null;
   /** Interrupted imports of the same bytes that this import replaced. */
   replaced: number[];
+  /**
+   * Complete imports of this file's start (a log that has grown since) that this import
+   * replaced: their lines are all in this source.
+   */
+  grownFrom: number[];
   /** 'gzip' when the file was stored compressed (its SHA-256 and size are of the stored bytes). */
   compression: 'gzip' | null;
   /** Where a gzip that ends early was cut: the records before it are kept (also in the rejects). */
@@ -85,12 +91,21 @@ async function probeSample(filePath: string): Promise<string[]> {
 export async function importFile(db: CaseDb, filePath: string, options: ImportOptions = {}): Promise<ImportResult> {
   const zone = checkZone(options.zone ?? DEFAULT_ZONE);
   const absolute = path.resolve(filePath);
-  const facts = await fileFacts(absolute);
+  // Complete imports of a file of this name that may be its start (a log that has grown since):
+  // their SHA-256 is compared with that of as many first bytes of this file, in the same read.
+  const grownFrom = listSources(db).filter(
+    (s) => s.state === 'complete' && s.format !== 'elasticsearch' && s.name === path.basename(absolute),
+  );
+  const facts = await fileFacts(
+    absolute,
+    grownFrom.map((s) => s.size),
+  );
   const sample = options.format ? null : await probeSample(absolute);
   const format = options.format ? formatNamed(options.format) : detectFormat(sample ?? [], path.basename(absolute));
   const base = { path: absolute, sha256: facts.sha256, format: format.name };
 
-  const earlier = findSourcesBySha256(db, facts.sha256).filter((s) => s.format !== 'elasticsearch'); // a pull's hash is of its hits, not of a file's bytes;
+  // A pull's SHA-256 is of its hits, not of a file's bytes: never a duplicate of a file.
+  const earlier = findSourcesBySha256(db, facts.sha256).filter((s) => s.format !== 'elasticsearch');
   const complete = earlier.find((s) => s.state === 'complete');
   if (complete) {
     return {
@@ -105,6 +120,7 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
       rejectSample: [],
       duplicateOf: complete,
       replaced: [],
+      grownFrom: [],
       compression: null,
       cut: null,
       state: 'skipped',
@@ -147,7 +163,18 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
   });
   try {
     const read = await readIntoSource(db, sourceId, facts, format, formatContext, normaliseContext, options);
-    return { ...base, ...read, sourceId, duplicateOf: null, replaced: earlier.map((s) => s.id) };
+    // Every event of an earlier import of this file's start is held again by this source: the
+    // earlier one goes, so no line is counted twice.
+    const prefixes = grownFrom.filter((s) => facts.prefixSha256.get(s.size) === s.sha256);
+    if (read.state === 'complete') for (const prefix of prefixes) deleteSource(db, prefix.id);
+    return {
+      ...base,
+      ...read,
+      sourceId,
+      duplicateOf: null,
+      replaced: earlier.map((s) => s.id),
+      grownFrom: read.state === 'complete' ? prefixes.map((s) => s.id) : [],
+    };
   } catch (error) {
     // Whatever stopped the import, its source must not go on looking like a live one.
     try {
