@@ -536,3 +536,15 @@ describe('pull request checks', () => {
     expect(scrub('only the secret half ui2lp2axTNmsyakw9tvNnw', secrets)).toBe('only the secret half [redacted]');
   });
 });
+
+describe('pull request checks', () => {
+  it('refuses a pinned CA fingerprint together with verification turned off', () => {
+    expect(() =>
+      buildPullRequest({
+        ...fields,
+        url: 'https://127.0.0.1:9200',
+        tls: { fingerprint: 'ab'.repeat(32), insecureSkipVerify: true },
+      }),
+    ).toThrow(/contradict each other/);
+  });
+});

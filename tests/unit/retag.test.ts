@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCase } from '../../electron/core/case/caseStore.js';
 import { caseTaggingRules, retagCase, saveTaggingRules } from '../../electron/core/case/retag.js';
+import { insertSource } from '../../electron/core/case/sources.js';
 import { importFile } from '../../electron/core/ingest/importFile.js';
 import { DEFAULT_TAGGING_RULES } from '../../electron/core/ingest/tagging.js';
 import { ecs, tempDir, writeLines } from '../helpers/tempCase.js';
@@ -93,6 +94,26 @@ describe('retag', () => {
     saveTaggingRules(db, DEFAULT_TAGGING_RULES);
     retagCase(db);
     expect(metricTracks()).toEqual(atImport);
+    db.close();
+  });
+});
+
+describe('re-tagging under a running import', () => {
+  it('is refused while an import of this process still writes to the case', () => {
+    const db = openCase(path.join(tempDir(), 'busy.coalmine'), { create: true });
+    insertSource(db, {
+      path: '/logs/big.ndjson',
+      name: 'big.ndjson',
+      size: 1,
+      sha256: 'a'.repeat(64),
+      format: 'ecs-ndjson',
+      zone: 'Europe/London',
+      track: null,
+      service: null,
+      version: null,
+      importedAt: 0,
+    });
+    expect(() => retagCase(db)).toThrow(/being imported right now; re-tag once it has finished/);
     db.close();
   });
 });

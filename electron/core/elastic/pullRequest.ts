@@ -199,6 +199,13 @@ export function buildPullRequest(fields: PullFields): PullRequest {
     ...(tlsIn.insecureSkipVerify ? { insecureSkipVerify: true } : {}),
   };
   const url = parseClusterUrl(fields.url);
+  // Pinning a CA while verification is off would record a check that is not made.
+  if (tlsOut.fingerprint && tlsOut.insecureSkipVerify) {
+    throw new CoalmineError(
+      'BAD_INPUT',
+      'a pinned CA fingerprint (--fingerprint) and --insecure-skip-tls-verify contradict each other: give one',
+    );
+  }
   if (url.protocol !== 'https:' && (tlsOut.ca || tlsOut.fingerprint)) {
     throw new CoalmineError('BAD_INPUT', 'a CA (--ca) or fingerprint (--fingerprint) needs an https:// cluster URL');
   }

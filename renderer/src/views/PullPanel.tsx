@@ -212,6 +212,12 @@ export function PullPanel({
               </label>
             </>
           )}
+          {form.authKind !== 'none' && /^http:\/\//i.test(form.url.trim()) && (
+            <p className="notice" role="status" data-testid="pull-plain-http">
+              This cluster URL is plain http: the credentials would cross the network unencrypted. Use https where you
+              can.
+            </p>
+          )}
           <label>
             CA fingerprint (SHA-256, optional){' '}
             <input value={form.fingerprint} onChange={(e) => set('fingerprint')(e.target.value)} />
