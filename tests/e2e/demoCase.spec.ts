@@ -39,6 +39,13 @@ test('opens the demo case and reads the comparison table from the screen', async
     'io.jsonwebtoken.security.SignatureException',
   );
   await expect(page.getByTestId('canary-only')).toContainText('Failing only on the canary');
+  // The failures per minute, canary above the axis: every bar names its minute and both counts.
+  const buckets = page.getByTestId('auth-timeline').getByTestId('auth-bucket');
+  expect(await buckets.count()).toBeGreaterThan(5);
+  await expect(buckets.first().locator('title')).toHaveText(
+    /^\d\d\/\d\d\/2026 \d\d:\d\d:\d\d: canary \d+, stable \d+$/,
+  );
+  await expect(page.getByTestId('auth-timeline')).toContainText('per 1-minute bucket, canary above the line');
   await page.screenshot({ path: 'test-results/demo-case.png', fullPage: true });
 });
 

@@ -11,6 +11,7 @@ import {
 } from '../../../shared/metricFormat';
 import { formatDuration, formatUkWithZone } from '../../../shared/ukTime';
 import { useAsync } from '../useAsync';
+import { AuthTimeline } from './AuthTimeline';
 
 // Everything shown here that came from logs (service, versions, paths, users, exception
 // messages) is rendered as React text: never as HTML.
@@ -197,6 +198,7 @@ function AuthFailures({ analysis }: { analysis: Analysis }) {
         Canary {formatCount(auth.canary)} ({formatMetricValue('per1000', auth.canaryPer1000)} requests), stable{' '}
         {formatCount(auth.stable)} ({formatMetricValue('per1000', auth.stablePer1000)}), {formatPValue(auth.pValue)}.
       </p>
+      <AuthTimeline analysis={analysis} />
       {rules.length > 0 && (
         <table className="comparison">
           <thead>
