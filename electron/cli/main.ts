@@ -26,7 +26,7 @@ import { formatUkWithZone } from '../../shared/ukTime.js';
 import { analyseRollout } from '../core/analysis/analyse.js';
 import { defineRollout, listRollouts, removeRolloutDefinition } from '../core/analysis/rollouts.js';
 import { DECISION_WORDS } from '../core/analysis/verdict.js';
-import { type CaseDb, closeCase, openCase } from '../core/case/caseStore.js';
+import { closeCase, openCase } from '../core/case/caseStore.js';
 import { readAnalysisSettings, resetAnalysisSettings, writeAnalysisSettings } from '../core/case/analysisSettings.js';
 import { listSources, listUnfinishedSources } from '../core/case/sources.js';
 import { ensureDemoCase } from '../core/demo/demoCase.js';
@@ -39,6 +39,7 @@ import { folderPicker } from '../core/importJobs.js';
 import { createService } from '../core/service.js';
 import { startWebServer } from '../web/webServer.js';
 import { parseCsvMapping } from '../core/ingest/formats/csv.js';
+import { type Io, withCase, withWritableCase } from './caseAccess.js';
 import { clearProgress, progressPrinter } from './progressBar.js';
 import { addPullCommand } from './pullCommand.js';
 import { addTagCommands, csvMappingForImport, recordCsvMapping } from './tagCommands.js';
@@ -56,32 +57,6 @@ export const VERDICT_EXIT_CODES: Record<Decision, number> = { promote: 0, hold: 
 
 class UsageError extends Error {}
 
-interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-/** Reading commands open the case read-only: looking at evidence never changes it. */
-function withCase<T>(casePath: string, work: (db: CaseDb) => T): T {
-  const db = openCase(casePath, { readOnly: true });
-  try {
-    return work(db);
-  } finally {
-    closeCase(db);
-  }
-}
-
-/** Writing commands (settings, definitions) open the case read-write; it must exist. */
-function withWritableCase<T>(casePath: string, work: (db: CaseDb) => T): T {
-  const db = openCase(casePath);
-  try {
-    return work(db);
-  } finally {
-    closeCase(db);
-  }
-}
-
-/** `2026-11-19T09:50:00Z`, an offset, or `19/11/2026 09:50:00` (Europe/London; also without an offset). */
 /** A setting's value as typed: JSON where it reads as JSON (numbers, lists), text otherwise. */
 function settingValue(text: string): unknown {
   try {

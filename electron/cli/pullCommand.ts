@@ -16,12 +16,8 @@ import {
   displayUrl,
 } from '../core/elastic/pullRequest.js';
 import { clearProgress, pullProgressPrinter } from './progressBar.js';
+import type { Io } from './caseAccess.js';
 import { terminalText } from './terminalText.js';
-
-interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
 
 export interface PullExitCodes {
   ok: number;

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { CoalmineError } from '../../shared/errors.js';
-import { type CaseDb, closeCase, openCase } from '../core/case/caseStore.js';
+import type { CaseDb } from '../core/case/caseStore.js';
 import { csvMappingNamed, listCsvMappings, saveCsvMapping } from '../core/case/csvMappings.js';
 import {
   type RetagResult,
@@ -17,31 +17,9 @@ import {
 import { mergeSourceDetails } from '../core/case/sources.js';
 import { type CsvMapping, parseCsvMapping } from '../core/ingest/formats/csv.js';
 import { type TaggingRule, parseTaggingRules, ruleName } from '../core/ingest/tagging.js';
+import { type Io, withCase, withWritableCase } from './caseAccess.js';
 import { terminalText } from './terminalText.js';
 import { textTable } from './textTable.js';
-
-interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-function withWritableCase<T>(casePath: string, work: (db: CaseDb) => T): T {
-  const db = openCase(casePath);
-  try {
-    return work(db);
-  } finally {
-    closeCase(db);
-  }
-}
-
-function withReadOnlyCase<T>(casePath: string, work: (db: CaseDb) => T): T {
-  const db = openCase(casePath, { readOnly: true });
-  try {
-    return work(db);
-  } finally {
-    closeCase(db);
-  }
-}
 
 function describeRule(rule: TaggingRule): string {
   switch (rule.kind) {
@@ -117,7 +95,7 @@ export function addTagCommands(program: Command, io: Io): void {
         else printRetag(io, result);
         return;
       }
-      const shown = withReadOnlyCase(casePath, (db) => ({
+      const shown = withCase(casePath, (db) => ({
         own: caseHasOwnTaggingRules(db),
         rules: caseTaggingRules(db),
         tracks: trackCounts(db),
@@ -161,7 +139,7 @@ export function addTagCommands(program: Command, io: Io): void {
     .argument('<case>', 'case file')
     .option('--json', 'print JSON')
     .action((casePath: string, opts: { json?: boolean }) => {
-      const mappings = withReadOnlyCase(casePath, listCsvMappings);
+      const mappings = withCase(casePath, listCsvMappings);
       if (opts.json) {
         io.out(JSON.stringify(mappings, null, 2) + '\n');
         return;
