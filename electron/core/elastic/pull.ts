@@ -397,6 +397,21 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
     };
 
     let sha256 = '';
+    // What a pull reports however it ended; read when it ends (the counts and hash by then).
+    const resultOf = (
+      end: Pick<PullResult, 'sourceId' | 'duplicateOf' | 'replaced' | 'overlaps' | 'state' | 'message'>,
+    ): PullResult => ({
+      path: sourcePath,
+      sha256,
+      format: PULL_FORMAT,
+      cluster,
+      hitsTotal,
+      ...counts,
+      rejectSample: writer.rejectSample,
+      pages,
+      pitReopened,
+      ...end,
+    });
     const finish = (state: 'complete' | 'incomplete', outcome: string): void => {
       writer.flush();
       sha256 = digest.digest();
@@ -572,46 +587,24 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
       if (!cancelled) {
         throw error instanceof CoalmineError ? error : new CoalmineError('WRITE_FAILED', message, { cause: error });
       }
-      return {
-        sourceId,
-        path: sourcePath,
-        sha256,
-        format: PULL_FORMAT,
-        cluster,
-        hitsTotal,
-        ...counts,
-        rejectSample: writer.rejectSample,
-        pages,
-        pitReopened,
-        duplicateOf: null,
-        replaced: [],
-        overlaps: [],
-        state: 'incomplete',
-        message,
-      };
+      return resultOf({ sourceId, duplicateOf: null, replaced: [], overlaps: [], state: 'incomplete', message });
     }
 
     finish('complete', 'complete');
-    const base = {
-      sourceId,
-      path: sourcePath,
-      sha256,
-      format: PULL_FORMAT,
-      cluster,
-      hitsTotal,
-      ...counts,
-      rejectSample: writer.rejectSample,
-      pages,
-      pitReopened,
-      message: null,
-    } as const;
     const duplicate =
       counts.lines > 0
         ? findSourcesBySha256(db, sha256).find((s) => s.id !== sourceId && s.state === 'complete')
         : undefined;
     if (duplicate) {
       deleteSource(db, sourceId);
-      return { ...base, sourceId: null, duplicateOf: duplicate, replaced: [], overlaps: [], state: 'skipped' };
+      return resultOf({
+        sourceId: null,
+        duplicateOf: duplicate,
+        replaced: [],
+        overlaps: [],
+        state: 'skipped',
+        message: null,
+      });
     }
     const samePull = listSources(db).filter((s) => s.path === sourcePath && s.id !== sourceId);
     const replaced = samePull.filter((s) => s.state === 'incomplete').map((s) => s.id);
@@ -619,7 +612,7 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
     // The same request pulled before with other results (late documents): both are kept, and
     // their events overlap; the person must know before comparing anything.
     const overlaps = samePull.filter((s) => s.state === 'complete').map((s) => s.id);
-    return { ...base, duplicateOf: null, replaced, overlaps, state: 'complete' };
+    return resultOf({ sourceId, duplicateOf: null, replaced, overlaps, state: 'complete', message: null });
   } finally {
     await closePit();
     await client.close().catch(() => undefined);
