@@ -10,6 +10,7 @@ import type { ImportFileResult, JobStatus, PickedFiles } from '../../shared/api.
 import { CoalmineError } from '../../shared/errors.js';
 import type { CaseDb } from './case/caseStore.js';
 import { type ImportOptions, type ImportResult, importFile } from './ingest/importFile.js';
+import { type Job, createJobRegistry } from './jobs.js';
 
 /** Asks the user for log files; null when they cancel. Returns absolute paths. */
 export type FilePicker = () => Promise<{ paths: string[]; folder: string | null } | null>;
@@ -25,13 +26,6 @@ export function folderPicker(folder: string): FilePicker {
       .sort();
     return Promise.resolve({ paths, folder: root });
   };
-}
-
-const MAX_FINISHED_JOBS = 20;
-
-interface Job {
-  status: JobStatus;
-  controller: AbortController;
 }
 
 function summary(result: ImportResult): ImportFileResult {
@@ -60,20 +54,9 @@ export interface ImportJobs {
 export function createImportJobs(picker: FilePicker | undefined): ImportJobs {
   // Ids of the files the user picked, to their paths: the only paths an import from the UI reads.
   const picked = new Map<string, string>();
-  const jobs = new Map<string, Job>();
+  const jobs = createJobRegistry<JobStatus>('import');
 
-  const running = (): Job | undefined => [...jobs.values()].find((j) => j.status.state === 'running');
-  const find = (jobId: string): Job => {
-    const job = jobs.get(jobId);
-    if (!job) throw new CoalmineError('NOT_FOUND', `no import job "${jobId.slice(0, 40)}"`);
-    return job;
-  };
-  const forgetOldJobs = (): void => {
-    const finished = [...jobs.entries()].filter(([, j]) => j.status.state !== 'running');
-    for (const [id] of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED_JOBS))) jobs.delete(id);
-  };
-
-  async function run(db: CaseDb, job: Job, paths: string[], options: ImportOptions): Promise<void> {
+  async function run(db: CaseDb, job: Job<JobStatus>, paths: string[], options: ImportOptions): Promise<void> {
     const { status } = job;
     for (const file of paths) {
       if (job.controller.signal.aborted) break;
@@ -120,17 +103,14 @@ export function createImportJobs(picker: FilePicker | undefined): ImportJobs {
       return { folder: chosen.folder, files };
     },
     start(db, fileIds, options) {
-      if (running()) throw new CoalmineError('BUSY', 'an import is running; wait for it or cancel it first');
+      jobs.assertIdle();
       const paths = fileIds.map((id) => {
         const p = picked.get(id);
         if (!p) throw new CoalmineError('BAD_INPUT', 'a file was not picked in this window; pick the files again');
         return p;
       });
-      forgetOldJobs();
-      const jobId = randomBytes(12).toString('base64url');
-      const job: Job = {
-        controller: new AbortController(),
-        status: {
+      return jobs.start(
+        (jobId) => ({
           jobId,
           state: 'running',
           filesTotal: paths.length,
@@ -139,18 +119,12 @@ export function createImportJobs(picker: FilePicker | undefined): ImportJobs {
           progress: null,
           results: [],
           error: null,
-        },
-      };
-      jobs.set(jobId, job);
-      void run(db, job, paths, options);
-      return { jobId };
+        }),
+        (job) => run(db, job, paths, options),
+      );
     },
-    status: (jobId) => find(jobId).status,
-    busy: () => running() !== undefined,
-    cancel(jobId) {
-      const job = find(jobId);
-      job.controller.abort();
-      return job.status;
-    },
+    status: (jobId) => jobs.status(jobId),
+    busy: () => jobs.busy(),
+    cancel: (jobId) => jobs.cancel(jobId),
   };
 }

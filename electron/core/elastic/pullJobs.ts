@@ -2,15 +2,13 @@
 // checks the request and answers with a job id at once; the renderer polls `pull.status`
 // (hits done of hits.total, rate, time left) and may `pull.cancel`. One pull at a time. The
 // request, with its credentials, lives only inside the running job; no status carries it.
-import { randomBytes } from 'node:crypto';
 import type { PullJobStatus, PullSummary } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
+import { createJobRegistry } from '../jobs.js';
 import { scrub, secretsOf } from './clusterClient.js';
 import { type PullOptions, type PullResult, pullIntoCase } from './pull.js';
 import type { PullRequest } from './pullRequest.js';
-
-const MAX_FINISHED_JOBS = 20;
 
 /** What every pull of the service gets (tests: the mock connection, a sleep that does not wait). */
 export type PullJobOptions = Pick<PullOptions, 'Connection' | 'sleep' | 'requestTimeoutMs'>;
@@ -48,63 +46,39 @@ export interface PullJobs {
 }
 
 export function createPullJobs(options: PullJobOptions = {}): PullJobs {
-  const jobs = new Map<string, { status: PullJobStatus; controller: AbortController; done: Promise<void> }>();
-  const busy = (): boolean => [...jobs.values()].some((j) => j.status.state === 'running');
-  const find = (jobId: string) => {
-    const job = jobs.get(jobId);
-    if (!job) throw new CoalmineError('NOT_FOUND', `no pull job "${jobId.slice(0, 40)}"`);
-    return job;
-  };
-  const forgetOldJobs = (): void => {
-    const finished = [...jobs.entries()].filter(([, j]) => j.status.state !== 'running');
-    for (const [id] of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED_JOBS))) jobs.delete(id);
-  };
-
+  const jobs = createJobRegistry<PullJobStatus>('pull');
   return {
-    busy,
+    busy: () => jobs.busy(),
     start(db, request) {
-      if (busy()) {
-        throw new CoalmineError('BUSY', 'a pull is running; wait for it or cancel it first');
-      }
-      forgetOldJobs();
-      const jobId = randomBytes(12).toString('base64url');
-      const controller = new AbortController();
-      const status: PullJobStatus = { jobId, state: 'running', progress: null, result: null, error: null };
       const secrets = secretsOf(request.auth);
-      const done = pullIntoCase(db, request, {
-        ...options,
-        signal: controller.signal,
-        onProgress: (progress) => {
-          status.progress = progress;
-        },
-      }).then(
-        (result) => {
-          status.result = pullSummary(result);
-          status.state = result.state === 'incomplete' ? 'cancelled' : 'done';
-        },
-        (error: unknown) => {
-          status.state = 'failed';
-          // Pull errors are already scrubbed; scrub again in case anything else slipped through.
-          status.error = scrub(
-            error instanceof CoalmineError ? error.message : 'the pull failed inside Coalmine',
-            secrets,
-          );
-          if (!(error instanceof CoalmineError)) console.error(scrub(String(error), secrets));
-        },
+      return jobs.start(
+        (jobId) => ({ jobId, state: 'running', progress: null, result: null, error: null }),
+        ({ status, controller }) =>
+          pullIntoCase(db, request, {
+            ...options,
+            signal: controller.signal,
+            onProgress: (progress) => {
+              status.progress = progress;
+            },
+          }).then(
+            (result) => {
+              status.result = pullSummary(result);
+              status.state = result.state === 'incomplete' ? 'cancelled' : 'done';
+            },
+            (error: unknown) => {
+              status.state = 'failed';
+              // Pull errors are already scrubbed; scrub again in case anything else slipped through.
+              status.error = scrub(
+                error instanceof CoalmineError ? error.message : 'the pull failed inside Coalmine',
+                secrets,
+              );
+              if (!(error instanceof CoalmineError)) console.error(scrub(String(error), secrets));
+            },
+          ),
       );
-      jobs.set(jobId, { status, controller, done });
-      return { jobId };
     },
-    status: (jobId) => find(jobId).status,
-    cancel(jobId) {
-      const job = find(jobId);
-      job.controller.abort();
-      return job.status;
-    },
-    async settled(jobId) {
-      const job = find(jobId);
-      await job.done;
-      return job.status;
-    },
+    status: (jobId) => jobs.status(jobId),
+    cancel: (jobId) => jobs.cancel(jobId),
+    settled: (jobId) => jobs.settled(jobId),
   };
 }
