@@ -3,24 +3,13 @@
 // generator, so a scenario is the same bytes on every run and every machine.
 import path from 'node:path';
 import { openCase, type CaseDb } from '../../electron/core/case/caseStore.js';
+import { prng } from '../../electron/core/demo/generateDemo.js';
 import { importFile } from '../../electron/core/ingest/importFile.js';
 import { tempDir, writeLines } from './tempCase.js';
 
 export const MINUTE = 60_000;
 /** 02/03/2026 10:00:00 GMT: winter, so UTC and London agree and a reader can check. */
 export const T0 = Date.UTC(2026, 2, 2, 10, 0, 0);
-
-/** mulberry32: tiny, fast, identical on every platform. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface TrackShape {
   /** Requests per minute. */

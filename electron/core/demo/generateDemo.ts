@@ -15,8 +15,8 @@ const CANARY_VERSION = '4.13.0';
 const START = Date.UTC(2026, 10, 19, 9, 0, 0);
 const MINUTE = 60_000;
 
-/** mulberry32: tiny, fast, and identical on every platform. */
-function prng(seed: number): () => number {
+/** mulberry32: tiny, fast, and identical on every platform (the test scenarios use it too). */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
