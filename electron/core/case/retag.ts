@@ -72,57 +72,59 @@ export function retagCase(db: CaseDb, rules: TaggingRules = caseTaggingRules(db)
   return db.transaction(() => retagPages(db, rules))();
 }
 
-function retagPages(db: CaseDb, rules: TaggingRules): RetagResult {
-  const result: RetagResult = {
-    events: 0,
-    changed: 0,
-    byTrack: { canary: 0, stable: 0, unknown: 0 },
-    metrics: 0,
-    metricsChanged: 0,
-  };
+/** Counts of one table's rows re-tagged: all, and those whose track or rule changed. */
+interface TableRetag {
+  rows: number;
+  changed: number;
+}
+
+/**
+ * Re-tags every row of `table` (events or metric samples: both keep the same tagging evidence),
+ * page by page; `onTrack` sees each row's new track.
+ */
+function retagTable(
+  db: CaseDb,
+  table: 'events' | 'metrics',
+  rules: TaggingRules,
+  onTrack: (track: Track) => void = () => undefined,
+): TableRetag {
   const page = db.prepare(
-    `SELECT e.id, e.track, e.track_rule AS trackRule, e.track_label AS trackLabel, e.host, e.pod, e.service,
-            e.version, s.track AS sourceTrack
-     FROM events e JOIN sources s ON s.id = e.source_id
-     WHERE e.id > ? ORDER BY e.id LIMIT ?`,
+    `SELECT t.id, t.track, t.track_rule AS trackRule, t.track_label AS trackLabel, t.host, t.pod, t.service,
+            t.version, s.track AS sourceTrack
+     FROM ${table} t JOIN sources s ON s.id = t.source_id
+     WHERE t.id > ? ORDER BY t.id LIMIT ?`,
   );
-  const update = db.prepare(`UPDATE events SET track = ?, track_rule = ? WHERE id = ?`);
+  const update = db.prepare(`UPDATE ${table} SET track = ?, track_rule = ? WHERE id = ?`);
+  const counts: TableRetag = { rows: 0, changed: 0 };
   let after = 0;
   for (;;) {
     const rows = page.all(after, PAGE) as EventEvidenceRow[];
     if (rows.length === 0) break;
     for (const row of rows) {
       const decided = tag(row, { track: row.sourceTrack, rules });
-      result.events += 1;
-      result.byTrack[decided.track] += 1;
+      counts.rows += 1;
+      onTrack(decided.track);
       if (decided.track !== row.track || decided.trackRule !== row.trackRule) {
         update.run(decided.track, decided.trackRule, row.id);
-        result.changed += 1;
+        counts.changed += 1;
       }
     }
     after = rows[rows.length - 1]?.id ?? after;
   }
+  return counts;
+}
 
-  const metricPage = db.prepare(
-    `SELECT m.id, m.track, m.track_rule AS trackRule, m.track_label AS trackLabel, m.host, m.pod, m.service,
-            m.version, s.track AS sourceTrack
-     FROM metrics m JOIN sources s ON s.id = m.source_id
-     WHERE m.id > ? ORDER BY m.id LIMIT ?`,
-  );
-  const updateMetric = db.prepare(`UPDATE metrics SET track = ?, track_rule = ? WHERE id = ?`);
-  after = 0;
-  for (;;) {
-    const rows = metricPage.all(after, PAGE) as EventEvidenceRow[];
-    if (rows.length === 0) break;
-    for (const row of rows) {
-      const decided = tag(row, { track: row.sourceTrack, rules });
-      result.metrics += 1;
-      if (decided.track !== row.track || decided.trackRule !== row.trackRule) {
-        updateMetric.run(decided.track, decided.trackRule, row.id);
-        result.metricsChanged += 1;
-      }
-    }
-    after = rows[rows.length - 1]?.id ?? after;
-  }
-  return result;
+function retagPages(db: CaseDb, rules: TaggingRules): RetagResult {
+  const byTrack: Record<Track, number> = { canary: 0, stable: 0, unknown: 0 };
+  const events = retagTable(db, 'events', rules, (track) => {
+    byTrack[track] += 1;
+  });
+  const metrics = retagTable(db, 'metrics', rules);
+  return {
+    events: events.rows,
+    changed: events.changed,
+    byTrack,
+    metrics: metrics.rows,
+    metricsChanged: metrics.changed,
+  };
 }
