@@ -60,17 +60,7 @@ const CONTAINER_TAGS = [
 export type HtmlTag = (typeof VOID_TAGS)[number] | (typeof CONTAINER_TAGS)[number];
 
 /** Attributes the review writes; none takes a URL or a script, and no `on*` name is possible. */
-const ATTRIBUTE_NAMES = [
-  'class',
-  'scope',
-  'lang',
-  'charset',
-  'name',
-  'content',
-  'http-equiv',
-  'role',
-  'aria-label',
-] as const;
+const ATTRIBUTE_NAMES = ['class', 'scope', 'lang', 'charset', 'name', 'content', 'http-equiv', 'colspan'] as const;
 export type HtmlAttributes = Partial<Record<(typeof ATTRIBUTE_NAMES)[number], string>>;
 
 const VOID: ReadonlySet<string> = new Set(VOID_TAGS);

@@ -61,17 +61,21 @@ h4 { font-size: 1rem; margin: 1rem 0 0.3rem; }
 h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
 p, li { overflow-wrap: break-word; }
 table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
-th, td { border: 1px solid #888; padding: 0.25rem 0.45rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid #888; padding: 0.25rem 0.45rem; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+.free, .fields td { overflow-wrap: anywhere; }
 thead th { background: #eee; }
 th[scope="row"] { font-weight: 600; }
-.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+th[scope="col"] { overflow-wrap: normal; }
 .fields { width: auto; }
 .fields th { white-space: nowrap; }
 thead { display: table-header-group; }
-tr, pre, li { break-inside: avoid; page-break-inside: avoid; }
+tr, pre, li, .source { break-inside: avoid; page-break-inside: avoid; }
 code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", "DejaVu Sans Mono", monospace; font-size: 0.85rem; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; border: 1px solid #aaa; background: #f5f5f5; padding: 0.4rem 0.6rem; margin: 0.3rem 0 0.8rem; }
 .hash code { word-break: break-all; }
+.source > tr:first-child > * { border-bottom: 0; }
+.source > tr + tr > * { border-top: 0; }
 .draft { border-left: 4px solid #555; padding-left: 0.6rem; font-weight: 600; }
 .basis { display: block; color: #333; }
 @page { size: A4; margin: 16mm 14mm; }
@@ -86,6 +90,7 @@ pre { white-space: pre-wrap; overflow-wrap: anywhere; border: 1px solid #aaa; ba
 function cellAttributes(column: ReviewColumn | undefined): { class?: string } {
   if (column?.numeric) return { class: 'num' };
   if (column?.code) return { class: 'hash' };
+  if (column?.free) return { class: 'free' };
   return {};
 }
 
@@ -315,13 +320,60 @@ function pull(source: ReviewSourceEvidence): HtmlChild {
   ];
 }
 
+/**
+ * The sources, one <tbody> each: a row of figures, then the SHA-256 whole on a row of its own
+ * across the table, so thirteen columns fit an A4 page and a source never splits across two.
+ */
+function sourcesTable(sources: ReviewSourceEvidence[]): Html {
+  const shaAt = SOURCE_COLUMNS.findIndex((c) => c.code);
+  const columns = SOURCE_COLUMNS.filter((_, i) => i !== shaAt);
+  const shaColumn = SOURCE_COLUMNS[shaAt];
+  return h(
+    'table',
+    null,
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        columns.map((c) => h('th', { scope: 'col', ...cellAttributes(c) }, c.label)),
+      ),
+    ),
+    sources.map((source) => {
+      const cells = sourceCells(source);
+      const sha = cells[shaAt] ?? '';
+      const rest = cells.filter((_, i) => i !== shaAt);
+      return h(
+        'tbody',
+        { class: 'source' },
+        h(
+          'tr',
+          null,
+          rest.map((value, i) =>
+            i === 0
+              ? h('th', { scope: 'row', ...cellAttributes(columns[i]) }, value)
+              : h('td', cellAttributes(columns[i]), value),
+          ),
+        ),
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'row', colspan: '2' }, shaColumn?.label ?? 'SHA-256'),
+          h('td', { colspan: String(columns.length - 2), class: 'hash' }, h('code', null, sha)),
+        ),
+      );
+    }),
+  );
+}
+
 function evidence(doc: ReviewDocument): Html {
   const { sources, excludedSources, queries, thresholds } = doc.evidence;
   const pulls = sources.filter((s) => s.pull !== null);
   return section(
     REVIEW_HEADINGS.evidence,
     h('h3', null, EVIDENCE_HEADINGS.sources),
-    sources.length === 0 ? h('p', null, EMPTY.sources) : table(SOURCE_COLUMNS, sources.map(sourceCells), true),
+    sources.length === 0 ? h('p', null, EMPTY.sources) : sourcesTable(sources),
     h('h3', null, EVIDENCE_HEADINGS.pulls),
     pulls.length === 0 ? h('p', null, EMPTY.pulls) : pulls.map(pull),
     h('h3', null, EVIDENCE_HEADINGS.excluded),

@@ -186,10 +186,12 @@ export interface ReviewColumn {
   numeric?: boolean;
   /** Machine text (a hash) shown as code, whole. */
   code?: boolean;
+  /** Free text, from logs or the analyst: may hold long unbroken tokens, so it may break anywhere. */
+  free?: boolean;
 }
 
 export const COMPARISON_COLUMNS: readonly ReviewColumn[] = [
-  { label: 'Metric' },
+  { label: 'Metric', free: true },
   { label: 'Stable', numeric: true },
   { label: 'Canary', numeric: true },
   { label: 'Variance', numeric: true },
@@ -199,15 +201,15 @@ export const COMPARISON_COLUMNS: readonly ReviewColumn[] = [
 
 export const ACTION_COLUMNS: readonly ReviewColumn[] = [
   { label: 'Time' },
-  { label: 'Action' },
-  { label: 'Taken by' },
+  { label: 'Action', free: true },
+  { label: 'Taken by', free: true },
   { label: 'Recorded' },
-  { label: 'Evidence' },
+  { label: 'Evidence', free: true },
 ];
 
 export const SOURCE_COLUMNS: readonly ReviewColumn[] = [
   { label: '#', numeric: true },
-  { label: 'Source' },
+  { label: 'Source', free: true },
   { label: 'SHA-256', code: true },
   { label: 'Size', numeric: true },
   { label: 'Format' },
@@ -224,7 +226,7 @@ export const SOURCE_COLUMNS: readonly ReviewColumn[] = [
 export const THRESHOLD_COLUMNS: readonly ReviewColumn[] = [
   { label: 'Setting' },
   { label: 'Value', numeric: true },
-  { label: 'Meaning' },
+  { label: 'Meaning', free: true },
 ];
 
 export const TIMELINE_LABELS = { when: 'When', kind: 'Kind', counts: 'Counts', sample: 'Sample event' } as const;
