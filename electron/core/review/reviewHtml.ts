@@ -83,7 +83,6 @@ pre { white-space: pre-wrap; overflow-wrap: anywhere; border: 1px solid #aaa; ba
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
   table { font-size: 8.5pt; }
   pre, code { font-size: 8pt; }
-  section { break-inside: auto; }
 }
 `;
 
