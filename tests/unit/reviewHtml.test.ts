@@ -545,6 +545,16 @@ describe('HTML review of other documents', () => {
     expect(html).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });
 
+  it('shows a dash for an empty value rather than nothing', () => {
+    const root = parseHtml(renderHtmlReview(sampleReviewDocument({ service: ' ', canaryVersion: '' })));
+    const fields = readTable(byName(byName(root, 'header')[0] as Element, 'table')[0] as Element);
+    expect(fields.rows.slice(0, 3)).toEqual([
+      ['Service', '—'],
+      ['Stable version', '2.4.0'],
+      ['Canary version', '—'],
+    ]);
+  });
+
   it('says when personal data is shown in clear', () => {
     const root = parseHtml(renderHtmlReview(sampleReviewDocument({ pseudonymised: false })));
     expect(

@@ -552,6 +552,11 @@ describe('Markdown review of other documents', () => {
     expect(md).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });
 
+  it('shows a dash for an empty value rather than nothing', () => {
+    const read = readMarkdown(renderMarkdownReview(sampleReviewDocument({ service: ' ', canaryVersion: '' })));
+    expect(read.lines.map(readInline)).toEqual(expect.arrayContaining(['- **Service:** —', '- **Canary version:** —']));
+  });
+
   it('says when personal data is shown in clear', () => {
     const read = readMarkdown(renderMarkdownReview(sampleReviewDocument({ pseudonymised: false })));
     expect(readFrontMatter(read.frontMatter).pseudonymised).toBe('no');

@@ -59,7 +59,7 @@ h2 { font-size: 1.3rem; margin: 1.6rem 0 0.6rem; padding-bottom: 0.2rem; border-
 h3 { font-size: 1.1rem; margin: 1.2rem 0 0.4rem; }
 h4 { font-size: 1rem; margin: 1rem 0 0.3rem; }
 h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
-p, li { overflow-wrap: break-word; }
+h1, h2, h3, h4, p, li { overflow-wrap: break-word; }
 table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
 th, td { border: 1px solid #888; padding: 0.25rem 0.45rem; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 .free, .fields td { overflow-wrap: anywhere; }
@@ -139,7 +139,14 @@ function fields(rows: [string, HtmlChild][]): Html {
     h(
       'tbody',
       null,
-      rows.map(([label, value]) => h('tr', null, h('th', { scope: 'row' }, label), h('td', null, value))),
+      rows.map(([label, value]) =>
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'row' }, label),
+          h('td', null, typeof value === 'string' && value.trim() === '' ? '—' : value),
+        ),
+      ),
     ),
   );
 }

@@ -71,7 +71,7 @@ function heading(level: 1 | 2 | 3 | 4, title: string): string {
 }
 
 function field(label: string, value: string): string {
-  return `- **${text(label)}:** ${text(value)}`;
+  return `- **${text(label)}:** ${text(value) || '—'}`;
 }
 
 /** A pipe table; each row's cells already written as Markdown, one per column. */
