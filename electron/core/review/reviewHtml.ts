@@ -88,7 +88,6 @@ pre { white-space: pre-wrap; overflow-wrap: anywhere; border: 1px solid #aaa; ba
 
 function cellAttributes(column: ReviewColumn | undefined): { class?: string } {
   if (column?.numeric) return { class: 'num' };
-  if (column?.code) return { class: 'hash' };
   if (column?.free) return { class: 'free' };
   return {};
 }
@@ -119,11 +118,7 @@ function table(columns: readonly ReviewColumn[], rows: HtmlChild[][], rowHeaders
           row.map((value, i) =>
             i === 0 && rowHeaders
               ? h('th', { scope: 'row', ...cellAttributes(columns[i]) }, value)
-              : h(
-                  'td',
-                  cellAttributes(columns[i]),
-                  columns[i]?.code && typeof value === 'string' ? h('code', null, value) : value,
-                ),
+              : h('td', cellAttributes(columns[i]), value),
           ),
         );
       }),
