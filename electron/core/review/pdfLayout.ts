@@ -99,9 +99,14 @@ export class PdfFlow {
     this.doc.y += block.gapAfter ?? 0;
   }
 
+  /** The height of blocks drawn one after the other. */
+  measureAll(blocks: TextBlock[]): number {
+    return blocks.reduce((sum, block) => sum + this.measure(block), 0);
+  }
+
   /** Draws the blocks on one page when they fit on one. */
   group(blocks: TextBlock[], gapAfter = 0): void {
-    this.ensureRoom(blocks.reduce((sum, block) => sum + this.measure(block), 0));
+    this.ensureRoom(this.measureAll(blocks));
     for (const block of blocks) this.draw(block);
     this.space(gapAfter);
   }
@@ -110,13 +115,16 @@ export class PdfFlow {
     this.doc.y += points;
   }
 
-  /** A heading kept on the page with at least `keepWith` points of what follows it. */
+  /**
+   * A heading kept on the page with `keepWith` points of what follows it (the first entry of
+   * its section, which is never split), so no heading is left alone at the foot of a page.
+   */
   heading(text: string, level: 1 | 2 | 3, keepWith = 40): void {
     const size = level === 1 ? 18 : level === 2 ? 14 : 11.5;
     const block: TextBlock = { text, role: 'bold', size, gapAfter: level === 1 ? 8 : 4 };
     const before = level === 1 ? 0 : level === 2 ? 12 : 6;
     if (this.doc.y > this.doc.page.margins.top) this.space(before);
-    this.ensureRoom(this.measure(block) + keepWith);
+    this.ensureRoom(this.measure(block) + Math.min(keepWith, this.pageRoom / 2));
     this.draw(block);
     if (level === 2) {
       const y = this.doc.y - 2;
@@ -268,14 +276,12 @@ export class PdfFlow {
       margins.bottom = 0;
       const y = this.doc.page.height - bottomMargin + 14;
       this.use('regular', 8);
-      this.doc
-        .fillColor('#555555')
-        .text(this.clean(leftText, 'regular'), this.left, y, {
-          width: this.width * 0.7,
-          lineBreak: false,
-          ellipsis: true,
-          height: 10,
-        });
+      this.doc.fillColor('#555555').text(this.clean(leftText, 'regular'), this.left, y, {
+        width: this.width * 0.7,
+        lineBreak: false,
+        ellipsis: true,
+        height: 10,
+      });
       this.doc.text(`Page ${i - range.start + 1} of ${range.count}`, this.left, y, {
         width: this.width,
         align: 'right',

@@ -11,13 +11,15 @@ import type {
   ReviewAction,
   ReviewDocument,
   ReviewEvidence,
+  ReviewQuery,
+  ReviewRecommendation,
   ReviewSample,
   ReviewSourceEvidence,
   TimelineEntry,
   TimelineKind,
 } from '../../../shared/review.js';
 import { pdfFonts } from './pdfFonts.js';
-import { PdfFlow, type TableCell } from './pdfLayout.js';
+import { PdfFlow, type TableCell, type TextBlock } from './pdfLayout.js';
 
 const HEADINGS = {
   verdict: 'Verdict',
@@ -228,7 +230,7 @@ function writeComparison(flow: PdfFlow, doc: ReviewDocument): void {
   for (const note of doc.comparison.notes) flow.draw({ text: note, size: SMALL, color: MUTED, gapAfter: 2 });
 }
 
-function sampleBlocks(sample: ReviewSample, indent: number): Parameters<PdfFlow['group']>[0] {
+function sampleBlocks(sample: ReviewSample, indent: number): TextBlock[] {
   return [
     { text: 'Sample event:', size: SMALL, color: MUTED, indent },
     { text: sample.text, role: 'mono', size: 8, indent: indent + 8, gapAfter: 1 },
@@ -241,7 +243,7 @@ function sampleBlocks(sample: ReviewSample, indent: number): Parameters<PdfFlow[
   ];
 }
 
-function evidenceBlocks(evidence: ReviewEvidence, indent: number): Parameters<PdfFlow['group']>[0] {
+function evidenceBlocks(evidence: ReviewEvidence, indent: number): TextBlock[] {
   return [
     { text: `Evidence: ${evidence.counts}`, size: 9, indent },
     ...(evidence.sample ? sampleBlocks(evidence.sample, indent) : []),
@@ -249,12 +251,13 @@ function evidenceBlocks(evidence: ReviewEvidence, indent: number): Parameters<Pd
 }
 
 function writeTimeline(flow: PdfFlow, doc: ReviewDocument): void {
-  flow.heading(HEADINGS.timeline, 2);
+  const first = doc.timeline[0];
+  flow.heading(HEADINGS.timeline, 2, first ? flow.measureAll(timelineBlocks(first)) : 40);
   if (doc.timeline.length === 0) flow.draw({ text: EMPTY.timeline });
   for (const entry of doc.timeline) flow.group(timelineBlocks(entry), 8);
 }
 
-function timelineBlocks(entry: TimelineEntry): Parameters<PdfFlow['group']>[0] {
+function timelineBlocks(entry: TimelineEntry): TextBlock[] {
   const when = entry.until ? `${entry.at.uk} until ${entry.until.uk}` : entry.at.uk;
   return [
     { text: `${when}  ·  ${KIND_WORDS[entry.kind]}`, size: 9, color: MUTED, gapAfter: 1 },
@@ -265,12 +268,13 @@ function timelineBlocks(entry: TimelineEntry): Parameters<PdfFlow['group']>[0] {
 }
 
 function writeActions(flow: PdfFlow, doc: ReviewDocument): void {
-  flow.heading(HEADINGS.actions, 2);
+  const first = doc.actions[0];
+  flow.heading(HEADINGS.actions, 2, first ? flow.measureAll(actionBlocks(first)) : 40);
   if (doc.actions.length === 0) flow.draw({ text: EMPTY.actions });
   for (const action of doc.actions) flow.group(actionBlocks(action), 8);
 }
 
-function actionBlocks(action: ReviewAction): Parameters<PdfFlow['group']>[0] {
+function actionBlocks(action: ReviewAction): TextBlock[] {
   const origin = action.origin === 'analyst' ? 'Recorded by the analyst' : 'Found in the logs';
   return [
     { text: `${action.at?.uk ?? 'Time not recorded'}  ·  ${origin}`, size: 9, color: MUTED, gapAfter: 1 },
@@ -281,7 +285,7 @@ function actionBlocks(action: ReviewAction): Parameters<PdfFlow['group']>[0] {
 }
 
 function writeRootCause(flow: PdfFlow, doc: ReviewDocument): void {
-  flow.heading(doc.rootCause.draft ? `${HEADINGS.rootCause} (draft)` : HEADINGS.rootCause, 2);
+  flow.heading(doc.rootCause.draft ? `${HEADINGS.rootCause} (draft)` : HEADINGS.rootCause, 2, 70);
   if (doc.rootCause.draft) {
     flow.draw({
       text: 'Draft: written from the findings; the analyst has not edited it yet.',
@@ -303,25 +307,34 @@ function writeRootCause(flow: PdfFlow, doc: ReviewDocument): void {
 }
 
 function writeRecommendations(flow: PdfFlow, doc: ReviewDocument): void {
-  flow.heading(HEADINGS.recommendations, 2);
+  const first = doc.recommendations[0];
+  flow.heading(HEADINGS.recommendations, 2, first ? flow.measureAll(recommendationBlocks(first, 1)) : 40);
   if (doc.recommendations.length === 0) flow.draw({ text: EMPTY.recommendations });
-  doc.recommendations.forEach((rec, i) => {
-    flow.group([
-      { text: `${i + 1}. ${rec.text}`, role: 'bold', size: 10, gapAfter: 1 },
-      {
-        text: rec.origin === 'analyst' ? 'Added by the analyst.' : `Because: ${rec.because} (rule ${rec.id})`,
-        size: 9,
-        color: MUTED,
-        indent: 14,
-        gapAfter: 5,
-      },
-    ]);
-  });
+  doc.recommendations.forEach((rec, i) => flow.group(recommendationBlocks(rec, i + 1), 5));
+}
+
+function recommendationBlocks(rec: ReviewRecommendation, number: number): TextBlock[] {
+  return [
+    { text: `${number}. ${rec.text}`, role: 'bold', size: 10, gapAfter: 1 },
+    {
+      text: rec.origin === 'analyst' ? 'Added by the analyst.' : `Because: ${rec.because} (rule ${rec.id})`,
+      size: 9,
+      color: MUTED,
+      indent: 14,
+    },
+  ];
+}
+
+function queryBlocks(query: ReviewQuery): TextBlock[] {
+  return [
+    { text: query.figure, role: 'bold', size: 9.5, gapAfter: 1 },
+    { text: query.sql, role: 'mono', size: 8, indent: 10, keepLines: true },
+  ];
 }
 
 function writeEvidence(flow: PdfFlow, doc: ReviewDocument): void {
   const { sources, excludedSources, queries, thresholds } = doc.evidence;
-  flow.heading(HEADINGS.evidence, 2);
+  flow.heading(HEADINGS.evidence, 2, 120);
 
   flow.heading(HEADINGS.sources, 3);
   if (sources.length === 0) flow.draw({ text: EMPTY.sources });
@@ -372,21 +385,18 @@ function writeEvidence(flow: PdfFlow, doc: ReviewDocument): void {
     });
   }
 
-  flow.heading(HEADINGS.queries, 3);
+  const firstQuery = queries[0];
+  flow.heading(HEADINGS.queries, 3, firstQuery ? 20 + flow.measureAll(queryBlocks(firstQuery)) : 40);
   if (queries.length === 0) flow.draw({ text: EMPTY.queries });
-  else
+  else {
     flow.draw({
       text: 'Each query reproduces one figure of this review. Run it against the case file with sqlite3.',
       size: 9,
       color: MUTED,
       gapAfter: 3,
     });
-  for (const query of queries) {
-    flow.group([
-      { text: query.figure, role: 'bold', size: 9.5, gapAfter: 1 },
-      { text: query.sql, role: 'mono', size: 8, indent: 10, keepLines: true, gapAfter: 5 },
-    ]);
   }
+  for (const query of queries) flow.group(queryBlocks(query), 5);
 
   flow.heading(HEADINGS.thresholds, 3);
   if (thresholds.length === 0) flow.draw({ text: EMPTY.thresholds });
