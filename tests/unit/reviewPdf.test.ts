@@ -184,7 +184,7 @@ describe('pdfText', () => {
   });
 
   it('turns line breaks and tabs into spaces unless the lines are kept', () => {
-    expect(pdfText('a\r\nb\tc\rd', regular)).toBe('a b c d');
+    expect(pdfText('a\r\nb\tc\rd\u2028e', regular)).toBe('a b c d e');
     expect(pdfText('SELECT 1\r\nFROM t', mono, { keepLines: true })).toBe('SELECT 1\nFROM t');
   });
 });

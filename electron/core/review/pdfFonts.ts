@@ -74,10 +74,17 @@ export function pdfFonts(): PdfFonts {
   return cached;
 }
 
-/** Characters that would move text around or hide it: bidi overrides and isolates. */
-const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/;
-/** Joiners and variation selectors only shape the glyph before them: drop them. */
-const SHAPING_ONLY = /[\u200B-\u200D\u2060\uFE00-\uFE0F\uFEFF]/;
+/** Characters that would move text around or hide it: bidi marks, overrides and isolates. */
+function isBidiControl(cp: number): boolean {
+  return (
+    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp === 0x200e || cp === 0x200f || cp === 0x061c
+  );
+}
+
+/** Zero-width spaces, joiners and variation selectors only shape what is around them: drop them. */
+function isShapingOnly(cp: number): boolean {
+  return (cp >= 0x200b && cp <= 0x200d) || cp === 0x2060 || (cp >= 0xfe00 && cp <= 0xfe0f) || cp === 0xfeff;
+}
 
 /**
  * Text as the page may show it: line breaks and tabs become spaces unless `keepLines`, other
@@ -86,13 +93,14 @@ const SHAPING_ONLY = /[\u200B-\u200D\u2060\uFE00-\uFE0F\uFEFF]/;
  */
 export function pdfText(text: string, font: PdfFont, options: { keepLines?: boolean } = {}): string {
   let out = '';
-  for (const char of text.replace(/\r\n?/g, '\n')) {
+  // CR LF, a lone CR and the Unicode line and paragraph separators all end a line.
+  for (const char of text.replace(/\r\n?|\u2028|\u2029/g, '\n')) {
     const cp = char.codePointAt(0) ?? 0;
     if (char === '\n' || char === '\t') {
       out += options.keepLines && char === '\n' ? '\n' : ' ';
-    } else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || BIDI_CONTROLS.test(char)) {
+    } else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || isBidiControl(cp)) {
       out += codePointLabel(cp);
-    } else if (SHAPING_ONLY.test(char)) {
+    } else if (isShapingOnly(cp)) {
       continue;
     } else if (cp >= 0xd800 && cp <= 0xdfff) {
       // A lone surrogate is not a character at all.

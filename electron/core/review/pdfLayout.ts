@@ -119,10 +119,10 @@ export class PdfFlow {
    * A heading kept on the page with `keepWith` points of what follows it (the first entry of
    * its section, which is never split), so no heading is left alone at the foot of a page.
    */
-  heading(text: string, level: 1 | 2 | 3, keepWith = 40): void {
-    const size = level === 1 ? 18 : level === 2 ? 14 : 11.5;
-    const block: TextBlock = { text, role: 'bold', size, gapAfter: level === 1 ? 8 : 4 };
-    const before = level === 1 ? 0 : level === 2 ? 12 : 6;
+  heading(text: string, level: 1 | 2 | 3 | 4, keepWith = 40): void {
+    const size = [18, 14, 11.5, 10.5][level - 1] ?? 10;
+    const block: TextBlock = { text, role: 'bold', size, gapAfter: level === 1 ? 8 : level === 4 ? 2 : 4 };
+    const before = [0, 12, 6, 4][level - 1] ?? 0;
     if (this.doc.y > this.doc.page.margins.top) this.space(before);
     this.ensureRoom(this.measure(block) + Math.min(keepWith, this.pageRoom / 2));
     this.draw(block);

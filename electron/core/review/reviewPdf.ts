@@ -339,7 +339,7 @@ function writeEvidence(flow: PdfFlow, doc: ReviewDocument): void {
   flow.heading(HEADINGS.sources, 3);
   if (sources.length === 0) flow.draw({ text: EMPTY.sources });
   for (const source of sources) {
-    flow.heading(`Source ${source.id}: ${source.name}`, 3, 80);
+    flow.heading(`Source ${source.id}: ${source.name}`, 4, 80);
     flow.fields([
       { label: 'SHA-256', value: source.sha256, role: 'mono' },
       { label: 'Size', value: `${source.sizeText} (${formatCount(source.size)} bytes)` },
@@ -363,7 +363,7 @@ function writeEvidence(flow: PdfFlow, doc: ReviewDocument): void {
   for (const source of pulls) {
     const pull = source.pull;
     if (!pull) continue;
-    flow.draw({ text: `Source ${source.id}: ${source.name}`, role: 'bold', gapAfter: 2 });
+    flow.heading(`Source ${source.id}: ${source.name}`, 4, 80);
     flow.fields([
       { label: 'Cluster', value: pull.cluster },
       { label: 'Index', value: pull.index },
