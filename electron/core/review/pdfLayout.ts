@@ -57,12 +57,62 @@ export class PdfFlow {
     return this.bottom - this.doc.page.margins.top;
   }
 
+  /** The font and size in use, as a key for the character widths measured in it. */
+  private inUse = '';
+
   private use(role: PdfFontRole, size: number): void {
     this.doc.font(this.fonts[role].name).fontSize(size);
+    this.inUse = `${role}|${size}|`;
   }
 
   private clean(text: string, role: PdfFontRole, keepLines = false): string {
     return pdfText(text, this.fonts[role], { keepLines });
+  }
+
+  private readonly charWidths = new Map<string, number>();
+
+  /**
+   * Breaks each word wider than `width` (a hash, a raw log line without spaces) into lines that
+   * fit, in the font and size in use. pdfkit can chop such a word itself, but its way is
+   * quadratic in the word's length (seconds for 16,000 characters): here it is one pass.
+   */
+  private fit(text: string, width: number): string {
+    if (!/\S{12}/.test(text)) return text;
+    const key = this.inUse;
+    const charWidth = (char: string): number => {
+      let w = this.charWidths.get(key + char);
+      if (w === undefined) {
+        w = this.doc.widthOfString(char);
+        this.charWidths.set(key + char, w);
+      }
+      return w;
+    };
+    // pdfkit counts the line break that ends each piece as a character of its width, and the
+    // sum of single characters does not see kerning: leave room for both.
+    const room = width * 0.98 - charWidth('\n');
+    return text.replace(/\S{12,}/g, (word) => {
+      const pieces: string[] = [];
+      let piece = '';
+      let pieceWidth = 0;
+      for (const char of word) {
+        const w = charWidth(char);
+        if (piece !== '' && pieceWidth + w > room) {
+          pieces.push(piece);
+          piece = '';
+          pieceWidth = 0;
+        }
+        piece += char;
+        pieceWidth += w;
+      }
+      pieces.push(piece);
+      return pieces.join('\n');
+    });
+  }
+
+  /** Cleaned for the role's font, long words broken to `width`; sets the font and size. */
+  private prepare(text: string, role: PdfFontRole, size: number, width: number, keepLines = false): string {
+    this.use(role, size);
+    return this.fit(this.clean(text, role, keepLines), width);
   }
 
   private blockOptions(width: number): PDFKit.Mixins.TextOptions {
@@ -70,10 +120,8 @@ export class PdfFlow {
   }
 
   measure(block: TextBlock): number {
-    const role = block.role ?? 'regular';
-    this.use(role, block.size ?? BODY_SIZE);
     const width = this.width - (block.indent ?? 0);
-    const text = this.clean(block.text, role, block.keepLines);
+    const text = this.prepare(block.text, block.role ?? 'regular', block.size ?? BODY_SIZE, width, block.keepLines);
     return this.doc.heightOfString(text, this.blockOptions(width)) + (block.gapAfter ?? 0);
   }
 
@@ -85,17 +133,11 @@ export class PdfFlow {
   }
 
   draw(block: TextBlock): void {
-    const role = block.role ?? 'regular';
-    this.use(role, block.size ?? BODY_SIZE);
     const width = this.width - (block.indent ?? 0);
+    const text = this.prepare(block.text, block.role ?? 'regular', block.size ?? BODY_SIZE, width, block.keepLines);
     this.doc
       .fillColor(block.color ?? TEXT_COLOR)
-      .text(
-        this.clean(block.text, role, block.keepLines),
-        this.left + (block.indent ?? 0),
-        this.doc.y,
-        this.blockOptions(width),
-      );
+      .text(text, this.left + (block.indent ?? 0), this.doc.y, this.blockOptions(width));
     this.doc.y += block.gapAfter ?? 0;
   }
 
@@ -143,11 +185,9 @@ export class PdfFlow {
     for (const row of rows) {
       const valueRole = row.role ?? 'regular';
       const valueWidth = this.width - labelWidth;
-      this.use('bold', BODY_SIZE);
-      const label = this.clean(row.label, 'bold');
+      const label = this.prepare(row.label, 'bold', BODY_SIZE, labelWidth - 6);
       const labelHeight = this.doc.heightOfString(label, { width: labelWidth - 6, lineGap: LINE_GAP });
-      this.use(valueRole, valueRole === 'mono' ? 9 : BODY_SIZE);
-      const value = this.clean(row.value, valueRole);
+      const value = this.prepare(row.value, valueRole, valueRole === 'mono' ? 9 : BODY_SIZE, valueWidth);
       const valueHeight = this.doc.heightOfString(value, { width: valueWidth, lineGap: LINE_GAP });
       const height = Math.max(labelHeight, valueHeight) + 2;
       this.ensureRoom(height);
@@ -175,9 +215,14 @@ export class PdfFlow {
         const role = cell.role ?? 'regular';
         return { text: this.clean(cell.text, role), role, color: cell.color ?? TEXT_COLOR };
       });
-    const prepared = rows.map(cells);
-    const headerCells = cells(header);
-    const widths = this.columnWidths([headerCells, ...prepared], size, padding);
+    const widths = this.columnWidths([cells(header), ...rows.map(cells)], size, padding);
+    const fitted = (row: TableCell[]): ReturnType<typeof cells> =>
+      cells(row).map((cell, i) => {
+        this.use(cell.role, size);
+        return { ...cell, text: this.fit(cell.text, (widths[i] ?? 0) - 2 * padding) };
+      });
+    const prepared = rows.map(fitted);
+    const headerCells = fitted(header);
 
     const rowHeight = (row: ReturnType<typeof cells>): number =>
       Math.max(
