@@ -191,6 +191,7 @@ export class PdfFlow {
       const valueHeight = this.doc.heightOfString(value, { width: valueWidth, lineGap: LINE_GAP });
       const height = Math.max(labelHeight, valueHeight) + 2;
       this.ensureRoom(height);
+      const page = this.doc.page;
       const y = this.doc.y;
       this.use('bold', BODY_SIZE);
       this.doc.fillColor(TEXT_COLOR).text(label, this.left, y, { width: labelWidth - 6, lineGap: LINE_GAP });
@@ -198,7 +199,8 @@ export class PdfFlow {
       this.doc
         .fillColor(row.color ?? TEXT_COLOR)
         .text(value, this.left + labelWidth, y, { width: valueWidth, lineGap: LINE_GAP });
-      this.doc.y = y + height;
+      // A value longer than a page has flowed on to the next: go on below where it ended.
+      if (this.doc.page === page) this.doc.y = y + height;
     }
   }
 
@@ -310,6 +312,17 @@ export class PdfFlow {
     return widths.map((w) => w + extra);
   }
 
+  /** The text cut short with an ellipsis to fit one line of `width` (never inside a surrogate pair). */
+  private oneLine(text: string, width: number): string {
+    const chars = Array.from(this.clean(text, 'regular'));
+    if (this.doc.widthOfString(chars.join('')) <= width) return chars.join('');
+    let keep = chars.length;
+    while (keep > 0 && this.doc.widthOfString(`${chars.slice(0, keep).join('')}…`) > width) {
+      keep = Math.min(keep - 1, Math.floor(keep * 0.9));
+    }
+    return `${chars.slice(0, keep).join('')}…`;
+  }
+
   /** "Page n of m" at the foot of every page, written once the page count is known. */
   footers(leftText: string): void {
     const range = this.doc.bufferedPageRange();
@@ -321,12 +334,7 @@ export class PdfFlow {
       margins.bottom = 0;
       const y = this.doc.page.height - bottomMargin + 14;
       this.use('regular', 8);
-      this.doc.fillColor('#555555').text(this.clean(leftText, 'regular'), this.left, y, {
-        width: this.width * 0.7,
-        lineBreak: false,
-        ellipsis: true,
-        height: 10,
-      });
+      this.doc.fillColor('#555555').text(this.oneLine(leftText, this.width * 0.75), this.left, y, { lineBreak: false });
       this.doc.text(`Page ${i - range.start + 1} of ${range.count}`, this.left, y, {
         width: this.width,
         align: 'right',
