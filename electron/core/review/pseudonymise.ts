@@ -40,7 +40,8 @@ const EMAIL =
   /[A-Za-z0-9.!#$%&*+?^_~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+/g;
 const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g;
 // Candidates only: hex groups and colons (with an optional embedded IPv4), checked by node:net.
-const IPV6_CANDIDATE = /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?::(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g;
+const IPV6_CANDIDATE =
+  /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?::(?:\d{1,3}\.){3}\d{1,3})?(?![\w:]|\.\d)/g;
 /** Log patterns that name a user; group 1 is the name. */
 const USER_PATTERNS: readonly RegExp[] = [
   /\b(?:password|publickey|keyboard-interactive(?:\/pam)?|none|hostbased) for (?:invalid user |illegal user )?([^\s"'<>]+) from\b/dgi,
