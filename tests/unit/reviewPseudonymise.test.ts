@@ -55,7 +55,8 @@ describe('review pseudonyms', () => {
   it('never hashes a pseudonym again and leaves times, versions and MAC addresses alone', () => {
     const once = p.text('alice at 10.1.2.3');
     expect(p.text(once)).toBe(once);
-    const plain = 'at 10:00:00, version 1.2.3, mac aa:bb:cc:dd:ee:ff, 2026-03-02T10:00:00Z, 1.2.3.4.5';
+    const plain =
+      'at 10:00:00, rollout shop-api@1.2.0, version 1.2.3, mac aa:bb:cc:dd:ee:ff, 2026-03-02T10:00:00Z, 1.2.3.4.5';
     expect(p.text(plain)).toBe(plain);
   });
 });

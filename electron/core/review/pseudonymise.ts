@@ -35,9 +35,10 @@ const keySchema = z.string().regex(/^[0-9a-f]{64}$/, 'the pseudonym key is 64 he
 
 const PSEUDONYM_DOMAIN = 'pseudonym.invalid';
 
-// The local part leaves out quotes, `=` and `/`, which in logs delimit the address.
+// The local part leaves out quotes, `=` and `/`, which in logs delimit the address; the
+// top-level domain starts with a letter, so `service@1.2.0` (a rollout id) is no address.
 const EMAIL =
-  /[A-Za-z0-9.!#$%&*+?^_~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+/g;
+  /[A-Za-z0-9.!#$%&*+?^_~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?![\w-])/g;
 const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g;
 // Candidates only: hex groups and colons (with an optional embedded IPv4), checked by node:net.
 const IPV6_CANDIDATE =

@@ -119,7 +119,8 @@ function newExceptionEntry(ctx: TimelineContext, e: ExceptionGroup): TimelineEnt
  * least `surgeMinCount` authentication failures in it, at a rate per request at least
  * `surgeMinRatio` times stable's over the whole window (any rate, when stable had none, or
  * when the bucket holds failures but no request). Hot buckets at most `surgeMergeGapBuckets`
- * quiet buckets apart make one burst.
+ * quiet buckets apart make one burst. A burst that overlaps a 401/403 surge is left out: the
+ * surge tells it.
  */
 export function authBursts(
   canaryBuckets: Map<number, Bucket>,
@@ -154,7 +155,11 @@ function burstEntries(ctx: TimelineContext, canaryBuckets: Map<number, Bucket>):
   const stableTotals = analysis.totals.find((t) => t.track === 'stable');
   const stable = { failures: analysis.authFailures.stable, requests: stableTotals?.requests ?? 0 };
   const stablePer1000 = stable.requests === 0 ? null : (stable.failures / stable.requests) * 1000;
-  return authBursts(canaryBuckets, stable, analysis.settings).map((burst) => {
+  // Failures inside a 401/403 surge are that surge, already on the timeline.
+  const inSurge = (burst: { from: number; to: number }): boolean =>
+    analysis.surges.some((s) => burst.from < Date.parse(s.end) && Date.parse(s.start) < burst.to);
+  const bursts = authBursts(canaryBuckets, stable, analysis.settings).filter((b) => !inSurge(b));
+  return bursts.map((burst) => {
     const row = firstCanaryEvent(ctx, `auth_failure = 1`, { from: burst.from, to: burst.to - 1 });
     const per1000 = burst.requests === 0 ? null : (burst.failures / burst.requests) * 1000;
     return {

@@ -23,6 +23,14 @@ const WHY: Record<string, string> = {
   'promote-with-monitoring': 'Nothing in the findings points at a fault in the canary.',
 };
 
+const WEIGHT: Record<TimelineEntry['kind'], number> = {
+  surge: 0,
+  'new-exception': 1,
+  'auth-burst': 2,
+  threshold: 3,
+  'rollout-action': 4,
+};
+
 /** Findings listed in "what occurred", at most. */
 const LISTED = 6;
 
@@ -32,7 +40,13 @@ export function draftRootCause(
   verdictSentence: string,
 ): { whatOccurred: string; why: string; prevention: string } {
   const findings = timeline.filter((e) => e.kind !== 'rollout-action');
-  const listed = findings.slice(0, LISTED).map((e) => `${e.title} at ${e.at.uk}`);
+  // The weightiest findings first (surges and new exceptions before single buckets), then
+  // told in time order.
+  const listed = [...findings]
+    .sort((a, b) => WEIGHT[a.kind] - WEIGHT[b.kind])
+    .slice(0, LISTED)
+    .sort((a, b) => a.at.epochMs - b.at.epochMs)
+    .map((e) => `${e.title} at ${e.at.uk}`);
   const more = findings.length - listed.length;
   const whatOccurred =
     findings.length === 0
