@@ -119,8 +119,8 @@ function newExceptionEntry(ctx: TimelineContext, e: ExceptionGroup): TimelineEnt
  * least `surgeMinCount` authentication failures in it, at a rate per request at least
  * `surgeMinRatio` times stable's over the whole window (any rate, when stable had none, or
  * when the bucket holds failures but no request). Hot buckets at most `surgeMergeGapBuckets`
- * quiet buckets apart make one burst. A burst that overlaps a 401/403 surge is left out: the
- * surge tells it.
+ * quiet buckets apart make one burst. Buckets inside a 401/403 surge are left out: the surge
+ * tells them.
  */
 export function authBursts(
   canaryBuckets: Map<number, Bucket>,
@@ -156,10 +156,12 @@ function burstEntries(ctx: TimelineContext, canaryBuckets: Map<number, Bucket>):
   const stable = { failures: analysis.authFailures.stable, requests: stableTotals?.requests ?? 0 };
   const stablePer1000 = stable.requests === 0 ? null : (stable.failures / stable.requests) * 1000;
   // Failures inside a 401/403 surge are that surge, already on the timeline.
-  const inSurge = (burst: { from: number; to: number }): boolean =>
-    analysis.surges.some((s) => burst.from < Date.parse(s.end) && Date.parse(s.start) < burst.to);
-  const bursts = authBursts(canaryBuckets, stable, analysis.settings).filter((b) => !inSurge(b));
-  return bursts.map((burst) => {
+  const outside = new Map(
+    [...canaryBuckets].filter(
+      ([, b]) => !analysis.surges.some((s) => b.start >= Date.parse(s.start) && b.start < Date.parse(s.end)),
+    ),
+  );
+  return authBursts(outside, stable, analysis.settings).map((burst) => {
     const row = firstCanaryEvent(ctx, `auth_failure = 1`, { from: burst.from, to: burst.to - 1 });
     const per1000 = burst.requests === 0 ? null : (burst.failures / burst.requests) * 1000;
     return {
