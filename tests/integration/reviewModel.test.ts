@@ -157,6 +157,17 @@ describe('review document', () => {
     );
     expect(doc.rootCause.draft).toBe(true);
     expect(doc.rootCause.why).toContain('token');
+
+    // Every UK time in the document carries its zone, the judge's own sentences included; the
+    // only ISO times are inside sample lines, as logged.
+    const prose = JSON.stringify({
+      ...doc,
+      timeline: doc.timeline.map((e) => ({ ...e, evidence: null })),
+      actions: [],
+    });
+    expect(prose).toMatch(/first at 02\/03\/2026 10:\d{2}:\d{2} GMT/);
+    expect(prose).not.toMatch(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}(?! (GMT|BST))/);
+    expect(prose).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}/);
     db.close();
   });
 

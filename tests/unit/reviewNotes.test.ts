@@ -41,6 +41,12 @@ describe('review notes', () => {
     );
     expect(() => bad({ signOff: { date: '3/3/26' } })).toThrow(/at signOff\.date: a sign-off date is DD\/MM\/YYYY/);
     expect(() => bad({ colour: 'red' })).toThrow(/not valid/);
+    expect(() => bad({ actions: [{ text: 'a' }, { at: '31/02/2026 10:00', text: 'b' }] })).toThrow(
+      'the time of action 2, 31/02/2026 10:00 is not a real date and time between 1990 and 2099',
+    );
+    expect(() => bad({ signOff: { date: '30/02/2026' } })).toThrow(
+      /the sign-off date 30\/02\/2026 00:00 is not a real date/,
+    );
     expect(() => bad({ actions: [{ text: '' }] })).toThrow(/actions\.0\.text/);
     expect(readReviewNotes(db, ID)).toEqual({});
     db.close();

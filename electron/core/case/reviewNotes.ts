@@ -5,6 +5,7 @@
 import { CoalmineError } from '../../../shared/errors.js';
 import { type ReviewNotes, reviewNotesSchema } from '../../../shared/review.js';
 import { listRollouts } from '../analysis/rollouts.js';
+import { DEFAULT_ZONE, parseTypedTime } from '../ingest/time.js';
 import type { CaseDb } from './caseStore.js';
 import { getSetting, putSetting } from './settings.js';
 
@@ -30,6 +31,13 @@ export function saveReviewNotes(db: CaseDb, rolloutId: string, notes: ReviewNote
       `the review notes of ${rolloutId} are not valid${where}: ${issue?.message ?? 'unknown problem'}`,
     );
   }
+  // The schema checks the shape of a time; a date that does not exist (31/02) is refused here,
+  // so a saved note can always be built into a review.
+  for (const [i, action] of (parsed.data.actions ?? []).entries()) {
+    if (action.at !== undefined) parseTypedTime(action.at, DEFAULT_ZONE, `the time of action ${i + 1},`);
+  }
+  const date = parsed.data.signOff?.date;
+  if (date !== undefined) parseTypedTime(`${date} 00:00`, DEFAULT_ZONE, 'the sign-off date');
   const known = listRollouts(db).map((r) => r.id);
   if (!known.includes(rolloutId)) {
     throw new CoalmineError(

@@ -243,7 +243,8 @@ function pullOf(source: SourceSummary, p: Pseudonymiser): ReviewSourceEvidence['
         : 'every document';
   const pulledAt = isoMs(d.pulledAt);
   return {
-    cluster: p.text(cluster),
+    // The cluster is infrastructure, not a person: it stays as recorded, for the auditor.
+    cluster,
     index: typeof d.index === 'string' ? d.index : '',
     query: p.text(query),
     from: reviewTime(from),
