@@ -140,7 +140,10 @@ describe('review document', () => {
     expect(doc.timeline.some((e) => e.kind === 'threshold')).toBe(true);
     // The action found in the logs is listed with the actions, with its evidence.
     expect(doc.actions).toHaveLength(1);
-    expect(doc.actions[0]).toMatchObject({ origin: 'logs', at: { uk: '02/03/2026 10:45:01 GMT' } });
+    expect(doc.actions[0]).toMatchObject({ origin: 'logs', at: { uk: '02/03/2026 10:45:01 GMT' }, by: null });
+    expect(doc.actions[0]?.text).toMatch(
+      /^Rollout aborted, logged by argo-rollouts: Rollout shop-api aborted by user-[0-9a-f]{8} \(email-[0-9a-f]{8}@pseudonym\.invalid\) from ip-[0-9a-f]{8}$/,
+    );
     expect(doc.actions[0]?.evidence?.sample?.sourceName).toBe('argo-rollouts.ndjson');
     expect(doc.actions[0]?.evidence?.sample?.line).toBe(2);
 

@@ -42,7 +42,7 @@ import { type Pseudonymiser, pseudonymiserFor } from './pseudonymise.js';
 import { recommendationsFrom } from './recommendations.js';
 import { SourceNames, oneLine, reviewTime, sourceDisplayName, withZones } from './reviewEvidence.js';
 import { reproductionQueries } from './reviewSql.js';
-import { buildTimeline } from './reviewTimeline.js';
+import { buildTimeline, rolloutActionTaken } from './reviewTimeline.js';
 import { draftRootCause, rootCauseOf } from './rootCause.js';
 import { findRolloutActions } from './rolloutActions.js';
 
@@ -306,16 +306,9 @@ export function buildReviewDocument(db: CaseDb, options: ReviewOptions): ReviewD
   const names = new SourceNames(db);
 
   const found = findRolloutActions(db, rollout);
-  const timeline = buildTimeline({ db, analysis, names, pseudonymiser: p }, found);
-  const logActions: ReviewAction[] = timeline
-    .filter((e) => e.kind === 'rollout-action')
-    .map((e) => ({
-      at: e.at,
-      text: `${e.title}: ${e.detail}`,
-      by: null,
-      origin: 'logs' as const,
-      evidence: e.evidence,
-    }));
+  const context = { db, analysis, names, pseudonymiser: p };
+  const timeline = buildTimeline(context, found);
+  const logActions = found.map((a) => rolloutActionTaken(context, a));
 
   const facts = {
     analysis,

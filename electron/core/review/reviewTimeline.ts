@@ -10,7 +10,7 @@
 // - rollout-action: an abort, undo, rollback, pause or promotion found in the logs.
 // Entries sort by time, then kind, then title: the same case gives the same order.
 import type { Analysis, ExceptionGroup, Rollout, Surge } from '../../../shared/api.js';
-import type { TimelineEntry, TimelineKind } from '../../../shared/review.js';
+import type { ReviewAction, TimelineEntry, TimelineKind } from '../../../shared/review.js';
 import { formatCount, formatMetricValue, formatPValue, formatRateWithCounts } from '../../../shared/metricFormat.js';
 import { formatDuration, formatUkWithZone } from '../../../shared/ukTime.js';
 import { cohortFilter } from '../analysis/cohorts.js';
@@ -220,16 +220,31 @@ function thresholdEntries(ctx: TimelineContext, canaryBuckets: Map<number, Bucke
   return entries;
 }
 
+function loggedBy(ctx: TimelineContext, row: SampleRow): string {
+  return row.service === null ? 'a log without a service' : oneLine(row.service, 80);
+}
+
 export function rolloutActionEntry(ctx: TimelineContext, action: FoundRolloutAction): TimelineEntry {
   const { row, pattern } = action;
-  const service = row.service === null ? 'no service' : `service ${oneLine(ctx.pseudonymiser.text(row.service), 80)}`;
   return {
     at: reviewTime(row.ts),
     until: null,
     kind: 'rollout-action',
     title: pattern.title,
-    detail: `Logged by ${service}: ${oneLine(ctx.pseudonymiser.text(row.message ?? row.raw), 200)}`,
+    detail: `Logged by ${loggedBy(ctx, row)}: ${oneLine(ctx.pseudonymiser.text(row.message ?? row.raw), 200)}`,
     evidence: { counts: '1 event', sample: sampleOf(row, ctx.names, ctx.pseudonymiser) },
+  };
+}
+
+/** The same action for the "actions taken" list: what was done, by which log, with its line. */
+export function rolloutActionTaken(ctx: TimelineContext, action: FoundRolloutAction): ReviewAction {
+  const entry = rolloutActionEntry(ctx, action);
+  return {
+    at: entry.at,
+    text: `${entry.title}, logged by ${loggedBy(ctx, action.row)}: ${oneLine(ctx.pseudonymiser.text(action.row.message ?? action.row.raw), 200)}`,
+    by: null,
+    origin: 'logs',
+    evidence: entry.evidence,
   };
 }
 
