@@ -45,6 +45,14 @@ describe('review pseudonyms', () => {
       expect(text).toContain(p.value('user', name));
     }
     expect(text).not.toMatch(/198\.51|10\.0\.0\.1/);
+    // PAM's client host, and ftpd's reverse-DNS name that spells the IP out.
+    expect(p.text('ruser= rhost=dsl-1.example.net  user=root')).toBe(
+      `ruser= rhost=${p.value('host', 'dsl-1.example.net')}  user=${p.value('user', 'root')}`,
+    );
+    expect(p.value('host', 'dsl-1.example.net')).toMatch(/^host-[0-9a-f]{8}$/);
+    expect(p.text('connection from 203.0.113.59 (static-059.113.0.203.isp.example)')).toBe(
+      `connection from ${p.value('ip', '203.0.113.59')} (${p.value('host', 'static-059.113.0.203.isp.example')})`,
+    );
   });
 
   it('gives a user name that is an e-mail address or an IP the pseudonym of that kind', () => {

@@ -5,12 +5,13 @@
 //   user names  → `user-<8 hex>`
 //   IPs         → `ip-<8 hex>`
 //   e-mails     → `email-<8 hex>@pseudonym.invalid` (a reserved domain: never deliverable)
+//   client host names (PAM's `rhost=`) → `host-<8 hex>`
 // A user name that is itself an e-mail address or an IP gets that kind's pseudonym, so one
 // person reads the same whether found in the `user` column or in a message.
 //
 // Text is scanned once: every detector (e-mail, IPv4, IPv6, the user names the case's events
-// name, and user names in obvious log patterns such as sshd's `for invalid user X from` or
-// `user=X`) proposes spans; overlapping spans are resolved earliest first, then longest, and
+// name, and user names in obvious log patterns such as sshd's `for invalid user X from`,
+// PAM's `for user X` and `rhost=`, sudo's `sudo: X :`, `user=X` and `"user.name":"X"`) proposes spans; overlapping spans are resolved earliest first, then longest, and
 // the chosen spans are replaced in one pass. So replacing one value can never corrupt another
 // (`bob` inside `bob@example.com` or `bobby`), and a pseudonym is never hashed again.
 import { createHmac } from 'node:crypto';
@@ -21,7 +22,7 @@ import type { CaseDb } from '../case/caseStore.js';
 import { REVIEW_PSEUDONYM_KEY_SETTING } from '../case/migrations/0006-add-review-pseudonym-key.js';
 import { getSetting } from '../case/settings.js';
 
-export type PersonalKind = 'user' | 'ip' | 'email';
+export type PersonalKind = 'user' | 'ip' | 'email' | 'host';
 
 export interface Pseudonymiser {
   readonly enabled: boolean;
@@ -43,14 +44,22 @@ const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2
 // Candidates only: hex groups and colons (with an optional embedded IPv4), checked by node:net.
 const IPV6_CANDIDATE =
   /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?::(?:\d{1,3}\.){3}\d{1,3})?(?![\w:]|\.\d)/g;
-/** Log patterns that name a user; group 1 is the name. */
+/** Log patterns that name a user (sshd, PAM, sudo, key=value pairs, JSON); group 1 is the name. */
 const USER_PATTERNS: readonly RegExp[] = [
   /\b(?:password|publickey|keyboard-interactive(?:\/pam)?|none|hostbased) for (?:invalid user |illegal user )?([^\s"'<>]+) from\b/dgi,
   /\binvalid user ([^\s"'<>]+)/dgi,
-  /\b(?:user(?:name)?|login|uid|principal|account)=(?!")([^\s,;&"'<>)\]]+)/dgi,
-  /\b(?:user(?:name)?|login|principal|account)="([^"\n]{1,200})"/dgi,
+  /\bfor user ([^\s"'<>;,()]+)/dgi,
+  /\b(?:by )?user "([^"\n]{1,200})"/dgi,
+  /\bsudo: +([^\s:]+) :/dgi,
+  /\b(?:user(?:name)?|ruser|logname|login|uid|principal|account)=(?!")([^\s,;&"'<>)\]]+)/dgi,
+  /\b(?:user(?:name)?|ruser|login|principal|account)="([^"\n]{1,200})"/dgi,
   /"(?:user(?:name)?|user\.name|login|principal)"\s*:\s*"((?:[^"\\\n]|\\.){1,200})"/dgi,
 ];
+/**
+ * Patterns that name the client's host (PAM's rhost; ftpd's `connection from <ip> (<name>)`,
+ * whose reverse-DNS name spells the IP out); group 1 is the host, an IP or a name.
+ */
+const HOST_PATTERNS: readonly RegExp[] = [/\brhost=([^\s,;&"'<>)\]]+)/dgi, /\bfrom [0-9A-Fa-f.:]+ \(([^()\s]+)\)/dgi];
 /** Characters of a word a known user name must be bounded by on both sides. */
 const WORD_CHAR = /[\p{L}\p{N}_@+-]/u;
 /** Tokens that can be a known user name without looking further. */
@@ -69,7 +78,7 @@ function isEmail(value: string): boolean {
 
 function kindOf(kind: PersonalKind, value: string): PersonalKind {
   if (kind === 'user' && isEmail(value)) return 'email';
-  if (kind === 'user' && isIP(value) !== 0) return 'ip';
+  if ((kind === 'user' || kind === 'host') && isIP(value) !== 0) return 'ip';
   return kind;
 }
 
@@ -152,12 +161,17 @@ export function createPseudonymiser(key: string, userNames: Iterable<string>): P
           found.push({ start: at, end: at + name.length, kind: 'user', value: name });
       }
     }
-    for (const pattern of USER_PATTERNS) {
-      for (const m of text.matchAll(pattern)) {
-        const name = m[1];
-        const where = m.indices?.[1];
-        if (name === undefined || where === undefined || !plausibleUser(name)) continue;
-        found.push({ start: where[0], end: where[1], kind: 'user', value: name });
+    for (const [kind, patterns] of [
+      ['user', USER_PATTERNS],
+      ['host', HOST_PATTERNS],
+    ] as const) {
+      for (const pattern of patterns) {
+        for (const m of text.matchAll(pattern)) {
+          const name = m[1];
+          const where = m.indices?.[1];
+          if (name === undefined || where === undefined || !plausibleUser(name)) continue;
+          found.push({ start: where[0], end: where[1], kind, value: name });
+        }
       }
     }
     return found;
