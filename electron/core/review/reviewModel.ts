@@ -299,6 +299,12 @@ function thresholdsOf(analysis: Analysis): ReviewThreshold[] {
 }
 
 export function buildReviewDocument(db: CaseDb, options: ReviewOptions): ReviewDocument {
+  // One read transaction: every figure, sample and source row comes from the same snapshot of
+  // the case, even while an import writes to it (WAL readers see the last commit before BEGIN).
+  return db.transaction(() => buildFromSnapshot(db, options))();
+}
+
+function buildFromSnapshot(db: CaseDb, options: ReviewOptions): ReviewDocument {
   const analysis = analyseRollout(db, options.rolloutId);
   const { rollout } = analysis;
   const notes = readReviewNotes(db, rollout.id);
