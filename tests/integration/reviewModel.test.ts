@@ -61,6 +61,13 @@ function controllerLog(): string {
       'user.name': 'alice',
       message: 'Rollout shop-api aborted by alice (alice@ops.example.org) from 198.51.100.23',
     }),
+    // A request to an endpoint named for an action is a request, not the action.
+    ecs({
+      '@timestamp': new Date(T0 + 50 * MINUTE).toISOString(),
+      'service.name': 'argo-rollouts',
+      'http.response.status_code': 200,
+      message: 'POST /api/rollout/abort 200',
+    }),
   ]);
 }
 

@@ -3,7 +3,8 @@
 // pattern that matches an event's message names the action. Candidates come from the
 // full-text index of messages (migration 0002: complete sources only), searched over every
 // service in the rollout's window, since the controller (Argo Rollouts, Flagger, a CI job)
-// logs under its own name; the patterns then decide.
+// logs under its own name; the patterns then decide. An event with an HTTP status is a
+// request (`GET /api/rollout/abort 200`), not an action: it is left out.
 import type { Rollout } from '../../../shared/api.js';
 import { COMPLETE_SOURCES } from '../analysis/cohorts.js';
 import type { CaseDb } from '../case/caseStore.js';
@@ -37,7 +38,12 @@ export const ROLLOUT_ACTION_PATTERNS: readonly RolloutActionPattern[] = [
     title: 'Rollout paused',
     test: /\bargo\s+rollouts\s+pause\b|\brollout\b[^\n]{0,80}?\bpaused\b/i,
   },
-  { id: 'rollback', title: 'Rollback', test: /\brolled\s+back\b|\brollback\b|\broll(?:ing)?\s+back\b/i },
+  // The word alone, not inside a path or an identifier (`/api/rollback-preview`, `rollback_count`).
+  {
+    id: 'rollback',
+    title: 'Rollback',
+    test: /(?<![\w/.-])(?:rolled\s+back|rollback|roll(?:ing)?\s+back)(?![\w/-])/i,
+  },
 ];
 
 /** Words every pattern above needs one of, for the full-text index (FTS5 syntax). */
@@ -58,7 +64,7 @@ export function findRolloutActions(db: CaseDb, rollout: Rollout): FoundRolloutAc
     .prepare(
       `SELECT ${sampleColumns('e')}
        FROM events_fts JOIN events e ON e.id = events_fts.rowid
-       WHERE events_fts MATCH @query AND e.ts BETWEEN @from AND @to AND e.${COMPLETE_SOURCES.replace(/^\+/, '')}
+       WHERE events_fts MATCH @query AND e.ts BETWEEN @from AND @to AND e.status IS NULL AND e.${COMPLETE_SOURCES.replace(/^\+/, '')}
        ORDER BY e.ts, e.id LIMIT @limit`,
     )
     .all({ query: FTS_QUERY, from: rollout.fromMs, to: rollout.toMs, limit: MAX_CANDIDATES }) as SampleRow[];
