@@ -337,6 +337,28 @@ describe('review document', () => {
     db.close();
   });
 
+  it('recommends from the findings: a 403 surge, a 401 surge without a token exception, too little traffic', async () => {
+    const ids = async (...args: Parameters<typeof scenario>): Promise<[string, string[]]> => {
+      const db = await caseOf(scenario(...args));
+      const doc = buildReviewDocument(db, { pseudonymise: true });
+      expectValid(doc);
+      db.close();
+      return [doc.verdict.decision, doc.recommendations.map((r) => r.id)];
+    };
+    const [, forbidden] = await ids({ surges: [{ status: 403, fromMinute: 20, toMinute: 30, rate: 0.3 }] });
+    expect(forbidden).toContain('authorisation-policy');
+    expect(forbidden).not.toContain('authentication-change');
+    expect(forbidden).toContain('confirm-rollback');
+    const [, unauthorised] = await ids({ surges: [{ status: 401, fromMinute: 20, toMinute: 30, rate: 0.3 }] });
+    expect(unauthorised).toContain('authentication-change');
+    expect(unauthorised).not.toContain('key-rotation');
+    expect(unauthorised).not.toContain('authorisation-policy');
+    const [decision, short] = await ids({ minutes: 2 });
+    expect(decision).toBe('inconclusive');
+    expect(short).toContain('more-traffic');
+    expect(short).not.toContain('promote-with-monitoring');
+  });
+
   it('marks a window that crosses the clock change, with GMT and BST times', async () => {
     // 29/03/2026: clocks go forward at 01:00 GMT. The window runs from 00:30 GMT to 02:29 BST.
     const db = await caseOf(scenario({ start: Date.UTC(2026, 2, 29, 0, 30), minutes: 60 }));
