@@ -190,6 +190,27 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0006 keeps every setting and gives the case its own random pseudonym key, once', () => {
+    const key = (db: Database.Database): unknown =>
+      db.prepare(`SELECT value FROM settings WHERE key = 'review.pseudonymKey'`).pluck().get();
+    const db = freshDb();
+    migrate(db, 'm', 5);
+    db.prepare(`INSERT INTO settings (key, value) VALUES ('analysis.alpha', '0.05')`).run();
+    migrate(db, 'm', 6);
+    expect(schemaVersion(db)).toBe(6);
+    expect(db.prepare(`SELECT value FROM settings WHERE key = 'analysis.alpha'`).pluck().get()).toBe('0.05');
+    const first = JSON.parse(key(db) as string) as string;
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    // Another case gets another key; running the migration's statement again keeps the first.
+    const other = freshDb();
+    migrate(other, 'm', 6);
+    expect(JSON.parse(key(other) as string)).not.toBe(first);
+    MIGRATIONS[5]?.up(db);
+    expect(JSON.parse(key(db) as string)).toBe(first);
+    db.close();
+    other.close();
+  });
+
   it('rolls a failing migration back whole', () => {
     const db = freshDb();
     migrate(db, 'm', 1);

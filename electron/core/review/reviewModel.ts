@@ -1,7 +1,50 @@
-// The review document of one rollout, built from the case (shared/review.ts). STUB: being
-// written; the contract below is what the renderers and surfaces call.
-import type { ReviewDocument } from '../../../shared/review.js';
+// The review document of one rollout, built from the case (shared/review.ts): the analysis
+// (electron/core/analysis), the evidence read back from `events` and `sources`, and the
+// analyst's notes (electron/core/case/reviewNotes.ts). Every format renders this model and
+// looks nothing else up. It holds no clock time: the same case and notes give the same
+// document, and its date (`asOf`) is the end of the rollout's window.
+//
+// Everything taken from logs passes through the pseudonymiser (pseudonymise.ts) unless the
+// review is asked for in clear; so does what the analyst wrote, except the author and sign-off
+// names. Service and version names are shown as logged: they name software, not people.
+import type { Analysis, ComparisonRow, RowAction, SourceSummary } from '../../../shared/api.js';
+import type {
+  ReviewAction,
+  ReviewComparisonRow,
+  ReviewDocument,
+  ReviewNotes,
+  ReviewSourceEvidence,
+  ReviewThreshold,
+  TimelineEntry,
+} from '../../../shared/review.js';
+import {
+  ANALYSIS_SETTING_HELP,
+  ANALYSIS_SETTING_KEYS,
+  type AnalysisSettingKey,
+} from '../../../shared/analysisSettings.js';
+import {
+  formatBytes,
+  formatComparisonCell,
+  formatCount,
+  formatMetricValue,
+  formatPValue,
+  formatRateWithCounts,
+  formatVariance,
+} from '../../../shared/metricFormat.js';
+import { formatDuration, formatUkWithZone } from '../../../shared/ukTime.js';
+import { analyseRollout } from '../analysis/analyse.js';
+import { DECISION_WORDS } from '../analysis/verdict.js';
 import type { CaseDb } from '../case/caseStore.js';
+import { readReviewNotes } from '../case/reviewNotes.js';
+import { listSources } from '../case/sources.js';
+import { DEFAULT_ZONE, parseTypedTime } from '../ingest/time.js';
+import { type Pseudonymiser, pseudonymiserFor } from './pseudonymise.js';
+import { recommendationsFrom } from './recommendations.js';
+import { SourceNames, oneLine, reviewTime, sourceDisplayName, withZones } from './reviewEvidence.js';
+import { reproductionQueries } from './reviewSql.js';
+import { buildTimeline, rolloutActionTaken } from './reviewTimeline.js';
+import { draftRootCause, rootCauseOf } from './rootCause.js';
+import { findRolloutActions } from './rolloutActions.js';
 
 export interface ReviewOptions {
   /** The rollout to review; the only one when left out. */
@@ -10,8 +53,328 @@ export interface ReviewOptions {
   pseudonymise: boolean;
 }
 
+export const TIME_NOTE = 'All times are in Europe/London, written DD/MM/YYYY HH:mm:ss (24 h) with GMT or BST.';
+
+/** What a comparison row asks of its reader, in words. */
+export const ACTION_REQUIRED: Record<RowAction, string> = {
+  none: 'None',
+  rollback: 'Roll back',
+  hold: 'Hold',
+  investigate: 'Investigate',
+  alert: 'Alert',
+  'pre-existing': 'None on the canary (pre-existing: separate ticket)',
+  'insufficient-data': 'Wait for more traffic',
+};
+
+/** The verdict's rules as a reader names them. */
+const RULE_WORDS: Record<string, string> = {
+  'min-requests': 'too few requests',
+  'error-rate': 'the 5xx rate',
+  'error-rate-investigate': 'the 5xx rate',
+  'client-error-rate': 'the 4xx rate',
+  'latency-alert': 'p95 latency above its alert level',
+  'p95-regression': 'a p95 latency regression',
+  'auth-surge': 'a 401/403 surge',
+  'auth-rate-401': 'the 401 rate',
+  'auth-rate-403': 'the 403 rate',
+  'new-exception': 'new exceptions',
+  'exception-spike': 'an exception spike',
+  'resource-use': 'CPU or memory use',
+  'business-measure': 'a business measure',
+};
+
+const zoneOf = (ms: number): string => formatUkWithZone(ms).slice(-3);
+
+/** True when the UK clock changes (GMT ↔ BST) between `from` and `to`, even twice. */
+export function crossesClockChange(from: number, to: number): boolean {
+  const first = zoneOf(from);
+  if (zoneOf(to) !== first) return true;
+  // Clock changes are months apart: checking each day finds a window that spans two.
+  const DAY = 86_400_000;
+  for (let t = from + DAY; t < to; t += DAY) if (zoneOf(t) !== first) return true;
+  return false;
+}
+
+function verdictSentence(analysis: Analysis): string {
+  const { decision, reasons } = analysis.verdict;
+  const rules = [
+    ...new Set(reasons.filter((r) => r.blocks && r.outcome !== 'pass').map((r) => RULE_WORDS[r.rule] ?? r.rule)),
+  ];
+  switch (decision) {
+    case 'promote':
+      return 'The verdict is to promote the canary: every rule of the checklist passes.';
+    case 'rollback':
+      return `The verdict is to roll the canary back, because of ${listWords(rules)}.`;
+    case 'hold':
+      return `The verdict is to hold the rollout, because of ${listWords(rules)}.`;
+    case 'inconclusive':
+      return 'The verdict is inconclusive: too few requests to tell the canary from stable.';
+  }
+}
+
+function listWords(words: string[]): string {
+  if (words.length <= 1) return words[0] ?? 'the rules that block';
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+function summaryOf(analysis: Analysis, timeline: TimelineEntry[], p: Pseudonymiser): string[] {
+  const { rollout, totals, comparison } = analysis;
+  const requests = (track: 'stable' | 'canary') => totals.find((t) => t.track === track)?.requests ?? 0;
+  const sentences = [
+    `Between ${formatUkWithZone(rollout.fromMs)} and ${formatUkWithZone(rollout.toMs)} (${formatDuration(rollout.toMs - rollout.fromMs)}) ` +
+      `the canary of ${rollout.service || 'an unnamed service'}, version ${rollout.canaryVersion || 'unversioned'}, served ` +
+      `${formatCount(requests('canary'))} requests, and stable (version ${rollout.stableVersion ?? 'unknown'}) ${formatCount(requests('stable'))}.`,
+    verdictSentence(analysis),
+  ];
+  const findings: string[] = [];
+  for (const s of analysis.surges.slice(0, 2)) {
+    findings.push(
+      `The canary answered ${s.status} to ${formatRateWithCounts(s.canaryRate, s.canaryCount, s.canaryRequests)} of its requests ` +
+        `from ${formatUkWithZone(Date.parse(s.start))} to ${formatUkWithZone(Date.parse(s.end))}, against stable's ${formatMetricValue('ratio', s.stableRate)}.`,
+    );
+  }
+  const fresh = [...analysis.newExceptions].sort((a, b) => b.canaryCount - a.canaryCount);
+  const top = fresh[0];
+  if (top) {
+    findings.push(
+      `${fresh.length === 1 ? 'A new exception' : `${formatCount(fresh.length)} new exceptions`} appeared on the canary only` +
+        `${fresh.length === 1 ? ':' : ', the most frequent'} ${oneLine(p.text(`${top.type ?? 'exception'}: ${top.message}`), 160)} ` +
+        `(${formatCount(top.canaryCount)} ${top.canaryCount === 1 ? 'time' : 'times'}, first at ${formatUkWithZone(Date.parse(top.firstSeen))}).`,
+    );
+  }
+  const blocked = new Set(analysis.verdict.reasons.filter((r) => r.blocks).map((r) => r.metric));
+  for (const metric of ['rate5xx', 'latencyP95']) {
+    const row = comparison.find((r) => r.metric === metric);
+    if (!row || !blocked.has(metric) || row.canary === null) continue;
+    findings.push(
+      `The canary's ${row.label} was ${formatMetricValue(row.unit, row.canary)} against stable's ${formatMetricValue(row.unit, row.stable)} (${formatVariance(row)}).`,
+    );
+  }
+  const action = timeline.find((e) => e.kind === 'rollout-action');
+  if (action) findings.push(`The logs record “${action.title}” at ${action.at.uk}.`);
+  if (findings.length === 0) {
+    findings.push('No surge, new exception or threshold crossing was found on the canary.');
+  }
+  return [...sentences, ...findings].slice(0, 5);
+}
+
+function comparisonRowOf(row: ComparisonRow): ReviewComparisonRow {
+  return {
+    metric: row.metric,
+    label: row.label,
+    stable: formatComparisonCell(row, 'stable'),
+    canary: formatComparisonCell(row, 'canary'),
+    variance: formatVariance(row),
+    pValue: formatPValue(row.pValue),
+    action: row.action,
+    actionRequired: ACTION_REQUIRED[row.action],
+  };
+}
+
+function comparisonNotes(analysis: Analysis): string[] {
+  const notes = [
+    'Requests are events that carry an HTTP status; each rate is over requests; latency is over requests that carry a duration, and percentiles are nearest-rank.',
+    'Variance is (canary − stable) / stable. The p-value is that of a two-sided test of the difference: Fisher’s exact test or the two-proportion z-test for rates, Mann–Whitney U for latency.',
+  ];
+  if (analysis.excludedSources.length > 0) {
+    notes.push(
+      `${formatCount(analysis.excludedSources.length)} ${analysis.excludedSources.length === 1 ? 'source is' : 'sources are'} left out of every figure because the import did not finish (see the evidence appendix).`,
+    );
+  }
+  return notes;
+}
+
+function analystActions(notes: ReviewNotes, p: Pseudonymiser): ReviewAction[] {
+  return (notes.actions ?? []).map((a, i) => ({
+    at:
+      a.at === undefined
+        ? null
+        : reviewTime(parseTypedTime(a.at, DEFAULT_ZONE, `the time of action ${i + 1} in the review notes`)),
+    text: p.text(a.text),
+    by: a.by ?? null,
+    origin: 'analyst' as const,
+    evidence: null,
+  }));
+}
+
+/** Dated actions by time (logs before the analyst's at the same instant), undated last as written. */
+function sortActions(actions: ReviewAction[]): ReviewAction[] {
+  const dated = actions.filter((a) => a.at !== null);
+  const undated = actions.filter((a) => a.at === null);
+  return [...dated.sort((a, b) => (a.at?.epochMs ?? 0) - (b.at?.epochMs ?? 0)), ...undated];
+}
+
+type PullDetails = {
+  kind?: unknown;
+  cluster?: { name?: unknown; unknown?: unknown } | null;
+  url?: unknown;
+  index?: unknown;
+  query?: unknown;
+  window?: { from?: unknown; to?: unknown };
+  request?: { body?: { query?: unknown } };
+  hits?: unknown;
+  pulledAt?: unknown;
+};
+
+function isoMs(value: unknown): number | null {
+  if (typeof value !== 'string') return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+function pullOf(source: SourceSummary, p: Pseudonymiser): ReviewSourceEvidence['pull'] {
+  const d = source.details as PullDetails | null;
+  if (d === null || d.kind !== 'elasticsearch-pull') return null;
+  const from = isoMs(d.window?.from);
+  const to = isoMs(d.window?.to);
+  if (from === null || to === null) return null;
+  const clusterName = typeof d.cluster?.name === 'string' && d.cluster.name !== '' ? d.cluster.name : null;
+  const url = typeof d.url === 'string' ? d.url : null;
+  const cluster =
+    clusterName !== null
+      ? `${clusterName}${url === null ? '' : ` at ${url}`}`
+      : `${url ?? 'an unnamed cluster'}${typeof d.cluster?.unknown === 'string' ? ` (name unknown: ${d.cluster.unknown})` : ''}`;
+  const built = d.request?.body?.query;
+  const query =
+    built !== undefined
+      ? JSON.stringify(built)
+      : typeof d.query === 'string' && d.query !== ''
+        ? d.query
+        : 'every document';
+  const pulledAt = isoMs(d.pulledAt);
+  return {
+    // The cluster is infrastructure, not a person: it stays as recorded, for the auditor.
+    cluster,
+    index: typeof d.index === 'string' ? d.index : '',
+    query: p.text(query),
+    from: reviewTime(from),
+    to: reviewTime(to),
+    hits: typeof d.hits === 'number' ? d.hits : source.lines,
+    pulledAt: pulledAt === null ? null : reviewTime(pulledAt),
+  };
+}
+
+function sourceEvidence(source: SourceSummary, p: Pseudonymiser): ReviewSourceEvidence {
+  return {
+    id: source.id,
+    name: sourceDisplayName(source.name, source.format),
+    sha256: source.sha256,
+    size: source.size,
+    sizeText: formatBytes(source.size),
+    format: source.format,
+    zone: source.zone,
+    lines: source.lines,
+    events: source.events,
+    rejects: source.rejects,
+    authFailures: source.authFailures,
+    exceptions: source.exceptions,
+    importedAt: reviewTime(source.importedAt),
+    state: source.state,
+    pull: pullOf(source, p),
+  };
+}
+
+/** Fractions the checklist reads as percentages. */
+const FRACTION_SETTINGS: ReadonlySet<AnalysisSettingKey> = new Set([
+  'errorRateRollback',
+  'errorRateInvestigate',
+  'clientErrorRateInvestigate',
+  'p95Tolerance',
+  'authRateTolerance',
+  'resourceTolerance',
+  'businessTolerance',
+]);
+
+function thresholdsOf(analysis: Analysis): ReviewThreshold[] {
+  return ANALYSIS_SETTING_KEYS.map((key) => {
+    const value = analysis.settings[key];
+    let text: string;
+    if (typeof value === 'number') {
+      text = FRACTION_SETTINGS.has(key) ? `${value} (${formatMetricValue('ratio', value)})` : String(value);
+    } else {
+      text = value.length === 0 ? 'none' : value.map((m) => `${m.name}: ${m.label}`).join('; ');
+    }
+    return { key, value: text, meaning: ANALYSIS_SETTING_HELP[key] };
+  });
+}
+
 export function buildReviewDocument(db: CaseDb, options: ReviewOptions): ReviewDocument {
-  void db;
-  void options;
-  throw new Error('buildReviewDocument: not built yet');
+  // One read transaction: every figure, sample and source row comes from the same snapshot of
+  // the case, even while an import writes to it (WAL readers see the last commit before BEGIN).
+  return db.transaction(() => buildFromSnapshot(db, options))();
+}
+
+function buildFromSnapshot(db: CaseDb, options: ReviewOptions): ReviewDocument {
+  const analysis = analyseRollout(db, options.rolloutId);
+  const { rollout } = analysis;
+  const notes = readReviewNotes(db, rollout.id);
+  const p = pseudonymiserFor(db, options.pseudonymise);
+  const names = new SourceNames(db);
+
+  const found = findRolloutActions(db, rollout);
+  const context = { db, analysis, names, pseudonymiser: p };
+  const timeline = buildTimeline(context, found);
+  const logActions = found.map((a) => rolloutActionTaken(context, a));
+
+  const facts = {
+    analysis,
+    pseudonymiser: p,
+    rollbackLogged: found.some((a) => !/promot|pause/.test(a.pattern.id)),
+  };
+  const verdict = verdictSentence(analysis);
+  const drafted = draftRootCause(timeline, recommendationsFrom(facts, {}), verdict);
+
+  const service = rollout.service || 'unnamed service';
+  const stableVersion = rollout.stableVersion;
+  const canaryVersion = rollout.canaryVersion || 'unversioned';
+  return {
+    schemaVersion: 1,
+    title: `Post-deployment review: ${service} ${stableVersion ?? 'unknown'} → ${canaryVersion}`,
+    service,
+    rolloutId: rollout.id,
+    stableVersion,
+    canaryVersion,
+    window: {
+      from: reviewTime(rollout.fromMs),
+      to: reviewTime(rollout.toMs),
+      duration: formatDuration(rollout.toMs - rollout.fromMs),
+      crossesClockChange: crossesClockChange(rollout.fromMs, rollout.toMs),
+    },
+    timeNote: TIME_NOTE,
+    asOf: reviewTime(rollout.toMs),
+    verdict: {
+      decision: analysis.verdict.decision,
+      label: DECISION_WORDS[analysis.verdict.decision],
+      summary: p.text(analysis.verdict.summary),
+      reasons: analysis.verdict.reasons.map((r) => ({
+        rule: r.rule,
+        outcome: r.outcome,
+        blocks: r.blocks,
+        text: withZones(p.text(r.text)),
+      })),
+    },
+    author: notes.author ?? null,
+    signOff: {
+      name: notes.signOff?.name ?? null,
+      role: notes.signOff?.role ?? null,
+      date: notes.signOff?.date ?? null,
+    },
+    pseudonymised: p.enabled,
+    summary: summaryOf(analysis, timeline, p),
+    comparison: { rows: analysis.comparison.map(comparisonRowOf), notes: comparisonNotes(analysis) },
+    timeline,
+    actions: sortActions([...logActions, ...analystActions(notes, p)]),
+    rootCause: rootCauseOf(drafted, notes, p),
+    recommendations: recommendationsFrom(facts, notes),
+    evidence: {
+      sources: listSources(db).map((s) => sourceEvidence(s, p)),
+      excludedSources: analysis.excludedSources.map((s) => ({
+        id: s.id,
+        name: sourceDisplayName(s.name, s.format),
+        state: s.state,
+      })),
+      queries: reproductionQueries(analysis),
+      thresholds: thresholdsOf(analysis),
+    },
+  };
 }

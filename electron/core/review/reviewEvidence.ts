@@ -1,0 +1,92 @@
+// The sample event behind a finding: one row of `events`, read with LIMIT 1 through the
+// indexes the judge uses, shown as one trimmed line with its time, source and line (the
+// reader can open the file at that line). Its text is pseudonymised before it is trimmed,
+// so a cut can never leave half an address in clear.
+import path from 'node:path';
+import type { ReviewSample, ReviewTime } from '../../../shared/review.js';
+import { formatUkWithZone } from '../../../shared/ukTime.js';
+import type { CaseDb } from '../case/caseStore.js';
+import { DEFAULT_ZONE, parseTypedTime } from '../ingest/time.js';
+import type { Pseudonymiser } from './pseudonymise.js';
+
+/** How long a sample line may be, in characters, once made one line. */
+export const SAMPLE_MAX_CHARS = 300;
+/** How much of a raw record is read at most (a stack trace can be long). */
+const RAW_READ_CHARS = 4000;
+
+export function reviewTime(epochMs: number): ReviewTime {
+  return { epochMs, uk: formatUkWithZone(epochMs) };
+}
+
+/**
+ * Text written by the judge with times in DD/MM/YYYY HH:mm:ss but no zone (an exception's
+ * first sight) gets its GMT or BST, as every time in a review must. The wall time is read in
+ * Europe/London; a time already followed by its zone is left alone.
+ */
+export function withZones(text: string): string {
+  return text.replace(/\b(\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2})\b(?! ?(?:GMT|BST)\b)/g, (whole, wall: string) => {
+    try {
+      return formatUkWithZone(parseTypedTime(wall, DEFAULT_ZONE, 'a time'));
+    } catch {
+      return whole;
+    }
+  });
+}
+
+/** Text as one line: runs of white space and control characters become one space. */
+export function oneLine(text: string, max = SAMPLE_MAX_CHARS): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+export interface SampleRow {
+  id: number;
+  source_id: number;
+  source_line: number;
+  ts: number;
+  raw: string;
+  message: string | null;
+  service: string | null;
+}
+
+/** The columns to SELECT for `sampleOf` (a prefix `e.` when the query joins). */
+export function sampleColumns(alias = ''): string {
+  const a = alias === '' ? '' : `${alias}.`;
+  return `${a}id AS id, ${a}source_id AS source_id, ${a}source_line AS source_line, ${a}ts AS ts,
+          substr(${a}raw, 1, ${RAW_READ_CHARS}) AS raw, substr(${a}message, 1, ${RAW_READ_CHARS}) AS message,
+          ${a}service AS service`;
+}
+
+export class SourceNames {
+  private readonly names = new Map<number, string>();
+
+  constructor(db: CaseDb) {
+    const rows = db.prepare(`SELECT id, name, format FROM sources`).all() as {
+      id: number;
+      name: string;
+      format: string;
+    }[];
+    for (const r of rows) this.names.set(r.id, sourceDisplayName(r.name, r.format));
+  }
+
+  of(id: number): string {
+    return this.names.get(id) ?? `source ${id}`;
+  }
+}
+
+/** A file's base name; a pull keeps its own name ("<index> on <cluster>"). */
+export function sourceDisplayName(name: string, format: string): string {
+  if (format.startsWith('elasticsearch')) return name;
+  return path.basename(name.replace(/\\/g, '/'));
+}
+
+export function sampleOf(row: SampleRow, names: SourceNames, pseudonymiser: Pseudonymiser): ReviewSample {
+  return {
+    text: oneLine(pseudonymiser.text(oneLine(row.raw, RAW_READ_CHARS))),
+    at: reviewTime(row.ts),
+    sourceId: row.source_id,
+    sourceName: names.of(row.source_id),
+    line: row.source_line,
+  };
+}

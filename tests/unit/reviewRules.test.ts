@@ -1,0 +1,98 @@
+// The small rules the review is built from, each on inputs a reader can check by hand.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ANALYSIS_SETTINGS } from '../../shared/analysisSettings.js';
+import { openCase } from '../../electron/core/case/caseStore.js';
+import type { Bucket } from '../../electron/core/analysis/figures.js';
+import { readPseudonymKey } from '../../electron/core/review/pseudonymise.js';
+import { oneLine, withZones } from '../../electron/core/review/reviewEvidence.js';
+import { crossesClockChange } from '../../electron/core/review/reviewModel.js';
+import { sqlText } from '../../electron/core/review/reviewSql.js';
+import { authBursts } from '../../electron/core/review/reviewTimeline.js';
+import { ROLLOUT_ACTION_PATTERNS } from '../../electron/core/review/rolloutActions.js';
+import { tempDir } from '../helpers/tempCase.js';
+
+const MINUTE = 60_000;
+
+function bucket(minute: number, requests: number, authFailures: number): [number, Bucket] {
+  const zero = { events: requests, n5xx: 0, n4xx: 0, n401: 0, n403: 0, latencySamples: 0, latencySum: 0 };
+  return [minute, { ...zero, requests, authFailures, start: minute * MINUTE }];
+}
+
+describe('review rules', () => {
+  it('tells a window that crosses a clock change, even one that crosses two', () => {
+    expect(crossesClockChange(Date.UTC(2026, 2, 29, 0, 30), Date.UTC(2026, 2, 29, 1, 30))).toBe(true);
+    expect(crossesClockChange(Date.UTC(2026, 2, 2, 10), Date.UTC(2026, 2, 2, 11))).toBe(false);
+    expect(crossesClockChange(Date.UTC(2026, 6, 1), Date.UTC(2026, 6, 20))).toBe(false);
+    // Both ends in GMT, BST between them.
+    expect(crossesClockChange(Date.UTC(2026, 0, 10), Date.UTC(2026, 11, 10))).toBe(true);
+  });
+
+  it('finds auth-failure bursts: enough failures, well above stable’s rate, merged across one quiet bucket', () => {
+    const settings = { ...DEFAULT_ANALYSIS_SETTINGS }; // at least 3 a bucket, at least 2× stable, gap 1
+    const stable = { failures: 10, requests: 1000 }; // 1 %
+    const buckets = new Map([
+      bucket(0, 100, 2), // too few
+      bucket(1, 100, 3), // 3 % ≥ 2 %: hot
+      bucket(3, 100, 5), // one quiet bucket later: same burst
+      bucket(6, 400, 6), // 1.5 % < 2 %: not hot
+      bucket(8, 0, 4), // failures and no request: hot
+    ]);
+    expect(authBursts(buckets, stable, settings)).toEqual([
+      { from: 1 * MINUTE, to: 4 * MINUTE, failures: 8, requests: 200 },
+      { from: 8 * MINUTE, to: 9 * MINUTE, failures: 4, requests: 0 },
+    ]);
+    expect(authBursts(buckets, { failures: 0, requests: 1000 }, settings)).toHaveLength(2);
+    expect(authBursts(buckets, stable, { ...settings, surgeMergeGapBuckets: 0 })).toHaveLength(3);
+  });
+
+  it('names rollout actions from the wording of the tools that take them', () => {
+    const name = (line: string): string | undefined => ROLLOUT_ACTION_PATTERNS.find((p) => p.test.test(line))?.id;
+    expect(name('+ kubectl rollout undo deployment/checkout --to-revision=41')).toBe('kubectl-rollout-undo');
+    expect(name('helm rollback checkout 12 --wait')).toBe('helm-rollback');
+    expect(name('kubectl argo rollouts abort checkout -n shop')).toBe('argo-abort');
+    expect(name('time="2026-03-02T10:45:01Z" level=info msg="Rollout aborted" rollout=shop/checkout')).toBe(
+      'argo-abort',
+    );
+    expect(name('kubectl argo rollouts undo checkout')).toBe('argo-undo');
+    expect(name('kubectl argo rollouts promote checkout')).toBe('argo-promote');
+    expect(name('Rollout paused at step 2')).toBe('argo-pause');
+    expect(name('Rolling back podinfo.test failed checks threshold reached 5')).toBe('flagger-rollback');
+    expect(name('Canary failed! Scaling down podinfo.test')).toBe('flagger-rollback');
+    expect(name('Promotion completed! Scaling down podinfo.test')).toBe('flagger-promotion');
+    expect(name('deploy job: release 4.13.0 rolled back to 4.12.3')).toBe('rollback');
+    expect(name('GET /api/rollback-preview 200')).toBeUndefined();
+    expect(name('rollback_count=0')).toBeUndefined();
+    expect(name('Rollback of checkout to 4.12.3 started')).toBe('rollback');
+    expect(name('GET /api/orders 200')).toBeUndefined();
+    expect(name('user aborted the upload')).toBeUndefined();
+  });
+
+  it('adds the zone to a UK time written without one, and leaves one that has it', () => {
+    expect(withZones('first at 02/03/2026 10:00:02. Then 29/06/2026 12:00:00 BST and 29/06/2026 12:00:00.')).toBe(
+      'first at 02/03/2026 10:00:02 GMT. Then 29/06/2026 12:00:00 BST and 29/06/2026 12:00:00 BST.',
+    );
+  });
+
+  it('makes a sample one line of readable length', () => {
+    expect(oneLine('a\r\n\tb\u0000c\u2028d   e')).toBe('a b c d e');
+    const long = oneLine('x'.repeat(400));
+    expect(long).toHaveLength(300);
+    expect(long.endsWith('…')).toBe(true);
+  });
+
+  it('writes log values as SQL literals that cannot act', () => {
+    expect(sqlText("shop'api")).toBe("'shop''api'");
+    expect(sqlText('a\nb; DROP TABLE events')).toBe(
+      `CAST(X'${Buffer.from('a\nb; DROP TABLE events').toString('hex').toUpperCase()}' AS TEXT)`,
+    );
+  });
+
+  it('refuses to pseudonymise a case whose key is gone, saying how to mend it', () => {
+    const db = openCase(path.join(tempDir(), 'k.coalmine'), { create: true });
+    expect(readPseudonymKey(db)).toMatch(/^[0-9a-f]{64}$/);
+    db.prepare(`DELETE FROM settings WHERE key = 'review.pseudonymKey'`).run();
+    expect(() => readPseudonymKey(db)).toThrow(/this case has no pseudonym key .*pseudonymisation off/);
+    db.close();
+  });
+});
