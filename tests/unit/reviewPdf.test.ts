@@ -278,7 +278,7 @@ describe.skipIf(skipPoppler)('the PDF review as a reader sees it', () => {
     );
 
     expect(text).toContain('02/03/2026 09:52:00 GMT until 02/03/2026 10:04:00 GMT');
-    expect(text).toContain('Source canary-<i>1</i>.ndjson, line 412, logged at 02/03/2026 09:53:00 GMT');
+    expect(text).toContain('Sample event: source canary-<i>1</i>.ndjson, line 412, logged at 02/03/2026 09:53:00 GMT');
     expect(text).toMatch(/Window\s+02\/03\/2026 09:30:00 GMT to 02\/03\/2026 10:30:00 GMT \(1 h 00 min\)/);
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/);
     expect(text).toMatch(/Signed off by\s+_{10,}/);

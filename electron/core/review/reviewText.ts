@@ -60,6 +60,9 @@ export const EMPTY = {
 /** A line to write on, for a sign-off field still empty. */
 export const BLANK = '________________';
 
+/** The same blank line on paper, long enough to write a name or a date on by hand. */
+export const BLANK_ON_PAPER = '______________________________';
+
 export const DRAFT_NOTE = 'Draft: written from the findings; the analyst has not edited it yet.';
 
 export const QUERIES_INTRO =
@@ -199,12 +202,21 @@ export const COMPARISON_COLUMNS: readonly ReviewColumn[] = [
   { label: 'Action required' },
 ];
 
+/** The names of an action's parts, for a format that lays actions out as blocks, not a table. */
+export const ACTION_LABELS = {
+  time: 'Time',
+  action: 'Action',
+  by: 'Taken by',
+  origin: 'Recorded',
+  evidence: 'Evidence',
+} as const;
+
 export const ACTION_COLUMNS: readonly ReviewColumn[] = [
-  { label: 'Time' },
-  { label: 'Action', free: true },
-  { label: 'Taken by', free: true },
-  { label: 'Recorded' },
-  { label: 'Evidence', free: true },
+  { label: ACTION_LABELS.time },
+  { label: ACTION_LABELS.action, free: true },
+  { label: ACTION_LABELS.by, free: true },
+  { label: ACTION_LABELS.origin },
+  { label: ACTION_LABELS.evidence, free: true },
 ];
 
 export const SOURCE_COLUMNS: readonly ReviewColumn[] = [
