@@ -19,7 +19,7 @@ import type { ReviewDocument, ReviewSample } from '../../shared/review.js';
 import { formatUkWithZone } from '../../shared/ukTime.js';
 import { projectRoot } from '../helpers/cli.js';
 import { sampleReviewDocument } from '../helpers/reviewFixture.js';
-import { MINUTE, T0, caseOf, scenario } from '../helpers/scenario.js';
+import { HEALTHY, MINUTE, T0, caseOf, scenario } from '../helpers/scenario.js';
 import { ecs, writeLines } from '../helpers/tempCase.js';
 
 const UK_TIME = /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2} (GMT|BST)$/;
@@ -402,5 +402,28 @@ describe('review document', () => {
       asOf: { epochMs: 0, uk: '1970-01-01T00:00:00Z' },
     });
     expect(validate(isoTime)).toBe(false);
+  });
+});
+
+describe('threshold crossings', () => {
+  it('dates a crossing where the running rate went above the threshold for good, not at a stray error', async () => {
+    const shape = { ...HEALTHY, rpm: 60, rate5xx: 0.003 };
+    // One canary, healthy for 30 minutes (a stray 500 now and then), then failing 20 % of
+    // requests: two logs of the same service and versions, the second canary from minute 30.
+    const db = await caseOf(
+      scenario({ seed: 11, canary: shape }),
+      scenario({ seed: 12, canaryFromMinute: 30, canary: { ...shape, rate5xx: 0.2 }, stable: { ...HEALTHY, rpm: 1 } }),
+    );
+    const analysis = analyseRollout(db);
+    const doc = buildReviewDocument(db, { pseudonymise: true });
+    db.close();
+    const investigate = analysis.verdict.reasons.find((r) => r.rule === 'error-rate-investigate');
+    expect(investigate?.blocks).toBe(true);
+    const crossing = doc.timeline.find((e) => e.kind === 'threshold' && e.title.includes('error-rate-investigate'));
+    expect(crossing).toBeDefined();
+    // The running 5xx rate passes 1 % only once the failing half has begun.
+    expect(crossing?.at.epochMs).toBeGreaterThanOrEqual(T0 + 30 * MINUTE);
+    expect(crossing?.at.epochMs).toBeLessThan(T0 + 36 * MINUTE);
+    expect(crossing?.evidence.sample?.text).toContain('"http.response.status_code":500');
   });
 });

@@ -4,12 +4,21 @@ import { showControlCharacters } from '../../../shared/controlCharacters.js';
 // an image, raw HTML, a table break or the end of a code block, in any of the renderers a
 // review is read in (CommonMark, GitHub-flavoured Markdown, Obsidian, Confluence's import).
 
-// `$` too: GitHub and Obsidian render `$…$` as mathematics.
-const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|~$]/g;
+// Escaped wherever they stand: emphasis, code, links and images (`[`, `]`), tables (`|`),
+// strikethrough (`~`), `#` (Obsidian reads `#word` as a tag anywhere) and `$` (GitHub and
+// Obsidian render `$…$` as mathematics). `(`, `)`, `!`, `.`, `-` and `+` act only beside an
+// escaped bracket or at the start of a line, so they stay as they are and figures read plainly
+// in the raw file ("6.64 % (239 of 3,600)").
+const MARKDOWN_SPECIAL = /[\\`*_{}[\]#|~$]/g;
+// What makes a block when it opens a line: a list item (`-`, `+`, `1.`, `1)`), a quote (`>` is
+// already an entity), a setext underline (`=`). Log text is one line here, so only its start.
+const LINE_START_MARKER = /^(\s*)(?:([-+=])|(\d+)([.)]))/;
 // Autolinkers (GFM's extended autolinks, markdown-it's linkify, Obsidian) find a URL by the
 // `://` after its scheme, and an e-mail address (mailto:, xmpp: too) by its @: escaping that
 // colon and every @ leaves them nothing to link. Other colons (times, prose) read as they are.
+// GFM also links a bare `www.` host: escaping its first dot leaves it text.
 const AUTOLINK_COLON = /:(?=\/)/g;
+const AUTOLINK_WWW = /\b(www)\./gi;
 
 export function escapeMarkdown(text: string): string {
   return showControlCharacters(text.replace(/\r\n|\r|\n/g, ' '))
@@ -17,7 +26,11 @@ export function escapeMarkdown(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(MARKDOWN_SPECIAL, (ch) => `\\${ch}`)
+    .replace(LINE_START_MARKER, (_all, space: string, marker?: string, digits?: string, delimiter?: string) =>
+      marker !== undefined ? `${space}\\${marker}` : `${space}${digits ?? ''}\\${delimiter ?? ''}`,
+    )
     .replace(AUTOLINK_COLON, '\\:')
+    .replace(AUTOLINK_WWW, '$1\\.')
     .replace(/@/g, '\\@');
 }
 

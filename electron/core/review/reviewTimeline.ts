@@ -5,8 +5,8 @@
 // - new-exception: the first sight of each exception new on the canary;
 // - auth-burst: a run of buckets where the canary's authentication failures are well above
 //   stable's rate (rule below);
-// - threshold: the first bucket where the canary's 5xx or 4xx rate crossed a threshold a
-//   blocking rule of the verdict names;
+// - threshold: where the canary's running 5xx or 4xx rate crossed, for good, a threshold a
+//   blocking rule of the verdict names (crossingOf below);
 // - rollout-action: an abort, undo, rollback, pause or promotion found in the logs.
 // Entries sort by time, then kind, then title: the same case gives the same order.
 import type { Analysis, ExceptionGroup, Rollout, Surge } from '../../../shared/api.js';
@@ -187,32 +187,61 @@ const RATE_RULES: Record<string, { key: 'n5xx' | 'n4xx'; label: string; conditio
   'client-error-rate': { key: 'n4xx', label: '4xx rate', condition: 'status BETWEEN 400 AND 499' },
 };
 
+/**
+ * Where the canary's running rate (counted from the window's start) went above `threshold` for
+ * good: the first bucket after which it never fell back, once at least `minRequests` requests
+ * had been counted (one 500 among the first 60 requests is noise, not a crossing). Null when
+ * the running rate ends at or below the threshold.
+ */
+function crossingOf(
+  buckets: Bucket[],
+  key: 'n5xx' | 'n4xx',
+  threshold: number,
+  minRequests: number,
+): { bucket: Bucket; count: number; requests: number } | null {
+  let count = 0;
+  let requests = 0;
+  let crossing: { bucket: Bucket; count: number; requests: number } | null = null;
+  for (const bucket of buckets) {
+    count += bucket[key];
+    requests += bucket.requests;
+    const above = requests >= Math.max(1, minRequests) && count / requests > threshold;
+    if (!above) crossing = null;
+    else crossing ??= { bucket, count, requests };
+  }
+  return crossing;
+}
+
 function thresholdEntries(ctx: TimelineContext, canaryBuckets: Map<number, Bucket>): TimelineEntry[] {
-  const bucketMs = ctx.analysis.settings.bucketMinutes * 60_000;
+  const { settings, rollout } = ctx.analysis;
+  const bucketMs = settings.bucketMinutes * 60_000;
   const buckets = [...canaryBuckets.values()].sort((a, b) => a.start - b.start);
   const entries: TimelineEntry[] = [];
   for (const reason of ctx.analysis.verdict.reasons) {
     const rule = RATE_RULES[reason.rule];
     if (!rule || !reason.blocks || reason.threshold === null) continue;
     const threshold = reason.threshold;
-    const crossed = buckets.find((b) => b.requests > 0 && b[rule.key] / b.requests > threshold);
-    if (!crossed) continue;
-    const row = firstCanaryEvent(ctx, rule.condition, {
-      from: Math.max(crossed.start, ctx.analysis.rollout.fromMs),
-      to: Math.min(crossed.start + bucketMs - 1, ctx.analysis.rollout.toMs),
-    });
-    const rate = crossed[rule.key] / crossed.requests;
+    const crossing = crossingOf(buckets, rule.key, threshold, settings.minRequests);
+    if (!crossing) continue;
+    const { bucket, count, requests } = crossing;
+    const bucketEnd = Math.min(bucket.start + bucketMs - 1, rollout.toMs);
+    // The sample: the first such event in the crossing bucket, or else the first of the window.
+    const row =
+      firstCanaryEvent(ctx, rule.condition, { from: Math.max(bucket.start, rollout.fromMs), to: bucketEnd }) ??
+      firstCanaryEvent(ctx, rule.condition, { from: rollout.fromMs, to: bucketEnd });
+    const rate = count / requests;
     entries.push({
-      at: reviewTime(crossed.start),
+      at: reviewTime(bucket.start),
       until: null,
       kind: 'threshold',
       title: `Canary ${rule.label} crossed ${formatMetricValue('ratio', threshold)} (${reason.rule})`,
       detail:
-        `In the ${formatDuration(bucketMs)} from ${formatUkWithZone(crossed.start)} the canary's ${rule.label} was ` +
-        `${formatRateWithCounts(rate, crossed[rule.key], crossed.requests)}, above the threshold of ${formatMetricValue('ratio', threshold)} ` +
-        `that rule ${reason.rule} applies (outcome: ${reason.outcome}).`,
+        `By the end of the ${formatDuration(bucketMs)} from ${formatUkWithZone(bucket.start)} the canary's ${rule.label} ` +
+        `since the window opened was ${formatRateWithCounts(rate, count, requests)}, above the threshold of ` +
+        `${formatMetricValue('ratio', threshold)} that rule ${reason.rule} applies (outcome: ${reason.outcome}), ` +
+        `and it stayed above it until the window closed.`,
       evidence: {
-        counts: `${formatCount(crossed[rule.key])} of ${formatCount(crossed.requests)} canary requests in that bucket`,
+        counts: `${formatCount(count)} of ${formatCount(requests)} canary requests since the window opened`,
         sample: row === null ? null : sampleOf(row, ctx.names, ctx.pseudonymiser),
       },
     });
