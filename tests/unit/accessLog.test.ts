@@ -19,6 +19,27 @@ function parsed(line: string, unit?: 's' | 'ms' | 'us') {
 }
 
 describe('access-log lines', () => {
+  it('reads each line its own time, whether it repeats the line before or not', () => {
+    const at = (time: string) => COMBINED.replace('10/Oct/2025:13:55:36 -0700', time);
+    const times = [
+      '10/Oct/2025:13:55:36 -0700',
+      '10/Oct/2025:13:55:36 -0700',
+      '31/Feb/2025:13:55:36 -0700',
+      '31/Feb/2025:13:55:36 -0700',
+      '10/Oct/2025:13:55:37 +0000',
+    ].map((time) => {
+      const outcome = parseAccessLine(at(time), 1);
+      return outcome.ok ? new Date(outcome.event.ts).toISOString() : outcome.reason;
+    });
+    expect(times).toEqual([
+      '2025-10-10T20:55:36.000Z',
+      '2025-10-10T20:55:36.000Z',
+      'time "31/Feb/2025:13:55:36 -0700" is not a real date and time',
+      'time "31/Feb/2025:13:55:36 -0700" is not a real date and time',
+      '2025-10-10T13:55:37.000Z',
+    ]);
+  });
+
   it('reads the combined format: offset honoured, query dropped from the path, user and client kept', () => {
     const e = parsed(COMBINED);
     expect(new Date(e.ts).toISOString()).toBe('2025-10-10T20:55:36.000Z');

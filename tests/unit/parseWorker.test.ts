@@ -3,6 +3,8 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import type { NewEvent } from '../../electron/core/case/events.js';
+import { forEachPackedEvent } from '../../electron/core/ingest/eventBatch.js';
 import type { ParseJob, ParseMessage } from '../../electron/core/ingest/parseJob.js';
 import { DEFAULT_TAGGING_RULES } from '../../electron/core/ingest/tagging.js';
 import { projectRoot } from '../helpers/cli.js';
@@ -40,7 +42,8 @@ describe('parse worker builds', () => {
     it(`${entry} reads, parses and normalises a file in batches, waiting for the writer`, async () => {
       const messages = await run(path.join(projectRoot, entry), job(file()));
       expect(messages.map((m) => m.type)).toEqual(['batch', 'batch', 'end']);
-      const events = messages.flatMap((m) => (m.type === 'batch' ? m.events : []));
+      const events: NewEvent[] = [];
+      for (const m of messages) if (m.type === 'batch') forEachPackedEvent(m.events, (e) => events.push(e));
       expect(events.map((e) => [e.sourceLine, e.track, e.authRule])).toEqual([
         [1, 'canary', null],
         [3, 'unknown', 'http-401'],

@@ -18,6 +18,7 @@ import {
   setSourceDetails,
   setSourceState,
 } from '../case/sources.js';
+import { forEachPackedEvent } from './eventBatch.js';
 import { type FileFacts, fileFacts } from './fileFacts.js';
 import { detectFormat, formatNamed } from './formats/index.js';
 import { type FormatContext, type LogFormat, PROBE_LINES } from './formats/types.js';
@@ -250,7 +251,7 @@ async function readIntoSource(
     for await (const message of pipeline.messages) {
       if (options.signal?.aborted) break;
       if (message.type === 'batch') {
-        for (const event of message.events) writer.sink.event(event);
+        forEachPackedEvent(message.events, (event) => writer.sink.event(event));
         for (const sample of message.metrics) writer.sink.metric(sample);
         for (const r of message.rejects) writer.sink.reject(r.line, r.reason, r.raw, r.rawBytes);
         counts.lines = message.lines;

@@ -74,6 +74,18 @@ export function parseAccessTime(text: string): { ok: true; ms: number } | { ok: 
   return { ok: true, ms };
 }
 
+// Access times have whole seconds and come in order: most lines repeat the time of the line
+// before, whose reading is kept (parseAccessTime is pure).
+let lastTimeText: string | null = null;
+let lastTime: ReturnType<typeof parseAccessTime> = { ok: false, reason: '' };
+function timeOf(text: string): ReturnType<typeof parseAccessTime> {
+  if (text !== lastTimeText) {
+    lastTime = parseAccessTime(text);
+    lastTimeText = text;
+  }
+  return lastTime;
+}
+
 const NUMBER = /^\d+(?:\.\d+)?$/;
 
 /** The request time in ms from the fields after the user agent, or null when none is there. */
@@ -115,7 +127,7 @@ export function parseAccessLine(line: string, lineNumber: number, integerUnit: T
     };
   }
   const [, vhost, client, , user, timeText = '', request = '', statusText = '', bytesText = '', , , tail = ''] = m;
-  const time = parseAccessTime(timeText);
+  const time = timeOf(timeText);
   if (!time.ok) return time;
   if (!/^[1-5]\d\d$/.test(statusText)) {
     return { ok: false, reason: `status "${clip(statusText)}" is not an HTTP status` };
