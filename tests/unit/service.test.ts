@@ -177,9 +177,12 @@ describe('service', () => {
     closeCase(readOnly.db);
 
     const other = await caseWith(fixture, 'nf.coalmine');
-    expect(
-      await dispatch(createService(other), 'review.notes.save', { rolloutId: 'search@7', notes: { author: 'x' } }),
-    ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('search@7') } });
+    const missing = await dispatch(createService(other), 'review.notes.save', {
+      rolloutId: 'search@7',
+      notes: { author: 'x' },
+    });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect((missing as { error: { message: string } }).error.message).toContain('search@7');
     closeCase(other.db);
   });
 
