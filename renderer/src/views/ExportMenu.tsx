@@ -54,7 +54,14 @@ export function ExportMenu({
   }, [open]);
 
   return (
-    <div className="export" data-testid="export">
+    <div
+      className="export"
+      data-testid="export"
+      onBlur={(event) => {
+        // Focus leaving the button and its menu closes the menu, as a click elsewhere does.
+        if (!event.currentTarget.contains(event.relatedTarget)) setOpen(false);
+      }}
+    >
       <button
         type="button"
         ref={button}
