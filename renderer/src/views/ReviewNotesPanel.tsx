@@ -67,7 +67,13 @@ function notesFrom(form: {
   }
   if (Object.keys(rootCause).length > 0) notes.rootCause = rootCause;
   if (form.dismissed.length > 0) notes.dismissedRecommendations = form.dismissed;
-  if (Object.keys(form.edited).length > 0) notes.editedRecommendations = form.edited;
+  // A reworded recommendation left empty goes back to the generated text.
+  const edited = Object.fromEntries(
+    Object.entries(form.edited)
+      .map(([id, value]) => [id, value.trim()] as const)
+      .filter(([id, value]) => value !== '' && !form.dismissed.includes(id)),
+  );
+  if (Object.keys(edited).length > 0) notes.editedRecommendations = edited;
   const added = form.added.map((a) => a.trim()).filter((a) => a !== '');
   if (added.length > 0) notes.addedRecommendations = added;
   return notes;
