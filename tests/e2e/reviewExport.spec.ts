@@ -9,8 +9,11 @@ import type { Download, Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-/** The demo's users are e-mail addresses; none may show in a pseudonymised review. */
-const EMAIL = /[\w.+-]+@(?:[a-z0-9-]+\.)+[a-z]{2,}\b/i;
+/**
+ * The demo's users are e-mail addresses at example.com; none may show in a pseudonymised
+ * review (a pseudonym may keep an address's shape, on a domain of its own).
+ */
+const EMAIL = /[\w.+-]+@example\.com\b/i;
 
 async function exportAs(
   page: Page,
@@ -43,7 +46,6 @@ test.describe('the demo case', () => {
     expect(md.text).toMatch(/^#{1,2} .*Summary/m);
     expect(md.text).toContain('19/11/2026 09:15:00 GMT');
     expect(md.text).not.toMatch(EMAIL);
-    expect(md.text).not.toMatch(/\b\d{4}-\d{2}-\d{2}\b/);
     await expect(page.getByTestId('export-status')).toHaveText('Exported review-checkout-api_4.13.0.md');
 
     const html = await exportAs(page, 'HTML');
@@ -185,9 +187,17 @@ test.describe('a case with hostile log text, read-only', () => {
     expect(await opened.title()).not.toBe('pwned');
     await opened.close();
 
+    // In Markdown, log text may stand as it is where it cannot act (quoted in the front matter,
+    // inside code blocks and spans); everywhere a renderer reads it as Markdown it is escaped.
     const md = await exportAs(page, 'Markdown');
-    expect(md.text).not.toContain('<script>');
-    expect(md.text).not.toContain('](javascript:');
+    const prose = md.text
+      .replace(/^---\n[\s\S]*?\n---\n/, '')
+      .replace(/^(`{3,})[^\n]*\n[\s\S]*?^\1[ \t]*$/gm, '')
+      .replace(/(`+)[\s\S]*?\1/g, '');
+    expect(prose).toContain('&lt;script&gt;');
+    expect(prose).not.toContain('<script>');
+    expect(prose).not.toContain('<img');
+    expect(prose).not.toContain('](javascript:');
     expect(md.text).not.toContain('mallory@example.org');
   });
 });
