@@ -88,6 +88,19 @@ test.describe('the demo case', () => {
     await expect(notes.getByTestId('root-cause-whatOccurred-draft')).toHaveCount(0);
     await notes.getByLabel('New recommendation').fill('Alert on the canary’s 401 rate');
     await notes.getByRole('button', { name: 'Add', exact: true }).click();
+    // Reword the first generated recommendation, dismiss the second.
+    const recommendations = notes.getByTestId('recommendation');
+    const reworded = recommendations.first();
+    const rewordedId = (await reworded.getAttribute('data-id')) ?? '';
+    await reworded.getByRole('button', { name: `Reword: ${rewordedId}` }).click();
+    await notes.getByTestId('recommendation-reword-text').fill('Rotate signing keys with an overlap window');
+    await reworded.getByRole('button', { name: `Done rewording: ${rewordedId}` }).click();
+    const dismissedId = (await recommendations.nth(1).getAttribute('data-id')) ?? '';
+    await recommendations
+      .nth(1)
+      .getByRole('button', { name: `Dismiss: ${dismissedId}` })
+      .click();
+    await expect(notes.getByTestId('dismissed-recommendations')).toContainText(dismissedId);
     await notes.getByRole('button', { name: 'Save notes' }).click();
     await expect(notes.getByTestId('notes-saved')).toBeVisible();
     await expect(notes.getByTestId('notes-error')).toHaveCount(0);
@@ -111,6 +124,16 @@ test.describe('the demo case', () => {
     expect(md.text).toMatch(/Rolled the canary back to 4\\?\.12\\?\.3/);
     expect(md.text).toContain('The canary rejected valid tokens after the signing key rotated');
     expect(md.text).toMatch(/Alert on the canary’s 401 rate/);
+    const doc = JSON.parse((await exportAs(page, 'JSON')).text) as {
+      recommendations: { id: string; text: string; origin: string }[];
+    };
+    expect(doc.recommendations.find((r) => r.id === rewordedId)?.text).toBe(
+      'Rotate signing keys with an overlap window',
+    );
+    expect(doc.recommendations.map((r) => r.id)).not.toContain(dismissedId);
+    expect(doc.recommendations.filter((r) => r.origin === 'analyst').map((r) => r.text)).toEqual([
+      'Alert on the canary’s 401 rate',
+    ]);
   });
 
   test('shows the API’s reason when notes cannot be saved', async ({ webApp }) => {

@@ -266,7 +266,7 @@ function NotesForm({
             </span>
             <textarea
               value={rootCause[field]}
-              rows={3}
+              rows={5}
               onChange={(e) => {
                 setRootCause((rc) => ({ ...rc, [field]: e.target.value }));
                 setRootCauseEdited((ed) => ({ ...ed, [field]: true }));
