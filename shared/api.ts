@@ -4,6 +4,13 @@
 import { z } from 'zod';
 import { type AnalysisSettings, analysisSettingsSchema } from './analysisSettings.js';
 import type { Track } from './logEvent.js';
+import {
+  REVIEW_FORMATS,
+  type ReviewDocument,
+  type ReviewFormat,
+  type ReviewNotes,
+  reviewNotesSchema,
+} from './review.js';
 
 const rolloutId = z
   .string()
@@ -80,9 +87,20 @@ export const apiMethods = {
     channel: 'coalmine:settings:update',
     input: z.object({ changes: analysisSettingsSchema.partial() }).strict(),
   },
+  // The review (shared/review.ts): exported in one format, shown for editing, and the notes the
+  // analyst writes into it. Personal data is pseudonymised unless the caller says otherwise.
   'review.export': {
     channel: 'coalmine:review:export',
-    input: z.object({ rolloutId, format: z.literal('md') }).strict(),
+    input: z.object({ rolloutId, format: z.enum(REVIEW_FORMATS), pseudonymise: z.boolean() }).strict(),
+  },
+  'review.document': {
+    channel: 'coalmine:review:document',
+    input: z.object({ rolloutId, pseudonymise: z.boolean() }).strict(),
+  },
+  'review.notes.get': { channel: 'coalmine:review:notes:get', input: z.object({ rolloutId }).strict() },
+  'review.notes.save': {
+    channel: 'coalmine:review:notes:save',
+    input: z.object({ rolloutId, notes: reviewNotesSchema }).strict(),
   },
   // Files come from the desktop app's dialog or web mode's --import-dir folder, never from a path
   // the renderer names: it gets ids for the picked files and imports by id.
@@ -365,7 +383,10 @@ export interface ApiResults {
   'rollout.remove': Rollout[];
   'settings.get': SettingsResult;
   'settings.update': SettingsResult;
-  'review.export': { format: 'md'; fileName: string; content: string };
+  'review.export': ReviewExport;
+  'review.document': ReviewDocument;
+  'review.notes.get': ReviewNotes;
+  'review.notes.save': ReviewNotes;
   /** Null when the user cancelled the dialog or this window cannot pick files. */
   'ingest.pick': PickedFiles | null;
   'ingest.start': { jobId: string };
@@ -374,6 +395,16 @@ export interface ApiResults {
   'pull.start': { jobId: string };
   'pull.status': PullJobStatus;
   'pull.cancel': PullJobStatus;
+}
+
+/** One exported review: text formats as UTF-8 text, the PDF as base64 (IPC and JSON carry text). */
+export interface ReviewExport {
+  format: ReviewFormat;
+  /** `review-<rollout>.<ext>`, safe as a file name on every system. */
+  fileName: string;
+  mediaType: string;
+  encoding: 'utf8' | 'base64';
+  content: string;
 }
 
 export interface PullJobStatus {
@@ -468,3 +499,15 @@ export interface IngestProgress {
 export type CoalmineApi = {
   [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiResults[M]>;
 };
+
+/**
+ * Main to renderer: the desktop app's Export menu asks the window to export the review of the
+ * rollout it shows, in this format, through the same flow as the page's own Export menu.
+ */
+export const MENU_EXPORT_CHANNEL = 'coalmine:menu:export';
+
+/** What the desktop app's preload adds to `window.coalmine`: one subscription per event stream. */
+export interface DesktopEvents {
+  /** Calls `listener` on each Export menu click; returns the unsubscribe. */
+  onMenuExport(listener: (format: ReviewFormat) => void): () => void;
+}

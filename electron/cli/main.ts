@@ -34,7 +34,6 @@ import { FORMATS } from '../core/ingest/formats/index.js';
 import { type ImportResult, importFile } from '../core/ingest/importFile.js';
 import { DEFAULT_ZONE, checkZone, parseTypedTime } from '../core/ingest/time.js';
 import { defaultDemoCasePath, demoLogsDir, rendererDir } from '../core/paths.js';
-import { markdownReviewOf } from '../core/review/markdownReview.js';
 import { folderPicker } from '../core/importJobs.js';
 import { createService } from '../core/service.js';
 import { startWebServer } from '../web/webServer.js';
@@ -42,6 +41,7 @@ import { parseCsvMapping } from '../core/ingest/formats/csv.js';
 import { type Io, withCase, withWritableCase } from './caseAccess.js';
 import { clearProgress, progressPrinter } from './progressBar.js';
 import { addPullCommand } from './pullCommand.js';
+import { addReviewCommands } from './reviewCommand.js';
 import { addTagCommands, csvMappingForImport, recordCsvMapping } from './tagCommands.js';
 import { terminalLines, terminalText } from './terminalText.js';
 import { textTable } from './textTable.js';
@@ -593,28 +593,7 @@ Example: coalmine measures case.coalmine --define conversion --label "Conversion
       if (opts.exitCode) setExit(VERDICT_EXIT_CODES[analysis.verdict.decision]);
     });
 
-  program
-    .command('review')
-    .description('write the post-deployment review of a rollout')
-    .argument('<case>', 'case file')
-    .option('--rollout <id>', 'rollout id; needed when the case holds several')
-    .addOption(new Option('--format <format>', 'document format').choices(['md']).makeOptionMandatory())
-    .option('--out <file>', 'write to this file instead of standard output')
-    .action((casePath: string, opts: { rollout?: string; format: 'md'; out?: string }) => {
-      const markdown = withCase(casePath, (db) => markdownReviewOf(db, opts.rollout));
-      if (opts.out) {
-        try {
-          fs.writeFileSync(opts.out, markdown);
-        } catch (error) {
-          throw new CoalmineError('UNREADABLE', `${opts.out}: cannot write the review (${(error as Error).message})`, {
-            cause: error,
-          });
-        }
-        io.err(`review written to ${opts.out}\n`);
-      } else {
-        io.out(markdown);
-      }
-    });
+  addReviewCommands(program, io);
 
   program
     .command('web')

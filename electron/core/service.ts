@@ -9,21 +9,25 @@ import {
   type ApiMethod,
   type ApiResults,
   type CaseInfo,
+  type ReviewExport,
   apiMethods,
   isApiMethod,
 } from '../../shared/api.js';
 import { type ApiEnvelope, CoalmineError } from '../../shared/errors.js';
 import { DEFAULT_ANALYSIS_SETTINGS } from '../../shared/analysisSettings.js';
 import { analyseRollout } from './analysis/analyse.js';
-import { defineRollout, listRollouts, removeRolloutDefinition } from './analysis/rollouts.js';
+import { defineRollout, findRolloutWindow, listRollouts, removeRolloutDefinition } from './analysis/rollouts.js';
 import { type CaseDb, closeCase } from './case/caseStore.js';
 import { countEvents } from './case/events.js';
 import { readAnalysisSettings, writeAnalysisSettings } from './case/analysisSettings.js';
+import { readReviewNotes, saveReviewNotes } from './case/reviewNotes.js';
 import { listSources } from './case/sources.js';
 import { type PullJobOptions, createPullJobs } from './elastic/pullJobs.js';
 import { buildPullRequest, checkCaPem } from './elastic/pullRequest.js';
 import { type FilePicker, createImportJobs } from './importJobs.js';
-import { markdownReviewOf } from './review/markdownReview.js';
+import { renderReview, reviewFileName } from './review/renderReview.js';
+import { buildReviewDocument } from './review/reviewModel.js';
+import type { ReviewFormat } from '../../shared/review.js';
 
 export interface OpenCase {
   path: string;
@@ -51,8 +55,41 @@ export function caseInfo(opened: OpenCase, canOpenOther = false, canImport = fal
   };
 }
 
-export function reviewFileName(rolloutId: string): string {
-  return `review-${rolloutId.replace(/[^\w.-]/g, '_')}.md`;
+/** Prints a self-contained HTML page to PDF bytes (the desktop app: Chromium's printing). */
+export type PdfPrinter = (html: string) => Promise<Buffer>;
+
+export interface ReviewExportRequest {
+  rolloutId?: string;
+  format: ReviewFormat;
+  pseudonymise: boolean;
+}
+
+/**
+ * The review of one rollout in one format, as the API returns it. A PDF is the HTML review
+ * printed by `printPdf` where the host has one (the desktop app), so it looks like the HTML;
+ * elsewhere (CLI, web mode) the PDF renderer draws it.
+ */
+export async function exportReview(
+  db: CaseDb,
+  { rolloutId, format, pseudonymise }: ReviewExportRequest,
+  printPdf?: PdfPrinter,
+): Promise<ReviewExport> {
+  const doc = buildReviewDocument(db, { ...(rolloutId === undefined ? {} : { rolloutId }), pseudonymise });
+  const rendered =
+    format === 'pdf' && printPdf
+      ? {
+          bytes: await printPdf((await renderReview(doc, 'html')).bytes.toString('utf8')),
+          mediaType: 'application/pdf',
+        }
+      : await renderReview(doc, format);
+  const binary = format === 'pdf';
+  return {
+    format,
+    fileName: reviewFileName(doc.rolloutId, format),
+    mediaType: rendered.mediaType,
+    encoding: binary ? 'base64' : 'utf8',
+    content: rendered.bytes.toString(binary ? 'base64' : 'utf8'),
+  };
 }
 
 /** What the surface hosting the service can do for it (the desktop app's dialogs). */
@@ -62,6 +99,8 @@ export interface ServiceHost {
   pickFiles?: FilePicker;
   /** Tests: how pulls reach the cluster (the mock's connection) and wait between retries. */
   pullOptions?: PullJobOptions;
+  /** The desktop app prints PDF reviews with Electron; without it the PDF renderer draws them. */
+  printPdf?: PdfPrinter;
 }
 
 export function createService(initial: OpenCase, host: ServiceHost = {}): Service {
@@ -108,11 +147,20 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
       settings: writeAnalysisSettings(current.db, changes),
       defaults: DEFAULT_ANALYSIS_SETTINGS,
     }),
-    'review.export': ({ rolloutId, format }) => ({
-      format,
-      fileName: reviewFileName(rolloutId),
-      content: markdownReviewOf(current.db, rolloutId),
-    }),
+    'review.export': (request) => exportReview(current.db, request, host.printPdf),
+    'review.document': ({ rolloutId, pseudonymise }) => buildReviewDocument(current.db, { rolloutId, pseudonymise }),
+    'review.notes.get': ({ rolloutId }) => readReviewNotes(current.db, rolloutId),
+    'review.notes.save': ({ rolloutId, notes }) => {
+      if (current.readOnly) {
+        throw new CoalmineError(
+          'READ_ONLY',
+          `${path.basename(current.path)} is open read-only: review notes cannot be saved in it`,
+        );
+      }
+      // Notes are kept per rollout: refuse an id that names none, rather than keep them where no review reads them.
+      findRolloutWindow(current.db, rolloutId);
+      return saveReviewNotes(current.db, rolloutId, notes);
+    },
     'ingest.pick': () => imports.pick(),
     'ingest.start': ({ files, ...options }) => {
       if (current.readOnly) {

@@ -2,13 +2,16 @@
 // line, or the demo case), registers the API over IPC and shows one hardened window.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, type OpenDialogOptions, app, dialog, session } from 'electron';
+import { BrowserWindow, Menu, type OpenDialogOptions, app, dialog, session } from 'electron';
+import { MENU_EXPORT_CHANNEL } from '../../shared/api.js';
 import { closeCase, openCase, useSqliteNativeBinding } from '../core/case/caseStore.js';
 import { ensureDemoCase } from '../core/demo/demoCase.js';
 import type { FilePicker } from '../core/importJobs.js';
 import { useParseWorkerPath } from '../core/ingest/parsePipeline.js';
 import { type CaseChooser, createService, type OpenCase } from '../core/service.js';
 import { registerApi } from './ipc.js';
+import { printHtmlToPdf } from './printPdf.js';
+import { allowReviewDownloads, applicationMenuTemplate } from './reviewExport.js';
 import { electronSqliteBinding } from './nativeSqlite.js';
 import { denyPermissions, lockDownWebContents, secureWebPreferences } from './security.js';
 
@@ -59,8 +62,19 @@ async function main(): Promise<void> {
     const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
     return result.canceled || result.filePaths.length === 0 ? null : { paths: result.filePaths, folder: null };
   };
-  const service = createService(active, { chooseCase, pickFiles });
+  // PDF reviews are the HTML review printed by Chromium, in a locked-down hidden window.
+  const service = createService(active, { chooseCase, pickFiles, printPdf: printHtmlToPdf });
   registerApi(() => service, rendererUrl);
+  // The Export menu asks the window for the review of the rollout it shows; the window saves
+  // the file through Electron's save dialog.
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(applicationMenuTemplate((format) => window?.webContents.send(MENU_EXPORT_CHANNEL, format))),
+  );
+  allowReviewDownloads(
+    session.defaultSession,
+    () => window?.webContents ?? null,
+    () => app.getPath('documents'),
+  );
 
   const win = new BrowserWindow({
     width: 1280,

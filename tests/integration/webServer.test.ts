@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openCase } from '../../electron/core/case/caseStore.js';
+import { closeCase, openCase } from '../../electron/core/case/caseStore.js';
 import { importFile } from '../../electron/core/ingest/importFile.js';
 import { createService } from '../../electron/core/service.js';
 import { startWebServer, type WebServer } from '../../electron/web/webServer.js';
@@ -16,7 +16,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start() {
+async function start({ readOnly = false } = {}) {
   const dir = tempDir();
   const renderer = path.join(dir, 'renderer');
   fs.mkdirSync(renderer);
@@ -25,8 +25,13 @@ async function start() {
   const casePath = path.join(dir, 'w.coalmine');
   const db = openCase(casePath, { create: true });
   await importFile(db, path.join(projectRoot, 'tests/fixtures/small-rollout.ndjson'));
+  if (readOnly) closeCase(db);
   server = await startWebServer({
-    service: createService({ path: casePath, db, readOnly: false }),
+    service: createService(
+      readOnly
+        ? { path: casePath, db: openCase(casePath, { readOnly: true }), readOnly: true }
+        : { path: casePath, db, readOnly: false },
+    ),
     rendererDir: renderer,
   });
   return server;
@@ -119,5 +124,39 @@ describe('web mode', () => {
     expect((await request(s.port, { path: '/../secret.txt' })).body).not.toContain('outside');
     expect((await request(s.port, { path: '/%2e%2e/secret.txt' })).status).toBe(404);
     expect((await request(s.port, { path: '/..%2fsecret.txt' })).status).toBe(404);
+  });
+
+  it('saves review notes and exports the review over HTTP, the PDF as base64', async () => {
+    const s = await start();
+    const call = async (method: string, input: unknown) =>
+      JSON.parse(
+        (
+          await request(s.port, {
+            method: 'POST',
+            path: `/api/${method}`,
+            headers: json(s.token),
+            body: JSON.stringify(input),
+          })
+        ).body,
+      ) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
+    const rolloutId = 'payments@2.0.0';
+    const notes = { author: 'A. Analyst', actions: [{ at: '01/06/2026 11:20:00', text: 'Rolled back' }] };
+    expect(await call('review.notes.save', { rolloutId, notes })).toEqual({ ok: true, value: notes });
+    expect(await call('review.notes.get', { rolloutId })).toEqual({ ok: true, value: notes });
+    const pdf = await call('review.export', { rolloutId, format: 'pdf', pseudonymise: true });
+    expect(pdf).toMatchObject({ ok: true, value: { encoding: 'base64', mediaType: 'application/pdf' } });
+    const content = (pdf.value as { content: string }).content;
+    expect(Buffer.from(content, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  });
+
+  it('refuses to save review notes in a case served read-only', async () => {
+    const s = await start({ readOnly: true });
+    const res = await request(s.port, {
+      method: 'POST',
+      path: '/api/review.notes.save',
+      headers: json(s.token),
+      body: JSON.stringify({ rolloutId: 'payments@2.0.0', notes: { author: 'x' } }),
+    });
+    expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'READ_ONLY' } });
   });
 });

@@ -40,9 +40,13 @@ const call = (method: keyof typeof apiMethods, event: unknown, input: unknown) =
 };
 
 describe('IPC', () => {
-  it('registers one handler per contract method on its coalmine:<domain>:<verb> channel', () => {
+  it('registers one handler per contract method on its coalmine:<domain>:[<subject>:]<verb> channel', () => {
     expect([...handlers.keys()].sort()).toEqual(API_METHODS.map((m) => apiMethods[m].channel).sort());
-    for (const channel of handlers.keys()) expect(channel).toMatch(/^coalmine:[a-z]+:[a-z]+$/);
+    for (const method of API_METHODS) {
+      // The channel spells the method: review.notes.save → coalmine:review:notes:save.
+      expect(apiMethods[method].channel).toBe(`coalmine:${method.replace(/\./g, ':')}`);
+      expect(apiMethods[method].channel).toMatch(/^coalmine:[a-z]+(:[a-z]+){1,2}$/);
+    }
   });
 
   it('answers our renderer’s top frame', async () => {
@@ -67,11 +71,32 @@ describe('IPC', () => {
   });
 
   it('parses the input with the method’s schema', async () => {
+    const rolloutId = 'payments@2.0.0';
+    const badInput = { ok: false, error: { code: 'BAD_INPUT' } };
     await expect(
-      call('review.export', eventFrom(rendererUrl), { rolloutId: 'payments@2.0.0', format: 'exe' }),
-    ).resolves.toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+      call('review.export', eventFrom(rendererUrl), { rolloutId, format: 'exe', pseudonymise: true }),
+    ).resolves.toMatchObject(badInput);
+    await expect(call('review.export', eventFrom(rendererUrl), { rolloutId, format: 'md' })).resolves.toMatchObject(
+      badInput,
+    );
     await expect(
-      call('review.export', eventFrom(rendererUrl), { rolloutId: 'payments@2.0.0', format: 'md' }),
-    ).resolves.toMatchObject({ ok: true, value: { fileName: 'review-payments_2.0.0.md' } });
+      call('review.notes.save', eventFrom(rendererUrl), { rolloutId, notes: { author: 1 } }),
+    ).resolves.toMatchObject(badInput);
+    await expect(
+      call('review.notes.save', eventFrom(rendererUrl), { rolloutId, notes: {}, path: '/etc/passwd' }),
+    ).resolves.toMatchObject(badInput);
+    await expect(call('review.notes.get', eventFrom(rendererUrl), { rolloutId })).resolves.toEqual({
+      ok: true,
+      value: {},
+    });
+    await expect(
+      call('review.export', eventFrom(rendererUrl), { rolloutId, format: 'md', pseudonymise: true }),
+    ).resolves.toMatchObject({ ok: true, value: { fileName: 'review-payments_2.0.0.md', encoding: 'utf8' } });
+  });
+
+  it('refuses review calls from another frame before reading the input', async () => {
+    await expect(
+      call('review.notes.save', eventFrom('https://evil.example/'), { rolloutId: 'payments@2.0.0', notes: {} }),
+    ).resolves.toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 });

@@ -1,12 +1,12 @@
 // The one way the UI reaches the core: the preload's IPC in Electron (`window.coalmine`),
 // HTTP to the loopback web mode in a browser. Both speak the contract in shared/api.ts.
-import type { CoalmineApi } from '../../../shared/api';
+import type { CoalmineApi, DesktopEvents } from '../../../shared/api';
 import { apiClient } from '../../../shared/apiClient';
 import type { ApiEnvelope } from '../../../shared/errors';
 
 declare global {
   interface Window {
-    coalmine?: CoalmineApi;
+    coalmine?: CoalmineApi & Partial<DesktopEvents>;
   }
 }
 
@@ -35,4 +35,10 @@ function httpClient(token: string): CoalmineApi {
 
 export function createApiClient(): CoalmineApi {
   return window.coalmine ?? httpClient(takeToken());
+}
+
+/** The desktop app's menu events; null in a browser (web mode has no application menu). */
+export function desktopEvents(): DesktopEvents | null {
+  const bridge = window.coalmine;
+  return bridge?.onMenuExport ? { onMenuExport: bridge.onMenuExport } : null;
 }

@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useState } from 'react';
+import { type FormEvent, useCallback, useMemo, useState } from 'react';
 import type { Analysis, CoalmineApi, ComparisonRow, Decision, Rollout } from '../../../shared/api';
 import {
   formatComparisonCell,
@@ -10,8 +10,11 @@ import {
   formatVariance,
 } from '../../../shared/metricFormat';
 import { formatDuration, formatUkWithZone } from '../../../shared/ukTime';
+import { desktopEvents } from '../api/client';
 import { useAsync } from '../useAsync';
 import { AuthTimeline } from './AuthTimeline';
+import { ExportMenu } from './ExportMenu';
+import { ReviewNotesPanel } from './ReviewNotesPanel';
 
 // Everything shown here that came from logs (service, versions, paths, users, exception
 // messages) is rendered as React text: never as HTML.
@@ -301,6 +304,7 @@ export function ComparisonView({
   onRolloutChanged?: () => void;
 }) {
   const [generation, setGeneration] = useState(0);
+  const events = useMemo(() => desktopEvents(), []);
   const state = useAsync(
     useCallback(
       () => api['rollout.analyse']({ rolloutId }).then((a) => ({ a, generation })),
@@ -327,6 +331,7 @@ export function ComparisonView({
         {formatUkWithZone(rollout.fromMs)} to {formatUkWithZone(rollout.toMs)} (
         {formatDuration(rollout.toMs - rollout.fromMs)})
       </p>
+      <ExportMenu api={api} rolloutId={rollout.id} events={events} />
       {analysis.excludedSources.length > 0 && (
         <p className="notice" role="status" data-testid="excluded-sources">
           Not counted, because their import did not finish:{' '}
@@ -354,6 +359,7 @@ export function ComparisonView({
           }}
         />
       )}
+      <ReviewNotesPanel api={api} rolloutId={rollout.id} canWrite={canWrite} />
     </section>
   );
 }

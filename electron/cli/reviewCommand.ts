@@ -1,0 +1,161 @@
+// `coalmine review` (the post-deployment review of a rollout, in any format) and `coalmine notes`
+// (show or replace what the analyst wrote into it: author, sign-off, actions, root cause,
+// recommendations).
+import fs from 'node:fs';
+import { type Command, Option } from 'commander';
+import { CoalmineError } from '../../shared/errors.js';
+import { REVIEW_FORMATS, type ReviewFormat, type ReviewNotes, reviewNotesSchema } from '../../shared/review.js';
+import { findRolloutWindow, rolloutIdOf } from '../core/analysis/rollouts.js';
+import type { CaseDb } from '../core/case/caseStore.js';
+import { readReviewNotes, saveReviewNotes } from '../core/case/reviewNotes.js';
+import { renderReview } from '../core/review/renderReview.js';
+import { buildReviewDocument } from '../core/review/reviewModel.js';
+import { type Io, withCase, withWritableCase } from './caseAccess.js';
+import { terminalText } from './terminalText.js';
+
+/** Standard output for bytes: a PDF goes there only when it is not a terminal. */
+export interface BinaryOut {
+  isTerminal: boolean;
+  write(bytes: Buffer): void;
+}
+
+const processStdout: BinaryOut = {
+  get isTerminal() {
+    return process.stdout.isTTY === true;
+  },
+  write: (bytes) => {
+    process.stdout.write(bytes);
+  },
+};
+
+function writeFile(file: string, bytes: Buffer, what: string): void {
+  try {
+    fs.writeFileSync(file, bytes);
+  } catch (error) {
+    throw new CoalmineError('WRITE_FAILED', `${file}: cannot write ${what} (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+}
+
+/** The notes in a JSON file (`-`: standard input), checked field by field; errors name the file. */
+export function readNotesFile(file: string): ReviewNotes {
+  const shown = file === '-' ? 'standard input' : file;
+  let text: string;
+  try {
+    text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    throw new CoalmineError('UNREADABLE', `${shown}: cannot read (${(error as Error).message})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CoalmineError('BAD_INPUT', `${shown}: not JSON (${(error as Error).message})`);
+  }
+  const parsed = reviewNotesSchema.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.length === 0 ? '(the whole file)' : issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new CoalmineError('BAD_INPUT', `${shown}: not review notes\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+export function addReviewCommands(program: Command, io: Io, stdout: BinaryOut = processStdout): void {
+  program
+    .command('review')
+    .description('write the post-deployment review of a rollout (personal data pseudonymised unless told)')
+    .argument('<case>', 'case file')
+    .option('--rollout <id>', 'rollout id; needed when the case holds several')
+    .addOption(
+      new Option('--format <format>', 'md (Markdown with YAML front matter), html, pdf or json')
+        .choices(REVIEW_FORMATS)
+        .default('md'),
+    )
+    .option('--out <file>', 'write to this file instead of standard output (needed for pdf on a terminal)')
+    .option('--no-pseudonymise', 'show client IPs, e-mail addresses and user names in clear')
+    .addHelpText(
+      'after',
+      `
+The review reads the case without changing it. Times are DD/MM/YYYY HH:mm:ss in Europe/London.
+The PDF is drawn by Coalmine itself (no browser needed); the desktop app prints it from the HTML.
+Examples:
+  coalmine review case.coalmine --format html --out review.html
+  coalmine review case.coalmine --format pdf --out review.pdf
+  coalmine review case.coalmine --format json | jq .verdict`,
+    )
+    .action(
+      async (
+        casePath: string,
+        opts: { rollout?: string; format: ReviewFormat; out?: string; pseudonymise: boolean },
+      ) => {
+        // Checked before any work: a PDF's bytes would garble the terminal.
+        if (opts.format === 'pdf' && opts.out === undefined && stdout.isTerminal) {
+          throw new CoalmineError(
+            'BAD_INPUT',
+            'a PDF is not for a terminal: write it to a file with --out FILE (or pipe it to another program)',
+          );
+        }
+        const doc = withCase(casePath, (db) =>
+          buildReviewDocument(db, {
+            ...(opts.rollout === undefined ? {} : { rolloutId: opts.rollout }),
+            pseudonymise: opts.pseudonymise,
+          }),
+        );
+        const { bytes } = await renderReview(doc, opts.format);
+        if (opts.out !== undefined) {
+          writeFile(opts.out, bytes, 'the review');
+          io.err(`review written to ${terminalText(opts.out)}\n`);
+        } else if (opts.format === 'pdf') {
+          stdout.write(bytes);
+        } else {
+          io.out(bytes.toString('utf8'));
+        }
+      },
+    );
+
+  program
+    .command('notes')
+    .description("show or replace the analyst's notes of a rollout's review (JSON)")
+    .argument('<case>', 'case file')
+    .option('--rollout <id>', 'rollout id; needed when the case holds several')
+    .option('--set <file>', 'replace the notes with those of this JSON file (- reads standard input)')
+    .addHelpText(
+      'after',
+      `
+The notes are JSON; every field is optional, and what is left out is drafted from the findings:
+  {
+    "author": "A. Analyst",
+    "signOff": { "name": "B. Lead", "role": "Service owner", "date": "20/11/2026" },
+    "actions": [{ "at": "19/11/2026 10:05:00", "text": "Rolled the canary back", "by": "A. Analyst" }],
+    "rootCause": { "whatOccurred": "…", "why": "…", "prevention": "…" },
+    "dismissedRecommendations": ["profile-endpoints"],
+    "editedRecommendations": { "key-rotation": "Check the JWKS rotation schedule" },
+    "addedRecommendations": ["Add a canary check on 401 rates"]
+  }
+Times are DD/MM/YYYY HH:mm:ss in Europe/London; a sign-off date is DD/MM/YYYY.
+Examples:
+  coalmine notes case.coalmine > notes.json
+  coalmine notes case.coalmine --set notes.json`,
+    )
+    .action((casePath: string, opts: { rollout?: string; set?: string }) => {
+      let notes: ReviewNotes;
+      if (opts.set !== undefined) {
+        // The file is checked before the case is opened for writing.
+        const given = readNotesFile(opts.set);
+        notes = withWritableCase(casePath, (db) => saveReviewNotes(db, rolloutIdFor(db, opts.rollout), given));
+        io.err(`review notes saved in ${terminalText(casePath)}\n`);
+      } else {
+        notes = withCase(casePath, (db) => readReviewNotes(db, rolloutIdFor(db, opts.rollout)));
+      }
+      io.out(JSON.stringify(notes, null, 2) + '\n');
+    });
+}
+
+/** The rollout named, checked to exist in the case, or the only one. */
+function rolloutIdFor(db: CaseDb, rolloutId: string | undefined): string {
+  const window = findRolloutWindow(db, rolloutId);
+  return rolloutIdOf(window.service, window.canaryVersion);
+}
