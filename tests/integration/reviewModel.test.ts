@@ -14,6 +14,7 @@ import { listSources } from '../../electron/core/case/sources.js';
 import { importFile } from '../../electron/core/ingest/importFile.js';
 import { createPseudonymiser, readPseudonymKey } from '../../electron/core/review/pseudonymise.js';
 import { renderJsonReview } from '../../electron/core/review/reviewJson.js';
+import { SAMPLE_MAX_CHARS } from '../../electron/core/review/reviewEvidence.js';
 import { buildReviewDocument } from '../../electron/core/review/reviewModel.js';
 import type { ReviewDocument, ReviewSample } from '../../shared/review.js';
 import { formatUkWithZone } from '../../shared/ukTime.js';
@@ -193,7 +194,7 @@ describe('review document', () => {
       expect(sample.at.uk).toMatch(UK_TIME);
       // In clear, the sample is the line itself, cut to a readable length.
       expect(line.startsWith(sample.text.replace(/…$/, ''))).toBe(true);
-      expect(sample.text.length).toBeLessThanOrEqual(300);
+      expect(sample.text.length).toBeLessThanOrEqual(SAMPLE_MAX_CHARS);
     }
     const sources = listSources(db);
     expect(doc.evidence.sources).toHaveLength(2);

@@ -5,7 +5,7 @@ import { DEFAULT_ANALYSIS_SETTINGS } from '../../shared/analysisSettings.js';
 import { openCase } from '../../electron/core/case/caseStore.js';
 import type { Bucket } from '../../electron/core/analysis/figures.js';
 import { readPseudonymKey } from '../../electron/core/review/pseudonymise.js';
-import { oneLine, withZones } from '../../electron/core/review/reviewEvidence.js';
+import { SAMPLE_MAX_CHARS, oneLine, withZones } from '../../electron/core/review/reviewEvidence.js';
 import { crossesClockChange } from '../../electron/core/review/reviewModel.js';
 import { sqlText } from '../../electron/core/review/reviewSql.js';
 import { authBursts } from '../../electron/core/review/reviewTimeline.js';
@@ -76,8 +76,8 @@ describe('review rules', () => {
 
   it('makes a sample one line of readable length', () => {
     expect(oneLine('a\r\n\tb\u0000c\u2028d   e')).toBe('a b c d e');
-    const long = oneLine('x'.repeat(400));
-    expect(long).toHaveLength(300);
+    const long = oneLine('x'.repeat(SAMPLE_MAX_CHARS + 100));
+    expect(long).toHaveLength(SAMPLE_MAX_CHARS);
     expect(long.endsWith('…')).toBe(true);
   });
 

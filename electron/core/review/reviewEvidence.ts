@@ -9,8 +9,11 @@ import type { CaseDb } from '../case/caseStore.js';
 import { DEFAULT_ZONE, parseTypedTime } from '../ingest/time.js';
 import type { Pseudonymiser } from './pseudonymise.js';
 
-/** How long a sample line may be, in characters, once made one line. */
-export const SAMPLE_MAX_CHARS = 300;
+/**
+ * How long a sample line may be, in characters, once made one line: long enough for a whole
+ * ECS or JSON log line (fields such as the user come late in it), short enough for a page.
+ */
+export const SAMPLE_MAX_CHARS = 1000;
 /** How much of a raw record is read at most (a stack trace can be long). */
 const RAW_READ_CHARS = 4000;
 
