@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, type BrowserWindowConstructorOptions, session } from 'electron';
-import { denyPermissions } from './security.js';
+import { denyPermissions, secureWebPreferences } from './security.js';
 
 /** A hidden, scriptless, sandboxed window in its own in-memory session (`partition`). */
 export function printWindowOptions(partition: string): BrowserWindowConstructorOptions {
@@ -16,20 +16,7 @@ export function printWindowOptions(partition: string): BrowserWindowConstructorO
     // A4 at 96 dpi, so the layout before printing is the page's.
     width: 794,
     height: 1123,
-    webPreferences: {
-      partition,
-      javascript: false,
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webviewTag: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-    },
+    webPreferences: { ...secureWebPreferences(), partition, javascript: false },
   };
 }
 

@@ -1,9 +1,13 @@
 // The window's security policy (STYLE.md, "Security baseline"; VS Code's windows.ts).
 import { type BrowserWindowConstructorOptions, type Session, app } from 'electron';
 
-export function secureWebPreferences(preload: string): BrowserWindowConstructorOptions['webPreferences'] {
+/**
+ * The web preferences every Coalmine window starts from: sandboxed, isolated, no Node. The app's
+ * window adds its preload; the PDF printer runs none.
+ */
+export function secureWebPreferences(preload?: string): BrowserWindowConstructorOptions['webPreferences'] {
   return {
-    preload,
+    ...(preload === undefined ? {} : { preload }),
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
