@@ -88,6 +88,16 @@ describe('escapeMarkdown', () => {
     expect(escapeMarkdown('1. item')).toBe('1\\. item');
     expect(escapeMarkdown('> quote')).toBe('&gt; quote');
     expect(escapeMarkdown('***')).toBe('\\*\\*\\*');
+    expect(escapeMarkdown('2) item')).toBe('2\\) item');
+    expect(escapeMarkdown('---')).toBe('\\---');
+    expect(escapeMarkdown(' = =')).toBe(' \\= =');
+  });
+
+  it('leaves a value that only looks like a marker as it is: figures and versions read plainly', () => {
+    expect(escapeMarkdown('4.12.3')).toBe('4.12.3');
+    expect(escapeMarkdown('-82.3 %')).toBe('-82.3 %');
+    expect(escapeMarkdown('+4.5 %')).toBe('+4.5 %');
+    expect(escapeMarkdown('a - b = c')).toBe('a - b = c');
   });
 
   it('escapes emphasis, code and strikethrough markers and backslashes', () => {

@@ -10,9 +10,10 @@ import { showControlCharacters } from '../../../shared/controlCharacters.js';
 // escaped bracket or at the start of a line, so they stay as they are and figures read plainly
 // in the raw file ("6.64 % (239 of 3,600)").
 const MARKDOWN_SPECIAL = /[\\`*_{}[\]#|~$]/g;
-// What makes a block when it opens a line: a list item (`-`, `+`, `1.`, `1)`), a quote (`>` is
-// already an entity), a setext underline (`=`). Log text is one line here, so only its start.
-const LINE_START_MARKER = /^(\s*)(?:([-+=])|(\d+)([.)]))/;
+// What makes a block when it opens a line: a list item (`-` or `+` then a space, `1.` or `1)`
+// then a space), a thematic break or setext underline (a line of `-` or `=`). `>` is already an
+// entity and `*`, `#` are always escaped. Log text is one line here, so only its start counts.
+const LINE_START_MARKER = /^(\s*)(?:([-+])(?=\s|$)|(\d{1,9})([.)])(?=\s|$)|([-=])(?=[-=\s]*$))/;
 // Autolinkers (GFM's extended autolinks, markdown-it's linkify, Obsidian) find a URL by the
 // `://` after its scheme, and an e-mail address (mailto:, xmpp: too) by its @: escaping that
 // colon and every @ leaves them nothing to link. Other colons (times, prose) read as they are.
@@ -26,8 +27,10 @@ export function escapeMarkdown(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(MARKDOWN_SPECIAL, (ch) => `\\${ch}`)
-    .replace(LINE_START_MARKER, (_all, space: string, marker?: string, digits?: string, delimiter?: string) =>
-      marker !== undefined ? `${space}\\${marker}` : `${space}${digits ?? ''}\\${delimiter ?? ''}`,
+    .replace(
+      LINE_START_MARKER,
+      (_all, space: string, bullet?: string, digits?: string, delimiter?: string, rule?: string) =>
+        digits === undefined ? `${space}\\${bullet ?? rule ?? ''}` : `${space}${digits}\\${delimiter ?? ''}`,
     )
     .replace(AUTOLINK_COLON, '\\:')
     .replace(AUTOLINK_WWW, '$1\\.')
