@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { analyseRollout } from '../../out/node/electron/core/analysis/analyse.js';
 import { closeCase, openCase } from '../../out/node/electron/core/case/caseStore.js';
+import { renderReview } from '../../out/node/electron/core/review/renderReview.js';
+import { buildReviewDocument } from '../../out/node/electron/core/review/reviewModel.js';
 
 const eventsArg = Math.max(process.argv.indexOf('--events'), process.argv.indexOf('--lines'));
 const total = eventsArg === -1 ? 1_000_000 : Number(process.argv[eventsArg + 1]);
@@ -86,6 +88,19 @@ const db = openCase(casePath, { readOnly: true });
 const started = performance.now();
 const analysis = analyseRollout(db);
 const seconds = (performance.now() - started) / 1000;
+
+// The review of the same rollout: the document (which judges the rollout again, reads the
+// evidence samples and pseudonymises), then each format from it.
+const reviewStarted = performance.now();
+const doc = buildReviewDocument(db, { pseudonymise: true });
+const reviewSeconds = (performance.now() - reviewStarted) / 1000;
+const formatSeconds = {};
+for (const format of ['md', 'html', 'json', 'pdf']) {
+  const formatStarted = performance.now();
+  const rendered = await renderReview(doc, format);
+  formatSeconds[format] =
+    `${((performance.now() - formatStarted) / 1000).toFixed(2)} s (${(rendered.bytes.length / 1024).toFixed(0)} KiB)`;
+}
 closeCase(db);
 
 console.log(
@@ -94,5 +109,11 @@ console.log(
 console.log(
   `analysis: ${seconds.toFixed(2)} s  (target < 2 s)  verdict ${analysis.verdict.decision}, ` +
     `${analysis.surges.length} surge(s), ${analysis.exceptions.length} exception group(s)`,
+);
+console.log(
+  `review document: ${reviewSeconds.toFixed(2)} s  (${doc.timeline.length} timeline entries); ` +
+    Object.entries(formatSeconds)
+      .map(([format, figure]) => `${format} ${figure}`)
+      .join(', '),
 );
 fs.rmSync(dir, { recursive: true, force: true });
