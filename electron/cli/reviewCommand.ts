@@ -2,12 +2,14 @@
 // (show or replace what the analyst wrote into it: author, sign-off, actions, root cause,
 // recommendations).
 import fs from 'node:fs';
+import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { CoalmineError } from '../../shared/errors.js';
 import { REVIEW_FORMATS, type ReviewFormat, type ReviewNotes, reviewNotesSchema } from '../../shared/review.js';
 import { findRolloutWindow, rolloutIdOf } from '../core/analysis/rollouts.js';
 import type { CaseDb } from '../core/case/caseStore.js';
 import { readReviewNotes, saveReviewNotes } from '../core/case/reviewNotes.js';
+import { listSources } from '../core/case/sources.js';
 import { renderReview } from '../core/review/renderReview.js';
 import { buildReviewDocument } from '../core/review/reviewModel.js';
 import { type Io, withCase, withWritableCase } from './caseAccess.js';
@@ -28,11 +30,41 @@ const processStdout: BinaryOut = {
   },
 };
 
-function writeFile(file: string, bytes: Buffer, what: string): void {
+/** A path as the file system names it, following links; the path itself when it does not exist yet. */
+function realPathOf(file: string): string {
+  const absolute = path.resolve(file);
   try {
-    fs.writeFileSync(file, bytes);
+    return fs.realpathSync(absolute);
+  } catch {
+    try {
+      return path.join(fs.realpathSync(path.dirname(absolute)), path.basename(absolute));
+    } catch {
+      return absolute;
+    }
+  }
+}
+
+/**
+ * Writes the review to `file`, never over evidence: the case (with its write-ahead log) and the
+ * logs imported into it are refused by name. The bytes go to a temporary file beside it first,
+ * renamed into place, so an interrupted write leaves no half review under the name asked for.
+ */
+function writeReviewFile(file: string, bytes: Buffer, evidence: { path: string; what: string }[]): void {
+  const target = realPathOf(file);
+  const clash = evidence.find((e) => realPathOf(e.path) === target);
+  if (clash) {
+    throw new CoalmineError(
+      'BAD_INPUT',
+      `${file} is ${clash.what}: a review never overwrites evidence; choose another --out`,
+    );
+  }
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.coalmine-tmp`);
+  try {
+    fs.writeFileSync(temporary, bytes);
+    fs.renameSync(temporary, target);
   } catch (error) {
-    throw new CoalmineError('WRITE_FAILED', `${file}: cannot write ${what} (${(error as Error).message})`, {
+    fs.rmSync(temporary, { force: true });
+    throw new CoalmineError('WRITE_FAILED', `${file}: cannot write the review (${(error as Error).message})`, {
       cause: error,
     });
   }
@@ -98,15 +130,22 @@ Examples:
             'a PDF is not for a terminal: write it to a file with --out FILE (or pipe it to another program)',
           );
         }
-        const doc = withCase(casePath, (db) =>
-          buildReviewDocument(db, {
+        const { doc, evidence } = withCase(casePath, (db) => ({
+          doc: buildReviewDocument(db, {
             ...(opts.rollout === undefined ? {} : { rolloutId: opts.rollout }),
             pseudonymise: opts.pseudonymise,
           }),
-        );
+          evidence: [
+            ...['', '-wal', '-shm', '-journal'].map((suffix) => ({
+              path: `${casePath}${suffix}`,
+              what: suffix === '' ? 'the case file' : `the case's ${suffix.slice(1)} file`,
+            })),
+            ...listSources(db).map((s) => ({ path: s.path, what: `the log imported as source ${s.id}` })),
+          ],
+        }));
         const { bytes } = await renderReview(doc, opts.format);
         if (opts.out !== undefined) {
-          writeFile(opts.out, bytes, 'the review');
+          writeReviewFile(opts.out, bytes, evidence);
           io.err(`review written to ${terminalText(opts.out)}\n`);
         } else if (opts.format === 'pdf') {
           stdout.write(bytes);

@@ -137,6 +137,26 @@ describe('coalmine review', () => {
     expect(md.stdout).not.toBe(review([]).stdout);
   });
 
+  it('never writes the review over the case or a log imported into it', () => {
+    const copy = demoCaseCopy('kept.coalmine');
+    const before = fs.readFileSync(copy);
+    const overCase = review(['--format', 'html', '--out', copy], copy);
+    expect(overCase.code).toBe(2);
+    expect(overCase.stderr).toContain(`${copy} is the case file`);
+    expect(fs.readFileSync(copy).equals(before)).toBe(true);
+
+    // The same file by another name (a link) is the same file.
+    const link = path.join(path.dirname(copy), 'link-to-log.ndjson');
+    fs.symlinkSync(demoFiles[0] ?? '', link);
+    const logBefore = fs.readFileSync(demoFiles[0] ?? '');
+    const overLog = review(['--out', link], copy);
+    expect(overLog.code).toBe(2);
+    expect(overLog.stderr).toMatch(/is the log imported as source \d+/);
+    expect(fs.readFileSync(demoFiles[0] ?? '').equals(logBefore)).toBe(true);
+    // Nothing half-written is left beside it.
+    expect(fs.readdirSync(path.dirname(copy)).filter((f) => f.includes('coalmine-tmp'))).toEqual([]);
+  });
+
   it('reads the case without changing it', () => {
     const copy = demoCaseCopy('untouched.coalmine');
     const before = fs.readFileSync(copy);
