@@ -121,6 +121,8 @@ function under(read: ReadMarkdown, level: number, text: string): string[] {
 interface Table {
   header: string[];
   rows: string[][];
+  /** The cells as written, before they are read. */
+  raw: string[][];
 }
 
 /** Every pipe table in `lines`, each row checked to have as many cells as its header. */
@@ -143,7 +145,7 @@ function tables(lines: string[]): Table[] {
       expect(cells, `cells of row: ${row}`).toHaveLength(header.length);
       return cells;
     });
-    found.push({ header: header.map(readCell), rows: rows.map((r) => r.map(readCell)) });
+    found.push({ header: header.map(readCell), rows: rows.map((r) => r.map(readCell)), raw: rows });
   }
   return found;
 }
@@ -354,6 +356,35 @@ describe('Markdown review of the sample document', () => {
       ['02/03/2026 10:15:00 GMT', `Paged the identity team ${HOSTILE}`, 'Analyst One', 'Recorded by the analyst', '—'],
       ['Time not recorded', 'Opened incident INC-1042', 'Not recorded', 'Recorded by the analyst', '—'],
     ]);
+  });
+
+  it('quotes the sample event of an action found in the logs as code in its cell, whole', () => {
+    const logged = `rollout aborted | by *ops* ${HOSTILE}`;
+    const withSample = sampleReviewDocument({
+      actions: [
+        {
+          at: reviewTime(Date.UTC(2026, 2, 2, 10, 11)),
+          text: 'Rollout aborted',
+          by: null,
+          origin: 'logs',
+          evidence: {
+            counts: '1 event',
+            sample: {
+              text: logged,
+              at: reviewTime(Date.UTC(2026, 2, 2, 10, 11)),
+              sourceId: 2,
+              sourceName: 'argo.log',
+              line: 7,
+            },
+          },
+        },
+      ],
+    });
+    const table = onlyTable(under(readMarkdown(renderMarkdownReview(withSample)), 2, 'Actions taken'));
+    expect(table.rows).toHaveLength(1);
+    const evidence = table.raw[0]?.at(-1) ?? '';
+    const span = /: (`+.*`+)$/.exec(evidence)?.[1] ?? '';
+    expect(readCell(span)).toBe(logged);
   });
 
   it('gives the root cause in three parts and says it is a draft', () => {

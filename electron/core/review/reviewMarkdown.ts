@@ -192,12 +192,13 @@ function timeline(doc: ReviewDocument): string[] {
 
 function actions(doc: ReviewDocument): string[] {
   if (doc.actions.length === 0) return [heading(2, REVIEW_HEADINGS.actions), text(EMPTY.actions)];
-  // A sample event's text ends its evidence cell, escaped like the rest (a cell holds no code block).
+  // A sample event's text ends its evidence cell as a code span: quoted as logged, never read
+  // as prose (a cell holds no code block).
   const row = (a: ReviewAction): string[] => {
-    const cells = actionCells(a);
+    const cells = actionCells(a).map(cell);
     const sample = a.evidence?.sample;
-    if (sample) cells[cells.length - 1] += `: ${sample.text}`;
-    return cells.map(cell);
+    if (sample) cells[cells.length - 1] += `: ${tableCodeSpan(sample.text)}`;
+    return cells;
   };
   return [heading(2, REVIEW_HEADINGS.actions), table(ACTION_COLUMNS, doc.actions.map(row))];
 }
