@@ -76,9 +76,10 @@ export function codeBlock(text: string, info = 'text'): string {
   return `${fence}${info}\n${body}\n${fence}`;
 }
 
-// Characters YAML does not allow to stand as themselves (outside its printable set), or that
-// YAML 1.1 readers take as line breaks. JSON.stringify leaves them as they are.
-const YAML_UNPRINTABLE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
+// Characters YAML does not allow to stand as themselves (outside its printable set), that
+// YAML 1.1 readers take as line breaks, or bidi controls that would reorder what a person reads.
+// JSON.stringify leaves them as they are.
+const YAML_UNPRINTABLE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]/g;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
