@@ -14,22 +14,22 @@ import { DEFAULT_TAGGING_RULES, TAGGING_RULES_KEY, taggingRulesSchema } from '..
 import type { CaseDb } from './caseStore.js';
 import { getSetting } from './settings.js';
 
+/** Which source holds document @key for source @self's record at @line (tests check its plan). */
+export function holderLookupSql(table: 'events' | 'metrics'): string {
+  return `SELECT t.source_id FROM ${table} t
+    WHERE t.doc_key = @key
+      AND CASE WHEN t.source_id = @self THEN t.source_line <> @line
+               ELSE (SELECT state FROM sources s WHERE s.id = t.source_id) = 'complete' END
+    LIMIT 1`;
+}
+
 /**
  * For a source being written: the source that holds the document of the record at `line`
  * (this source itself for an earlier copy), or null when the case does not hold it yet.
  * One indexed probe per table; only records with a key are ever looked up.
  */
 export function prepareHolderLookup(db: CaseDb, sourceId: number): (docKey: string, line: number) => number | null {
-  const probe = (table: 'events' | 'metrics') =>
-    db
-      .prepare(
-        `SELECT t.source_id FROM ${table} t
-         WHERE t.doc_key = @key
-           AND CASE WHEN t.source_id = @self THEN t.source_line <> @line
-                    ELSE (SELECT state FROM sources s WHERE s.id = t.source_id) = 'complete' END
-         LIMIT 1`,
-      )
-      .pluck();
+  const probe = (table: 'events' | 'metrics') => db.prepare(holderLookupSql(table)).pluck();
   const inEvents = probe('events');
   const inMetrics = probe('metrics');
   return (key, line) => {
