@@ -129,6 +129,21 @@ describe('documents read twice are counted once', () => {
     closeCase(whole);
   });
 
+  it('metric documents pulled twice give their samples once', async () => {
+    // Metricbeat documents: a CPU sample each (and an event, as they carry a message).
+    const docs = ecsDocs(6, undefined, { 'metricset.name': 'cpu', 'system.cpu.total.norm.pct': 0.25 });
+    const db = newCase();
+    await pull(db, docs, 0, 4);
+    const second = await pull(db, docs, 2, 6);
+    expect(second).toMatchObject({ lines: 4, events: 2, metrics: 2, duplicates: 2 });
+    expect(db.prepare(`SELECT count(*), count(DISTINCT doc_key) FROM metrics`).raw().get()).toEqual([6, 6]);
+    expect(listSources(db).map((s) => [s.events, s.metrics, s.duplicates])).toEqual([
+      [4, 4, 0],
+      [2, 2, 2],
+    ]);
+    closeCase(db);
+  });
+
   it('a pull of the same request that finds late documents adds only those', async () => {
     const docs = rolloutDocs(6);
     const db = newCase();

@@ -34,6 +34,7 @@ import {
   importIsLive,
   insertSource,
   listSources,
+  mergeSourceDetails,
   setSourceContentHash,
   setSourceDetails,
   setSourceState,
@@ -458,8 +459,14 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
         finishedAt: new Date(now()).toISOString(),
         outcome,
       });
-      if (state === 'complete') completeSource(db, sourceId);
-      else setSourceState(db, sourceId, 'incomplete');
+      if (state === 'complete') {
+        completeSource(db, sourceId);
+        // Completing may drop, as duplicates, documents an import finished meanwhile holds.
+        const stored = storedCounts().duplicates;
+        if (stored !== counts.duplicates) mergeSourceDetails(db, sourceId, { duplicates: stored });
+      } else {
+        setSourceState(db, sourceId, 'incomplete');
+      }
     };
 
     const kept = (): string =>

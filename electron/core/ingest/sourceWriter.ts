@@ -1,7 +1,9 @@
 // Writes one source's records into the case: normalised, buffered, and stored in batched
 // transactions (STYLE.md, "Bulk writes") with the source's counts and heartbeat updated in the
 // same transaction. File imports and Elasticsearch pulls both write through it, so a row
-// SQLite refuses costs that row only, and the counts on the source are always true.
+// SQLite refuses costs that row only, and the counts on the source are always true. A record
+// of an Elasticsearch document the case already holds (case/documents.ts) is not stored again
+// but counted as a duplicate; records without a document key are never looked up.
 import type { SourceCounts } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
