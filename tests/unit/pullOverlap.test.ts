@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { analyseRollout } from '../../electron/core/analysis/analyse.js';
 import { type CaseDb, closeCase, openCase } from '../../electron/core/case/caseStore.js';
 import { holderLookupSql } from '../../electron/core/case/documents.js';
-import { completeSource, insertSource, listSources } from '../../electron/core/case/sources.js';
+import { completeSource, deleteSource, insertSource, listSources } from '../../electron/core/case/sources.js';
 import { type PullOptions, pullIntoCase } from '../../electron/core/elastic/pull.js';
 import { pullSummary } from '../../electron/core/elastic/pullJobs.js';
 import { type PullFields, buildPullRequest } from '../../electron/core/elastic/pullRequest.js';
@@ -304,6 +304,35 @@ describe('documents read twice are counted once', () => {
     expect(db.prepare(`SELECT count(*) FROM source_duplicates WHERE source_id = ?`).pluck().get(pulled.sourceId)).toBe(
       0,
     );
+    closeCase(db);
+  });
+
+  it("a removed source's documents pass to an interrupted one that skipped them, out of the figures and the index", async () => {
+    const docs = rolloutDocs(9);
+    const db = newCase();
+    const file = path.join(tempDir(), 'first.json');
+    fs.writeFileSync(file, JSON.stringify(responseOf(docs.slice(0, 3))) + '\n');
+    const start = await importFile(db, file);
+    const controller = new AbortController();
+    const cluster = new FakeCluster(docs);
+    cluster.interceptor = (req, page) => {
+      if (req.path === '/_search' && page === 2) controller.abort();
+      return undefined;
+    };
+    const cut = await pullIntoCase(db, buildPullRequest(fields(0, 10)), {
+      Connection: mockConnection(cluster) as PullOptions['Connection'],
+      sleep: () => Promise.resolve(),
+      signal: controller.signal,
+    });
+    expect(cut).toMatchObject({ state: 'incomplete', lines: 6, events: 3, duplicates: 3 });
+    deleteSource(db, start.sourceId ?? -1);
+    expect(listSources(db)).toMatchObject([{ id: cut.sourceId, state: 'incomplete', events: 6, duplicates: 0 }]);
+    expect(counted(db)).toEqual({ events: 0, distinct: 0, indexed: 0 });
+    expect(() => db.prepare(`INSERT INTO events_fts (events_fts) VALUES ('integrity-check')`).run()).not.toThrow();
+    // Redone, the pull stores all nine and replaces the interrupted one.
+    const redone = await pull(db, docs, 0, 10);
+    expect(redone).toMatchObject({ events: 9, duplicates: 0, replaced: [cut.sourceId] });
+    expect(counted(db)).toEqual({ events: 9, distinct: 9, indexed: 9 });
     closeCase(db);
   });
 

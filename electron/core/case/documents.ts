@@ -137,8 +137,9 @@ interface MovedEventRow {
  * index (complete sources' messages only) and the counts of both sources true.
  */
 export function handOverDocuments(db: CaseDb, sourceId: number): number {
+  // Only a complete source is ever the holder another source skipped a document for.
   const from = db.prepare(`SELECT state FROM sources WHERE id = ?`).pluck().get(sourceId) as string | undefined;
-  if (from === undefined) return 0;
+  if (from !== 'complete') return 0;
   const keys = db
     .prepare(
       `SELECT doc_key FROM events WHERE source_id = @self AND doc_key IS NOT NULL
@@ -147,10 +148,19 @@ export function handOverDocuments(db: CaseDb, sourceId: number): number {
     .pluck()
     .all({ self: sourceId }) as string[];
   if (keys.length === 0) return 0;
+  const holds = (table: 'events' | 'metrics', who: string) =>
+    `EXISTS (SELECT 1 FROM ${table} h WHERE h.doc_key = @key AND ${who})`;
+  const otherComplete = `h.source_id <> @self AND (SELECT state FROM sources s WHERE s.id = h.source_id) = 'complete'`;
+  // Another complete source holds it too: it stays in the case without this one.
+  const heldByAnother = db
+    .prepare(`SELECT ${holds('events', otherComplete)} OR ${holds('metrics', otherComplete)}`)
+    .pluck();
+  // A source that skipped the document and does not hold a copy of its own (a running one may).
   const target = db.prepare(
     `SELECT d.id AS dupId, d.source_id AS sourceId, d.source_line AS line, s.state, s.track, s.service, s.version
      FROM source_duplicates d JOIN sources s ON s.id = d.source_id
-     WHERE d.doc_key = ? AND d.source_id <> ?
+     WHERE d.doc_key = @key AND d.source_id <> @self
+       AND NOT ${holds('events', 'h.source_id = d.source_id')} AND NOT ${holds('metrics', 'h.source_id = d.source_id')}
      ORDER BY s.state = 'complete' DESC, d.source_id, d.source_line LIMIT 1`,
   );
   const eventsOf = db.prepare(
@@ -170,7 +180,6 @@ export function handOverDocuments(db: CaseDb, sourceId: number): number {
        track = @track, track_rule = @trackRule WHERE id = @id`,
   );
   const ftsDelete = db.prepare(`INSERT INTO events_fts (events_fts, rowid, message) VALUES ('delete', ?, ?)`);
-  const ftsInsert = db.prepare(`INSERT INTO events_fts (rowid, message) VALUES (?, ?)`);
   const dropDuplicate = db.prepare(`DELETE FROM source_duplicates WHERE id = ?`);
   const addCounts = db.prepare(
     `UPDATE sources SET events = events + @events, auth_failures = auth_failures + @auth,
@@ -180,7 +189,8 @@ export function handOverDocuments(db: CaseDb, sourceId: number): number {
   const rules = getSetting(db, TAGGING_RULES_KEY, taggingRulesSchema, DEFAULT_TAGGING_RULES);
   let moved = 0;
   for (const key of keys) {
-    const to = target.get(key, sourceId) as TargetRow | undefined;
+    if (heldByAnother.get({ key, self: sourceId }) === 1) continue;
+    const to = target.get({ key, self: sourceId }) as TargetRow | undefined;
     if (to === undefined) continue;
     const retagged = (row: Pick<MovedEventRow, 'trackLabel' | 'host' | 'pod' | 'service' | 'version'>) => {
       const service = to.service ?? row.service;
@@ -193,9 +203,8 @@ export function handOverDocuments(db: CaseDb, sourceId: number): number {
     };
     const events = eventsOf.all(sourceId, key) as MovedEventRow[];
     for (const row of events) {
-      // The index holds complete sources' messages only.
-      if (row.message !== null && from === 'complete' && to.state !== 'complete') ftsDelete.run(row.id, row.message);
-      if (row.message !== null && from !== 'complete' && to.state === 'complete') ftsInsert.run(row.id, row.message);
+      // The index holds complete sources' messages only; the one being removed is complete.
+      if (row.message !== null && to.state !== 'complete') ftsDelete.run(row.id, row.message);
       moveEvent.run({ id: row.id, ...retagged(row) });
     }
     const metrics = metricsOf.all(sourceId, key) as (Pick<MovedEventRow, 'trackLabel' | 'host' | 'pod'> & {
