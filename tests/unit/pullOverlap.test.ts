@@ -336,6 +336,30 @@ describe('documents read twice are counted once', () => {
     closeCase(db);
   });
 
+  it('documents passed on take the import-wide track and service of the source they pass to', async () => {
+    const docs = rolloutDocs(4);
+    const db = newCase();
+    const file = path.join(tempDir(), 'stable.json');
+    fs.writeFileSync(file, JSON.stringify(responseOf(docs)) + '\n');
+    const start = await importFile(db, file, { track: 'stable', service: 'from-file' });
+    const cluster = new FakeCluster(docs);
+    const pulled = await pullIntoCase(
+      db,
+      buildPullRequest(fields(0, 10, { track: 'canary', service: 'checkout-eu' })),
+      {
+        Connection: mockConnection(cluster) as PullOptions['Connection'],
+      },
+    );
+    expect(pulled).toMatchObject({ events: 0, duplicates: 4 });
+    // While the file holds them, they are the file's: stable, its service.
+    const tracks = () => db.prepare(`SELECT DISTINCT source_id, track, service FROM events`).raw().all() as unknown[][];
+    expect(tracks()).toEqual([[start.sourceId, 'stable', 'from-file']]);
+    deleteSource(db, start.sourceId ?? -1);
+    expect(tracks()).toEqual([[pulled.sourceId, 'canary', 'checkout-eu']]);
+    expect(listSources(db)).toMatchObject([{ events: 4, duplicates: 0 }]);
+    closeCase(db);
+  });
+
   it('asks "is this document held?" and lists a source\'s keyed rows through the document indexes', () => {
     const db = newCase();
     const plan = (sql: string): string =>
