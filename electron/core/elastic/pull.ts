@@ -25,6 +25,7 @@ import type { Client, estypes } from '@elastic/elasticsearch';
 import type { PullProgress, SourceCounts, SourceSummary } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
+import { duplicateHolders } from '../case/documents.js';
 import { caseTaggingRules } from '../case/retag.js';
 import type { Reject } from '../case/rejects.js';
 import {
@@ -40,7 +41,6 @@ import {
   setSourceState,
 } from '../case/sources.js';
 import { isObject } from '../ingest/fieldAccess.js';
-import { duplicateHolders } from '../case/documents.js';
 import { ecsDocumentRecords } from '../ingest/formats/ecsNdjson.js';
 import { documentKey } from '../ingest/formats/esSearch.js';
 import type { NormaliseContext } from '../ingest/normalise.js';
@@ -412,7 +412,6 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
     };
 
     let sha256 = '';
-    // What a pull reports however it ended; read when it ends (the counts and hash by then).
     // The counts as stored: completing the source may have dropped, as duplicates, documents
     // that a pull or import finished meanwhile holds.
     const storedCounts = (): SourceCounts & { duplicates: number } => {
@@ -429,6 +428,7 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
           }
         : { ...counts };
     };
+    // What a pull reports however it ended; read when it ends (the counts and hash by then).
     const resultOf = (
       end: Pick<PullResult, 'sourceId' | 'duplicateOf' | 'replaced' | 'overlaps' | 'state' | 'message'>,
       stored: SourceCounts & { duplicates: number } = storedCounts(),
