@@ -145,6 +145,11 @@ export interface SourceCounts {
   exceptions: number;
   /** Metric samples (CPU, memory) read from metric documents. */
   metrics: number;
+  /**
+   * Hits whose Elasticsearch document (same index and id) the case already held, from another
+   * complete source or earlier in this one: not stored again, so never counted twice.
+   */
+  duplicates?: number;
 }
 
 export interface SourceSummary extends SourceCounts {
@@ -462,6 +467,10 @@ export interface PullSummary {
   exceptions: number;
   pages: number;
   pitReopened: number;
+  /** Hits whose document the case already held (see SourceCounts.duplicates): not counted again. */
+  duplicates: number;
+  /** The sources that hold those documents. */
+  duplicatesHeldBy: number[];
   /** Set when the same hits were already pulled or imported: nothing was added. */
   duplicateOf: SourceSummary | null;
   replaced: number[];

@@ -40,4 +40,9 @@ export interface LogEvent {
   sourceLine: number;
   /** The original record, byte for byte as text. */
   raw: string;
+  /**
+   * The Elasticsearch document it came from, `<_index>/<_id>` (a pull's hit, a saved `_search`
+   * hit), so that a document read twice is counted once; absent for every other format.
+   */
+  docKey?: string | null;
 }

@@ -98,10 +98,16 @@ function printPull(io: Io, result: PullResult, where: string): void {
       `  the point in time expired and was reopened ${result.pitReopened} time(s): the hits span more than one snapshot\n`,
     );
   }
+  if (result.duplicates > 0) {
+    const held = result.duplicatesHeldBy.length > 0 ? ` (held by source #${result.duplicatesHeldBy.join(', #')})` : '';
+    io.err(
+      `  ${result.duplicates} hit${result.duplicates === 1 ? ' was' : 's were'} already in the case${held}: stored once, not counted twice\n`,
+    );
+  }
   if (result.replaced.length > 0) io.err(`  replaces the interrupted pull(s) #${result.replaced.join(', #')}\n`);
   if (result.overlaps.length > 0) {
     io.err(
-      `  warning: source(s) #${result.overlaps.join(', #')} hold an earlier pull of the same request with other hits; their events overlap these\n`,
+      `  source(s) #${result.overlaps.join(', #')} hold an earlier pull of the same request with other hits; the hits both hold are counted once\n`,
     );
   }
   for (const reject of result.rejectSample) io.err(`  hit ${reject.line}: ${terminalText(reject.reason)}\n`);

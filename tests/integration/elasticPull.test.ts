@@ -370,4 +370,28 @@ describe('pull over real HTTP (core and API)', () => {
     expect(cluster.livePits.size).toBe(0);
     closeCase(db);
   });
+  it('a second pull with an overlapping window says how many hits the case already held, and stores them once', async () => {
+    const cluster = new FakeCluster(ecsDocs(10, '2026-03-29T00:00:00.000Z'));
+    const server = await serve(cluster);
+    const casePath = path.join(tempDir(), 'overlap.coalmine');
+    const pullWindow = (from: string, to: string) =>
+      coalmineAsync(['pull', casePath, '--url', server.url, '--index', 'logs-checkout-*', '--from', from, '--to', to]);
+    const first = await pullWindow('2026-03-29T00:00:00Z', '2026-03-29T00:00:06Z');
+    expect(first.code).toBe(0);
+    const second = await pullWindow('2026-03-29T00:00:03Z', '2026-03-29T00:00:10Z');
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain('4 events from 7 of 7 hits');
+    expect(second.stderr).toContain(
+      '3 hits were already in the case (held by source #1): stored once, not counted twice',
+    );
+    const listed = await coalmineAsync(['sources', casePath, '--json']);
+    const sources = JSON.parse(listed.stdout) as { id: number; events: number; duplicates: number }[];
+    expect(sources.map((s) => [s.id, s.events, s.duplicates])).toEqual([
+      [1, 6, 0],
+      [2, 4, 3],
+    ]);
+    const db = new Database(casePath, { readonly: true });
+    expect(db.prepare(`SELECT count(*), count(DISTINCT doc_key) FROM events`).raw().get()).toEqual([10, 10]);
+    db.close();
+  });
 });

@@ -211,6 +211,41 @@ describe('migrations', () => {
     other.close();
   });
 
+  it('0007 keeps every row, with no document identity for what was stored before, and adds duplicate hits', () => {
+    const db = freshDb();
+    migrate(db, 'm', 6);
+    db.prepare(
+      `INSERT INTO sources (id, path, name, size, sha256, format, zone, imported_at, state, events)
+       VALUES (1, @path, @name, @size, @sha256, @format, @zone, @imported_at, 'complete', 2)`,
+    ).run(source);
+    insertEvent(db, 1, 'order placed');
+    insertEvent(db, 2, 'login failed');
+    db.prepare(
+      `INSERT INTO metrics (source_id, source_line, ts, track, name, value) VALUES (1, 3, 0, 'canary', 'cpu', 0.5)`,
+    ).run();
+    const events = db.prepare(`SELECT * FROM events ORDER BY id`).all() as Record<string, unknown>[];
+    const metrics = db.prepare(`SELECT * FROM metrics ORDER BY id`).all() as Record<string, unknown>[];
+    const sources = db.prepare(`SELECT * FROM sources ORDER BY id`).all() as Record<string, unknown>[];
+
+    migrate(db, 'm', 7);
+    expect(schemaVersion(db)).toBe(7);
+    expect(db.prepare(`SELECT * FROM events ORDER BY id`).all()).toEqual(events.map((r) => ({ ...r, doc_key: null })));
+    expect(db.prepare(`SELECT * FROM metrics ORDER BY id`).all()).toEqual(
+      metrics.map((r) => ({ ...r, doc_key: null })),
+    );
+    expect(db.prepare(`SELECT * FROM sources ORDER BY id`).all()).toEqual(
+      sources.map((r) => ({ ...r, duplicates: 0 })),
+    );
+    // A hit is recorded once per source, line and document, and only for a source that exists.
+    db.pragma('foreign_keys = ON');
+    const record = db.prepare(`INSERT INTO source_duplicates (source_id, source_line, doc_key) VALUES (?, ?, ?)`);
+    record.run(1, 4, 'logs/a');
+    expect(() => record.run(1, 4, 'logs/a')).toThrow(/UNIQUE/);
+    expect(() => record.run(9, 4, 'logs/a')).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare(`INSERT INTO events_fts (events_fts) VALUES ('integrity-check')`).run()).not.toThrow();
+    db.close();
+  });
+
   it('rolls a failing migration back whole', () => {
     const db = freshDb();
     migrate(db, 'm', 1);

@@ -2,6 +2,7 @@
 import os from 'node:os';
 import type { SourceCounts, SourceSummary } from '../../../shared/api.js';
 import type { CaseDb } from './caseStore.js';
+import { dropDocumentsHeldElsewhere, handOverDocuments } from './documents.js';
 
 interface SourceRow {
   id: number;
@@ -19,6 +20,7 @@ interface SourceRow {
   auth_failures: number;
   exceptions: number;
   metrics: number;
+  duplicates: number;
   details: string | null;
   importer: string | null;
   heartbeat_at: number | null;
@@ -54,6 +56,7 @@ function toSummary(row: SourceRow): SourceSummary {
     authFailures: row.auth_failures,
     exceptions: row.exceptions,
     metrics: row.metrics,
+    duplicates: row.duplicates,
     details: row.details === null ? null : (JSON.parse(row.details) as Record<string, unknown>),
   };
 }
@@ -78,9 +81,9 @@ export function insertSource(db: CaseDb, source: NewSource): number {
 export function updateSourceCounts(db: CaseDb, id: number, counts: SourceCounts): void {
   db.prepare(
     `UPDATE sources SET lines = @lines, events = @events, rejects = @rejects, auth_failures = @authFailures,
-       exceptions = @exceptions, metrics = @metrics, heartbeat_at = @now
+       exceptions = @exceptions, metrics = @metrics, duplicates = @duplicates, heartbeat_at = @now
      WHERE id = @id`,
-  ).run({ id, ...counts, now: Date.now() });
+  ).run({ id, ...counts, duplicates: counts.duplicates ?? 0, now: Date.now() });
 }
 
 /** How the source was read (see SourceSummary.details); replaces what was recorded. */
@@ -121,10 +124,14 @@ export function findSourcesBySha256(
 
 /**
  * Removes a source with its events, metrics and rejects. Events go first, while the source still
- * says whether its messages were indexed, so the full-text index drops exactly those.
+ * says whether its messages were indexed, so the full-text index drops exactly those. The
+ * Elasticsearch documents it holds that other sources read too pass to one of them first
+ * (documents.ts), so none leaves the case while a source that read it stays.
  */
 export function deleteSource(db: CaseDb, id: number): void {
   db.transaction(() => {
+    handOverDocuments(db, id);
+    db.prepare(`DELETE FROM source_duplicates WHERE source_id = ?`).run(id);
     db.prepare(`DELETE FROM events WHERE source_id = ?`).run(id);
     db.prepare(`DELETE FROM rejects WHERE source_id = ?`).run(id);
     db.prepare(`DELETE FROM metrics WHERE source_id = ?`).run(id);
@@ -132,9 +139,15 @@ export function deleteSource(db: CaseDb, id: number): void {
   })();
 }
 
-/** Marks a source complete and adds its messages to the full-text index, as one step. */
+/**
+ * Marks a source complete and adds its messages to the full-text index, as one step. First, in
+ * the same step, its records of Elasticsearch documents that a source completed meanwhile holds
+ * already are dropped as duplicates (documents.ts): whichever of two overlapping imports
+ * completes second stores the shared documents no more.
+ */
 export function completeSource(db: CaseDb, id: number): void {
   db.transaction(() => {
+    dropDocumentsHeldElsewhere(db, id);
     db.prepare(
       `INSERT INTO events_fts (rowid, message)
        SELECT id, message FROM events WHERE source_id = ? AND message IS NOT NULL`,

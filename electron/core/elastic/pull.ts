@@ -16,11 +16,16 @@
 //   `@timestamp` read, skipping the hits (by index and id) already stored.
 // - Whatever stops the pull (a failure, a cancel), the pages stored are kept, the source is
 //   marked incomplete with the reason in its details, and the point in time is closed.
+// - Each hit keeps its document's `<_index>/<_id>`. A hit whose document the case already holds
+//   (an earlier pull with an overlapping window or another query, a saved `_search` file) is not
+//   stored again: it is counted as a duplicate on the source, so no figure counts it twice
+//   (case/documents.ts). The SHA-256 is still of every hit.
 import { createHash } from 'node:crypto';
 import type { Client, estypes } from '@elastic/elasticsearch';
 import type { PullProgress, SourceCounts, SourceSummary } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
+import { duplicateHolders } from '../case/documents.js';
 import { caseTaggingRules } from '../case/retag.js';
 import type { Reject } from '../case/rejects.js';
 import {
@@ -30,12 +35,14 @@ import {
   importIsLive,
   insertSource,
   listSources,
+  mergeSourceDetails,
   setSourceContentHash,
   setSourceDetails,
   setSourceState,
 } from '../case/sources.js';
 import { isObject } from '../ingest/fieldAccess.js';
 import { ecsDocumentRecords } from '../ingest/formats/ecsNdjson.js';
+import { documentKey } from '../ingest/formats/esSearch.js';
 import type { NormaliseContext } from '../ingest/normalise.js';
 import { createSourceWriter } from '../ingest/sourceWriter.js';
 import {
@@ -89,10 +96,17 @@ export interface PullResult extends SourceCounts {
   rejectSample: Reject[];
   pages: number;
   pitReopened: number;
+  /** Hits whose document the case already held: not stored again (SourceCounts.duplicates). */
+  duplicates: number;
+  /** The sources that hold those documents. */
+  duplicatesHeldBy: number[];
   duplicateOf: SourceSummary | null;
   /** Interrupted pulls of the same request that this pull replaced. */
   replaced: number[];
-  /** Complete earlier pulls of the same request with other hits (late documents): events overlap. */
+  /**
+   * Complete earlier pulls of the same request with other hits (late documents): the hits both
+   * hold are stored once, with the earlier pull (this one counts them as duplicates).
+   */
   overlaps: number[];
   state: 'complete' | 'incomplete' | 'skipped';
   /** Why the pull is incomplete (cancelled), else null. */
@@ -360,6 +374,7 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
         'SHA-256 of the hits’ _source JSON text, one per line ending in \\n, by @timestamp, ties in UTF-8 byte order',
       hitsTotal: null,
       hits: 0,
+      duplicates: 0,
       pages: 0,
       pitReopened: 0,
       finishedAt: null,
@@ -397,16 +412,34 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
     };
 
     let sha256 = '';
+    // The counts as stored: completing the source may have dropped, as duplicates, documents
+    // that a pull or import finished meanwhile holds.
+    const storedCounts = (): SourceCounts & { duplicates: number } => {
+      const stored = listSources(db).find((s) => s.id === sourceId);
+      return stored
+        ? {
+            lines: stored.lines,
+            events: stored.events,
+            rejects: stored.rejects,
+            authFailures: stored.authFailures,
+            exceptions: stored.exceptions,
+            metrics: stored.metrics,
+            duplicates: stored.duplicates ?? 0,
+          }
+        : { ...counts };
+    };
     // What a pull reports however it ended; read when it ends (the counts and hash by then).
     const resultOf = (
       end: Pick<PullResult, 'sourceId' | 'duplicateOf' | 'replaced' | 'overlaps' | 'state' | 'message'>,
+      stored: SourceCounts & { duplicates: number } = storedCounts(),
     ): PullResult => ({
       path: sourcePath,
       sha256,
       format: PULL_FORMAT,
       cluster,
       hitsTotal,
-      ...counts,
+      ...stored,
+      duplicatesHeldBy: end.sourceId === null ? [] : duplicateHolders(db, sourceId),
       rejectSample: writer.rejectSample,
       pages,
       pitReopened,
@@ -420,13 +453,20 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
         ...details,
         hitsTotal,
         hits: counts.lines,
+        duplicates: counts.duplicates,
         pages,
         pitReopened,
         finishedAt: new Date(now()).toISOString(),
         outcome,
       });
-      if (state === 'complete') completeSource(db, sourceId);
-      else setSourceState(db, sourceId, 'incomplete');
+      if (state === 'complete') {
+        completeSource(db, sourceId);
+        // Completing may drop, as duplicates, documents an import finished meanwhile holds.
+        const stored = storedCounts().duplicates;
+        if (stored !== counts.duplicates) mergeSourceDetails(db, sourceId, { duplicates: stored });
+      } else {
+        setSourceState(db, sourceId, 'incomplete');
+      }
     };
 
     const kept = (): string =>
@@ -554,8 +594,15 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
             writer.sink.reject(line, `@timestamp ${new Date(ts).toISOString()} is outside the window asked for`, raw);
             continue;
           }
-          if (outcome.event) writer.sink.event(outcome.event);
-          for (const sample of outcome.metrics) writer.sink.metric(sample);
+          const docKey = documentKey(hit._index, hit._id);
+          if (outcome.event) {
+            outcome.event.docKey = docKey;
+            writer.sink.event(outcome.event);
+          }
+          for (const sample of outcome.metrics) {
+            sample.docKey = docKey;
+            writer.sink.metric(sample);
+          }
         }
         writer.flush();
         progress();
@@ -596,15 +643,19 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
         ? findSourcesBySha256(db, sha256).find((s) => s.id !== sourceId && s.state === 'complete')
         : undefined;
     if (duplicate) {
+      const stored = storedCounts();
       deleteSource(db, sourceId);
-      return resultOf({
-        sourceId: null,
-        duplicateOf: duplicate,
-        replaced: [],
-        overlaps: [],
-        state: 'skipped',
-        message: null,
-      });
+      return resultOf(
+        {
+          sourceId: null,
+          duplicateOf: duplicate,
+          replaced: [],
+          overlaps: [],
+          state: 'skipped',
+          message: null,
+        },
+        stored,
+      );
     }
     const samePull = listSources(db).filter((s) => s.path === sourcePath && s.id !== sourceId);
     const replaced = samePull.filter((s) => s.state === 'incomplete').map((s) => s.id);

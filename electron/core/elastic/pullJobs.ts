@@ -27,6 +27,8 @@ export function pullSummary(result: PullResult): PullSummary {
     exceptions: result.exceptions,
     pages: result.pages,
     pitReopened: result.pitReopened,
+    duplicates: result.duplicates,
+    duplicatesHeldBy: result.duplicatesHeldBy,
     duplicateOf: result.duplicateOf,
     replaced: result.replaced,
     overlaps: result.overlaps,

@@ -31,6 +31,7 @@ const TEXT_FIELDS = [
   'fingerprint',
   'authRule',
   'raw',
+  'docKey',
 ] as const satisfies readonly (keyof NewEvent)[];
 
 const NUMBER_FIELDS = ['ts', 'sourceLine', 'status', 'durationMs'] as const satisfies readonly (keyof NewEvent)[];
@@ -65,7 +66,7 @@ export function packEvents(events: readonly NewEvent[]): PackedEvents {
   for (let row = 0; row < count; row += 1) {
     const event = events[row] as NewEvent;
     for (const field of TEXT_FIELDS) {
-      const value = event[field];
+      const value = event[field] ?? null;
       if (value === null) {
         lengths[l++] = NULL_TEXT;
       } else {
@@ -126,7 +127,8 @@ export function forEachPackedEvent(packed: PackedEvents, each: (event: NewEvent)
     const fingerprint = next();
     const authRule = next();
     const raw = next() as string;
-    each({
+    const docKey = next();
+    const event: NewEvent = {
       ts: numbers[n] as number,
       tsText,
       track,
@@ -152,6 +154,9 @@ export function forEachPackedEvent(packed: PackedEvents, each: (event: NewEvent)
       authRule,
       sourceLine: numbers[n + 1] as number,
       raw,
-    });
+    };
+    // Only records with a document identity carry the field (LogEvent.docKey).
+    if (docKey !== null) event.docKey = docKey;
+    each(event);
   }
 }

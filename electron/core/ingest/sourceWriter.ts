@@ -1,10 +1,13 @@
 // Writes one source's records into the case: normalised, buffered, and stored in batched
 // transactions (STYLE.md, "Bulk writes") with the source's counts and heartbeat updated in the
 // same transaction. File imports and Elasticsearch pulls both write through it, so a row
-// SQLite refuses costs that row only, and the counts on the source are always true.
+// SQLite refuses costs that row only, and the counts on the source are always true. A record
+// of an Elasticsearch document the case already holds (case/documents.ts) is not stored again
+// but counted as a duplicate; records without a document key are never looked up.
 import type { SourceCounts } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
+import { prepareDuplicateRecord, prepareHolderLookup } from '../case/documents.js';
 import { type NewEvent, hasException, prepareEventInsert } from '../case/events.js';
 import { prepareMetricInsert } from '../case/metrics.js';
 import { type Reject, prepareRejectInsert } from '../case/rejects.js';
@@ -17,7 +20,7 @@ export type { SourceCounts };
 export interface SourceWriter {
   /** Where a format (or a pull) hands its records. */
   readonly sink: RecordSink;
-  readonly counts: SourceCounts;
+  readonly counts: SourceCounts & { duplicates: number };
   /** The first rejected records, for the summary a person reads. */
   readonly rejectSample: Reject[];
   /** Records held in memory, waiting for the next batch. */
@@ -52,7 +55,24 @@ export function createSourceWriter(
   const insertEvent = prepareEventInsert(db, sourceId);
   const insertReject = prepareRejectInsert(db, sourceId);
   const insertMetric = prepareMetricInsert(db, sourceId);
-  const counts: SourceCounts = { lines: 0, events: 0, rejects: 0, authFailures: 0, exceptions: 0, metrics: 0 };
+  const counts: SourceCounts & { duplicates: number } = {
+    lines: 0,
+    events: 0,
+    rejects: 0,
+    authFailures: 0,
+    exceptions: 0,
+    metrics: 0,
+    duplicates: 0,
+  };
+  // A record of an Elasticsearch document the case holds already is not stored again
+  // (documents.ts); only records that carry a document key are looked up.
+  const holderOf = prepareHolderLookup(db, sourceId);
+  const recordDuplicate = prepareDuplicateRecord(db, sourceId);
+  const heldAlready = (docKey: string | null | undefined, line: number): boolean => {
+    if (docKey === undefined || docKey === null || holderOf(docKey, line) === null) return false;
+    if (recordDuplicate(line, docKey)) counts.duplicates += 1;
+    return true;
+  };
   const rejectSample: Reject[] = [];
   let events: NewEvent[] = [];
   let metrics: NewMetric[] = [];
@@ -66,6 +86,12 @@ export function createSourceWriter(
 
   const writeBatch = db.transaction(() => {
     for (const event of events) {
+      if (heldAlready(event.docKey, event.sourceLine)) {
+        counts.events -= 1;
+        if (event.authFailure) counts.authFailures -= 1;
+        if (hasException(event)) counts.exceptions -= 1;
+        continue;
+      }
       try {
         insertEvent(event);
       } catch (error) {
@@ -77,7 +103,10 @@ export function createSourceWriter(
         reject(event.sourceLine, `cannot be stored (${(error as Error).message})`, event.raw);
       }
     }
-    for (const m of metrics) insertMetric(m);
+    for (const m of metrics) {
+      if (heldAlready(m.docKey, m.sourceLine)) counts.metrics -= 1;
+      else insertMetric(m);
+    }
     for (const r of rejects) insertReject(r.line, r.reason, r.raw, r.rawBytes);
     updateSourceCounts(db, sourceId, counts);
   });

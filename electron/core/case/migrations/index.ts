@@ -8,6 +8,7 @@ import { migration0003 } from './0003-add-ingest-provenance-settings.js';
 import { migration0004 } from './0004-add-analysis-indexes.js';
 import { migration0005 } from './0005-add-metric-tagging-evidence.js';
 import { migration0006 } from './0006-add-review-pseudonym-key.js';
+import { migration0007 } from './0007-add-document-identity.js';
 import type { Migration } from './types.js';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0007,
 ];
 export const LATEST_VERSION = MIGRATIONS.length;
 

@@ -5,7 +5,9 @@
 // parsing whole documents; each object of a `hits.hits` array is cut out as it closes and
 // mapped through the ECS mapping (its `_source`, else its `fields`), so memory holds one hit
 // at a time whatever the file's size. A hit is recorded at the line where it starts; its raw
-// text (with `_index` and `_id`) is kept as evidence.
+// text (with `_index` and `_id`) is kept as evidence, and its `<_index>/<_id>` as the document's
+// key (case/documents.ts), so that a document this file shares with a pull or another file, or
+// holds twice (overlapping pages), is counted once.
 import { isObject } from '../fieldAccess.js';
 import { ecsDocumentRecords, text } from './ecsNdjson.js';
 import type { LogFormat, RecordSink } from './types.js';
@@ -40,6 +42,15 @@ function flattenFields(fields: Record<string, unknown>): Record<string, unknown>
   return out;
 }
 
+/**
+ * A hit's document as the case keys it (case/documents.ts): `<_index>/<_id>` (an index name
+ * never holds "/"); null unless the hit says both, as an id alone is unique only in its index.
+ */
+export function documentKey(index: unknown, id: unknown): string | null {
+  if (typeof index !== 'string' || index === '' || typeof id !== 'string' || id === '') return null;
+  return `${index}/${id}`;
+}
+
 function hitToRecords(raw: string, line: number, zone: string, sink: RecordSink): void {
   let hit: unknown;
   try {
@@ -66,8 +77,15 @@ function hitToRecords(raw: string, line: number, zone: string, sink: RecordSink)
     sink.reject(line, `${id}: ${outcome.reason}`, raw);
     return;
   }
-  if (outcome.event) sink.event(outcome.event);
-  for (const sample of outcome.metrics) sink.metric(sample);
+  const docKey = documentKey(hit._index, hit._id);
+  if (outcome.event) {
+    if (docKey !== null) outcome.event.docKey = docKey;
+    sink.event(outcome.event);
+  }
+  for (const sample of outcome.metrics) {
+    if (docKey !== null) sample.docKey = docKey;
+    sink.metric(sample);
+  }
 }
 
 const MAX_NESTING = 512;

@@ -37,6 +37,8 @@ export interface NewMetric {
   pod: string | null;
   name: string;
   value: number;
+  /** The Elasticsearch document it came from, as LogEvent.docKey. */
+  docKey?: string | null;
 }
 
 export interface RecordSink {
