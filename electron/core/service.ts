@@ -26,6 +26,7 @@ import { type PullJobOptions, createPullJobs } from './elastic/pullJobs.js';
 import { buildPullRequest, checkCaPem } from './elastic/pullRequest.js';
 import { type FilePicker, createImportJobs } from './importJobs.js';
 import { renderReview, reviewFileName } from './review/renderReview.js';
+import { pinPdfDates } from './review/pdfDates.js';
 import { buildReviewDocument } from './review/reviewModel.js';
 import type { ReviewFormat } from '../../shared/review.js';
 
@@ -78,7 +79,11 @@ export async function exportReview(
   const rendered =
     format === 'pdf' && printPdf
       ? {
-          bytes: await printPdf((await renderReview(doc, 'html')).bytes.toString('utf8')),
+          // Printed at some moment, dated by the review: the same case gives the same dates.
+          bytes: pinPdfDates(
+            await printPdf((await renderReview(doc, 'html')).bytes.toString('utf8')),
+            doc.asOf.epochMs,
+          ),
           mediaType: 'application/pdf',
         }
       : await renderReview(doc, format);

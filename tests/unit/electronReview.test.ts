@@ -176,7 +176,7 @@ describe('printing the PDF review', () => {
     expect(options.webPreferences?.partition?.startsWith('persist:')).toBe(false);
   });
 
-  it('prints the review page on A4 with its backgrounds, in a fresh session each time, then closes and removes it', async () => {
+  it('prints the review page on A4 with its backgrounds, in one in-memory session, then closes and removes it', async () => {
     const html = '<!doctype html><title>Review</title><p>£ 09:52:00 GMT</p>';
     const pdf = await printHtmlToPdf(html);
     expect(pdf.toString()).toBe('%PDF-1.7 fake');
@@ -187,7 +187,25 @@ describe('printing the PDF review', () => {
     expect(fs.existsSync(fileURLToPath(window?.loaded ?? 'file:///nowhere'))).toBe(false);
 
     await printHtmlToPdf(html);
-    expect(new Set(fake.partitions).size).toBe(2);
+    // Electron never frees a partition: every printing shares one, kept in memory only.
+    expect(new Set(fake.partitions)).toEqual(new Set(['coalmine-print']));
+  });
+
+  it('prints one review at a time, however often the page asks', async () => {
+    const pending: (() => void)[] = [];
+    fake.printResult = () => new Promise((resolve) => pending.push(() => resolve(Buffer.from('%PDF-1.7 fake'))));
+    const first = printHtmlToPdf('<!doctype html><p>1</p>');
+    const second = printHtmlToPdf('<!doctype html><p>2</p>');
+    await vi.waitFor(() => expect(pending).toHaveLength(1));
+    expect(fake.windows).toHaveLength(1);
+    pending[0]?.();
+    await first;
+    await vi.waitFor(() => expect(pending).toHaveLength(2));
+    expect(fake.windows[0]?.destroyed).toBe(true);
+    expect(fake.windows).toHaveLength(2);
+    pending[1]?.();
+    await second;
+    expect(fake.windows.every((w) => w.destroyed)).toBe(true);
   });
 
   it('lets the page load nothing but itself, and navigate nowhere', async () => {
