@@ -365,6 +365,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
             'Auth failures',
             'Exceptions',
             'Metrics',
+            // Hits another source already held: stored once, counted there (Elasticsearch documents).
+            'Duplicates',
             'State',
           ],
           sources.map((x) =>
@@ -379,10 +381,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
               String(x.authFailures),
               String(x.exceptions),
               String(x.metrics),
+              String(x.duplicates ?? 0),
               x.state,
             ].map(terminalText),
           ),
-          [true, false, false, false, false, true, true, true, true, true, false],
+          [true, false, false, false, false, true, true, true, true, true, true, false],
         ) + '\n',
       );
       for (const x of sources) {

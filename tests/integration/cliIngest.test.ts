@@ -47,7 +47,7 @@ describe('coalmine import options and sources', () => {
     expect(table.stdout).toMatch(/#\s+Path\s+SHA-256\s+Format\s+Zone\s+Events\s+Rejects\s+Auth failures\s+Exceptions/);
     expect(table.stdout).toMatch(
       new RegExp(
-        `2\\s+${packed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+${sources[1]?.sha256}\\s+access-log\\s+Europe/London\\s+2\\s+1\\s+1\\s+0\\s+0\\s+complete`,
+        `2\\s+${packed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+${sources[1]?.sha256}\\s+access-log\\s+Europe/London\\s+2\\s+1\\s+1\\s+0\\s+0\\s+0\\s+complete`,
       ),
     );
     expect(table.stdout).toContain('#2 details: {"compression":"gzip"}');

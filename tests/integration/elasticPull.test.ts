@@ -390,6 +390,9 @@ describe('pull over real HTTP (core and API)', () => {
       [1, 6, 0],
       [2, 4, 3],
     ]);
+    const table = await coalmineAsync(['sources', casePath]);
+    expect(table.stdout).toMatch(/Metrics\s+Duplicates\s+State/);
+    expect(table.stdout).toMatch(/^2\s.*\s3\s+complete\s*$/m);
     const db = new Database(casePath, { readonly: true });
     expect(db.prepare(`SELECT count(*), count(DISTINCT doc_key) FROM events`).raw().get()).toEqual([10, 10]);
     db.close();
