@@ -77,6 +77,9 @@ function Result({ status }: { status: PullJobStatus }) {
           {r.duplicateOf
             ? `These hits were already pulled as source #${r.duplicateOf.id}; nothing was added.`
             : `${formatCount(r.events)} events from ${formatCount(r.hits)} hits of ${r.cluster.name || 'the cluster'} (${formatCount(r.pages)} pages), ${formatCount(r.rejects)} rejected, ${formatCount(r.authFailures)} authentication failures; source ${r.state}.`}
+          {r.duplicates > 0
+            ? ` ${formatCount(r.duplicates)} hits were already in the case (source ${r.duplicatesHeldBy.map((id) => `#${id}`).join(', ')}): stored once, not counted twice.`
+            : ''}
           {r.message ? ` ${r.message}` : ''}
         </p>
       )}
