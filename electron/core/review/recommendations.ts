@@ -173,8 +173,12 @@ export function recommendationsFrom(facts: RecommendationFacts, notes: ReviewNot
       origin: 'rule',
     });
   }
-  for (const [i, text] of (notes.addedRecommendations ?? []).entries()) {
-    out.push({ id: `analyst-${i + 1}`, text: p.text(text), because: 'added by the analyst', origin: 'analyst' });
+  // The notes may dismiss or reword an added one by its id too (reviewNotes.ts checks the ids).
+  for (const [i, added] of (notes.addedRecommendations ?? []).entries()) {
+    const id = `analyst-${i + 1}`;
+    if (dismissed.has(id)) continue;
+    const text = (Object.hasOwn(edited, id) ? edited[id] : undefined) ?? added;
+    out.push({ id, text: p.text(text), because: 'added by the analyst', origin: 'analyst' });
   }
   return out;
 }

@@ -35,9 +35,8 @@ import { formatDuration, formatUkWithZone } from '../../../shared/ukTime.js';
 import { analyseRollout } from '../analysis/analyse.js';
 import { DECISION_WORDS } from '../analysis/verdict.js';
 import type { CaseDb } from '../case/caseStore.js';
-import { readReviewNotes } from '../case/reviewNotes.js';
+import { parseNoteTime, readReviewNotes } from '../case/reviewNotes.js';
 import { listSources } from '../case/sources.js';
-import { DEFAULT_ZONE, parseTypedTime } from '../ingest/time.js';
 import { type Pseudonymiser, pseudonymiserFor } from './pseudonymise.js';
 import { recommendationsFrom } from './recommendations.js';
 import { SourceNames, oneLine, reviewTime, sourceDisplayName, withZones } from './reviewEvidence.js';
@@ -189,7 +188,7 @@ function analystActions(notes: ReviewNotes, p: Pseudonymiser): ReviewAction[] {
     at:
       a.at === undefined
         ? null
-        : reviewTime(parseTypedTime(a.at, DEFAULT_ZONE, `the time of action ${i + 1} in the review notes`)),
+        : reviewTime(parseNoteTime(a.at, `the time of action ${i + 1} in the review notes (actions.${i}.at),`)),
     text: p.text(a.text),
     by: a.by ?? null,
     origin: 'analyst' as const,
