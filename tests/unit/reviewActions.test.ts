@@ -89,6 +89,8 @@ describe('rollout actions', () => {
     ]);
     let doc = buildReviewDocument(db, { pseudonymise: false });
     expect(doc.verdict.decision).toBe('rollback');
+    // The verdict's line in words, where the judge's names rule ids.
+    expect(doc.verdict.summary).toBe('Roll back: a 401 surge on the canary.');
     expect(doc.actions.filter((a) => a.origin === 'logs')).toEqual([]);
     expect(doc.recommendations.map((r) => r.id)).toContain('confirm-rollback');
 
