@@ -171,12 +171,20 @@ export interface ReviewDocument {
   };
 }
 
-/** DD/MM/YYYY HH:mm[:ss] in Europe/London, as the analyst types it. */
+/**
+ * DD/MM/YYYY HH:mm[:ss] in Europe/London, as the analyst types it, with GMT or BST after it
+ * where the clock changes (the hour repeated in autumn needs it; see parseNoteTime).
+ */
 const ukTimeText = z
   .string()
   .max(40)
-  .regex(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}(:\d{2})?$/, 'a time is DD/MM/YYYY HH:mm:ss (Europe/London)');
+  .regex(
+    /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}(:\d{2})?( (GMT|BST))?$/,
+    'a time is DD/MM/YYYY HH:mm:ss (Europe/London), with GMT or BST after it where the clock changes',
+  );
 const prose = z.string().max(20_000);
+/** As many as the analyst can dismiss or add: the notes come over IPC and are bounded. */
+export const MAX_EDITED_RECOMMENDATIONS = 200;
 
 /**
  * What the analyst writes into a review, kept in the case per rollout (setting
@@ -212,7 +220,12 @@ export const reviewNotesSchema = z
       .optional(),
     /** Rule ids whose recommendation the analyst dropped, and ids reworded. */
     dismissedRecommendations: z.array(z.string().max(100)).max(200).optional(),
-    editedRecommendations: z.record(z.string().max(100), z.string().min(1).max(2000)).optional(),
+    editedRecommendations: z
+      .record(z.string().max(100), z.string().min(1).max(2000))
+      .refine((edited) => Object.keys(edited).length <= MAX_EDITED_RECOMMENDATIONS, {
+        message: `at most ${MAX_EDITED_RECOMMENDATIONS} recommendations can be reworded`,
+      })
+      .optional(),
     /** Recommendations the analyst added, in order. */
     addedRecommendations: z.array(z.string().min(1).max(2000)).max(200).optional(),
   })

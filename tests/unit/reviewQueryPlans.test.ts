@@ -90,6 +90,8 @@ describe('query plans of the review', () => {
     expect(planOf(/events_fts MATCH/)).toMatch(
       /SCAN events_fts VIRTUAL TABLE INDEX .*SEARCH e USING INTEGER PRIMARY KEY/,
     );
+    // ... and only those of the rollout's service or naming it, up to a bounded time.
+    expect(statements.find((s) => /events_fts MATCH/.test(s))).toMatch(/e\.ts BETWEEN @from AND @to[\s\S]*@service/);
     // Only the list of user names (for pseudonyms) reads the whole table, on purpose.
     for (const sql of statements.filter((s) => !/DISTINCT user/.test(s))) {
       expect(plan(db, sql), sql).not.toMatch(/SCAN events\b(?! USING)|SCAN e\b(?! USING)/);

@@ -10,9 +10,29 @@ import { crossesClockChange } from '../../electron/core/review/reviewModel.js';
 import { sqlText } from '../../electron/core/review/reviewSql.js';
 import { authBursts } from '../../electron/core/review/reviewTimeline.js';
 import { ROLLOUT_ACTION_PATTERNS } from '../../electron/core/review/rolloutActions.js';
+import { preExistingSentence, verdictSummary } from '../../electron/core/review/verdictWords.js';
+import type { Decision, RuleOutcome, Verdict, VerdictReason } from '../../shared/api.js';
 import { tempDir } from '../helpers/tempCase.js';
 
 const MINUTE = 60_000;
+
+function reason(rule: string, metric: string, outcome: RuleOutcome): VerdictReason {
+  const blocks = outcome !== 'pass' && outcome !== 'pre-existing';
+  return {
+    rule,
+    metric,
+    unit: 'ratio',
+    stable: null,
+    canary: null,
+    threshold: null,
+    pValue: null,
+    outcome,
+    blocks,
+    text: '',
+  };
+}
+
+const verdictOf = (decision: Decision, reasons: VerdictReason[]): Verdict => ({ decision, summary: '', reasons });
 
 function bucket(minute: number, requests: number, authFailures: number): [number, Bucket] {
   const zero = { events: requests, n5xx: 0, n4xx: 0, n401: 0, n403: 0, latencySamples: 0, latencySum: 0 };
@@ -66,6 +86,52 @@ describe('review rules', () => {
     expect(name('Rollback of checkout to 4.12.3 started')).toBe('rollback');
     expect(name('GET /api/orders 200')).toBeUndefined();
     expect(name('user aborted the upload')).toBeUndefined();
+  });
+
+  it('writes the verdict’s line in words, naming the reasons that decide it', () => {
+    const rollback = verdictOf('rollback', [
+      reason('min-requests', 'requests', 'pass'),
+      reason('p95-regression', 'latencyP95', 'rollback'),
+      reason('auth-surge', 'rate401', 'rollback'),
+      reason('new-exception', 'exceptionsPer1000', 'rollback'),
+      reason('client-error-rate', 'rate4xx', 'investigate'),
+    ]);
+    expect(verdictSummary(rollback)).toBe(
+      'Roll back: a p95 latency regression on the canary, a 401 surge on the canary and a new exception on the canary.',
+    );
+    const several = verdictOf('rollback', [
+      reason('new-exception', 'exceptionsPer1000', 'rollback'),
+      reason('new-exception', 'exceptionsPer1000', 'rollback'),
+      reason('auth-surge', 'rate403', 'rollback'),
+    ]);
+    expect(verdictSummary(several)).toBe('Roll back: new exceptions on the canary and a 403 surge on the canary.');
+    expect(
+      verdictSummary(
+        verdictOf('hold', [
+          reason('error-rate-investigate', 'rate5xx', 'investigate'),
+          reason('p95-regression', 'latencyP95', 'insufficient-data'),
+          reason('future-rule', 'x', 'hold'),
+        ]),
+      ),
+    ).toBe(
+      'Hold: the canary’s 5xx rate above the threshold to investigate, too little data to judge p95 latency and the rule future-rule.',
+    );
+    const promote = verdictOf('promote', [
+      reason('error-rate', 'rate5xx', 'pre-existing'),
+      reason('auth-rate-401', 'rate401', 'pre-existing'),
+    ]);
+    expect(verdictSummary(promote)).toBe(
+      'Promote: every rule passes. Conditions that predate the canary, on stable too: the 5xx rate and the 401 rate.',
+    );
+    expect(preExistingSentence(promote)).toBe(
+      'Conditions that predate the canary, on stable too: the 5xx rate and the 401 rate.',
+    );
+    expect(preExistingSentence(rollback)).toBeNull();
+    expect(verdictSummary(verdictOf('inconclusive', [reason('min-requests', 'requests', 'insufficient-data')]))).toBe(
+      'Inconclusive: too few requests to tell the canary from stable.',
+    );
+    // No rule id is left in a line a reader sees.
+    for (const v of [rollback, several, promote]) expect(verdictSummary(v)).not.toMatch(/[a-z]+-[a-z]+(?=[,.])/);
   });
 
   it('adds the zone to a UK time written without one, and leaves one that has it', () => {

@@ -9,6 +9,7 @@ import { formatCount, formatMetricValue, formatRateWithCounts, formatVariance } 
 import { formatUkWithZone } from '../../../shared/ukTime.js';
 import type { Pseudonymiser } from './pseudonymise.js';
 import { oneLine, withZones } from './reviewEvidence.js';
+import { preExistingSentence, verdictSummary } from './verdictWords.js';
 
 export interface RecommendationFacts {
   analysis: Analysis;
@@ -128,8 +129,7 @@ export const RECOMMENDATION_RULES: readonly RecommendationRule[] = [
   {
     id: 'separate-ticket',
     because: ({ analysis }) => {
-      const pre = [...new Set(analysis.verdict.reasons.filter((r) => r.outcome === 'pre-existing').map((r) => r.rule))];
-      return pre.length === 0 ? null : `Conditions that predate the canary, on stable too: ${pre.join(', ')}.`;
+      return preExistingSentence(analysis.verdict);
     },
     text: 'Open a separate ticket for the conditions that predate the canary: they are not the canary’s to fix, and should not block it.',
   },
@@ -137,7 +137,7 @@ export const RECOMMENDATION_RULES: readonly RecommendationRule[] = [
     id: 'more-traffic',
     because: ({ analysis }) => {
       const r = analysis.verdict.reasons.find((x) => x.outcome === 'insufficient-data' && x.blocks);
-      return analysis.verdict.decision === 'inconclusive' || r ? (r?.text ?? analysis.verdict.summary) : null;
+      return analysis.verdict.decision === 'inconclusive' || r ? (r?.text ?? verdictSummary(analysis.verdict)) : null;
     },
     text: 'Run the canary longer or send it more traffic, then review again: the figures are too few to tell it from stable.',
   },
@@ -151,7 +151,7 @@ export const RECOMMENDATION_RULES: readonly RecommendationRule[] = [
   },
   {
     id: 'promote-with-monitoring',
-    because: ({ analysis }) => (analysis.verdict.decision === 'promote' ? analysis.verdict.summary : null),
+    because: ({ analysis }) => (analysis.verdict.decision === 'promote' ? verdictSummary(analysis.verdict) : null),
     text: 'Proceed with the promotion, and keep watching the 5xx, 401/403 and p95 figures for the first hour at full traffic.',
   },
 ];
@@ -173,8 +173,12 @@ export function recommendationsFrom(facts: RecommendationFacts, notes: ReviewNot
       origin: 'rule',
     });
   }
-  for (const [i, text] of (notes.addedRecommendations ?? []).entries()) {
-    out.push({ id: `analyst-${i + 1}`, text: p.text(text), because: 'added by the analyst', origin: 'analyst' });
+  // The notes may dismiss or reword an added one by its id too (reviewNotes.ts checks the ids).
+  for (const [i, added] of (notes.addedRecommendations ?? []).entries()) {
+    const id = `analyst-${i + 1}`;
+    if (dismissed.has(id)) continue;
+    const text = (Object.hasOwn(edited, id) ? edited[id] : undefined) ?? added;
+    out.push({ id, text: p.text(text), because: 'added by the analyst', origin: 'analyst' });
   }
   return out;
 }

@@ -35,9 +35,8 @@ import { formatDuration, formatUkWithZone } from '../../../shared/ukTime.js';
 import { analyseRollout } from '../analysis/analyse.js';
 import { DECISION_WORDS } from '../analysis/verdict.js';
 import type { CaseDb } from '../case/caseStore.js';
-import { readReviewNotes } from '../case/reviewNotes.js';
+import { parseNoteTime, readReviewNotes } from '../case/reviewNotes.js';
 import { listSources } from '../case/sources.js';
-import { DEFAULT_ZONE, parseTypedTime } from '../ingest/time.js';
 import { type Pseudonymiser, pseudonymiserFor } from './pseudonymise.js';
 import { recommendationsFrom } from './recommendations.js';
 import { SourceNames, oneLine, reviewTime, sourceDisplayName, withZones } from './reviewEvidence.js';
@@ -45,6 +44,7 @@ import { reproductionQueries } from './reviewSql.js';
 import { buildTimeline, rolloutActionTaken } from './reviewTimeline.js';
 import { draftRootCause, rootCauseOf } from './rootCause.js';
 import { findRolloutActions } from './rolloutActions.js';
+import { verdictSentence, verdictSummary } from './verdictWords.js';
 
 export interface ReviewOptions {
   /** The rollout to review; the only one when left out. */
@@ -66,23 +66,6 @@ export const ACTION_REQUIRED: Record<RowAction, string> = {
   'insufficient-data': 'Wait for more traffic',
 };
 
-/** The verdict's rules as a reader names them. */
-const RULE_WORDS: Record<string, string> = {
-  'min-requests': 'too few requests',
-  'error-rate': 'the 5xx rate',
-  'error-rate-investigate': 'the 5xx rate',
-  'client-error-rate': 'the 4xx rate',
-  'latency-alert': 'p95 latency above its alert level',
-  'p95-regression': 'a p95 latency regression',
-  'auth-surge': 'a 401/403 surge',
-  'auth-rate-401': 'the 401 rate',
-  'auth-rate-403': 'the 403 rate',
-  'new-exception': 'new exceptions',
-  'exception-spike': 'an exception spike',
-  'resource-use': 'CPU or memory use',
-  'business-measure': 'a business measure',
-};
-
 const zoneOf = (ms: number): string => formatUkWithZone(ms).slice(-3);
 
 /** True when the UK clock changes (GMT ↔ BST) between `from` and `to`, even twice. */
@@ -93,28 +76,6 @@ export function crossesClockChange(from: number, to: number): boolean {
   const DAY = 86_400_000;
   for (let t = from + DAY; t < to; t += DAY) if (zoneOf(t) !== first) return true;
   return false;
-}
-
-function verdictSentence(analysis: Analysis): string {
-  const { decision, reasons } = analysis.verdict;
-  const rules = [
-    ...new Set(reasons.filter((r) => r.blocks && r.outcome !== 'pass').map((r) => RULE_WORDS[r.rule] ?? r.rule)),
-  ];
-  switch (decision) {
-    case 'promote':
-      return 'The verdict is to promote the canary: every rule of the checklist passes.';
-    case 'rollback':
-      return `The verdict is to roll the canary back, because of ${listWords(rules)}.`;
-    case 'hold':
-      return `The verdict is to hold the rollout, because of ${listWords(rules)}.`;
-    case 'inconclusive':
-      return 'The verdict is inconclusive: too few requests to tell the canary from stable.';
-  }
-}
-
-function listWords(words: string[]): string {
-  if (words.length <= 1) return words[0] ?? 'the rules that block';
-  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
 function summaryOf(analysis: Analysis, timeline: TimelineEntry[], p: Pseudonymiser): string[] {
@@ -189,7 +150,7 @@ function analystActions(notes: ReviewNotes, p: Pseudonymiser): ReviewAction[] {
     at:
       a.at === undefined
         ? null
-        : reviewTime(parseTypedTime(a.at, DEFAULT_ZONE, `the time of action ${i + 1} in the review notes`)),
+        : reviewTime(parseNoteTime(a.at, `the time of action ${i + 1} in the review notes (actions.${i}.at),`)),
     text: p.text(a.text),
     by: a.by ?? null,
     origin: 'analyst' as const,
@@ -345,7 +306,8 @@ function buildFromSnapshot(db: CaseDb, options: ReviewOptions): ReviewDocument {
     verdict: {
       decision: analysis.verdict.decision,
       label: DECISION_WORDS[analysis.verdict.decision],
-      summary: p.text(analysis.verdict.summary),
+      // In words, not the judge's rule ids; only rule words, so nothing to pseudonymise.
+      summary: verdictSummary(analysis.verdict),
       reasons: analysis.verdict.reasons.map((r) => ({
         rule: r.rule,
         outcome: r.outcome,

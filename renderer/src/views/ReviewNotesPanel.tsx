@@ -205,7 +205,7 @@ function NotesForm({
           {actions.map((row, i) => (
             <li key={row.key} data-testid="note-action">
               <label>
-                Time (DD/MM/YYYY HH:mm:ss){' '}
+                Time (DD/MM/YYYY HH:mm:ss, GMT/BST when the clock changes){' '}
                 <input
                   value={row.at}
                   onChange={(e) => updateAction(row.key, { at: e.target.value })}
