@@ -174,7 +174,8 @@ The notes are JSON; every field is optional, and what is left out is drafted fro
     "editedRecommendations": { "key-rotation": "Check the JWKS rotation schedule" },
     "addedRecommendations": ["Add a canary check on 401 rates"]
   }
-Times are DD/MM/YYYY HH:mm:ss in Europe/London; a sign-off date is DD/MM/YYYY.
+Times are DD/MM/YYYY HH:mm:ss in Europe/London, with GMT or BST added in the hour the clocks go
+back (it happens twice); a time the clocks skip is refused. A sign-off date is DD/MM/YYYY.
 Examples:
   coalmine notes case.coalmine > notes.json
   coalmine notes case.coalmine --set notes.json`,
