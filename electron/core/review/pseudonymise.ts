@@ -56,10 +56,10 @@ const PSEUDONYM_DOMAIN = 'pseudonym.invalid';
 export const PSEUDONYM_HEX_DIGITS = 12;
 
 // Letters and marks of any script and digits: `jürgen.müller@exämple.de` is an address. The
-// local part leaves out quotes, `=` and `/`, which in logs delimit the address; the top-level
+// local part leaves out quotes, `=`, `/`, `?` and `&`, which in logs delimit the address; the top-level
 // domain starts with a letter, so `service@1.2.0` (a rollout id) is no address.
 const EMAIL =
-  /[\p{L}\p{M}\p{N}.!#$%&*+?^_~-]+@(?:[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}])?\.)+\p{L}(?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}])?(?![\p{L}\p{M}\p{N}_-])/gu;
+  /[\p{L}\p{M}\p{N}.!#$%*+^_~-]+@(?:[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}])?\.)+\p{L}(?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}])?(?![\p{L}\p{M}\p{N}_-])/gu;
 const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g;
 // Candidates only: hex groups and colons (with an optional embedded IPv4), checked by node:net.
 const IPV6_CANDIDATE =

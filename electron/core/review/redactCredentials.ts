@@ -15,7 +15,7 @@ const SECRET_NAME = `(?:[A-Za-z]+[_-])*(?:password|passwd|token|api[_-]?key|apik
 const CREDENTIALS: readonly RegExp[] = [
   // Authorization headers, Digest's parameter list whole; the scheme stays.
   /\b((?:proxy-)?authorization(?:"\s*:\s*"|\s*[:=]\s*)(?:Digest\s+))(?:[\w-]+=(?:"[^"]*"|[^\s,"]+)(?:\s*,\s*)?)+/gi,
-  /\b((?:proxy-)?authorization(?:"\s*:\s*"|\s*[:=]\s*)(?:(?:Bearer|Basic|Token|Negotiate|NTLM|ApiKey|AWS4-HMAC-SHA256)\s+)?)[^\s"',;]+/gi,
+  /\b((?:proxy-)?authorization(?:"\s*:\s*"|\s*[:=]\s*)(?:(?:Bearer|Basic|Digest|Token|Negotiate|NTLM|ApiKey|AWS4-HMAC-SHA256)\s+)?)[^\s"',;]+/gi,
   /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/g,
   // A cookie header: every name=value pair of it.
   /\b((?:set-)?cookie(?:"\s*:\s*"|\s*:\s*))[^\s;=",]+=[^\s;",]*(?:;\s*[^\s;=",]+=[^\s;",]*)*/gi,
