@@ -115,6 +115,9 @@ describe('bounds and keys of review pseudonyms', () => {
     p.noteUser(null);
     p.noteUser('-');
     p.noteUser('zed');
+    // Found by their own patterns wherever they stand.
+    p.noteUser('zoe@corp.example');
+    p.noteUser('2001:db8::1');
     expect(p.missedUserNames()).toEqual(['zed']);
     expect(CLEAR.missedUserNames()).toEqual([]);
   });

@@ -60,6 +60,7 @@ export const PSEUDONYM_HEX_DIGITS = 12;
 // domain starts with a letter, so `service@1.2.0` (a rollout id) is no address.
 const EMAIL =
   /[\p{L}\p{M}\p{N}.!#$%*+^_~-]+@(?:[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}])?\.)+\p{L}(?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}])?(?![\p{L}\p{M}\p{N}_-])/gu;
+const WHOLE_EMAIL = new RegExp(`^(?:${EMAIL.source})$`, 'u');
 const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g;
 // Candidates only: hex groups and colons (with an optional embedded IPv4), checked by node:net.
 const IPV6_CANDIDATE =
@@ -371,7 +372,10 @@ export function createPseudonymiser(
   };
 
   const noteUser = (name: string | null): void => {
-    if (name !== null && !known.has(name) && plausibleUser(name)) missed.add(name);
+    if (name === null || known.has(name) || !plausibleUser(name)) return;
+    // An address or an IP is found by its own pattern wherever it stands: no build again.
+    if (isIP(name) !== 0 || WHOLE_EMAIL.test(name)) return;
+    missed.add(name);
   };
 
   return { enabled: true, text, value: pseudonym, noteUser, missedUserNames: () => [...missed].sort() };
