@@ -110,7 +110,7 @@ describe('review document', () => {
     expect(doc.asOf.epochMs).toBe(analysis.rollout.toMs);
     expect(doc.summary.length).toBeGreaterThanOrEqual(3);
     expect(doc.summary.length).toBeLessThanOrEqual(5);
-    expect(doc.summary[1]).toMatch(/^The verdict is to roll the canary back, because of .*a 401\/403 surge/);
+    expect(doc.summary[1]).toMatch(/^The verdict is to roll the canary back, because of .*a 401 surge on the canary/);
 
     // The table reads as the comparison page shows it, with counts a reader can check.
     const row = (metric: string) => doc.comparison.rows.find((r) => r.metric === metric);
@@ -150,7 +150,7 @@ describe('review document', () => {
     expect(doc.actions).toHaveLength(1);
     expect(doc.actions[0]).toMatchObject({ origin: 'logs', at: { uk: '02/03/2026 10:45:01 GMT' }, by: null });
     expect(doc.actions[0]?.text).toMatch(
-      /^Rollout aborted, logged by argo-rollouts: Rollout shop-api aborted by user-[0-9a-f]{8} \(email-[0-9a-f]{8}@pseudonym\.invalid\) from ip-[0-9a-f]{8}$/,
+      /^Rollout aborted, logged by argo-rollouts: Rollout shop-api aborted by user-[0-9a-f]{12} \(email-[0-9a-f]{12}@pseudonym\.invalid\) from ip-[0-9a-f]{12}$/,
     );
     expect(doc.actions[0]?.evidence?.sample?.sourceName).toBe('argo-rollouts.ndjson');
     expect(doc.actions[0]?.evidence?.sample?.line).toBe(2);
@@ -287,7 +287,7 @@ describe('review document', () => {
     expect(clear.pseudonymised).toBe(false);
     expect(clearJson).toContain('aborted by alice (alice@ops.example.org) from 198.51.100.23');
     expect(clearJson).toMatch(/@example\.com/);
-    expect(clearJson).not.toMatch(/pseudonym\.invalid|user-[0-9a-f]{8}|ip-[0-9a-f]{8}/);
+    expect(clearJson).not.toMatch(/pseudonym\.invalid|user-[0-9a-f]{12}|ip-[0-9a-f]{12}/);
     db.close();
   });
 

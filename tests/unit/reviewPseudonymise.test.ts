@@ -16,7 +16,7 @@ describe('review pseudonyms', () => {
     expect(p.text('from 2001:db8::1.')).toBe(`from ${p.value('ip', '2001:db8::1')}.`);
     expect(text).not.toMatch(/Example\.com|203\.0\.113|2001:db8|198\.51\.100/i);
     expect(text).toMatch(
-      /^login by email-[0-9a-f]{8}@pseudonym\.invalid from ip-[0-9a-f]{8}:443 and \[ip-[0-9a-f]{8}\] via ip-[0-9a-f]{8}$/,
+      /^login by email-[0-9a-f]{12}@pseudonym\.invalid from ip-[0-9a-f]{12}:443 and \[ip-[0-9a-f]{12}\] via ip-[0-9a-f]{12}$/,
     );
     // The same value, differently cased, is one person; the same text gives the same bytes.
     expect(p.text('alice.smith@example.com')).toBe(text.split(' ')[2]);
@@ -27,7 +27,7 @@ describe('review pseudonyms', () => {
 
   it('replaces known user names as whole tokens only, longest span first', () => {
     const alice = p.value('user', 'alice');
-    expect(alice).toMatch(/^user-[0-9a-f]{8}$/);
+    expect(alice).toMatch(/^user-[0-9a-f]{12}$/);
     expect(p.text('alice logged in; alicex and malice did not; bob@corp.example is mail; by alice.')).toBe(
       `${alice} logged in; alicex and malice did not; ${p.value('email', 'bob@corp.example')} is mail; by ${alice}.`,
     );
@@ -49,7 +49,7 @@ describe('review pseudonyms', () => {
     expect(p.text('ruser= rhost=dsl-1.example.net  user=root')).toBe(
       `ruser= rhost=${p.value('host', 'dsl-1.example.net')}  user=${p.value('user', 'root')}`,
     );
-    expect(p.value('host', 'dsl-1.example.net')).toMatch(/^host-[0-9a-f]{8}$/);
+    expect(p.value('host', 'dsl-1.example.net')).toMatch(/^host-[0-9a-f]{12}$/);
     expect(p.text('connection from 203.0.113.59 (static-059.113.0.203.isp.example)')).toBe(
       `connection from ${p.value('ip', '203.0.113.59')} (${p.value('host', 'static-059.113.0.203.isp.example')})`,
     );

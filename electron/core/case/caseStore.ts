@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CoalmineError } from '../../../shared/errors.js';
+import { REVIEW_PSEUDONYM_KEY_SETTING } from './migrations/0006-add-review-pseudonym-key.js';
 import { LATEST_VERSION, migrate, readableSchemaVersion, schemaVersion } from './migrations/index.js';
 import { markInterruptedSources } from './sources.js';
 
@@ -78,12 +79,27 @@ export function openCase(casePath: string, options: OpenCaseOptions = {}): CaseD
     db.pragma('foreign_keys = ON');
     if (schemaVersion(db) === 0) db.pragma(`application_id = ${CASE_APPLICATION_ID}`);
     migrate(db, casePath);
+    ensureReviewPseudonymKey(db);
     markInterruptedSources(db);
     return db;
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/**
+ * Makes the case's review pseudonym key when it has none: migration 0006 made it, but a key
+ * removed by hand would otherwise leave the case unable to pseudonymise for good. A new key
+ * gives new pseudonyms (earlier reviews' do not match them), which is better than none. Read
+ * first, so a case that has its key (every case, nearly) takes no write lock for it.
+ */
+export function ensureReviewPseudonymKey(db: CaseDb): void {
+  const has = db.prepare(`SELECT 1 FROM settings WHERE key = ?`).pluck().get(REVIEW_PSEUDONYM_KEY_SETTING);
+  if (has !== undefined) return;
+  db.prepare(`INSERT OR IGNORE INTO settings (key, value) VALUES (?, json_quote(lower(hex(randomblob(32)))))`).run(
+    REVIEW_PSEUDONYM_KEY_SETTING,
+  );
 }
 
 function checkIsCase(db: CaseDb, casePath: string): void {

@@ -51,6 +51,8 @@ export interface SampleRow {
   raw: string;
   message: string | null;
   service: string | null;
+  /** The event's `user`, told to the pseudonymiser (`noteUser`). */
+  user: string | null;
 }
 
 /** The columns to SELECT for `sampleOf` (a prefix `e.` when the query joins). */
@@ -58,19 +60,20 @@ export function sampleColumns(alias = ''): string {
   const a = alias === '' ? '' : `${alias}.`;
   return `${a}id AS id, ${a}source_id AS source_id, ${a}source_line AS source_line, ${a}ts AS ts,
           substr(${a}raw, 1, ${RAW_READ_CHARS}) AS raw, substr(${a}message, 1, ${RAW_READ_CHARS}) AS message,
-          ${a}service AS service`;
+          ${a}service AS service, ${a}user AS user`;
 }
 
+/** The sources' names as a review shows them, pseudonymised (a file can be named for a person). */
 export class SourceNames {
   private readonly names = new Map<number, string>();
 
-  constructor(db: CaseDb) {
+  constructor(db: CaseDb, pseudonymiser: Pseudonymiser) {
     const rows = db.prepare(`SELECT id, name, format FROM sources`).all() as {
       id: number;
       name: string;
       format: string;
     }[];
-    for (const r of rows) this.names.set(r.id, sourceDisplayName(r.name, r.format));
+    for (const r of rows) this.names.set(r.id, reviewSourceName(r.name, r.format, pseudonymiser));
   }
 
   of(id: number): string {
@@ -84,7 +87,22 @@ export function sourceDisplayName(name: string, format: string): string {
   return path.basename(name.replace(/\\/g, '/'));
 }
 
+/** Extensions of log files only: any other last part of a name could be a domain's. */
+const LOG_EXTENSION = /(?:\.(?:log|ndjson|jsonl|json|csv|tsv|txt|out|err|\d{1,3}))?(?:\.(?:gz|bz2|xz|zst|zip))?$/i;
+
+/**
+ * A source's name for a review: its display name with personal values replaced
+ * (`logs-from-mary.major@corp.example.ndjson`). The extension is kept apart, so it is not read
+ * as the end of an address and the reader still sees the file's kind.
+ */
+export function reviewSourceName(name: string, format: string, pseudonymiser: Pseudonymiser): string {
+  const shown = sourceDisplayName(name, format);
+  const extension = format.startsWith('elasticsearch') ? '' : (LOG_EXTENSION.exec(shown)?.[0] ?? '');
+  return pseudonymiser.text(shown.slice(0, shown.length - extension.length)) + extension;
+}
+
 export function sampleOf(row: SampleRow, names: SourceNames, pseudonymiser: Pseudonymiser): ReviewSample {
+  pseudonymiser.noteUser(row.user);
   return {
     text: oneLine(pseudonymiser.text(oneLine(row.raw, RAW_READ_CHARS))),
     at: reviewTime(row.ts),

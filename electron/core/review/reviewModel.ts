@@ -34,12 +34,12 @@ import {
 import { formatDuration, formatUkWithZone } from '../../../shared/ukTime.js';
 import { analyseRollout } from '../analysis/analyse.js';
 import { DECISION_WORDS } from '../analysis/verdict.js';
-import type { CaseDb } from '../case/caseStore.js';
+import { type CaseDb, ensureReviewPseudonymKey } from '../case/caseStore.js';
 import { parseNoteTime, readReviewNotes } from '../case/reviewNotes.js';
 import { listSources } from '../case/sources.js';
-import { type Pseudonymiser, pseudonymiserFor } from './pseudonymise.js';
+import { CLEAR, type Pseudonymiser, createPseudonymiser, readPseudonymKey, windowUserNames } from './pseudonymise.js';
 import { recommendationsFrom } from './recommendations.js';
-import { SourceNames, oneLine, reviewTime, sourceDisplayName, withZones } from './reviewEvidence.js';
+import { SourceNames, oneLine, reviewSourceName, reviewTime, withZones } from './reviewEvidence.js';
 import { reproductionQueries } from './reviewSql.js';
 import { buildTimeline, rolloutActionTaken } from './reviewTimeline.js';
 import { draftRootCause, rootCauseOf } from './rootCause.js';
@@ -206,7 +206,8 @@ function pullOf(source: SourceSummary, p: Pseudonymiser): ReviewSourceEvidence['
   return {
     // The cluster is infrastructure, not a person: it stays as recorded, for the auditor.
     cluster,
-    index: typeof d.index === 'string' ? d.index : '',
+    // An index can be named for a person (`logs-mary.major@corp.example`).
+    index: typeof d.index === 'string' ? p.text(d.index) : '',
     query: p.text(query),
     from: reviewTime(from),
     to: reviewTime(to),
@@ -218,7 +219,7 @@ function pullOf(source: SourceSummary, p: Pseudonymiser): ReviewSourceEvidence['
 function sourceEvidence(source: SourceSummary, p: Pseudonymiser): ReviewSourceEvidence {
   return {
     id: source.id,
-    name: sourceDisplayName(source.name, source.format),
+    name: reviewSourceName(source.name, source.format, p),
     sha256: source.sha256,
     size: source.size,
     sizeText: formatBytes(source.size),
@@ -260,17 +261,37 @@ function thresholdsOf(analysis: Analysis): ReviewThreshold[] {
 }
 
 export function buildReviewDocument(db: CaseDb, options: ReviewOptions): ReviewDocument {
+  // A writable case whose key was removed gets a new one, before the read transaction.
+  if (options.pseudonymise && !db.readonly) ensureReviewPseudonymKey(db);
   // One read transaction: every figure, sample and source row comes from the same snapshot of
   // the case, even while an import writes to it (WAL readers see the last commit before BEGIN).
-  return db.transaction(() => buildFromSnapshot(db, options))();
+  return db.transaction(() => {
+    const analysis = analyseRollout(db, options.rolloutId);
+    if (!options.pseudonymise) return buildFromSnapshot(db, analysis, CLEAR);
+    // The names to find in free text are the window's users, read through the cohort index,
+    // and the users of the events the document samples (a controller's, outside the service).
+    // A sampled user not known yet may stand in clear in text already replaced: the document
+    // is built again knowing it. The events sampled do not depend on the names, so a second
+    // build meets no new one; the loop's bound is a guard, never reached.
+    const key = readPseudonymKey(db);
+    const userNames = new Set(windowUserNames(db, analysis.rollout));
+    for (let build = 1; ; build += 1) {
+      const p = createPseudonymiser(key, userNames);
+      const doc = buildFromSnapshot(db, analysis, p);
+      const missed = p.missedUserNames();
+      if (missed.length === 0) return doc;
+      if (build === 3) {
+        throw new Error(`the review's sampled users kept changing between builds (${missed.length} new)`);
+      }
+      for (const name of missed) userNames.add(name);
+    }
+  })();
 }
 
-function buildFromSnapshot(db: CaseDb, options: ReviewOptions): ReviewDocument {
-  const analysis = analyseRollout(db, options.rolloutId);
+function buildFromSnapshot(db: CaseDb, analysis: Analysis, p: Pseudonymiser): ReviewDocument {
   const { rollout } = analysis;
   const notes = readReviewNotes(db, rollout.id);
-  const p = pseudonymiserFor(db, options.pseudonymise);
-  const names = new SourceNames(db);
+  const names = new SourceNames(db, p);
 
   const found = findRolloutActions(db, rollout);
   const context = { db, analysis, names, pseudonymiser: p };
@@ -332,7 +353,7 @@ function buildFromSnapshot(db: CaseDb, options: ReviewOptions): ReviewDocument {
       sources: listSources(db).map((s) => sourceEvidence(s, p)),
       excludedSources: analysis.excludedSources.map((s) => ({
         id: s.id,
-        name: sourceDisplayName(s.name, s.format),
+        name: reviewSourceName(s.name, s.format, p),
         state: s.state,
       })),
       queries: reproductionQueries(analysis),
