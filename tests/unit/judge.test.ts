@@ -198,6 +198,8 @@ describe('exceptions', () => {
     expect(group?.canaryCount).toBeGreaterThan(20);
     expect(group?.firstSeenUk).toMatch(/^02\/03\/2026 10:/);
     expect(reasonsOf(analysis, 'new-exception')[0]).toMatchObject({ outcome: 'rollback' });
+    // Every time a person reads carries its zone, the reasons' sentences included.
+    expect(reasonsOf(analysis, 'new-exception')[0]?.text).toContain(`first at ${group?.firstSeenUk ?? ''} GMT.`);
   });
 
   it('does not call an exception both tracks throw at similar rates new, nor a spike', async () => {

@@ -5,7 +5,7 @@ import { DEFAULT_ANALYSIS_SETTINGS } from '../../shared/analysisSettings.js';
 import { openCase } from '../../electron/core/case/caseStore.js';
 import type { Bucket } from '../../electron/core/analysis/figures.js';
 import { readPseudonymKey } from '../../electron/core/review/pseudonymise.js';
-import { SAMPLE_MAX_CHARS, oneLine, withZones } from '../../electron/core/review/reviewEvidence.js';
+import { SAMPLE_MAX_CHARS, oneLine } from '../../electron/core/review/reviewEvidence.js';
 import { crossesClockChange } from '../../electron/core/review/reviewModel.js';
 import { sqlText } from '../../electron/core/review/reviewSql.js';
 import { authBursts } from '../../electron/core/review/reviewTimeline.js';
@@ -132,12 +132,6 @@ describe('review rules', () => {
     );
     // No rule id is left in a line a reader sees.
     for (const v of [rollback, several, promote]) expect(verdictSummary(v)).not.toMatch(/[a-z]+-[a-z]+(?=[,.])/);
-  });
-
-  it('adds the zone to a UK time written without one, and leaves one that has it', () => {
-    expect(withZones('first at 02/03/2026 10:00:02. Then 29/06/2026 12:00:00 BST and 29/06/2026 12:00:00.')).toBe(
-      'first at 02/03/2026 10:00:02 GMT. Then 29/06/2026 12:00:00 BST and 29/06/2026 12:00:00 BST.',
-    );
   });
 
   it('makes a sample one line of readable length', () => {

@@ -309,7 +309,7 @@ function exceptionReasons(exceptions: ExceptionGroup[], settings: AnalysisSettin
         { stable: 0, canary: e.canaryPer1000, threshold: settings.newExceptionRollbackPer1000 },
         often ? 'rollback' : 'hold',
         `New exception on the canary, never on stable nor before this rollout: ${name(e)} — ${formatCount(e.canaryCount)} ${e.canaryCount === 1 ? 'time' : 'times'} ` +
-          `(${formatMetricValue('per1000', e.canaryPer1000)} requests), first at ${e.firstSeenUk}. ` +
+          `(${formatMetricValue('per1000', e.canaryPer1000)} requests), first at ${formatUkWithZone(Date.parse(e.firstSeen))}. ` +
           (often
             ? `Frequent (at least ${formatCount(settings.newExceptionRollbackCount)} times and ${formatMetricValue('per1000', settings.newExceptionRollbackPer1000)}): roll back.`
             : `Not yet frequent (under ${formatCount(settings.newExceptionRollbackCount)} times or ${formatMetricValue('per1000', settings.newExceptionRollbackPer1000)}): hold.`),

@@ -8,7 +8,7 @@ import type { ReviewNotes, ReviewRecommendation } from '../../../shared/review.j
 import { formatCount, formatMetricValue, formatRateWithCounts, formatVariance } from '../../../shared/metricFormat.js';
 import { formatUkWithZone } from '../../../shared/ukTime.js';
 import type { Pseudonymiser } from './pseudonymise.js';
-import { oneLine, withZones } from './reviewEvidence.js';
+import { oneLine } from './reviewEvidence.js';
 import { preExistingSentence, verdictSummary } from './verdictWords.js';
 
 export interface RecommendationFacts {
@@ -162,8 +162,7 @@ export function recommendationsFrom(facts: RecommendationFacts, notes: ReviewNot
   const edited = notes.editedRecommendations ?? {};
   const out: ReviewRecommendation[] = [];
   for (const rule of RECOMMENDATION_RULES) {
-    const found = rule.because(facts);
-    const because = found === null ? null : withZones(found);
+    const because = rule.because(facts);
     if (because === null || dismissed.has(rule.id)) continue;
     const reworded = Object.hasOwn(edited, rule.id) ? edited[rule.id] : undefined;
     out.push({

@@ -6,7 +6,6 @@ import path from 'node:path';
 import type { ReviewSample, ReviewTime } from '../../../shared/review.js';
 import { formatUkWithZone } from '../../../shared/ukTime.js';
 import type { CaseDb } from '../case/caseStore.js';
-import { DEFAULT_ZONE, parseTypedTime } from '../ingest/time.js';
 import type { Pseudonymiser } from './pseudonymise.js';
 
 /**
@@ -19,21 +18,6 @@ const RAW_READ_CHARS = 4000;
 
 export function reviewTime(epochMs: number): ReviewTime {
   return { epochMs, uk: formatUkWithZone(epochMs) };
-}
-
-/**
- * Text written by the judge with times in DD/MM/YYYY HH:mm:ss but no zone (an exception's
- * first sight) gets its GMT or BST, as every time in a review must. The wall time is read in
- * Europe/London; a time already followed by its zone is left alone.
- */
-export function withZones(text: string): string {
-  return text.replace(/\b(\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2})\b(?! ?(?:GMT|BST)\b)/g, (whole, wall: string) => {
-    try {
-      return formatUkWithZone(parseTypedTime(wall, DEFAULT_ZONE, 'a time'));
-    } catch {
-      return whole;
-    }
-  });
 }
 
 /** Text as one line: runs of white space and control characters become one space. */

@@ -39,7 +39,7 @@ import { parseNoteTime, readReviewNotes } from '../case/reviewNotes.js';
 import { listSources } from '../case/sources.js';
 import { CLEAR, type Pseudonymiser, createPseudonymiser, readPseudonymKey, windowUserNames } from './pseudonymise.js';
 import { recommendationsFrom } from './recommendations.js';
-import { SourceNames, oneLine, reviewSourceName, reviewTime, withZones } from './reviewEvidence.js';
+import { SourceNames, oneLine, reviewSourceName, reviewTime } from './reviewEvidence.js';
 import { reproductionQueries } from './reviewSql.js';
 import { buildTimeline, rolloutActionTaken } from './reviewTimeline.js';
 import { draftRootCause, rootCauseOf } from './rootCause.js';
@@ -333,7 +333,7 @@ function buildFromSnapshot(db: CaseDb, analysis: Analysis, p: Pseudonymiser): Re
         rule: r.rule,
         outcome: r.outcome,
         blocks: r.blocks,
-        text: withZones(p.text(r.text)),
+        text: p.text(r.text),
       })),
     },
     author: notes.author ?? null,
