@@ -301,7 +301,7 @@ function buildFromSnapshot(db: CaseDb, analysis: Analysis, p: Pseudonymiser): Re
   const facts = {
     analysis,
     pseudonymiser: p,
-    rollbackLogged: found.some((a) => !/promot|pause/.test(a.pattern.id)),
+    rollbackLogged: found.some((a) => a.pattern.rollsBack),
   };
   const verdict = verdictSentence(analysis);
   const drafted = draftRootCause(timeline, recommendationsFrom(facts, {}), verdict);

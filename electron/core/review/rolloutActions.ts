@@ -18,34 +18,50 @@ export interface RolloutActionPattern {
   id: string;
   /** What happened, as a title: "Rollout aborted". */
   title: string;
+  /** True when the action takes the canary out (an abort, undo or rollback); false for a promotion or pause. */
+  rollsBack: boolean;
   test: RegExp;
 }
 
 export const ROLLOUT_ACTION_PATTERNS: readonly RolloutActionPattern[] = [
-  { id: 'kubectl-rollout-undo', title: 'Rolled back with kubectl rollout undo', test: /\bkubectl\s+rollout\s+undo\b/i },
-  { id: 'helm-rollback', title: 'Rolled back with helm rollback', test: /\bhelm\s+rollback\b/i },
-  { id: 'argo-undo', title: 'Rollout undone (Argo Rollouts)', test: /\bargo\s+rollouts\s+undo\b/i },
+  {
+    id: 'kubectl-rollout-undo',
+    title: 'Rolled back with kubectl rollout undo',
+    rollsBack: true,
+    test: /\bkubectl\s+rollout\s+undo\b/i,
+  },
+  { id: 'helm-rollback', title: 'Rolled back with helm rollback', rollsBack: true, test: /\bhelm\s+rollback\b/i },
+  { id: 'argo-undo', title: 'Rollout undone (Argo Rollouts)', rollsBack: true, test: /\bargo\s+rollouts\s+undo\b/i },
   {
     id: 'argo-abort',
     title: 'Rollout aborted',
+    rollsBack: true,
     test: /\bargo\s+rollouts\s+abort\b|\brollout\b[^\n]{0,80}?\babort(?:ed|ing)?\b|\babort(?:ed|ing)?\b[^\n]{0,40}?\brollout\b/i,
   },
-  { id: 'flagger-rollback', title: 'Canary rolled back (Flagger)', test: /\bcanary failed\b|\brolling back\b/i },
-  { id: 'flagger-promotion', title: 'Canary promoted (Flagger)', test: /\bpromotion completed\b/i },
+  {
+    id: 'flagger-rollback',
+    title: 'Canary rolled back (Flagger)',
+    rollsBack: true,
+    test: /\bcanary failed\b|\brolling back\b/i,
+  },
+  { id: 'flagger-promotion', title: 'Canary promoted (Flagger)', rollsBack: false, test: /\bpromotion completed\b/i },
   {
     id: 'argo-promote',
     title: 'Rollout promoted',
+    rollsBack: false,
     test: /\bargo\s+rollouts\s+promote\b|\brollout\b[^\n]{0,80}?\bpromot(?:ed|ing|e)\b/i,
   },
   {
     id: 'argo-pause',
     title: 'Rollout paused',
+    rollsBack: false,
     test: /\bargo\s+rollouts\s+pause\b|\brollout\b[^\n]{0,80}?\bpaused\b/i,
   },
   // The word alone, not inside a path or an identifier (`/api/rollback-preview`, `rollback_count`).
   {
     id: 'rollback',
     title: 'Rollback',
+    rollsBack: true,
     test: /(?<![\w/.-])(?:rolled\s+back|rollback|roll(?:ing)?\s+back)(?![\w/-])/i,
   },
 ];
