@@ -149,7 +149,7 @@ export interface SourceCounts {
    * Hits whose Elasticsearch document (same index and id) the case already held, from another
    * complete source or earlier in this one: not stored again, so never counted twice.
    */
-  duplicates?: number;
+  duplicates: number;
 }
 
 export interface SourceSummary extends SourceCounts {

@@ -381,7 +381,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
               String(x.authFailures),
               String(x.exceptions),
               String(x.metrics),
-              String(x.duplicates ?? 0),
+              String(x.duplicates),
               x.state,
             ].map(terminalText),
           ),

@@ -83,7 +83,7 @@ export function updateSourceCounts(db: CaseDb, id: number, counts: SourceCounts)
     `UPDATE sources SET lines = @lines, events = @events, rejects = @rejects, auth_failures = @authFailures,
        exceptions = @exceptions, metrics = @metrics, duplicates = @duplicates, heartbeat_at = @now
      WHERE id = @id`,
-  ).run({ id, ...counts, duplicates: counts.duplicates ?? 0, now: Date.now() });
+  ).run({ id, ...counts, now: Date.now() });
 }
 
 /** How the source was read (see SourceSummary.details); replaces what was recorded. */

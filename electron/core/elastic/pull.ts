@@ -414,7 +414,7 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
     let sha256 = '';
     // The counts as stored: completing the source may have dropped, as duplicates, documents
     // that a pull or import finished meanwhile holds.
-    const storedCounts = (): SourceCounts & { duplicates: number } => {
+    const storedCounts = (): SourceCounts => {
       const stored = listSources(db).find((s) => s.id === sourceId);
       return stored
         ? {
@@ -424,14 +424,14 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
             authFailures: stored.authFailures,
             exceptions: stored.exceptions,
             metrics: stored.metrics,
-            duplicates: stored.duplicates ?? 0,
+            duplicates: stored.duplicates,
           }
         : { ...counts };
     };
     // What a pull reports however it ended; read when it ends (the counts and hash by then).
     const resultOf = (
       end: Pick<PullResult, 'sourceId' | 'duplicateOf' | 'replaced' | 'overlaps' | 'state' | 'message'>,
-      stored: SourceCounts & { duplicates: number } = storedCounts(),
+      stored: SourceCounts = storedCounts(),
     ): PullResult => ({
       path: sourcePath,
       sha256,

@@ -118,6 +118,7 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
       authFailures: 0,
       exceptions: 0,
       metrics: 0,
+      duplicates: 0,
       rejectSample: [],
       duplicateOf: complete,
       replaced: [],
@@ -194,7 +195,16 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
 
 type ReadResult = Pick<
   ImportResult,
-  'lines' | 'events' | 'rejects' | 'authFailures' | 'exceptions' | 'metrics' | 'rejectSample' | 'compression' | 'cut'
+  | 'lines'
+  | 'events'
+  | 'rejects'
+  | 'authFailures'
+  | 'exceptions'
+  | 'metrics'
+  | 'duplicates'
+  | 'rejectSample'
+  | 'compression'
+  | 'cut'
 > & {
   state: 'complete' | 'incomplete';
 };

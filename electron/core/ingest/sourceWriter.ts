@@ -20,7 +20,7 @@ export type { SourceCounts };
 export interface SourceWriter {
   /** Where a format (or a pull) hands its records. */
   readonly sink: RecordSink;
-  readonly counts: SourceCounts & { duplicates: number };
+  readonly counts: SourceCounts;
   /** The first rejected records, for the summary a person reads. */
   readonly rejectSample: Reject[];
   /** Records held in memory, waiting for the next batch. */
@@ -55,7 +55,7 @@ export function createSourceWriter(
   const insertEvent = prepareEventInsert(db, sourceId);
   const insertReject = prepareRejectInsert(db, sourceId);
   const insertMetric = prepareMetricInsert(db, sourceId);
-  const counts: SourceCounts & { duplicates: number } = {
+  const counts: SourceCounts = {
     lines: 0,
     events: 0,
     rejects: 0,
