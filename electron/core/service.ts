@@ -25,8 +25,7 @@ import { listSources } from './case/sources.js';
 import { type PullJobOptions, createPullJobs } from './elastic/pullJobs.js';
 import { buildPullRequest, checkCaPem } from './elastic/pullRequest.js';
 import { type FilePicker, createImportJobs } from './importJobs.js';
-import { renderReview, reviewFileName } from './review/renderReview.js';
-import { pinPdfDates } from './review/pdfDates.js';
+import { type PdfPrinter, renderReview, reviewFileName } from './review/renderReview.js';
 import { buildReviewDocument } from './review/reviewModel.js';
 import type { ReviewFormat } from '../../shared/review.js';
 
@@ -56,9 +55,6 @@ export function caseInfo(opened: OpenCase, canOpenOther = false, canImport = fal
   };
 }
 
-/** Prints a self-contained HTML page to PDF bytes (the desktop app: Chromium's printing). */
-export type PdfPrinter = (html: string) => Promise<Buffer>;
-
 export interface ReviewExportRequest {
   rolloutId?: string;
   format: ReviewFormat;
@@ -76,17 +72,7 @@ export async function exportReview(
   printPdf?: PdfPrinter,
 ): Promise<ReviewExport> {
   const doc = buildReviewDocument(db, { ...(rolloutId === undefined ? {} : { rolloutId }), pseudonymise });
-  const rendered =
-    format === 'pdf' && printPdf
-      ? {
-          // Printed at some moment, dated by the review: the same case gives the same dates.
-          bytes: pinPdfDates(
-            await printPdf((await renderReview(doc, 'html')).bytes.toString('utf8')),
-            doc.asOf.epochMs,
-          ),
-          mediaType: 'application/pdf',
-        }
-      : await renderReview(doc, format);
+  const rendered = await renderReview(doc, format, printPdf);
   const binary = format === 'pdf';
   return {
     format,

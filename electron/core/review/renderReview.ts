@@ -1,5 +1,6 @@
 // One review document, in the format asked for: what the CLI writes and the API returns.
 import type { ReviewDocument, ReviewFormat } from '../../../shared/review.js';
+import { pinPdfDates } from './pdfDates.js';
 import { renderHtmlReview } from './reviewHtml.js';
 import { renderJsonReview } from './reviewJson.js';
 import { renderMarkdownReview } from './reviewMarkdown.js';
@@ -19,10 +20,27 @@ const MEDIA_TYPES: Record<ReviewFormat, string> = {
   json: 'application/json; charset=utf-8',
 };
 
-export async function renderReview(doc: ReviewDocument, format: ReviewFormat): Promise<RenderedReview> {
+/** Prints a self-contained HTML page to PDF bytes (the desktop app: Chromium's printing). */
+export type PdfPrinter = (html: string) => Promise<Buffer>;
+
+/**
+ * A PDF is drawn by the PDF renderer, or, where the host can print (the desktop app), is the
+ * HTML review printed, so it looks like the HTML; printed at some moment, it is dated by the
+ * review, so the same case gives the same dates.
+ */
+async function pdfOf(doc: ReviewDocument, printPdf: PdfPrinter | undefined): Promise<Buffer> {
+  if (printPdf === undefined) return renderPdfReview(doc);
+  return pinPdfDates(await printPdf(renderHtmlReview(doc)), doc.asOf.epochMs);
+}
+
+export async function renderReview(
+  doc: ReviewDocument,
+  format: ReviewFormat,
+  printPdf?: PdfPrinter,
+): Promise<RenderedReview> {
   const bytes =
     format === 'pdf'
-      ? await renderPdfReview(doc)
+      ? await pdfOf(doc, printPdf)
       : Buffer.from(
           format === 'md'
             ? renderMarkdownReview(doc)
