@@ -11,17 +11,27 @@ import { authFailureReport } from './authFailures.js';
 import { businessRows } from './business.js';
 import { comparisonTable } from './compare.js';
 import { exceptionGroups } from './exceptions.js';
-import { readTrackFigures } from './figures.js';
+import { type Bucket, readTrackFigures } from './figures.js';
 import { resourceRows } from './resources.js';
 import { findRolloutWindow, rolloutOf } from './rollouts.js';
 import { findSurges } from './surges.js';
 import { judge } from './verdict.js';
+
+/** An analysis with the canary's per-bucket figures it was judged from (the review's timeline reads them). */
+export interface JudgedRollout {
+  analysis: Analysis;
+  canaryBuckets: Map<number, Bucket>;
+}
 
 export function judgeRollout(
   db: CaseDb,
   given: Rollout,
   settings: AnalysisSettings = readAnalysisSettings(db),
 ): Analysis {
+  return judgeRolloutWithBuckets(db, given, settings).analysis;
+}
+
+function judgeRolloutWithBuckets(db: CaseDb, given: Rollout, settings: AnalysisSettings): JudgedRollout {
   const bucketMs = settings.bucketMinutes * 60_000;
   const stable = readTrackFigures(db, given, 'stable', bucketMs);
   const canary = readTrackFigures(db, given, 'canary', bucketMs);
@@ -42,7 +52,7 @@ export function judgeRollout(
     ...businessRows(db, rollout, settings.businessMeasures),
   ];
   const judged = judge({ rows, requests, surges, exceptions, settings });
-  return {
+  const analysis: Analysis = {
     schemaVersion: 1,
     rollout,
     settings,
@@ -60,10 +70,20 @@ export function judgeRollout(
     exceptions,
     excludedSources: listUnfinishedSources(db),
   };
+  return { analysis, canaryBuckets: canary.buckets };
 }
 
 /** The analysis of the rollout named by `rolloutId` (the only one, when none is named). */
 export function analyseRollout(db: CaseDb, rolloutId?: string): Analysis {
+  return analyseRolloutWithBuckets(db, rolloutId).analysis;
+}
+
+/** `analyseRollout`, with the canary's per-bucket figures it was judged from. */
+export function analyseRolloutWithBuckets(db: CaseDb, rolloutId?: string): JudgedRollout {
   const window = findRolloutWindow(db, rolloutId);
-  return judgeRollout(db, rolloutOf(window, { canaryEvents: 0, stableEvents: 0, stableVersion: null }));
+  return judgeRolloutWithBuckets(
+    db,
+    rolloutOf(window, { canaryEvents: 0, stableEvents: 0, stableVersion: null }),
+    readAnalysisSettings(db),
+  );
 }

@@ -32,7 +32,7 @@ import {
   formatVariance,
 } from '../../../shared/metricFormat.js';
 import { formatDuration, formatUkWithZone } from '../../../shared/ukTime.js';
-import { analyseRollout } from '../analysis/analyse.js';
+import { type JudgedRollout, analyseRolloutWithBuckets } from '../analysis/analyse.js';
 import { DECISION_WORDS } from '../analysis/verdict.js';
 import { type CaseDb, ensureReviewPseudonymKey } from '../case/caseStore.js';
 import { parseNoteTime, readReviewNotes } from '../case/reviewNotes.js';
@@ -266,8 +266,9 @@ export function buildReviewDocument(db: CaseDb, options: ReviewOptions): ReviewD
   // One read transaction: every figure, sample and source row comes from the same snapshot of
   // the case, even while an import writes to it (WAL readers see the last commit before BEGIN).
   return db.transaction(() => {
-    const analysis = analyseRollout(db, options.rolloutId);
-    if (!options.pseudonymise) return buildFromSnapshot(db, analysis, CLEAR);
+    const judged = analyseRolloutWithBuckets(db, options.rolloutId);
+    const { analysis } = judged;
+    if (!options.pseudonymise) return buildFromSnapshot(db, judged, CLEAR);
     // The names to find in free text are the window's users, read through the cohort index,
     // and the users of the events the document samples (a controller's, outside the service).
     // A sampled user not known yet may stand in clear in text already replaced: the document
@@ -277,7 +278,7 @@ export function buildReviewDocument(db: CaseDb, options: ReviewOptions): ReviewD
     const userNames = new Set(windowUserNames(db, analysis.rollout));
     for (let build = 1; ; build += 1) {
       const p = createPseudonymiser(key, userNames);
-      const doc = buildFromSnapshot(db, analysis, p);
+      const doc = buildFromSnapshot(db, judged, p);
       const missed = p.missedUserNames();
       if (missed.length === 0) return doc;
       if (build === 3) {
@@ -288,13 +289,13 @@ export function buildReviewDocument(db: CaseDb, options: ReviewOptions): ReviewD
   })();
 }
 
-function buildFromSnapshot(db: CaseDb, analysis: Analysis, p: Pseudonymiser): ReviewDocument {
+function buildFromSnapshot(db: CaseDb, { analysis, canaryBuckets }: JudgedRollout, p: Pseudonymiser): ReviewDocument {
   const { rollout } = analysis;
   const notes = readReviewNotes(db, rollout.id);
   const names = new SourceNames(db, p);
 
   const found = findRolloutActions(db, rollout);
-  const context = { db, analysis, names, pseudonymiser: p };
+  const context = { db, analysis, canaryBuckets, names, pseudonymiser: p };
   const timeline = buildTimeline(context, found);
   const logActions = found.map((a) => rolloutActionTaken(context, a));
 

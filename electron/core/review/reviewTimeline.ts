@@ -9,12 +9,12 @@
 //   blocking rule of the verdict names (crossingOf below);
 // - rollout-action: an abort, undo, rollback, pause or promotion found in the logs.
 // Entries sort by time, then kind, then title: the same case gives the same order.
-import type { Analysis, ExceptionGroup, Rollout, Surge } from '../../../shared/api.js';
+import type { Analysis, ExceptionGroup, Surge } from '../../../shared/api.js';
 import type { ReviewAction, TimelineEntry, TimelineKind } from '../../../shared/review.js';
 import { formatCount, formatMetricValue, formatPValue, formatRateWithCounts } from '../../../shared/metricFormat.js';
 import { formatDuration, formatUkWithZone } from '../../../shared/ukTime.js';
 import { cohortFilter } from '../analysis/cohorts.js';
-import { type Bucket, readTrackFigures } from '../analysis/figures.js';
+import type { Bucket } from '../analysis/figures.js';
 import type { CaseDb } from '../case/caseStore.js';
 import type { Pseudonymiser } from './pseudonymise.js';
 import { type SampleRow, type SourceNames, oneLine, reviewTime, sampleColumns, sampleOf } from './reviewEvidence.js';
@@ -31,6 +31,8 @@ const KIND_ORDER: Record<TimelineKind, number> = {
 export interface TimelineContext {
   db: CaseDb;
   analysis: Analysis;
+  /** The canary's per-bucket figures the analysis was judged from. */
+  canaryBuckets: Map<number, Bucket>;
   names: SourceNames;
   pseudonymiser: Pseudonymiser;
 }
@@ -287,13 +289,11 @@ export function compareTimeline(a: TimelineEntry, b: TimelineEntry): number {
 }
 
 export function buildTimeline(ctx: TimelineContext, actions: FoundRolloutAction[]): TimelineEntry[] {
-  const rollout: Rollout = ctx.analysis.rollout;
-  const canary = readTrackFigures(ctx.db, rollout, 'canary', ctx.analysis.settings.bucketMinutes * 60_000);
   return [
     ...ctx.analysis.surges.map((s) => surgeEntry(ctx, s)),
     ...ctx.analysis.newExceptions.map((e) => newExceptionEntry(ctx, e)),
-    ...burstEntries(ctx, canary.buckets),
-    ...thresholdEntries(ctx, canary.buckets),
+    ...burstEntries(ctx, ctx.canaryBuckets),
+    ...thresholdEntries(ctx, ctx.canaryBuckets),
     ...actions.map((a) => rolloutActionEntry(ctx, a)),
   ].sort(compareTimeline);
 }
