@@ -41,7 +41,7 @@ import { CLEAR, type Pseudonymiser, createPseudonymiser, readPseudonymKey, windo
 import { recommendationsFrom } from './recommendations.js';
 import { SourceNames, oneLine, reviewSourceName, reviewTime } from './reviewEvidence.js';
 import { reproductionQueries } from './reviewSql.js';
-import { buildTimeline, rolloutActionTaken } from './reviewTimeline.js';
+import { buildTimeline, rolloutActionFindings } from './reviewTimeline.js';
 import { draftRootCause, rootCauseOf } from './rootCause.js';
 import { findRolloutActions } from './rolloutActions.js';
 import { verdictSentence, verdictSummary } from './verdictWords.js';
@@ -296,8 +296,8 @@ function buildFromSnapshot(db: CaseDb, { analysis, canaryBuckets }: JudgedRollou
 
   const found = findRolloutActions(db, rollout);
   const context = { db, analysis, canaryBuckets, names, pseudonymiser: p };
-  const timeline = buildTimeline(context, found);
-  const logActions = found.map((a) => rolloutActionTaken(context, a));
+  const { entries: actionEntries, taken: logActions } = rolloutActionFindings(context, found);
+  const timeline = buildTimeline(context, actionEntries);
 
   const facts = {
     analysis,

@@ -255,28 +255,31 @@ function loggedBy(ctx: TimelineContext, row: SampleRow): string {
   return row.service === null ? 'a log without a service' : oneLine(row.service, 80);
 }
 
-export function rolloutActionEntry(ctx: TimelineContext, action: FoundRolloutAction): TimelineEntry {
-  const { row, pattern } = action;
-  return {
-    at: reviewTime(row.ts),
-    until: null,
-    kind: 'rollout-action',
-    title: pattern.title,
-    detail: `Logged by ${loggedBy(ctx, row)}: ${oneLine(ctx.pseudonymiser.text(row.message ?? row.raw), 200)}`,
-    evidence: { counts: '1 event', sample: sampleOf(row, ctx.names, ctx.pseudonymiser) },
-  };
-}
-
-/** The same action for the "actions taken" list: what was done, by which log, with its line. */
-export function rolloutActionTaken(ctx: TimelineContext, action: FoundRolloutAction): ReviewAction {
-  const entry = rolloutActionEntry(ctx, action);
-  return {
-    at: entry.at,
-    text: `${entry.title}, logged by ${loggedBy(ctx, action.row)}: ${oneLine(ctx.pseudonymiser.text(action.row.message ?? action.row.raw), 200)}`,
-    by: null,
-    origin: 'logs',
-    evidence: entry.evidence,
-  };
+/**
+ * Each rollout action found in the logs, once: as a timeline entry, and as an action taken (what
+ * was done, by which log, with its line) for the "actions taken" list. Both share one sample.
+ */
+export function rolloutActionFindings(
+  ctx: TimelineContext,
+  actions: FoundRolloutAction[],
+): { entries: TimelineEntry[]; taken: ReviewAction[] } {
+  const entries: TimelineEntry[] = [];
+  const taken: ReviewAction[] = [];
+  for (const { row, pattern } of actions) {
+    const logged = `${loggedBy(ctx, row)}: ${oneLine(ctx.pseudonymiser.text(row.message ?? row.raw), 200)}`;
+    const at = reviewTime(row.ts);
+    const evidence = { counts: '1 event', sample: sampleOf(row, ctx.names, ctx.pseudonymiser) };
+    entries.push({
+      at,
+      until: null,
+      kind: 'rollout-action',
+      title: pattern.title,
+      detail: `Logged by ${logged}`,
+      evidence,
+    });
+    taken.push({ at, text: `${pattern.title}, logged by ${logged}`, by: null, origin: 'logs', evidence });
+  }
+  return { entries, taken };
 }
 
 export function compareTimeline(a: TimelineEntry, b: TimelineEntry): number {
@@ -288,12 +291,13 @@ export function compareTimeline(a: TimelineEntry, b: TimelineEntry): number {
   );
 }
 
-export function buildTimeline(ctx: TimelineContext, actions: FoundRolloutAction[]): TimelineEntry[] {
+/** Every finding as a timeline entry, in time order; `actionEntries` from rolloutActionFindings. */
+export function buildTimeline(ctx: TimelineContext, actionEntries: TimelineEntry[]): TimelineEntry[] {
   return [
     ...ctx.analysis.surges.map((s) => surgeEntry(ctx, s)),
     ...ctx.analysis.newExceptions.map((e) => newExceptionEntry(ctx, e)),
     ...burstEntries(ctx, ctx.canaryBuckets),
     ...thresholdEntries(ctx, ctx.canaryBuckets),
-    ...actions.map((a) => rolloutActionEntry(ctx, a)),
+    ...actionEntries,
   ].sort(compareTimeline);
 }
