@@ -12,7 +12,9 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(root, 'electron/main/index.ts'),
-          // Imports parse in a worker thread, which loads its own entry file (parsePipeline.ts).
+          // The case is served from a worker thread (serviceThread.ts), and imports parse in
+          // another (parsePipeline.ts); each loads its own entry file.
+          serviceWorker: resolve(root, 'electron/core/serviceWorker.ts'),
           parseWorker: resolve(root, 'electron/core/ingest/parseWorker.ts'),
         },
       },

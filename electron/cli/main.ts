@@ -29,13 +29,12 @@ import { DECISION_WORDS } from '../core/analysis/verdict.js';
 import { closeCase, openCase } from '../core/case/caseStore.js';
 import { readAnalysisSettings, resetAnalysisSettings, writeAnalysisSettings } from '../core/case/analysisSettings.js';
 import { listSources, listUnfinishedSources } from '../core/case/sources.js';
-import { ensureDemoCase } from '../core/demo/demoCase.js';
 import { FORMATS } from '../core/ingest/formats/index.js';
 import { type ImportResult, importFile } from '../core/ingest/importFile.js';
 import { DEFAULT_ZONE, checkZone, parseTypedTime } from '../core/ingest/time.js';
 import { defaultDemoCasePath, demoLogsDir, rendererDir } from '../core/paths.js';
 import { folderPicker } from '../core/importJobs.js';
-import { createService } from '../core/service.js';
+import { startServiceThread } from '../core/serviceThread.js';
 import { startWebServer } from '../web/webServer.js';
 import { parseCsvMapping } from '../core/ingest/formats/csv.js';
 import { type Io, withCase, withWritableCase } from './caseAccess.js';
@@ -616,25 +615,23 @@ Example: coalmine measures case.coalmine --define conversion --label "Conversion
       if (opts.importDir !== undefined && !fs.statSync(opts.importDir, { throwIfNoEntry: false })?.isDirectory()) {
         throw new UsageError(`--import-dir ${opts.importDir} is not a folder`);
       }
-      const path = casePath ?? defaultDemoCasePath();
       const readOnly = opts.readOnly === true;
-      // A folder to import from means the analyst is starting a case: create it if it is new.
-      const create = opts.importDir !== undefined && !readOnly;
-      const db = casePath ? openCase(casePath, { readOnly, create }) : await ensureDemoCase(path, demoLogsDir());
-      const server = await startWebServer({
-        service: createService(
-          { path, db, readOnly },
-          opts.importDir === undefined ? {} : { pickFiles: folderPicker(opts.importDir) },
-        ),
-        rendererDir: dir,
-        port,
+      // The page's calls run on the service thread, as in the desktop app: the case is read
+      // and written there, so this thread keeps serving while an import writes.
+      const service = await startServiceThread({
+        served: casePath
+          ? // A folder to import from means the analyst is starting a case: create it if it is new.
+            { kind: 'file', path: casePath, readOnly, create: opts.importDir !== undefined && !readOnly }
+          : { kind: 'demo', path: defaultDemoCasePath(), logsDir: demoLogsDir() },
+        host: opts.importDir === undefined ? {} : { pickFiles: folderPicker(opts.importDir) },
       });
+      const server = await startWebServer({ call: service.call, rendererDir: dir, port });
       io.out(`Coalmine web mode on ${casePath ? terminalText(casePath) : 'the demo case'}\n${server.url}\n`);
       const stop = (): void => {
-        void server.close().finally(() => {
-          closeCase(db);
-          process.exit(0);
-        });
+        void server
+          .close()
+          .then(() => service.close())
+          .finally(() => process.exit(0));
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -1,6 +1,7 @@
 // The API implementation: one function per method of the contract in shared/api.ts. The
 // IPC handlers (Electron) and the HTTP routes (web mode) both go through `dispatch`, which
-// parses the input with the method's schema before anything else sees it.
+// parses the input with the method's schema before anything else sees it; in the app and in
+// web mode that happens on the service thread (serviceThread.ts), which owns the case.
 import { DEFAULT_ZONE, parseTypedTime } from './ingest/time.js';
 import path from 'node:path';
 import { z } from 'zod';
@@ -184,6 +185,14 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
     'pull.status': ({ jobId }) => pulls.status(jobId),
     'pull.cancel': ({ jobId }) => pulls.cancel(jobId),
   };
+}
+
+/** How a surface (IPC, HTTP) calls the API: by name, with unparsed input, for an envelope. */
+export type ApiCaller = (method: string, input: unknown) => Promise<ApiEnvelope<unknown>>;
+
+/** Calls `service` on this thread (tests, and the CLI's in-process uses); the app serves it from a worker (serviceThread.ts). */
+export function inProcessCaller(service: Service): ApiCaller {
+  return (method, input) => dispatch(service, method, input);
 }
 
 /**

@@ -1,14 +1,13 @@
-// Electron's main process: a thin shell. It opens the case (the one named on the command
-// line, or the demo case), registers the API over IPC and shows one hardened window.
+// Electron's main process: a thin shell. It starts the service thread on the case (the one
+// named on the command line, or the demo case), registers the API over IPC and shows one
+// hardened window. The case is read and written on the service thread only, so an import or
+// a judge never stalls the windows; this thread keeps the dialogs and the printing.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, Menu, type OpenDialogOptions, app, dialog, session } from 'electron';
 import { MENU_EXPORT_CHANNEL } from '../../shared/api.js';
-import { closeCase, openCase, useSqliteNativeBinding } from '../core/case/caseStore.js';
-import { ensureDemoCase } from '../core/demo/demoCase.js';
 import type { FilePicker } from '../core/importJobs.js';
-import { useParseWorkerPath } from '../core/ingest/parsePipeline.js';
-import { type CaseChooser, createService, type OpenCase } from '../core/service.js';
+import { type ServedCase, type ServiceThreadHost, startServiceThread } from '../core/serviceThread.js';
 import { registerApi } from './ipc.js';
 import { printHtmlToPdf } from './printPdf.js';
 import { allowReviewDownloads, applicationMenuTemplate } from './reviewExport.js';
@@ -25,46 +24,45 @@ function caseArgument(): string | undefined {
   return args.find((a) => a.endsWith('.coalmine'));
 }
 
-async function openInitialCase(): Promise<OpenCase> {
+function initialCase(): ServedCase {
   const named = caseArgument();
-  if (named) return { path: path.resolve(named), db: openCase(named), readOnly: false };
-  const demoPath = path.join(app.getPath('userData'), 'demo.coalmine');
-  const demoDir = app.isPackaged
+  if (named) return { kind: 'file', path: path.resolve(named), readOnly: false, create: false };
+  const logsDir = app.isPackaged
     ? path.join(process.resourcesPath, 'demo')
     : path.join(app.getAppPath(), 'resources', 'demo');
-  return { path: demoPath, db: await ensureDemoCase(demoPath, demoDir), readOnly: false };
+  return { kind: 'demo', path: path.join(app.getPath('userData'), 'demo.coalmine'), logsDir };
 }
 
 async function main(): Promise<void> {
   lockDownWebContents();
   await app.whenReady();
   denyPermissions(session.defaultSession);
-  useSqliteNativeBinding(electronSqliteBinding());
-  // The bundle's own copy of the parse worker's entry (electron.vite.config.ts).
-  useParseWorkerPath(path.join(here, 'parseWorker.js'));
-  let active = await openInitialCase();
   let window: BrowserWindow | null = null;
   // The only way a path reaches the core from the UI: the user picks it in our own dialog.
-  const chooseCase: CaseChooser = async ({ readOnly }) => {
+  const chooseCase: ServiceThreadHost['chooseCase'] = async ({ readOnly }) => {
     const options: OpenDialogOptions = {
       title: readOnly ? 'Open a Coalmine case read-only' : 'Open a Coalmine case',
       filters: [{ name: 'Coalmine case', extensions: ['coalmine'] }],
       properties: ['openFile'],
     };
     const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
-    const chosen = result.canceled ? undefined : result.filePaths[0];
-    if (!chosen) return null;
-    active = { path: chosen, db: openCase(chosen, { readOnly }), readOnly };
-    return active;
+    return (result.canceled ? undefined : result.filePaths[0]) ?? null;
   };
   const pickFiles: FilePicker = async () => {
     const options: OpenDialogOptions = { title: 'Import log files', properties: ['openFile', 'multiSelections'] };
     const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
     return result.canceled || result.filePaths.length === 0 ? null : { paths: result.filePaths, folder: null };
   };
-  // PDF reviews are the HTML review printed by Chromium, in a locked-down hidden window.
-  const service = createService(active, { chooseCase, pickFiles, printPdf: printHtmlToPdf });
-  registerApi(() => service, rendererUrl);
+  const service = await startServiceThread({
+    served: initialCase(),
+    // PDF reviews are the HTML review printed by Chromium, in a locked-down hidden window.
+    host: { chooseCase, pickFiles, printPdf: printHtmlToPdf },
+    sqliteBinding: electronSqliteBinding(),
+    // The bundle's own entries (electron.vite.config.ts).
+    serviceWorkerPath: path.join(here, 'serviceWorker.js'),
+    parseWorkerPath: path.join(here, 'parseWorker.js'),
+  });
+  registerApi(service.call, rendererUrl);
   // The Export menu asks the window for the review of the rollout it shows; the window saves
   // the file through Electron's save dialog.
   Menu.setApplicationMenu(
@@ -88,8 +86,7 @@ async function main(): Promise<void> {
   await win.loadURL(rendererUrl);
 
   app.on('window-all-closed', () => {
-    closeCase(active.db);
-    app.quit();
+    void service.close().finally(() => app.quit());
   });
 }
 

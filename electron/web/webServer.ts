@@ -6,10 +6,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { type Service, dispatch } from '../core/service.js';
+import type { ApiCaller } from '../core/service.js';
 
 export interface WebServerOptions {
-  service: Service;
+  /** The API (the service thread's, or one in this process). */
+  call: ApiCaller;
   rendererDir: string;
   /** 0 picks a free port. */
   port?: number;
@@ -155,7 +156,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         return;
       }
       const method = url.pathname.slice(API_PREFIX.length);
-      sendJson(res, 200, await dispatch(options.service, method, input));
+      sendJson(res, 200, await options.call(method, input));
     })().catch((error: unknown) => {
       console.error(error);
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'server error' } });

@@ -1,19 +1,23 @@
-// Web mode's guard rails: token, host, origin, input schema, and the renderer folder's bounds.
+// Web mode's guard rails: token, host, origin, input schema, and the renderer folder's bounds,
+// with the API served from the service thread as `coalmine web` serves it.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeCase, openCase } from '../../electron/core/case/caseStore.js';
 import { importFile } from '../../electron/core/ingest/importFile.js';
-import { createService } from '../../electron/core/service.js';
+import { type ServiceThread, startServiceThread } from '../../electron/core/serviceThread.js';
 import { startWebServer, type WebServer } from '../../electron/web/webServer.js';
 import { projectRoot } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tempCase.js';
 
 let server: (WebServer & { token: string }) | undefined;
+let service: ServiceThread | undefined;
 afterEach(async () => {
   await server?.close();
+  await service?.close();
   server = undefined;
+  service = undefined;
 });
 
 async function start({ readOnly = false } = {}) {
@@ -25,15 +29,9 @@ async function start({ readOnly = false } = {}) {
   const casePath = path.join(dir, 'w.coalmine');
   const db = openCase(casePath, { create: true });
   await importFile(db, path.join(projectRoot, 'tests/fixtures/small-rollout.ndjson'));
-  if (readOnly) closeCase(db);
-  server = await startWebServer({
-    service: createService(
-      readOnly
-        ? { path: casePath, db: openCase(casePath, { readOnly: true }), readOnly: true }
-        : { path: casePath, db, readOnly: false },
-    ),
-    rendererDir: renderer,
-  });
+  closeCase(db);
+  service = await startServiceThread({ served: { kind: 'file', path: casePath, readOnly, create: false } });
+  server = await startWebServer({ call: service.call, rendererDir: renderer });
   return server;
 }
 

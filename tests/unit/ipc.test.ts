@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_METHODS, apiMethods } from '../../shared/api.js';
 import { openCase } from '../../electron/core/case/caseStore.js';
 import { importFile } from '../../electron/core/ingest/importFile.js';
-import { createService } from '../../electron/core/service.js';
+import { createService, inProcessCaller } from '../../electron/core/service.js';
 import { projectRoot } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tempCase.js';
 
@@ -30,7 +30,7 @@ beforeAll(async () => {
   const db = openCase(casePath, { create: true });
   await importFile(db, path.join(projectRoot, 'tests/fixtures/small-rollout.ndjson'));
   const service = createService({ path: casePath, db, readOnly: false });
-  registerApi(() => service, rendererUrl);
+  registerApi(inProcessCaller(service), rendererUrl);
 });
 
 const call = (method: keyof typeof apiMethods, event: unknown, input: unknown) => {

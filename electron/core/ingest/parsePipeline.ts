@@ -2,11 +2,9 @@
 // messages on in order. Parsing (JSON, regexes, normalising) runs on the worker's core while
 // this thread stays the case's one writer (SQLite has one writer; better-sqlite3 is
 // synchronous), so an import uses both cores.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CoalmineError } from '../../../shared/errors.js';
+import { workerEntryFile } from '../workerEntry.js';
 import type { ParseJob, ParseMessage, WriterMessage } from './parseJob.js';
 
 let workerPath: string | null = null;
@@ -16,22 +14,9 @@ export function useParseWorkerPath(file: string | null): void {
   workerPath = file;
 }
 
-/**
- * Where the worker's entry is. Built code (out/node for the CLI and bench, out/main for the
- * app) has parseWorker.js beside this module. Under vitest this module runs from its
- * TypeScript source, and a worker thread on Node 20 cannot load a .ts file: it then runs the
- * build of the same source in out/node, which `npm test` (pretest) and `npm run build` make.
- */
+/** The parse worker's entry file (workerEntry.ts), or the one the Electron bundle named. */
 export function parseWorkerFile(): string {
-  if (workerPath) return workerPath;
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return path.join(path.dirname(here), 'parseWorker.js');
-  const root = path.resolve(path.dirname(here), '../../..');
-  const built = path.join(root, 'out/node/electron/core/ingest/parseWorker.js');
-  if (!fs.existsSync(built)) {
-    throw new CoalmineError('INTERNAL', `${built} is missing: run \`npm run build\` before running from the sources`);
-  }
-  return built;
+  return workerPath ?? workerEntryFile(import.meta.url, 'electron/core/ingest', 'parseWorker.js');
 }
 
 export interface ParsePipeline {
