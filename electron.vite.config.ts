@@ -12,10 +12,12 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(root, 'electron/main/index.ts'),
-          // The case is served from a worker thread (serviceThread.ts), and imports parse in
-          // another (parsePipeline.ts); each loads its own entry file.
+          // The case is served from a worker thread (serviceThread.ts); imports parse in another
+          // (parsePipeline.ts) and checkpoint in a third (walCheckpointer.ts). Each loads its own
+          // entry file from this folder (workerEntry.ts).
           serviceWorker: resolve(root, 'electron/core/serviceWorker.ts'),
           parseWorker: resolve(root, 'electron/core/ingest/parseWorker.ts'),
+          checkpointWorker: resolve(root, 'electron/core/case/checkpointWorker.ts'),
         },
       },
       // better-sqlite3 is a native addon: it stays a runtime dependency, never bundled.

@@ -11,7 +11,7 @@ import { CoalmineError } from '../../shared/errors.js';
 import type { FilePicker } from './importJobs.js';
 import type { PdfPrinter } from './review/renderReview.js';
 import type { ApiCaller } from './service.js';
-import { workerEntryFile } from './workerEntry.js';
+import { useWorkerEntryDir, workerEntryFile } from './workerEntry.js';
 
 /** The case the thread serves: a case file, or the demo case built from the demo logs. */
 export type ServedCase =
@@ -30,9 +30,8 @@ export interface ServiceThreadOptions {
   host?: ServiceThreadHost;
   /** The Electron build of better-sqlite3 (its `nativeBinding`); the Node build otherwise. */
   sqliteBinding?: string;
-  /** Entry files the Electron bundle names itself; the built defaults otherwise. */
-  serviceWorkerPath?: string;
-  parseWorkerPath?: string;
+  /** The folder of the Electron bundle's worker entries (workerEntry.ts); beside the modules otherwise. */
+  workerEntryDir?: string;
 }
 
 export interface ServiceThread {
@@ -46,7 +45,7 @@ export interface ServiceWorkerData {
   served: ServedCase;
   hostCan: Record<HostRequestName, boolean>;
   sqliteBinding: string | null;
-  parseWorkerPath: string | null;
+  workerEntryDir: string | null;
 }
 
 export type HostRequestName = 'chooseCase' | 'pickFiles' | 'printPdf';
@@ -86,9 +85,10 @@ export async function startServiceThread(options: ServiceThreadOptions): Promise
     served: options.served,
     hostCan: { chooseCase: !!host.chooseCase, pickFiles: !!host.pickFiles, printPdf: !!host.printPdf },
     sqliteBinding: options.sqliteBinding ?? null,
-    parseWorkerPath: options.parseWorkerPath ?? null,
+    workerEntryDir: options.workerEntryDir ?? null,
   };
-  const worker = new Worker(options.serviceWorkerPath ?? serviceWorkerFile(), { workerData });
+  if (options.workerEntryDir !== undefined) useWorkerEntryDir(options.workerEntryDir);
+  const worker = new Worker(serviceWorkerFile(), { workerData });
   const pending = new Map<number, (envelope: ApiEnvelope<unknown>) => void>();
   let nextId = 1;
   let stopped: string | null = null;

@@ -6,9 +6,9 @@ import { CoalmineError } from '../../shared/errors.js';
 import { type CaseDb, closeCase, openCase, useSqliteNativeBinding } from './case/caseStore.js';
 import { ensureDemoCase } from './demo/demoCase.js';
 import type { FilePicker } from './importJobs.js';
-import { useParseWorkerPath } from './ingest/parsePipeline.js';
 import { type OpenCase, type ServiceHost, createService, dispatch } from './service.js';
 import type { FromServiceWorker, HostRequestName, ServiceWorkerData, ToServiceWorker } from './serviceThread.js';
+import { useWorkerEntryDir } from './workerEntry.js';
 
 const port = parentPort;
 if (!port) throw new Error('serviceWorker.js runs as a worker thread only');
@@ -16,7 +16,7 @@ const data = workerData as ServiceWorkerData;
 const post = (message: FromServiceWorker): void => port.postMessage(message);
 
 if (data.sqliteBinding) useSqliteNativeBinding(data.sqliteBinding);
-if (data.parseWorkerPath) useParseWorkerPath(data.parseWorkerPath);
+useWorkerEntryDir(data.workerEntryDir);
 
 const waitingHost = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 let nextHostId = 1;

@@ -2,12 +2,25 @@
 // entry beside the module that starts it. Under vitest the starting module runs from its
 // TypeScript source, and a worker thread on Node 20 cannot load a .ts file: it then runs the
 // build of the same source in out/node, which `npm test` (pretest) and `npm run build` make.
-// The Electron bundle names its entries itself (electron.vite.config.ts): shared code may sit
-// in a chunk elsewhere, so its main process passes the paths down explicitly.
+// The Electron bundle builds every entry into one folder (electron.vite.config.ts), but shared
+// code may sit in a chunk elsewhere, so its main process names that folder explicitly
+// (`useWorkerEntryDir`), and the service thread is told it too.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoalmineError } from '../../shared/errors.js';
+
+let entryDir: string | null = null;
+
+/** The folder holding every worker entry (the Electron bundle's); null: beside the modules. */
+export function useWorkerEntryDir(dir: string | null): void {
+  entryDir = dir;
+}
+
+/** The folder `useWorkerEntryDir` named, to hand on to a worker that starts workers itself. */
+export function workerEntryDir(): string | null {
+  return entryDir;
+}
 
 /**
  * The entry `entryName` (e.g. 'parseWorker.js') that lives beside the module at `moduleUrl`
@@ -15,6 +28,7 @@ import { CoalmineError } from '../../shared/errors.js';
  * 'electron/core/ingest').
  */
 export function workerEntryFile(moduleUrl: string, sourceDir: string, entryName: string): string {
+  if (entryDir !== null) return path.join(entryDir, entryName);
   const here = fileURLToPath(moduleUrl);
   if (here.endsWith('.js')) return path.join(path.dirname(here), entryName);
   const depth = sourceDir.split('/').length;

@@ -58,9 +58,8 @@ async function main(): Promise<void> {
     // PDF reviews are the HTML review printed by Chromium, in a locked-down hidden window.
     host: { chooseCase, pickFiles, printPdf: printHtmlToPdf },
     sqliteBinding: electronSqliteBinding(),
-    // The bundle's own entries (electron.vite.config.ts).
-    serviceWorkerPath: path.join(here, 'serviceWorker.js'),
-    parseWorkerPath: path.join(here, 'parseWorker.js'),
+    // The bundle's worker entries sit beside this one (electron.vite.config.ts).
+    workerEntryDir: here,
   });
   registerApi(service.call, rendererUrl);
   // The Export menu asks the window for the review of the rollout it shows; the window saves

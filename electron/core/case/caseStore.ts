@@ -27,6 +27,11 @@ export function useSqliteNativeBinding(bindingPath: string): void {
   nativeBinding = bindingPath;
 }
 
+/** The addon `useSqliteNativeBinding` named, for a worker thread that opens the case too. */
+export function sqliteNativeBinding(): string | undefined {
+  return nativeBinding;
+}
+
 export function openCase(casePath: string, options: OpenCaseOptions = {}): CaseDb {
   const absolute = path.resolve(casePath);
   const exists = fs.existsSync(absolute);

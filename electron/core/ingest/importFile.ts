@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { IngestProgress, SourceCounts, SourceSummary } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
+import { type WalCheckpointer, startWalCheckpointer } from '../case/walCheckpointer.js';
 import type { Reject } from '../case/rejects.js';
 import { caseTaggingRules } from '../case/retag.js';
 import {
@@ -163,8 +164,17 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     version: options.version ?? null,
     importedAt: options.importedAt ?? (options.now ?? Date.now)(),
   });
+  // The thread checkpoints the log while this one writes (walCheckpointer.ts).
+  const checkpointer = startWalCheckpointer(db);
   try {
-    const read = await readIntoSource(db, sourceId, facts, format, formatContext, normaliseContext, options);
+    const read = await readIntoSource(
+      db,
+      sourceId,
+      facts,
+      format,
+      { formatContext, normaliseContext, checkpointer },
+      options,
+    ).finally(() => checkpointer.stop());
     // Every event of an earlier import of this file's start is held again by this source: the
     // earlier one goes, so no line is counted twice.
     const prefixes = grownFrom.filter((s) => facts.prefixSha256.get(s.size) === s.sha256);
@@ -219,8 +229,11 @@ async function readIntoSource(
   sourceId: number,
   facts: FileFacts,
   format: LogFormat,
-  formatContext: FormatContext,
-  normaliseContext: NormaliseContext,
+  {
+    formatContext,
+    normaliseContext,
+    checkpointer,
+  }: { formatContext: FormatContext; normaliseContext: NormaliseContext; checkpointer: WalCheckpointer },
   options: ImportOptions,
 ): Promise<ReadResult> {
   const now = options.now ?? Date.now;
@@ -266,6 +279,7 @@ async function readIntoSource(
         for (const r of message.rejects) writer.sink.reject(r.line, r.reason, r.raw, r.rawBytes);
         counts.lines = message.lines;
         writer.flush();
+        checkpointer.afterBatch();
         progress(message.bytesRead);
         pipeline.ack();
       } else if (message.type === 'end') {

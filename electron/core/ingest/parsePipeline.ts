@@ -9,12 +9,12 @@ import type { ParseJob, ParseMessage, WriterMessage } from './parseJob.js';
 
 let workerPath: string | null = null;
 
-/** The Electron main bundle names its own copy of the worker (see electron.vite.config.ts); null: the default. */
+/** Tests run another entry in its place; null: the default. */
 export function useParseWorkerPath(file: string | null): void {
   workerPath = file;
 }
 
-/** The parse worker's entry file (workerEntry.ts), or the one the Electron bundle named. */
+/** The parse worker's entry file (workerEntry.ts). */
 export function parseWorkerFile(): string {
   return workerPath ?? workerEntryFile(import.meta.url, 'electron/core/ingest', 'parseWorker.js');
 }
