@@ -63,25 +63,47 @@ export function packEvents(events: readonly NewEvent[]): PackedEvents {
   const flags = new Uint8Array(count);
   let l = 0;
   let n = 0;
-  for (let row = 0; row < count; row += 1) {
-    const event = events[row] as NewEvent;
-    for (const field of TEXT_FIELDS) {
-      const value = event[field] ?? null;
-      if (value === null) {
-        lengths[l++] = NULL_TEXT;
-      } else {
-        parts.push(value);
-        lengths[l++] = value.length;
-      }
+  const add = (value: string | null | undefined): void => {
+    if (value === null || value === undefined) {
+      lengths[l++] = NULL_TEXT;
+    } else {
+      parts.push(value);
+      lengths[l++] = value.length;
     }
-    numbers[n++] = event.ts;
-    numbers[n++] = event.sourceLine;
-    numbers[n++] = event.status ?? 0;
-    numbers[n++] = event.durationMs ?? 0;
+  };
+  for (let row = 0; row < count; row += 1) {
+    const e = events[row] as NewEvent;
+    // One `add` per entry of TEXT_FIELDS, in its order: named reads, not a loop over the
+    // names, which costs the parse worker about twice as much a row.
+    add(e.tsText);
+    add(e.track);
+    add(e.trackRule);
+    add(e.trackLabel);
+    add(e.service);
+    add(e.version);
+    add(e.host);
+    add(e.pod);
+    add(e.level);
+    add(e.httpMethod);
+    add(e.urlPath);
+    add(e.clientIp);
+    add(e.user);
+    add(e.message);
+    add(e.errorType);
+    add(e.errorMessage);
+    add(e.errorStack);
+    add(e.fingerprint);
+    add(e.authRule);
+    add(e.raw);
+    add(e.docKey);
+    numbers[n++] = e.ts;
+    numbers[n++] = e.sourceLine;
+    numbers[n++] = e.status ?? 0;
+    numbers[n++] = e.durationMs ?? 0;
     flags[row] =
-      (event.authFailure ? AUTH_FAILURE : 0) |
-      (event.status === null ? STATUS_NULL : 0) |
-      (event.durationMs === null ? DURATION_NULL : 0);
+      (e.authFailure ? AUTH_FAILURE : 0) |
+      (e.status === null ? STATUS_NULL : 0) |
+      (e.durationMs === null ? DURATION_NULL : 0);
   }
   return { count, text: parts.join(''), lengths, numbers, flags };
 }
