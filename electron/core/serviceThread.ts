@@ -68,6 +68,9 @@ export type FromServiceWorker =
   | { type: 'host'; id: number; name: HostRequestName; args: unknown }
   | { type: 'closed' };
 
+/** How long `close` waits for the worker to close the case before ending it. */
+const CLOSE_WAIT_MS = 30_000;
+
 export function serviceWorkerFile(): string {
   return workerEntryFile(import.meta.url, 'electron/core', 'serviceWorker.js');
 }
@@ -94,6 +97,7 @@ export async function startServiceThread(options: ServiceThreadOptions): Promise
   let stopped: string | null = null;
   let onReady: { resolve: () => void; reject: (error: Error) => void } | null = null;
   let onClosed: (() => void) | null = null;
+  let closing: Promise<void> | null = null;
 
   const post = (message: ToServiceWorker): void => worker.postMessage(message);
 
@@ -169,14 +173,23 @@ export async function startServiceThread(options: ServiceThreadOptions): Promise
         }
       });
     },
-    close: async () => {
-      if (stopped === null) {
-        await new Promise<void>((resolve) => {
-          onClosed = resolve;
-          post({ type: 'close' });
-        });
-      }
-      await worker.terminate();
-    },
+    close: () =>
+      (closing ??= (async () => {
+        if (stopped === null) {
+          // The worker closes the case between two calls' synchronous steps (an import's batch,
+          // a judge's query). One that never answers is ended anyway: SQLite rolls back what
+          // it had not committed, and an interrupted import can be redone.
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([
+            new Promise<void>((resolve) => {
+              onClosed = resolve;
+              post({ type: 'close' });
+            }),
+            new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS))),
+          ]);
+          clearTimeout(timer);
+        }
+        await worker.terminate();
+      })()),
   };
 }
