@@ -624,17 +624,36 @@ Example: coalmine measures case.coalmine --define conversion --label "Conversion
             { kind: 'file', path: casePath, readOnly, create: opts.importDir !== undefined && !readOnly }
           : { kind: 'demo', path: defaultDemoCasePath(), logsDir: demoLogsDir() },
         host: opts.importDir === undefined ? {} : { pickFiles: folderPicker(opts.importDir) },
+        // A page whose calls can only fail is no use: say why and end.
+        onStopped: (reason) => {
+          io.err(`coalmine: ${reason}\n`);
+          process.exit(EXIT_USAGE);
+        },
       });
-      const server = await startWebServer({ call: service.call, rendererDir: dir, port });
+      let server: Awaited<ReturnType<typeof startWebServer>>;
+      try {
+        server = await startWebServer({ call: service.call, rendererDir: dir, port });
+      } catch (error) {
+        // The thread would keep this process alive with nothing to serve.
+        await service.close();
+        const code = (error as { code?: unknown }).code;
+        if (code === 'EADDRINUSE' || code === 'EACCES') {
+          throw new UsageError(`--port ${port}: 127.0.0.1:${port} cannot be used (${String(code)})`);
+        }
+        throw error;
+      }
       io.out(`Coalmine web mode on ${casePath ? terminalText(casePath) : 'the demo case'}\n${server.url}\n`);
+      // One shutdown, whatever signals follow: the case is always closed whole before the exit.
+      let stopping: Promise<void> | null = null;
       const stop = (): void => {
-        void server
+        stopping ??= server
           .close()
+          .catch((error: unknown) => io.err(`coalmine: ${terminalLines(String(error))}\n`))
           .then(() => service.close())
-          .finally(() => process.exit(0));
+          .finally(() => process.exit(EXIT_OK));
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
     });
 
   addTagCommands(program, io);

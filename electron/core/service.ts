@@ -118,6 +118,14 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
       }
       const next = await chooseCase({ readOnly });
       if (!next) return null;
+      // The dialog may have stayed open while the page started one.
+      if (imports.busy() || pulls.busy()) {
+        closeCase(next.db);
+        throw new CoalmineError(
+          'BUSY',
+          'an import or a pull started while the case was being chosen; open it again once it ends',
+        );
+      }
       const previous = current;
       current = next;
       closeCase(previous.db);

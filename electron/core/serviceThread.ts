@@ -32,6 +32,11 @@ export interface ServiceThreadOptions {
   sqliteBinding?: string;
   /** The folder of the Electron bundle's worker entries (workerEntry.ts); beside the modules otherwise. */
   workerEntryDir?: string;
+  /**
+   * Called once if the thread ends without being closed (a crash): the host tells the user
+   * (web mode exits, the app shows why). Every call then answers with an internal error.
+   */
+  onStopped?: (reason: string) => void;
 }
 
 export interface ServiceThread {
@@ -98,6 +103,7 @@ export async function startServiceThread(options: ServiceThreadOptions): Promise
   let onReady: { resolve: () => void; reject: (error: Error) => void } | null = null;
   let onClosed: (() => void) | null = null;
   let closing: Promise<void> | null = null;
+  let started = false;
 
   const post = (message: ToServiceWorker): void => worker.postMessage(message);
 
@@ -114,19 +120,24 @@ export async function startServiceThread(options: ServiceThreadOptions): Promise
     }
   }
 
-  /** Every call waiting, and every later one, gets the reason the thread is gone. */
-  function stop(reason: string): void {
+  /**
+   * Every call waiting, and every later one, gets `reason` (what the untrusted caller may
+   * read); a start-up that was waiting gets `detail` (the host's own error, for its log).
+   */
+  function stop(reason: string, detail = reason): void {
     if (stopped !== null) return;
     stopped = reason;
     for (const settle of pending.values()) settle({ ok: false, error: { code: 'INTERNAL', message: reason } });
     pending.clear();
-    onReady?.reject(new CoalmineError('INTERNAL', reason));
+    if (onReady) onReady.reject(new CoalmineError('INTERNAL', detail));
+    else if (started && closing === null) options.onStopped?.(reason);
     onClosed?.();
   }
 
   worker.on('message', (message: FromServiceWorker) => {
     switch (message.type) {
       case 'ready':
+        started = true;
         onReady?.resolve();
         onReady = null;
         break;
@@ -146,11 +157,16 @@ export async function startServiceThread(options: ServiceThreadOptions): Promise
         break;
     }
   });
+  // The reason callers read says nothing of the inside; the details go to the log.
+  const crashed = 'the case service stopped unexpectedly (see the log); open the case again';
   worker.on('error', (error) => {
-    console.error(error);
-    stop(`the case service stopped (${error.message}); restart the app`);
+    console.error('the case service stopped:', error);
+    stop(crashed, `the case service could not start (${error.message})`);
   });
-  worker.on('exit', (code) => stop(`the case service ended (code ${code}); restart the app`));
+  worker.on('exit', (code) => {
+    if (stopped === null) console.error(`the case service ended (exit code ${code})`);
+    stop(crashed, `the case service ended while starting (exit code ${code})`);
+  });
 
   await new Promise<void>((resolve, reject) => {
     onReady = { resolve, reject };

@@ -60,6 +60,11 @@ async function main(): Promise<void> {
     sqliteBinding: electronSqliteBinding(),
     // The bundle's worker entries sit beside this one (electron.vite.config.ts).
     workerEntryDir: here,
+    // Every call would fail from here on: say why, and end rather than show a dead window.
+    onStopped: (reason) => {
+      dialog.showErrorBox('Coalmine stopped', reason);
+      app.quit();
+    },
   });
   registerApi(service.call, rendererUrl);
   // The Export menu asks the window for the review of the rollout it shows; the window saves
@@ -84,9 +89,18 @@ async function main(): Promise<void> {
   win.once('ready-to-show', () => win.show());
   await win.loadURL(rendererUrl);
 
-  app.on('window-all-closed', () => {
-    void service.close().finally(() => app.quit());
+  // However the app quits (the last window closed, the menu, the system), the case is closed
+  // whole first: checkpointed, its journal back to DELETE.
+  let caseClosed = false;
+  app.on('before-quit', (event) => {
+    if (caseClosed) return;
+    event.preventDefault();
+    void service.close().finally(() => {
+      caseClosed = true;
+      app.quit();
+    });
   });
+  app.on('window-all-closed', () => app.quit());
 }
 
 main().catch((error: unknown) => {

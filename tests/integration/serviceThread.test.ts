@@ -8,6 +8,7 @@ import { CoalmineError } from '../../shared/errors.js';
 import { closeCase, openCase } from '../../electron/core/case/caseStore.js';
 import { importFile } from '../../electron/core/ingest/importFile.js';
 import { type ServiceThread, type ServiceThreadHost, startServiceThread } from '../../electron/core/serviceThread.js';
+import { useWorkerEntryDir } from '../../electron/core/workerEntry.js';
 import { projectRoot } from '../helpers/cli.js';
 import { ecs, tempDir, writeLines } from '../helpers/tempCase.js';
 
@@ -25,11 +26,18 @@ let running: ServiceThread | undefined;
 afterEach(async () => {
   await running?.close();
   running = undefined;
+  useWorkerEntryDir(null);
 });
 
 async function serve(casePath: string, host: ServiceThreadHost = {}, readOnly = false): Promise<ServiceThread> {
   running = await startServiceThread({ served: { kind: 'file', path: casePath, readOnly, create: false }, host });
   return running;
+}
+
+/** The journal mode written in the case file's header (bytes 18 and 19: 2 for WAL, 1 for DELETE). */
+function journalMode(casePath: string): 'wal' | 'delete' {
+  const header = fs.readFileSync(casePath).subarray(18, 20);
+  return header[0] === 2 && header[1] === 2 ? 'wal' : 'delete';
 }
 
 async function value<T>(thread: ServiceThread, method: string, input: unknown = {}): Promise<T> {
@@ -171,17 +179,46 @@ describe('the service thread', () => {
     expect(pdf).not.toContain('D:20991231235959');
   });
 
-  it('closes the case whole (no WAL left beside it) and answers later calls with why', async () => {
+  it('closes the case whole (journal back to DELETE, no WAL) once, however often asked, and answers later calls with why', async () => {
     const casePath = await caseFrom(fixture, 'close.coalmine');
     const thread = await serve(casePath);
     await value(thread, 'rollout.list');
-    expect(fs.existsSync(`${casePath}-wal`)).toBe(true);
-    await thread.close();
+    expect(journalMode(casePath)).toBe('wal');
+    await Promise.all([thread.close(), thread.close()]);
     running = undefined;
+    // Ending the thread without closing the case would also remove the -wal file; only
+    // closeCase sets the journal back, so the file is whole for a copy or a read-only open.
+    expect(journalMode(casePath)).toBe('delete');
     expect(fs.existsSync(`${casePath}-wal`)).toBe(false);
     expect(await thread.call('case.info', {})).toMatchObject({
       ok: false,
       error: { code: 'INTERNAL', message: 'the case is closed' },
     });
+  });
+
+  it('tells the host once when the thread dies, and answers the call it died in and later ones without its insides', async () => {
+    // A service worker that starts, then dies in the first call it gets.
+    const entries = tempDir();
+    fs.writeFileSync(
+      path.join(entries, 'serviceWorker.js'),
+      `import { parentPort } from 'node:worker_threads';
+       parentPort.postMessage({ type: 'ready' });
+       parentPort.on('message', (m) => { if (m.type === 'call') process.exit(3); });`,
+    );
+    const stops: string[] = [];
+    const thread = await startServiceThread({
+      served: { kind: 'file', path: 'unused.coalmine', readOnly: true, create: false },
+      workerEntryDir: entries,
+      onStopped: (reason) => stops.push(reason),
+    });
+    const answer = await thread.call('case.info', {});
+    expect(answer).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    const reason = (answer as { error: { message: string } }).error.message;
+    expect(reason).toMatch(/stopped unexpectedly/);
+    expect(reason).not.toMatch(/exit code|\/|Error/);
+    expect(await thread.call('rollout.list', {})).toEqual(answer);
+    expect(stops).toEqual([reason]);
+    await thread.close(); // closing a dead thread just ends
+    expect(stops).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ReviewExport } from '../../shared/api.js';
 import type { ReviewDocument, ReviewNotes } from '../../shared/review.js';
 import { closeCase, openCase } from '../../electron/core/case/caseStore.js';
+import { folderPicker } from '../../electron/core/importJobs.js';
 import { importFile } from '../../electron/core/ingest/importFile.js';
 import { type OpenCase, createService, dispatch } from '../../electron/core/service.js';
 import { projectRoot } from '../helpers/cli.js';
@@ -54,6 +55,46 @@ describe('service', () => {
     expect(await dispatch(service, 'rollout.list', {})).toMatchObject({ ok: true, value: [{ id: 'search@7' }] });
     expect(first.db.open).toBe(false);
     second.db.close();
+  });
+
+  it('refuses the chosen case when an import started while the dialog was open, keeping the open one', async () => {
+    const first = await caseWith(fixture, 'a.coalmine');
+    const second = await caseWith(fixture, 'b.coalmine');
+    const folder = path.dirname(
+      writeLines(
+        'later.ndjson',
+        Array.from({ length: 2000 }, (_, i) =>
+          ecs({ '@timestamp': new Date(Date.UTC(2026, 1, 1, 10, 0, i)).toISOString(), 'service.name': 'late' }),
+        ),
+      ),
+    );
+    let jobId = '';
+    const service = createService(first, {
+      pickFiles: folderPicker(folder),
+      chooseCase: async () => {
+        // While the dialog is up, the page starts an import into the open case.
+        const picked = await dispatch(service, 'ingest.pick', {});
+        const files = (picked as { value: { files: { id: string }[] } }).value.files.map((f) => f.id);
+        const started = await dispatch(service, 'ingest.start', { files });
+        jobId = (started as { value: { jobId: string } }).value.jobId;
+        return second;
+      },
+    });
+    expect(await dispatch(service, 'case.open', { readOnly: false })).toMatchObject({
+      ok: false,
+      error: { code: 'BUSY' },
+    });
+    expect(second.db.open).toBe(false);
+    expect(first.db.open).toBe(true);
+    expect(await dispatch(service, 'case.info', {})).toMatchObject({ ok: true, value: { name: 'a.coalmine' } });
+    // The import goes on into the case that stayed open.
+    let status = await dispatch(service, 'job.status', { jobId });
+    while ((status as { value: { state: string } }).value.state === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      status = await dispatch(service, 'job.status', { jobId });
+    }
+    expect(status).toMatchObject({ ok: true, value: { state: 'done', results: [{ events: 2000 }] } });
+    closeCase(first.db);
   });
 
   it('hides internal errors behind a stable code and logs them', async () => {
