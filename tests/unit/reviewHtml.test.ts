@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml, h } from '../../electron/core/review/htmlEscape.js';
 import { renderHtmlReview } from '../../electron/core/review/reviewHtml.js';
 import type { ReviewDocument } from '../../shared/review.js';
-import { HOSTILE, reviewTime, sampleReviewDocument } from '../helpers/reviewFixture.js';
+import { HOSTILE, emptyAffected, reviewTime, sampleReviewDocument } from '../helpers/reviewFixture.js';
 
 // ---- Reading HTML: a strict parser for what a static, script-free document may hold -------
 
@@ -181,6 +181,7 @@ const H2 = [
   'Summary',
   'Canary vs stable',
   'What occurred',
+  'Who was affected',
   'Actions taken',
   'Root cause',
   'Recommendations',
@@ -489,6 +490,7 @@ describe('HTML review of other documents', () => {
   it('says so in a sentence where a section is empty', () => {
     const doc = sampleReviewDocument({
       timeline: [],
+      affected: emptyAffected(),
       actions: [],
       recommendations: [],
       summary: [],
@@ -503,6 +505,12 @@ describe('HTML review of other documents', () => {
     says('Summary', 'No summary was written.');
     says('Canary vs stable', 'No figures to compare in the window.');
     says('What occurred', 'No findings in the window.');
+    says(
+      'Who was affected',
+      'No principal or client IP failed authentication on the canary in the window, so nobody failed only on the canary.',
+    );
+    says('Who was affected', 'Nobody failed authentication only on the canary.');
+    says('Who was affected', 'No 401 or 403 surge on the canary.');
     says('Actions taken', 'No actions were recorded by the analyst or found in the logs.');
     says('Recommendations', 'No recommendations: no rule applies to the findings and the analyst added none.');
     const evidence = sectionNamed(root, 'Evidence appendix');

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdownReview } from '../../electron/core/review/reviewMarkdown.js';
 import type { ReviewDocument } from '../../shared/review.js';
-import { HOSTILE, reviewTime, sampleReviewDocument } from '../helpers/reviewFixture.js';
+import { HOSTILE, emptyAffected, reviewTime, sampleReviewDocument } from '../helpers/reviewFixture.js';
 
 // ---- Reading Markdown: as much of CommonMark and GFM as the review writes -----------------
 
@@ -237,6 +237,7 @@ const H2 = [
   'Summary',
   'Canary vs stable',
   'What occurred',
+  'Who was affected',
   'Actions taken',
   'Root cause',
   'Recommendations',
@@ -531,6 +532,7 @@ describe('Markdown review of other documents', () => {
   it('says so in a sentence where a section is empty', () => {
     const doc = sampleReviewDocument({
       timeline: [],
+      affected: emptyAffected(),
       actions: [],
       recommendations: [],
       summary: [],
@@ -549,6 +551,13 @@ describe('Markdown review of other documents', () => {
     says(2, 'Summary', 'No summary was written.');
     says(2, 'Canary vs stable', 'No figures to compare in the window.');
     says(2, 'What occurred', 'No findings in the window.');
+    says(
+      2,
+      'Who was affected',
+      'No principal or client IP failed authentication on the canary in the window, so nobody failed only on the canary.',
+    );
+    says(3, 'Failed only on the canary', 'Nobody failed authentication only on the canary.');
+    says(3, 'Behind the 401 and 403 surges', 'No 401 or 403 surge on the canary.');
     says(2, 'Actions taken', 'No actions were recorded by the analyst or found in the logs.');
     says(2, 'Recommendations', 'No recommendations: no rule applies to the findings and the analyst added none.');
     says(3, 'Sources', 'No source in the case.');

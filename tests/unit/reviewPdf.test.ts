@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewComparisonRow, ReviewDocument, TimelineEntry } from '../../shared/review.js';
 import { pdfFonts, pdfText } from '../../electron/core/review/pdfFonts.js';
 import { renderPdfReview } from '../../electron/core/review/reviewPdf.js';
-import { HOSTILE, reviewTime, sampleReviewDocument } from '../helpers/reviewFixture.js';
+import { HOSTILE, emptyAffected, reviewTime, sampleReviewDocument } from '../helpers/reviewFixture.js';
 
 const POPPLER_TOOLS = ['pdftotext', 'pdftoppm', 'pdfinfo'];
 const missingTools = POPPLER_TOOLS.filter((tool) => spawnSync(tool, ['-v']).error !== undefined);
@@ -245,6 +245,9 @@ describe.skipIf(skipPoppler)('the PDF review as a reader sees it', () => {
       'Summary',
       'Canary vs stable',
       'What occurred',
+      'Who was affected',
+      'Failed only on the canary',
+      'Behind the 401 and 403 surges',
       'Actions taken',
       'Root cause (draft)',
       'What occurred',
@@ -337,6 +340,7 @@ describe.skipIf(skipPoppler)('the PDF review as a reader sees it', () => {
       verdict: { ...fixture.verdict, reasons: [] },
       comparison: { rows: [], notes: [] },
       timeline: [],
+      affected: emptyAffected(),
       actions: [],
       rootCause: { whatOccurred: '', why: '', prevention: '', draft: false },
       recommendations: [],
@@ -348,6 +352,9 @@ describe.skipIf(skipPoppler)('the PDF review as a reader sees it', () => {
       'No summary was written.',
       'No figures to compare in the window.',
       'No findings in the window.',
+      'No principal or client IP failed authentication on the canary in the window, so nobody failed only on the canary.',
+      'Nobody failed authentication only on the canary.',
+      'No 401 or 403 surge on the canary.',
       'No actions were recorded by the analyst or found in the logs.',
       'Not written yet.',
       'No recommendations: no rule applies to the findings and the analyst added none.',

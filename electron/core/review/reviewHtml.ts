@@ -38,6 +38,7 @@ import {
   affectedNamesNote,
   canaryOnlyNotListedText,
   excludedText,
+  hasAffectedCounts,
   partyCells,
   personalDataText,
   pullHeading,
@@ -279,7 +280,7 @@ function affected(doc: ReviewDocument): Html {
   return section(
     REVIEW_HEADINGS.affected,
     h('p', null, a.summary.join(' ')),
-    table(AFFECTED_COUNT_COLUMNS, affectedCountRows(a), true),
+    hasAffectedCounts(a) ? table(AFFECTED_COUNT_COLUMNS, affectedCountRows(a), true) : null,
     h('p', null, `${AFFECTED_NOTE} ${affectedNamesNote(doc)}`),
     h('h3', null, AFFECTED_HEADINGS.canaryOnly),
     a.canaryOnly.length === 0

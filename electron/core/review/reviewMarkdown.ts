@@ -38,6 +38,7 @@ import {
   affectedNamesNote,
   canaryOnlyNotListedText,
   excludedText,
+  hasAffectedCounts,
   partyCells,
   personalDataText,
   pullHeading,
@@ -207,10 +208,12 @@ function affected(doc: ReviewDocument): string[] {
   return [
     heading(2, REVIEW_HEADINGS.affected),
     text(a.summary.join(' ')),
-    table(
-      AFFECTED_COUNT_COLUMNS,
-      affectedCountRows(a).map((row) => row.map(cell)),
-    ),
+    hasAffectedCounts(a)
+      ? table(
+          AFFECTED_COUNT_COLUMNS,
+          affectedCountRows(a).map((row) => row.map(cell)),
+        )
+      : '',
     text(`${AFFECTED_NOTE} ${affectedNamesNote(doc)}`),
     heading(3, AFFECTED_HEADINGS.canaryOnly),
     a.canaryOnly.length === 0

@@ -47,6 +47,7 @@ import {
   affectedNamesNote,
   canaryOnlyNotListedText,
   excludedText,
+  hasAffectedCounts,
   partyCells,
   personalDataText,
   pullHeading,
@@ -247,10 +248,12 @@ function writeAffected(flow: PdfFlow, doc: ReviewDocument): void {
   const a = doc.affected;
   flow.heading(REVIEW_HEADINGS.affected, 2, 90);
   flow.draw({ text: a.summary.join(' '), gapAfter: 4 });
-  flow.table(
-    tableColumns(AFFECTED_COUNT_COLUMNS),
-    affectedCountRows(a).map((row) => row.map((text) => ({ text }))),
-  );
+  if (hasAffectedCounts(a)) {
+    flow.table(
+      tableColumns(AFFECTED_COUNT_COLUMNS),
+      affectedCountRows(a).map((row) => row.map((text) => ({ text }))),
+    );
+  }
   flow.draw({ text: `${AFFECTED_NOTE} ${affectedNamesNote(doc)}`, size: SMALL, color: MUTED, gapAfter: 2 });
 
   flow.heading(AFFECTED_HEADINGS.canaryOnly, 3, 50);

@@ -259,6 +259,11 @@ export const AFFECTED_COUNT_COLUMNS: readonly ReviewColumn[] = [
   { label: 'Only on the canary', numeric: true },
 ];
 
+/** Whether anyone failed authentication on either track: if not, the summary says it all. */
+export function hasAffectedCounts(affected: ReviewAffected): boolean {
+  return [affected.principals, affected.clientIps].some((c) => c.canary > 0 || c.stable > 0);
+}
+
 /** The rows of the counts table, in AFFECTED_COUNT_COLUMNS order. */
 export function affectedCountRows(affected: ReviewAffected): string[][] {
   const row = (label: string, c: ReviewAffectedCounts): string[] => [
