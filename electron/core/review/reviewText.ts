@@ -330,7 +330,9 @@ export function surgePartiesText(surge: ReviewAffected['surges'][number]): strin
     `In all the canary answered ${surge.status} to ${formatCount(surge.distinct.users)} ` +
     `${surge.distinct.users === 1 ? 'principal' : 'principals'} and ${formatCount(surge.distinct.ips)} ` +
     `${surge.distinct.ips === 1 ? 'client IP' : 'client IPs'} during the surge`;
-  return users === 0 && ips === 0 ? `${all}.` : `${all}; ${more(users, ips)} are not listed.`;
+  return users === 0 && ips === 0
+    ? `${all}.`
+    : `${all}; ${more(users, ips)} ${users + ips === 1 ? 'is' : 'are'} not listed.`;
 }
 
 /** Where the section's names can be followed, for a pseudonymised review. */
