@@ -690,7 +690,7 @@ describe('HTML review: who was affected', () => {
       affected: {
         ...emptyAffected(),
         summary: [
-          'Nobody failed authentication only on the canary: each of the 2 principals and 1 client IP that failed on it also failed on stable in the window.',
+          'Nobody failed authentication only on the canary: every principal (2) and client IP (1) that failed on it also failed on stable in the window.',
         ],
         principals: { canary: 2, stable: 9, canaryOnly: 0 },
         clientIps: { canary: 1, stable: 4, canaryOnly: 0 },

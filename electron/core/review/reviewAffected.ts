@@ -130,8 +130,8 @@ function summaryOf(affected: Omit<ReviewAffected, 'summary'>, requests: Record<C
     );
   } else if (principals.canaryOnly === 0 && clientIps.canaryOnly === 0) {
     sentences.push(
-      `Nobody failed authentication only on the canary: each of the ${plural(principals.canary, 'principal', 'principals')} ` +
-        `and ${plural(clientIps.canary, 'client IP', 'client IPs')} that failed on it also failed on stable in the window.`,
+      `Nobody failed authentication only on the canary: every principal (${formatCount(principals.canary)}) ` +
+        `and client IP (${formatCount(clientIps.canary)}) that failed on it also failed on stable in the window.`,
     );
   } else {
     sentences.push(
