@@ -97,6 +97,31 @@ describe('review privacy of who was affected', () => {
   });
 });
 
+describe('review privacy behind repeated percent-encoding', () => {
+  it('replaces an address encoded twice in a logged action, in the action and its sample', async () => {
+    const db = openCase(path.join(tempDir(), 'encoded.coalmine'), { create: true });
+    await importFile(db, writeLines('rollout.ndjson', scenarioLines(scenario())));
+    await importFile(
+      db,
+      writeLines('argo-rollouts.ndjson', [
+        ecs({
+          '@timestamp': new Date(T0 + 45 * MINUTE).toISOString(),
+          'service.name': 'argo-rollouts',
+          message: 'Rollout shop-api aborted via /api/abort?by=ops.lead%2540corp.example&next=%252Fhome',
+        }),
+      ]),
+    );
+    const doc = buildReviewDocument(db, { pseudonymise: true });
+    const p = createPseudonymiser(readPseudonymKey(db), []);
+    const abort = doc.actions.find((a) => a.origin === 'logs');
+    expect(abort?.text).toContain(`by=${p.value('email', 'ops.lead@corp.example')}&next=%252Fhome`);
+    expect(abort?.evidence?.sample?.text).toContain(p.value('email', 'ops.lead@corp.example'));
+    for (const text of [renderJsonReview(doc), renderMarkdownReview(doc)]) expect(text).not.toMatch(/ops\.lead/);
+    expect(renderJsonReview(buildReviewDocument(db, { pseudonymise: false }))).toContain('ops.lead%2540corp.example');
+    db.close();
+  });
+});
+
 describe('review privacy beyond the log text', () => {
   it('pseudonymises source names everywhere they enter the document, and every user of a sampled event', async () => {
     const db = await personalCase();
