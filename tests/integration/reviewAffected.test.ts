@@ -189,6 +189,22 @@ describe('who was affected', () => {
     db.close();
   });
 
+  it('shows a line break or bidi override in a name behind a surge as a visible stand-in, here and in the timeline', async () => {
+    const name = 'eve\nmallory\u202e';
+    const db = await caseOf(
+      scenario({ surges: [{ status: 401, fromMinute: 30, toMinute: 40, rate: 0.3, path: '/api/login', user: name }] }),
+    );
+    const doc = buildReviewDocument(db, { pseudonymise: false });
+    expect(doc.affected.surges[0]?.parties[0]).toMatchObject({ kind: 'user', name });
+    const detail = doc.timeline.find((e) => e.kind === 'surge')?.detail ?? '';
+    expect(detail).toContain('user eve\u240amallory\ufffd (');
+    expect(detail).not.toMatch(/[\n\u202e]/);
+    const md = renderMarkdownReview(doc);
+    expect(section(md)).toContain('eve\u240amallory\ufffd');
+    expect(md).not.toMatch(/[\u202e]/);
+    db.close();
+  });
+
   it('keeps the list to topSources per kind and says how many more', async () => {
     const db = await surgeCase();
     writeAnalysisSettings(db, { topSources: 2 });
