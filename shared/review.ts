@@ -131,6 +131,53 @@ export interface ReviewThreshold {
   meaning: string;
 }
 
+/** Distinct principals (the `user` of events) or client IPs with an authentication failure. */
+export interface ReviewAffectedCounts {
+  canary: number;
+  stable: number;
+  /** Of the canary's, those that never failed on stable in the window. */
+  canaryOnly: number;
+}
+
+/** A principal or client IP as the review shows it: a pseudonym unless the review is in clear. */
+export interface ReviewAffectedParty {
+  kind: 'user' | 'ip';
+  name: string;
+  /** Its authentication failures on the canary (for a surge: its answers of the surge's status). */
+  count: number;
+}
+
+/** Who the canary answered 401 or 403 during one surge of the timeline. */
+export interface ReviewSurgeParties {
+  status: 401 | 403;
+  at: ReviewTime;
+  /** The surge's end (exclusive). */
+  until: ReviewTime;
+  /** The principals, then the client IPs, with the most answers of `status` in the surge. */
+  parties: ReviewAffectedParty[];
+  /** Distinct principals and client IPs answered `status` in the surge, listed or not. */
+  distinct: { users: number; ips: number };
+}
+
+/** Who the canary hurt: principals and client IPs that failed authentication on it. */
+export interface ReviewAffected {
+  /** One to three sentences with the figures; says so when nobody failed only on the canary. */
+  summary: string[];
+  principals: ReviewAffectedCounts;
+  clientIps: ReviewAffectedCounts;
+  /** Authentication failures on the canary that name neither a principal nor a client IP. */
+  canaryUnnamed: number;
+  /**
+   * Principals, then client IPs, that failed on the canary and never on stable; each kind most
+   * failures first, as many as the `topSources` setting.
+   */
+  canaryOnly: ReviewAffectedParty[];
+  /** Those of `canaryOnly`'s kind left out of the bounded list. */
+  canaryOnlyNotListed: { users: number; ips: number };
+  /** One per 401/403 surge of the timeline, in time order. */
+  surges: ReviewSurgeParties[];
+}
+
 export interface ReviewDocument {
   /** Version of this shape (docs/schema/review.schema.json). */
   schemaVersion: 1;
@@ -153,6 +200,8 @@ export interface ReviewDocument {
   summary: string[];
   comparison: { rows: ReviewComparisonRow[]; notes: string[] };
   timeline: TimelineEntry[];
+  /** Who was affected: read after the timeline, before the actions taken. */
+  affected: ReviewAffected;
   actions: ReviewAction[];
   rootCause: {
     whatOccurred: string;

@@ -4,6 +4,19 @@
 import { formatUkWithZone } from '../../shared/ukTime.js';
 import type { ReviewDocument, ReviewTime } from '../../shared/review.js';
 
+/**
+ * User names as hostile logs write them: markup, a table break, emphasis, a right-to-left
+ * override, a line break, a fence. Only a review in clear shows them.
+ */
+export const HOSTILE_NAMES = [
+  '<script>alert(1)</script>',
+  '| pipe |',
+  '**bold**',
+  'evil\u202Egnp.exe',
+  'line\nbreak',
+  '```fence',
+] as const;
+
 export const HOSTILE = '<script>alert(1)</script> [x](javascript:alert(1)) ``` | # <img src=x onerror=alert(2)>';
 
 /** 02/03/2026 09:30:00 GMT. */
@@ -15,6 +28,21 @@ export function reviewTime(epochMs: number): ReviewTime {
 }
 
 const at = (minute: number): ReviewTime => reviewTime(T0 + minute * MINUTE);
+
+/** The section when no principal or IP failed authentication on either track. */
+export function emptyAffected(): ReviewDocument['affected'] {
+  return {
+    summary: [
+      'No principal or client IP failed authentication on the canary in the window, so nobody failed only on the canary.',
+    ],
+    principals: { canary: 0, stable: 0, canaryOnly: 0 },
+    clientIps: { canary: 0, stable: 0, canaryOnly: 0 },
+    canaryUnnamed: 0,
+    canaryOnly: [],
+    canaryOnlyNotListed: { users: 0, ips: 0 },
+    surges: [],
+  };
+}
 
 export function sampleReviewDocument(overrides: Partial<ReviewDocument> = {}): ReviewDocument {
   const sha = 'a3f1c2'.padEnd(64, '0');
@@ -151,6 +179,34 @@ export function sampleReviewDocument(overrides: Partial<ReviewDocument> = {}): R
         },
       },
     ],
+    affected: {
+      summary: [
+        '8 principals and 1 client IP failed authentication on the canary and never on stable in the window.',
+        'In all, 12 principals and 3 client IPs failed on the canary (118 requests), against 5 principals and 4 client IPs on stable (653 requests).',
+      ],
+      principals: { canary: 12, stable: 5, canaryOnly: 2 + HOSTILE_NAMES.length },
+      clientIps: { canary: 3, stable: 4, canaryOnly: 1 },
+      canaryUnnamed: 0,
+      canaryOnly: [
+        { kind: 'user', name: 'user-7f3a2c91d0e4', count: 19 },
+        ...HOSTILE_NAMES.map((name) => ({ kind: 'user' as const, name, count: 1 })),
+        { kind: 'ip', name: 'ip-0a1b2c3d4e5f', count: 4 },
+      ],
+      canaryOnlyNotListed: { users: 1, ips: 0 },
+      surges: [
+        {
+          status: 401,
+          at: at(22),
+          until: at(34),
+          parties: [
+            { kind: 'user', name: 'user-7f3a2c91d0e4', count: 17 },
+            { kind: 'user', name: HOSTILE, count: 2 },
+            { kind: 'ip', name: 'ip-0a1b2c3d4e5f', count: 4 },
+          ],
+          distinct: { users: 3, ips: 1 },
+        },
+      ],
+    },
     actions: [
       {
         at: at(41),

@@ -122,7 +122,16 @@ describe.each(FORMATS)('the %s review', (format) => {
   it.skipIf(format === 'pdf' && !hasPoppler)('holds every section, in order', () => {
     if (format === 'json') {
       const doc = JSON.parse(reviewed.text.json) as Record<string, unknown>;
-      for (const key of ['summary', 'comparison', 'timeline', 'actions', 'rootCause', 'recommendations', 'evidence']) {
+      for (const key of [
+        'summary',
+        'comparison',
+        'timeline',
+        'affected',
+        'actions',
+        'rootCause',
+        'recommendations',
+        'evidence',
+      ]) {
         expect(doc).toHaveProperty(key);
       }
       return;
@@ -132,6 +141,7 @@ describe.each(FORMATS)('the %s review', (format) => {
       'summary',
       'canary vs stable',
       'what occurred',
+      'who was affected',
       'actions taken',
       'root cause',
       'recommendations',
@@ -182,6 +192,42 @@ describe.each(FORMATS)('the %s review', (format) => {
     expect(reviewed.text[format]).not.toMatch(SCENARIO_IP);
     expect(reviewed.clear[format]).toMatch(/mallory@example\.com/);
   });
+
+  it.skipIf(format === 'pdf' && !hasPoppler)(
+    'says who was affected by the pseudonym the timeline uses, and by name only when asked',
+    () => {
+      const doc = JSON.parse(reviewed.text.json) as ReviewDocument;
+      // mallory@example.com drives the surge and never fails on stable: she leads the list.
+      const mallory = doc.affected.canaryOnly[0];
+      expect(mallory?.kind).toBe('user');
+      const hex = /^email-([0-9a-f]{12})@pseudonym\.invalid$/.exec(mallory?.name ?? '')?.[1];
+      expect(hex).toBeDefined();
+      const text = reviewed.text[format];
+      const slice = (from: string, to: string): string => {
+        const start = format === 'json' ? text.indexOf(`"${from}"`) : text.indexOf(from);
+        const end = format === 'json' ? text.indexOf(`"${to}"`) : text.indexOf(to, start);
+        expect(start, from).toBeGreaterThanOrEqual(0);
+        expect(end, to).toBeGreaterThan(start);
+        return text.slice(start, end);
+      };
+      const [timeline, affected] =
+        format === 'json'
+          ? [slice('timeline', 'affected'), slice('affected', 'actions')]
+          : [slice('What occurred', 'Who was affected'), slice('Who was affected', 'Actions taken')];
+      expect(affected).toContain(`email-${hex}`);
+      expect(timeline).toContain(`email-${hex}`);
+      expect(affected).not.toMatch(EMAIL);
+      expect(affected).not.toMatch(SCENARIO_IP);
+      expect(affected).toMatch(/ip-[0-9a-f]{12}/);
+      const clear = reviewed.clear[format];
+      const clearAffected = clear.slice(
+        clear.indexOf(format === 'json' ? '"affected"' : 'Who was affected'),
+        clear.indexOf(format === 'json' ? '"actions"' : 'Actions taken'),
+      );
+      expect(clearAffected).toMatch(/mallory\\?@example\.com/);
+      expect(clearAffected).toMatch(SCENARIO_IP);
+    },
+  );
 
   it.skipIf(format === 'pdf' && !hasPoppler)('gives the evidence hash sha256sum gives for the file', () => {
     expect(reviewed.sha256).toMatch(/^[0-9a-f]{64}$/);

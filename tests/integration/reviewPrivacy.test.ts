@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyseRollout } from '../../electron/core/analysis/analyse.js';
+import { writeAnalysisSettings } from '../../electron/core/case/analysisSettings.js';
 import { openCase, type CaseDb } from '../../electron/core/case/caseStore.js';
 import { pullIntoCase, type PullOptions } from '../../electron/core/elastic/pull.js';
 import { buildPullRequest } from '../../electron/core/elastic/pullRequest.js';
@@ -11,6 +12,7 @@ import { importFile } from '../../electron/core/ingest/importFile.js';
 import { createPseudonymiser, readPseudonymKey, windowUserNames } from '../../electron/core/review/pseudonymise.js';
 import { renderJsonReview } from '../../electron/core/review/reviewJson.js';
 import { renderMarkdownReview } from '../../electron/core/review/reviewMarkdown.js';
+import { renderReview } from '../../electron/core/review/renderReview.js';
 import { buildReviewDocument } from '../../electron/core/review/reviewModel.js';
 import { CLUSTER, FakeCluster, ecsDocs, mockConnection } from '../helpers/fakeElastic.js';
 import { MINUTE, T0, scenario, scenarioLines } from '../helpers/scenario.js';
@@ -41,6 +43,84 @@ async function personalCase(): Promise<CaseDb> {
   db.prepare(`UPDATE sources SET state = 'incomplete' WHERE path = ?`).run(partial);
   return db;
 }
+
+/** Canary-only authentication failures by people named in every way a log can name them. */
+const FAILING = [
+  { user: 'quentin.blake', ip: '198.51.100.23' },
+  { user: 'mary.major@corp.example', ip: '2001:db8::7' },
+  { user: 'ZOE\\zoe.admin', ip: '198.51.100.24' },
+  { user: 'Jürgen Müller', ip: '198.51.100.25' },
+];
+
+describe('review privacy of who was affected', () => {
+  it('names no principal or client IP in clear in any format unless asked', async () => {
+    const db = openCase(path.join(tempDir(), 'affected.coalmine'), { create: true });
+    await importFile(db, writeLines('rollout.ndjson', scenarioLines(scenario())));
+    await importFile(
+      db,
+      writeLines(
+        'failures.ndjson',
+        FAILING.map(({ user, ip }, i) =>
+          ecs({
+            '@timestamp': new Date(T0 + (10 + i) * MINUTE).toISOString(),
+            'service.name': 'shop-api',
+            'service.version': '1.1.0',
+            'labels.track': 'canary',
+            'url.path': '/api/login',
+            'http.response.status_code': 401,
+            'client.ip': ip,
+            'user.name': user,
+            message: 'GET /api/login 401',
+          }),
+        ),
+      ),
+    );
+    // Room in the list for everyone who failed once (the scenario's own users too).
+    writeAnalysisSettings(db, { topSources: 100 });
+    const doc = buildReviewDocument(db, { pseudonymise: true });
+    const p = createPseudonymiser(readPseudonymKey(db), []);
+    for (const { user, ip } of FAILING) {
+      expect(doc.affected.canaryOnly).toContainEqual({ kind: 'user', name: p.value('user', user), count: 1 });
+      expect(doc.affected.canaryOnly).toContainEqual({ kind: 'ip', name: p.value('ip', ip), count: 1 });
+    }
+    const clearNames = /quentin|blake|mary\.major|corp\.example|zoe|Jürgen|Müller|198\.51\.100|2001:db8/i;
+    for (const format of ['md', 'html', 'json'] as const) {
+      const text = (await renderReview(doc, format)).bytes.toString('utf8');
+      expect(text, format).not.toMatch(clearNames);
+    }
+    const clear = renderJsonReview(buildReviewDocument(db, { pseudonymise: false }));
+    for (const { user, ip } of FAILING) {
+      expect(clear).toContain(JSON.stringify(user));
+      expect(clear).toContain(JSON.stringify(ip));
+    }
+    db.close();
+  });
+});
+
+describe('review privacy behind repeated percent-encoding', () => {
+  it('replaces an address encoded twice in a logged action, in the action and its sample', async () => {
+    const db = openCase(path.join(tempDir(), 'encoded.coalmine'), { create: true });
+    await importFile(db, writeLines('rollout.ndjson', scenarioLines(scenario())));
+    await importFile(
+      db,
+      writeLines('argo-rollouts.ndjson', [
+        ecs({
+          '@timestamp': new Date(T0 + 45 * MINUTE).toISOString(),
+          'service.name': 'argo-rollouts',
+          message: 'Rollout shop-api aborted via /api/abort?by=ops.lead%2540corp.example&next=%252Fhome',
+        }),
+      ]),
+    );
+    const doc = buildReviewDocument(db, { pseudonymise: true });
+    const p = createPseudonymiser(readPseudonymKey(db), []);
+    const abort = doc.actions.find((a) => a.origin === 'logs');
+    expect(abort?.text).toContain(`by=${p.value('email', 'ops.lead@corp.example')}&next=%252Fhome`);
+    expect(abort?.evidence?.sample?.text).toContain(p.value('email', 'ops.lead@corp.example'));
+    for (const text of [renderJsonReview(doc), renderMarkdownReview(doc)]) expect(text).not.toMatch(/ops\.lead/);
+    expect(renderJsonReview(buildReviewDocument(db, { pseudonymise: false }))).toContain('ops.lead%2540corp.example');
+    db.close();
+  });
+});
 
 describe('review privacy beyond the log text', () => {
   it('pseudonymises source names everywhere they enter the document, and every user of a sampled event', async () => {

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml, h } from '../../electron/core/review/htmlEscape.js';
 import { renderHtmlReview } from '../../electron/core/review/reviewHtml.js';
 import type { ReviewDocument } from '../../shared/review.js';
-import { HOSTILE, reviewTime, sampleReviewDocument } from '../helpers/reviewFixture.js';
+import { showControlCharacters } from '../../shared/controlCharacters.js';
+import { HOSTILE, HOSTILE_NAMES, emptyAffected, reviewTime, sampleReviewDocument } from '../helpers/reviewFixture.js';
 
 // ---- Reading HTML: a strict parser for what a static, script-free document may hold -------
 
@@ -181,6 +182,7 @@ const H2 = [
   'Summary',
   'Canary vs stable',
   'What occurred',
+  'Who was affected',
   'Actions taken',
   'Root cause',
   'Recommendations',
@@ -489,6 +491,7 @@ describe('HTML review of other documents', () => {
   it('says so in a sentence where a section is empty', () => {
     const doc = sampleReviewDocument({
       timeline: [],
+      affected: emptyAffected(),
       actions: [],
       recommendations: [],
       summary: [],
@@ -503,6 +506,12 @@ describe('HTML review of other documents', () => {
     says('Summary', 'No summary was written.');
     says('Canary vs stable', 'No figures to compare in the window.');
     says('What occurred', 'No findings in the window.');
+    says(
+      'Who was affected',
+      'No principal or client IP failed authentication on the canary in the window, so nobody failed only on the canary.',
+    );
+    says('Who was affected', 'Nobody failed authentication only on the canary.');
+    says('Who was affected', 'No 401 or 403 surge on the canary.');
     says('Actions taken', 'No actions were recorded by the analyst or found in the logs.');
     says('Recommendations', 'No recommendations: no rule applies to the findings and the analyst added none.');
     const evidence = sectionNamed(root, 'Evidence appendix');
@@ -614,5 +623,86 @@ describe('HTML review of other documents', () => {
     });
     const root = parseHtml(renderHtmlReview(doc));
     expect(byName(root, 'pre').map(textOf)).toContain(sampleText);
+  });
+});
+
+describe('HTML review: who was affected', () => {
+  const doc = sampleReviewDocument();
+  const root = parseHtml(renderHtmlReview(doc));
+  const section = sectionNamed(root, 'Who was affected');
+  const shownNames = HOSTILE_NAMES.map((name) => showControlCharacters(name));
+
+  it('says in sentences who failed only on the canary, then the counts per track', () => {
+    const paragraphs = childElements(section)
+      .filter((e) => e.name === 'p')
+      .map(readText);
+    expect(paragraphs[0]).toBe(doc.affected.summary.join(' '));
+    const counts = readTable(childElements(section).find((e) => e.name === 'table') as Element);
+    expect(counts).toEqual({
+      header: ['Failed authentication', 'Canary', 'Stable', 'Only on the canary'],
+      rows: [
+        ['Principals (users)', '12', '5', '8'],
+        ['Client IPs', '3', '4', '1'],
+      ],
+    });
+  });
+
+  it('lists those that failed only on the canary, each hostile name one text node', () => {
+    const after = afterHeading(section, 'Failed only on the canary');
+    const table = after.find((e) => e.name === 'table') as Element;
+    expect(readTable(table)).toEqual({
+      header: ['Kind', 'Principal or client IP', 'Canary failures'],
+      rows: [
+        ['Principal', 'user-7f3a2c91d0e4', '19'],
+        ...shownNames.map((name) => ['Principal', name, '1']),
+        ['Client IP', 'ip-0a1b2c3d4e5f', '4'],
+      ],
+    });
+    // The name cells made no element: each holds one text node, the line break shown as ␊.
+    const cells = byName(table, 'td').filter((_, i) => i % 3 === 1);
+    expect(cells.map((td) => td.children)).toEqual([
+      ['user-7f3a2c91d0e4'],
+      ...shownNames.map((name) => [name]),
+      ['ip-0a1b2c3d4e5f'],
+    ]);
+    expect(after.filter((e) => e.name === 'p').map(readText)).toContain(
+      'And 1 more principal failed only on the canary (not listed: each list keeps those with the most failures, as many as the topSources setting).',
+    );
+  });
+
+  it('names who was behind each 401/403 surge, and how many in all', () => {
+    const after = afterHeading(section, '401 surge, 02/03/2026 09:52:00 GMT until 02/03/2026 10:04:00 GMT');
+    expect(readTable(after.find((e) => e.name === 'table') as Element)).toEqual({
+      header: ['Kind', 'Principal or client IP', '401 answers'],
+      rows: [
+        ['Principal', 'user-7f3a2c91d0e4', '17'],
+        ['Principal', HOSTILE.replace(/\s+/g, ' '), '2'],
+        ['Client IP', 'ip-0a1b2c3d4e5f', '4'],
+      ],
+    });
+    expect(after.filter((e) => e.name === 'p').map(readText)).toEqual([
+      'In all the canary answered 401 to 3 principals and 1 client IP during the surge; 1 more principal is not listed.',
+    ]);
+  });
+
+  it('says so when nobody failed only on the canary, keeping the counts', () => {
+    const nobody = sampleReviewDocument({
+      affected: {
+        ...emptyAffected(),
+        summary: [
+          'Nobody failed authentication only on the canary: every principal (2) and client IP (1) that failed on it also failed on stable in the window.',
+        ],
+        principals: { canary: 2, stable: 9, canaryOnly: 0 },
+        clientIps: { canary: 1, stable: 4, canaryOnly: 0 },
+      },
+    });
+    const s = sectionNamed(parseHtml(renderHtmlReview(nobody)), 'Who was affected');
+    expect(byName(s, 'table')).toHaveLength(1);
+    expect(afterHeading(s, 'Failed only on the canary').map(readText)).toEqual([
+      'Nobody failed authentication only on the canary.',
+    ]);
+    expect(afterHeading(s, 'Behind the 401 and 403 surges').map(readText)).toEqual([
+      'No 401 or 403 surge on the canary.',
+    ]);
   });
 });

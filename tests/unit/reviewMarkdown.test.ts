@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdownReview } from '../../electron/core/review/reviewMarkdown.js';
 import type { ReviewDocument } from '../../shared/review.js';
-import { HOSTILE, reviewTime, sampleReviewDocument } from '../helpers/reviewFixture.js';
+import { showControlCharacters } from '../../shared/controlCharacters.js';
+import { HOSTILE, HOSTILE_NAMES, emptyAffected, reviewTime, sampleReviewDocument } from '../helpers/reviewFixture.js';
 
 // ---- Reading Markdown: as much of CommonMark and GFM as the review writes -----------------
 
@@ -237,6 +238,7 @@ const H2 = [
   'Summary',
   'Canary vs stable',
   'What occurred',
+  'Who was affected',
   'Actions taken',
   'Root cause',
   'Recommendations',
@@ -531,6 +533,7 @@ describe('Markdown review of other documents', () => {
   it('says so in a sentence where a section is empty', () => {
     const doc = sampleReviewDocument({
       timeline: [],
+      affected: emptyAffected(),
       actions: [],
       recommendations: [],
       summary: [],
@@ -549,6 +552,13 @@ describe('Markdown review of other documents', () => {
     says(2, 'Summary', 'No summary was written.');
     says(2, 'Canary vs stable', 'No figures to compare in the window.');
     says(2, 'What occurred', 'No findings in the window.');
+    says(
+      2,
+      'Who was affected',
+      'No principal or client IP failed authentication on the canary in the window, so nobody failed only on the canary.',
+    );
+    says(3, 'Failed only on the canary', 'Nobody failed authentication only on the canary.');
+    says(3, 'Behind the 401 and 403 surges', 'No 401 or 403 surge on the canary.');
     says(2, 'Actions taken', 'No actions were recorded by the analyst or found in the logs.');
     says(2, 'Recommendations', 'No recommendations: no rule applies to the findings and the analyst added none.');
     says(3, 'Sources', 'No source in the case.');
@@ -653,5 +663,91 @@ describe('Markdown review of other documents', () => {
     expect(read.code.map((c) => c.body)).toContain(sampleText);
     expect(read.lines).not.toContain('# injected heading');
     expect(read.lines.join('\n')).not.toContain('<script>');
+  });
+});
+
+describe('Markdown review: who was affected', () => {
+  const doc = sampleReviewDocument();
+  const md = renderMarkdownReview(doc);
+  const read = readMarkdown(md);
+  const section = under(read, 2, 'Who was affected');
+  // Control characters read as visible stand-ins: a line break as ␊, a bidi override as �.
+  const shownNames = HOSTILE_NAMES.map((name) => showControlCharacters(name));
+
+  it('says in sentences who failed only on the canary, then the counts per track', () => {
+    expect(section.map(readInline)).toContain(doc.affected.summary.join(' '));
+    const counts = tables(section)[0];
+    expect(counts?.header).toEqual(['Failed authentication', 'Canary', 'Stable', 'Only on the canary']);
+    expect(counts?.rows).toEqual([
+      ['Principals (users)', '12', '5', '8'],
+      ['Client IPs', '3', '4', '1'],
+    ]);
+    expect(section.map(readInline).join('\n')).toContain(
+      'Names are pseudonyms, the same as in the sample events of the timeline and everywhere else in this review.',
+    );
+  });
+
+  it('lists those that failed only on the canary, hostile names as inert text, one row each', () => {
+    const lines = under(read, 3, 'Failed only on the canary');
+    const table = onlyTable(lines);
+    expect(table.header).toEqual(['Kind', 'Principal or client IP', 'Canary failures']);
+    expect(table.rows).toEqual([
+      ['Principal', 'user-7f3a2c91d0e4', '19'],
+      ...shownNames.map((name) => ['Principal', name, '1']),
+      ['Client IP', 'ip-0a1b2c3d4e5f', '4'],
+    ]);
+    for (const cell of table.raw.map((row) => row[1] ?? '')) {
+      expect(cell).not.toMatch(/[<>\n\u202a-\u202e\u2066-\u2069]/);
+      for (const token of ['*', '|', '`']) expect(hasUnescaped(cell, token), `${token} in ${cell}`).toBe(false);
+    }
+    expect(lines.map(readInline)).toContain(
+      'And 1 more principal failed only on the canary (not listed: each list keeps those with the most failures, as many as the topSources setting).',
+    );
+  });
+
+  it('names who was behind each 401/403 surge, and how many in all', () => {
+    const surge = under(read, 4, '401 surge, 02/03/2026 09:52:00 GMT until 02/03/2026 10:04:00 GMT');
+    const table = onlyTable(surge);
+    expect(table.header).toEqual(['Kind', 'Principal or client IP', '401 answers']);
+    expect(table.rows).toEqual([
+      ['Principal', 'user-7f3a2c91d0e4', '17'],
+      ['Principal', HOSTILE, '2'],
+      ['Client IP', 'ip-0a1b2c3d4e5f', '4'],
+    ]);
+    expect(surge.map(readInline)).toContain(
+      'In all the canary answered 401 to 3 principals and 1 client IP during the surge; 1 more principal is not listed.',
+    );
+  });
+
+  it('says so when nobody failed only on the canary, keeping the counts', () => {
+    const nobody = sampleReviewDocument({
+      affected: {
+        ...emptyAffected(),
+        summary: [
+          'Nobody failed authentication only on the canary: every principal (2) and client IP (1) that failed on it also failed on stable in the window.',
+        ],
+        principals: { canary: 2, stable: 9, canaryOnly: 0 },
+        clientIps: { canary: 1, stable: 4, canaryOnly: 0 },
+      },
+    });
+    const r = readMarkdown(renderMarkdownReview(nobody));
+    const whole = under(r, 2, 'Who was affected');
+    expect(whole.map(readInline)).toContain(nobody.affected.summary[0]);
+    expect(onlyTable(whole).rows).toEqual([
+      ['Principals (users)', '2', '9', '0'],
+      ['Client IPs', '1', '4', '0'],
+    ]);
+    expect(under(r, 3, 'Failed only on the canary').map(readInline)).toContain(
+      'Nobody failed authentication only on the canary.',
+    );
+    expect(under(r, 3, 'Behind the 401 and 403 surges').map(readInline)).toContain(
+      'No 401 or 403 surge on the canary.',
+    );
+  });
+
+  it('writes names in clear as inert text too', () => {
+    const clear = sampleReviewDocument({ pseudonymised: false });
+    const lines = under(readMarkdown(renderMarkdownReview(clear)), 2, 'Who was affected').map(readInline);
+    expect(lines.join('\n')).toContain('Names are shown in clear, as logged.');
   });
 });

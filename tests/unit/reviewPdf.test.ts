@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewComparisonRow, ReviewDocument, TimelineEntry } from '../../shared/review.js';
 import { pdfFonts, pdfText } from '../../electron/core/review/pdfFonts.js';
 import { renderPdfReview } from '../../electron/core/review/reviewPdf.js';
-import { HOSTILE, reviewTime, sampleReviewDocument } from '../helpers/reviewFixture.js';
+import { HOSTILE, emptyAffected, reviewTime, sampleReviewDocument } from '../helpers/reviewFixture.js';
 
 const POPPLER_TOOLS = ['pdftotext', 'pdftoppm', 'pdfinfo'];
 const missingTools = POPPLER_TOOLS.filter((tool) => spawnSync(tool, ['-v']).error !== undefined);
@@ -245,6 +245,9 @@ describe.skipIf(skipPoppler)('the PDF review as a reader sees it', () => {
       'Summary',
       'Canary vs stable',
       'What occurred',
+      'Who was affected',
+      'Failed only on the canary',
+      'Behind the 401 and 403 surges',
       'Actions taken',
       'Root cause (draft)',
       'What occurred',
@@ -337,6 +340,7 @@ describe.skipIf(skipPoppler)('the PDF review as a reader sees it', () => {
       verdict: { ...fixture.verdict, reasons: [] },
       comparison: { rows: [], notes: [] },
       timeline: [],
+      affected: emptyAffected(),
       actions: [],
       rootCause: { whatOccurred: '', why: '', prevention: '', draft: false },
       recommendations: [],
@@ -348,6 +352,9 @@ describe.skipIf(skipPoppler)('the PDF review as a reader sees it', () => {
       'No summary was written.',
       'No figures to compare in the window.',
       'No findings in the window.',
+      'No principal or client IP failed authentication on the canary in the window, so nobody failed only on the canary.',
+      'Nobody failed authentication only on the canary.',
+      'No 401 or 403 surge on the canary.',
       'No actions were recorded by the analyst or found in the logs.',
       'Not written yet.',
       'No recommendations: no rule applies to the findings and the analyst added none.',
@@ -423,5 +430,39 @@ describe.skipIf(skipPoppler)('the PDF review as a reader sees it', () => {
     const pngs = renderPngs(file, 'long');
     expect(pngs).toHaveLength(pages.length);
     for (const png of pngs) expect(inkOf(readPng(png)).inkPixels).toBeGreaterThan(2000);
+  });
+});
+
+describe.skipIf(skipPoppler)('the PDF review: who was affected', () => {
+  it('writes the figures, the names (hostile ones as visible text) and the surges between the timeline and the actions', async () => {
+    const doc = sampleReviewDocument();
+    const text = pagesText(await renderToFile(doc)).join('\n');
+    const lines = text.split('\n').map((line) => line.trim());
+    const from = lines.indexOf('Who was affected');
+    const to = lines.indexOf('Actions taken');
+    expect(from).toBeGreaterThan(lines.indexOf('What occurred'));
+    expect(to).toBeGreaterThan(from);
+    const section = lines.slice(from, to);
+    const flat = squash(section.join('\n'));
+    expect(flat).toContain(squash(doc.affected.summary.join(' ')));
+    expect(section).toContainEqual(expect.stringMatching(/^Principals \(users\)\s+12\s+5\s+8$/));
+    expect(section).toContainEqual(expect.stringMatching(/^Client IPs\s+3\s+4\s+1$/));
+    expect(section).toContainEqual(expect.stringMatching(/^Principal\s+user-7f3a2c91d0e4\s+19$/));
+    expect(section).toContainEqual(expect.stringMatching(/^Client IP\s+ip-0a1b2c3d4e5f\s+4$/));
+    // Markup and Markdown are plain text here; the line break and the bidi override are visible.
+    for (const name of ['<script>alert(1)</script>', '| pipe |', '**bold**', '```fence']) {
+      expect(flat).toContain(squash(name));
+    }
+    // ␊ where the font has it, else its code point: either way visible, on one line.
+    expect(flat).toMatch(/line(?:\u240a|\[U\+240A\])break/);
+    expect(flat).toContain('evil\ufffdgnp.exe');
+    expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    expect(flat).toContain(squash('And 1 more principal failed only on the canary'));
+    expect(section).toContain('401 surge, 02/03/2026 09:52:00 GMT until 02/03/2026 10:04:00 GMT');
+    expect(flat).toContain(
+      squash(
+        'In all the canary answered 401 to 3 principals and 1 client IP during the surge; 1 more principal is not listed.',
+      ),
+    );
   });
 });

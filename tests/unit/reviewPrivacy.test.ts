@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { closeCase, openCase } from '../../electron/core/case/caseStore.js';
 import {
   CLEAR,
+  MAX_PERCENT_ROUNDS,
   PSEUDONYM_HEX_DIGITS,
   createPseudonymiser,
   readPseudonymKey,
@@ -37,6 +38,42 @@ describe('review pseudonyms behind encodings and in any script', () => {
     expect(p.text('u=j%C3%BCrgen%40ex%C3%A4mple.de end')).toBe(`u=${email('jürgen@exämple.de')} end`);
     // Percent-escapes that hide nothing are left as they are.
     expect(p.text('GET /search?q=caf%C3%A9%20au%20lait 50%')).toBe('GET /search?q=caf%C3%A9%20au%20lait 50%');
+  });
+
+  it('finds e-mail addresses behind repeated percent-encoding, replacing the whole encoded span', () => {
+    const email = (v: string) => p.value('email', v);
+    // Encoded twice: `%25` is the `%` of the `%40` beneath.
+    expect(p.text('GET /reset?email=user%2540example.com HTTP/1.1')).toBe(
+      `GET /reset?email=${email('user@example.com')} HTTP/1.1`,
+    );
+    expect(p.text('to=USER%252540EXAMPLE.COM;')).toBe(`to=${email('user@example.com')};`);
+    // A path encoded twice, with an address inside: the slashes around it stay as logged.
+    expect(p.text('GET /login?next=%252Fusers%252Fbob%2540corp.example%252Fedit 302')).toBe(
+      `GET /login?next=%252Fusers%252F${email('bob@corp.example')}%252Fedit 302`,
+    );
+    // Every character of the address encoded, then encoded again.
+    const twice = [...'jo@x.org'].map((ch) => `%25${ch.charCodeAt(0).toString(16).padStart(2, '0')}`).join('');
+    expect(p.text(`u=${twice}&x=1`)).toBe(`u=${email('jo@x.org')}&x=1`);
+    // Multi-byte UTF-8 escapes encoded twice map back to their whole span.
+    expect(p.text('u=j%25C3%25BCrgen%2540ex%25C3%25A4mple.de end')).toBe(`u=${email('jürgen@exämple.de')} end`);
+    // Known user names and IPs too.
+    expect(p.text('by=Jos%25C3%25A9%2520N%25C3%25BA%25C3%25B1ez;')).toBe(`by=${p.value('user', 'José Núñez')};`);
+    expect(p.text('ip=192%252E0%252E2%252E7 ok')).toBe(`ip=${p.value('ip', '192.0.2.7')} ok`);
+  });
+
+  it('decodes a bounded number of rounds, and leaves escapes that hide nothing as they are', () => {
+    // Encoded MAX_PERCENT_ROUNDS times over: still found.
+    let layered = 'x@y.example';
+    for (let round = 0; round < MAX_PERCENT_ROUNDS; round += 1) {
+      layered = encodeURIComponent(layered).replace(/\./g, '%2E');
+    }
+    expect(p.text(`m=${layered};`)).toBe(`m=${p.value('email', 'x@y.example')};`);
+    // Nested escapes that decode to no identity come out unchanged, whatever their depth.
+    const noise = `q=${'%25'.repeat(2000)}41 50%25 off`;
+    expect(p.text(noise)).toBe(noise);
+    expect(p.text('GET /search?q=caf%25C3%25A9%2520au%2520lait%252F 100%2525')).toBe(
+      'GET /search?q=caf%25C3%25A9%2520au%2520lait%252F 100%2525',
+    );
   });
 
   it('finds e-mail addresses with letters and marks of any script, without taking in what bounds them', () => {

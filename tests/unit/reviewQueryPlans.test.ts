@@ -94,8 +94,32 @@ describe('query plans of the review', () => {
     expect(statements.find((s) => /events_fts MATCH/.test(s))).toMatch(/e\.ts BETWEEN @from AND @to[\s\S]*@service/);
     // The window's user names (for pseudonyms) read the table in order only when the window is
     // most of it (tests/unit/reviewPrivacy.test.ts checks their plans); nothing else scans it.
-    for (const sql of statements.filter((s) => !/DISTINCT user/.test(s))) {
+    for (const sql of statements.filter((s) => !/SELECT DISTINCT user FROM events/.test(s))) {
       expect(plan(db, sql), sql).not.toMatch(/SCAN events\b(?! USING)|SCAN e\b(?! USING)/);
+    }
+    db.close();
+  });
+
+  it('counts who was affected through the indexes of authentication failures and of 401/403', async () => {
+    const db = await caseOf(
+      scenario({ minutes: 30, surges: [{ status: 401, fromMinute: 5, toMinute: 10, rate: 0.5 }] }),
+    );
+    const statements = reviewStatements(db);
+    const plansOf = (pattern: RegExp): string[] => {
+      const found = statements.filter((s) => pattern.test(s));
+      expect(found.length, String(pattern)).toBeGreaterThan(0);
+      return found.map((sql) => plan(db, sql));
+    };
+    // Per track, per kind: the failures' principals or IPs, counted.
+    const grouped = plansOf(/auth_failure = 1 AND (user|client_ip) IS NOT NULL GROUP BY/);
+    expect(grouped).toHaveLength(4); // principals and IPs, canary (with its version) and stable
+    for (const p of grouped)
+      expect(p).toMatch(/INDEX events_auth_failures \(service=\? AND track=\? AND ts>\? AND ts<\?\)/);
+    for (const p of plansOf(/auth_failure = 1 AND user IS NULL AND client_ip IS NULL/)) {
+      expect(p).toMatch(/INDEX events_auth_failures \(service=\? AND track=\? AND ts>\? AND ts<\?\)/);
+    }
+    for (const p of plansOf(/count\(DISTINCT user\)/)) {
+      expect(p).toMatch(/INDEX events_401_403 \(service=\? AND track=\? AND ts>\? AND ts<\?\)/);
     }
     db.close();
   });

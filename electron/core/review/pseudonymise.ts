@@ -18,7 +18,9 @@
 // (`bob` inside `bob@example.com` or `bobby`), and a pseudonym is never hashed again.
 // Values hidden by an encoding are found too: the detectors also run over the text with its
 // percent-escapes (`alice%40corp.example`) and its JSON `\uXXXX` escapes (`Jos\u00e9`) decoded,
-// and a value found there replaces its whole encoded span.
+// and a value found there replaces its whole encoded span. Percent-encoding is undone round
+// after round (MAX_PERCENT_ROUNDS): a URL put into a query string and logged encoded again
+// reads `alice%2540corp.example`, whose `%25` is the `%` of the `%40` beneath.
 //
 // Credentials (redactCredentials.ts) are redacted before any of this, in clear reviews too.
 import { createHmac } from 'node:crypto';
@@ -88,6 +90,12 @@ const HOST_PATTERNS: readonly RegExp[] = [/\brhost=([^\s,;&"'<>)\]]+)/dgi, /\bfr
 const WORD_CHAR = /[\p{L}\p{N}_@+-]/u;
 /** Tokens that can be a known user name without looking further. */
 const TOKEN = /[\p{L}\p{N}_.@+-]+/gu;
+/**
+ * Rounds of percent-decoding tried at most. Logs show a value encoded twice (a redirect URL in
+ * a query string) and sometimes three times; each round costs one more scan of the text, so a
+ * hostile line of nested `%25` cannot make the scan grow with its length.
+ */
+export const MAX_PERCENT_ROUNDS = 6;
 /** Runs of percent-escapes, and JSON's \uXXXX escapes (a surrogate pair is two). */
 const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
 const JSON_ESCAPE = /\\u([0-9A-Fa-f]{4})/g;
@@ -138,6 +146,27 @@ function decodedView(encoded: string, pattern: RegExp, decode: (escaped: string)
   text += encoded.slice(at);
   from.push(encoded.length);
   return { text, from };
+}
+
+/**
+ * The text with percent-escapes undone once, twice, … (at most MAX_PERCENT_ROUNDS), each view's
+ * `from` mapped back to the offsets of `encoded` itself.
+ */
+function percentDecodedViews(encoded: string): DecodedView[] {
+  const views: DecodedView[] = [];
+  let text = encoded;
+  let toEncoded: number[] | null = null;
+  for (let round = 0; round < MAX_PERCENT_ROUNDS && /%[0-9A-Fa-f]{2}/.test(text); round += 1) {
+    const view = decodedView(text, PERCENT_RUN, decodePercentRun);
+    if (view === null) break;
+    const back: number[] | null = toEncoded;
+    // `view.from` holds offsets into the previous round's text, whose own `from` leads back.
+    const from: number[] = back === null ? view.from : view.from.map((i) => back[i] ?? encoded.length);
+    views.push({ text: view.text, from });
+    text = view.text;
+    toEncoded = from;
+  }
+  return views;
 }
 
 function utf8Units(text: string): number {
@@ -342,10 +371,7 @@ export function createPseudonymiser(
   /** Spans of the text and of its decoded views, each in the text's own offsets. */
   const allSpans = (value: string): Span[] => {
     const found = spans(value);
-    const views = [
-      /%[0-9A-Fa-f]{2}/.test(value) ? decodedView(value, PERCENT_RUN, decodePercentRun) : null,
-      jsonEscapedView(value),
-    ];
+    const views = [...percentDecodedViews(value), jsonEscapedView(value)];
     for (const view of views) {
       if (view === null) continue;
       for (const span of spans(view.text)) {

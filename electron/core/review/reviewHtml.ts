@@ -14,7 +14,11 @@ import type {
 import { h, htmlDocument, type Html, type HtmlChild } from './htmlEscape.js';
 import {
   ACTION_COLUMNS,
+  AFFECTED_COUNT_COLUMNS,
+  AFFECTED_HEADINGS,
+  AFFECTED_NOTE,
   BLANK,
+  CANARY_ONLY_COLUMNS,
   COMPARISON_COLUMNS,
   DRAFT_NOTE,
   EMPTY,
@@ -30,7 +34,12 @@ import {
   THRESHOLD_COLUMNS,
   TIMELINE_LABELS,
   actionCells,
+  affectedCountRows,
+  affectedNamesNote,
+  canaryOnlyNotListedText,
   excludedText,
+  hasAffectedCounts,
+  partyCells,
   personalDataText,
   pullHeading,
   pullWindow,
@@ -41,6 +50,9 @@ import {
   sampleWhere,
   sourceCells,
   stableVersionText,
+  surgePartiesHeading,
+  surgePartiesText,
+  surgePartyColumns,
   timelineKindText,
   timelineWhen,
   windowText,
@@ -262,6 +274,32 @@ function timeline(doc: ReviewDocument): Html {
   );
 }
 
+function affected(doc: ReviewDocument): Html {
+  const a = doc.affected;
+  const notListed = canaryOnlyNotListedText(a);
+  return section(
+    REVIEW_HEADINGS.affected,
+    h('p', null, a.summary.join(' ')),
+    hasAffectedCounts(a) ? table(AFFECTED_COUNT_COLUMNS, affectedCountRows(a), true) : null,
+    h('p', null, `${AFFECTED_NOTE} ${affectedNamesNote(doc)}`),
+    h('h3', null, AFFECTED_HEADINGS.canaryOnly),
+    a.canaryOnly.length === 0
+      ? h('p', null, EMPTY.canaryOnly)
+      : table(CANARY_ONLY_COLUMNS, a.canaryOnly.map(partyCells), false),
+    notListed === null ? null : h('p', null, notListed),
+    h('h3', null, AFFECTED_HEADINGS.surges),
+    a.surges.length === 0
+      ? h('p', null, EMPTY.surges)
+      : a.surges.map((surge) => [
+          h('h4', null, surgePartiesHeading(surge)),
+          surge.parties.length === 0
+            ? h('p', null, EMPTY.surgeParties)
+            : table(surgePartyColumns(surge.status), surge.parties.map(partyCells), false),
+          h('p', null, surgePartiesText(surge)),
+        ]),
+  );
+}
+
 function actions(doc: ReviewDocument): Html {
   // A sample event's text follows its evidence, as code.
   const row = (a: ReviewAction): HtmlChild[] => {
@@ -413,6 +451,7 @@ export function renderHtmlReview(doc: ReviewDocument): string {
       summary(doc),
       comparison(doc),
       timeline(doc),
+      affected(doc),
       actions(doc),
       rootCause(doc),
       recommendations(doc),

@@ -14,7 +14,11 @@ import type {
 import { codeBlock, escapeMarkdown, tableCodeSpan, yamlString } from './markdownEscape.js';
 import {
   ACTION_COLUMNS,
+  AFFECTED_COUNT_COLUMNS,
+  AFFECTED_HEADINGS,
+  AFFECTED_NOTE,
   BLANK,
+  CANARY_ONLY_COLUMNS,
   COMPARISON_COLUMNS,
   DRAFT_NOTE,
   EMPTY,
@@ -30,7 +34,12 @@ import {
   THRESHOLD_COLUMNS,
   TIMELINE_LABELS,
   actionCells,
+  affectedCountRows,
+  affectedNamesNote,
+  canaryOnlyNotListedText,
   excludedText,
+  hasAffectedCounts,
+  partyCells,
   personalDataText,
   pullHeading,
   pullWindow,
@@ -41,6 +50,9 @@ import {
   sampleWhere,
   sourceCells,
   stableVersionText,
+  surgePartiesHeading,
+  surgePartiesText,
+  surgePartyColumns,
   timelineKindText,
   timelineWhen,
   windowText,
@@ -190,6 +202,43 @@ function timeline(doc: ReviewDocument): string[] {
   ];
 }
 
+function affected(doc: ReviewDocument): string[] {
+  const a = doc.affected;
+  const notListed = canaryOnlyNotListedText(a);
+  return [
+    heading(2, REVIEW_HEADINGS.affected),
+    text(a.summary.join(' ')),
+    hasAffectedCounts(a)
+      ? table(
+          AFFECTED_COUNT_COLUMNS,
+          affectedCountRows(a).map((row) => row.map(cell)),
+        )
+      : '',
+    text(`${AFFECTED_NOTE} ${affectedNamesNote(doc)}`),
+    heading(3, AFFECTED_HEADINGS.canaryOnly),
+    a.canaryOnly.length === 0
+      ? text(EMPTY.canaryOnly)
+      : table(
+          CANARY_ONLY_COLUMNS,
+          a.canaryOnly.map((party) => partyCells(party).map(cell)),
+        ),
+    notListed === null ? '' : text(notListed),
+    heading(3, AFFECTED_HEADINGS.surges),
+    ...(a.surges.length === 0
+      ? [text(EMPTY.surges)]
+      : a.surges.flatMap((surge) => [
+          heading(4, surgePartiesHeading(surge)),
+          surge.parties.length === 0
+            ? text(EMPTY.surgeParties)
+            : table(
+                surgePartyColumns(surge.status),
+                surge.parties.map((party) => partyCells(party).map(cell)),
+              ),
+          text(surgePartiesText(surge)),
+        ])),
+  ];
+}
+
 function actions(doc: ReviewDocument): string[] {
   if (doc.actions.length === 0) return [heading(2, REVIEW_HEADINGS.actions), text(EMPTY.actions)];
   // A sample event's text ends its evidence cell as a code span: quoted as logged, never read
@@ -288,6 +337,7 @@ export function renderMarkdownReview(doc: ReviewDocument): string {
     ...summary(doc),
     ...comparison(doc),
     ...timeline(doc),
+    ...affected(doc),
     ...actions(doc),
     ...rootCause(doc),
     ...recommendations(doc),

@@ -39,6 +39,7 @@ import { parseNoteTime, readReviewNotes } from '../case/reviewNotes.js';
 import { listSources } from '../case/sources.js';
 import { CLEAR, type Pseudonymiser, createPseudonymiser, readPseudonymKey, windowUserNames } from './pseudonymise.js';
 import { recommendationsFrom } from './recommendations.js';
+import { affectedOf } from './reviewAffected.js';
 import { SourceNames, oneLine, reviewSourceName, reviewTime } from './reviewEvidence.js';
 import { reproductionQueries } from './reviewSql.js';
 import { buildTimeline, rolloutActionFindings } from './reviewTimeline.js';
@@ -347,6 +348,7 @@ function buildFromSnapshot(db: CaseDb, { analysis, canaryBuckets }: JudgedRollou
     summary: summaryOf(analysis, timeline, p),
     comparison: { rows: analysis.comparison.map(comparisonRowOf), notes: comparisonNotes(analysis) },
     timeline,
+    affected: affectedOf(db, analysis, p),
     actions: sortActions([...logActions, ...analystActions(notes, p)]),
     rootCause: rootCauseOf(drafted, notes, p),
     recommendations: recommendationsFrom(facts, notes),

@@ -20,7 +20,11 @@ import { pdfFonts } from './pdfFonts.js';
 import { PdfFlow, type TableCell, type TableColumn, type TextBlock } from './pdfLayout.js';
 import {
   ACTION_LABELS,
+  AFFECTED_COUNT_COLUMNS,
+  AFFECTED_HEADINGS,
+  AFFECTED_NOTE,
   BLANK_ON_PAPER,
+  CANARY_ONLY_COLUMNS,
   COMPARISON_COLUMNS,
   DRAFT_NOTE,
   EMPTY,
@@ -39,7 +43,12 @@ import {
   actionEvidence,
   actionOrigin,
   actionTime,
+  affectedCountRows,
+  affectedNamesNote,
+  canaryOnlyNotListedText,
   excludedText,
+  hasAffectedCounts,
+  partyCells,
   personalDataText,
   pullHeading,
   pullWindow,
@@ -50,6 +59,9 @@ import {
   sampleWhere,
   sourceCells,
   stableVersionText,
+  surgePartiesHeading,
+  surgePartiesText,
+  surgePartyColumns,
   timelineKindText,
   timelineWhen,
   windowText,
@@ -98,6 +110,7 @@ export async function renderPdfReview(doc: ReviewDocument): Promise<Buffer> {
   writeSummary(flow, doc);
   writeComparison(flow, doc);
   writeTimeline(flow, doc);
+  writeAffected(flow, doc);
   writeActions(flow, doc);
   writeRootCause(flow, doc);
   writeRecommendations(flow, doc);
@@ -224,6 +237,48 @@ function timelineBlocks(entry: TimelineEntry): TextBlock[] {
     { text: `${TIMELINE_LABELS.counts}: ${entry.evidence.counts}`, size: 9, indent: 10 },
     ...sampleBlocks(entry.evidence.sample, 10),
   ];
+}
+
+/** Cells as a drawn table's; the name (second column) in the monospaced font, as log text. */
+function partyRow(cells: string[]): TableCell[] {
+  return cells.map((text, i) => (i === 1 ? { text, role: 'mono' } : { text }));
+}
+
+function writeAffected(flow: PdfFlow, doc: ReviewDocument): void {
+  const a = doc.affected;
+  flow.heading(REVIEW_HEADINGS.affected, 2, 90);
+  flow.draw({ text: a.summary.join(' '), gapAfter: 4 });
+  if (hasAffectedCounts(a)) {
+    flow.table(
+      tableColumns(AFFECTED_COUNT_COLUMNS),
+      affectedCountRows(a).map((row) => row.map((text) => ({ text }))),
+    );
+  }
+  flow.draw({ text: `${AFFECTED_NOTE} ${affectedNamesNote(doc)}`, size: SMALL, color: MUTED, gapAfter: 2 });
+
+  flow.heading(AFFECTED_HEADINGS.canaryOnly, 3, 50);
+  if (a.canaryOnly.length === 0) flow.draw({ text: EMPTY.canaryOnly });
+  else
+    flow.table(
+      tableColumns(CANARY_ONLY_COLUMNS),
+      a.canaryOnly.map((party) => partyRow(partyCells(party))),
+    );
+  const notListed = canaryOnlyNotListedText(a);
+  if (notListed !== null) flow.draw({ text: notListed, size: 9, gapAfter: 2 });
+
+  flow.heading(AFFECTED_HEADINGS.surges, 3, 50);
+  if (a.surges.length === 0) flow.draw({ text: EMPTY.surges });
+  for (const surge of a.surges) {
+    flow.heading(surgePartiesHeading(surge), 4, 50);
+    if (surge.parties.length === 0) flow.draw({ text: EMPTY.surgeParties });
+    else {
+      flow.table(
+        tableColumns(surgePartyColumns(surge.status)),
+        surge.parties.map((party) => partyRow(partyCells(party))),
+      );
+    }
+    flow.draw({ text: surgePartiesText(surge), size: 9, gapAfter: 4 });
+  }
 }
 
 function writeActions(flow: PdfFlow, doc: ReviewDocument): void {

@@ -73,5 +73,22 @@ export function reproductionQueries(analysis: Analysis): ReviewQuery[] {
       });
     }
   }
+  for (const [kind, column] of [
+    ['Principals', 'user'],
+    ['Client IPs', 'client_ip'],
+  ] as const) {
+    const failed = (track: Cohort): string =>
+      `${cohortWhereSql(analysis, track)}\n  AND auth_failure = 1 AND ${column} IS NOT NULL`;
+    queries.push({
+      figure: `${kind} that failed authentication only on the canary, with their canary failures (the review lists the first)`,
+      sql: [
+        `SELECT ${column}, count(*) AS canary_failures FROM events`,
+        `WHERE ${failed('canary')}`,
+        `  AND ${column} NOT IN (SELECT ${column} FROM events`,
+        `    WHERE ${failed('stable')})`,
+        `GROUP BY ${column} ORDER BY canary_failures DESC;`,
+      ].join('\n'),
+    });
+  }
   return queries;
 }

@@ -3,9 +3,13 @@
 // take them from here so every format reads the same. Everything here is plain text; each
 // format escapes it as it escapes the model's own text.
 import type { RuleOutcome } from '../../../shared/api.js';
+import { showControlCharacters } from '../../../shared/controlCharacters.js';
 import { formatCount } from '../../../shared/metricFormat.js';
 import type {
   ReviewAction,
+  ReviewAffected,
+  ReviewAffectedCounts,
+  ReviewAffectedParty,
   ReviewDocument,
   ReviewReason,
   ReviewRecommendation,
@@ -21,6 +25,7 @@ export const REVIEW_HEADINGS = {
   summary: 'Summary',
   comparison: 'Canary vs stable',
   timeline: 'What occurred',
+  affected: 'Who was affected',
   actions: 'Actions taken',
   rootCause: 'Root cause',
   recommendations: 'Recommendations',
@@ -47,6 +52,9 @@ export const EMPTY = {
   summary: 'No summary was written.',
   comparison: 'No figures to compare in the window.',
   timeline: 'No findings in the window.',
+  canaryOnly: 'Nobody failed authentication only on the canary.',
+  surges: 'No 401 or 403 surge on the canary.',
+  surgeParties: 'The surge’s events name no principal and no client IP.',
   actions: 'No actions were recorded by the analyst or found in the logs.',
   rootCause: 'Not written yet.',
   recommendations: 'No recommendations: no rule applies to the findings and the analyst added none.',
@@ -234,6 +242,105 @@ export const SOURCE_COLUMNS: readonly ReviewColumn[] = [
   { label: 'Imported' },
   { label: 'State' },
 ];
+
+export const AFFECTED_HEADINGS = {
+  canaryOnly: 'Failed only on the canary',
+  surges: 'Behind the 401 and 403 surges',
+} as const;
+
+/** What "only on the canary" and a principal mean, under the section's figures. */
+export const AFFECTED_NOTE =
+  'A principal is the user an event names; a failure is an event marked as an authentication failure. Only on the canary: failed on the canary and never on stable in the window.';
+
+export const AFFECTED_COUNT_COLUMNS: readonly ReviewColumn[] = [
+  { label: 'Failed authentication' },
+  { label: 'Canary', numeric: true },
+  { label: 'Stable', numeric: true },
+  { label: 'Only on the canary', numeric: true },
+];
+
+/** Whether anyone failed authentication on either track: if not, the summary says it all. */
+export function hasAffectedCounts(affected: ReviewAffected): boolean {
+  return [affected.principals, affected.clientIps].some((c) => c.canary > 0 || c.stable > 0);
+}
+
+/** The rows of the counts table, in AFFECTED_COUNT_COLUMNS order. */
+export function affectedCountRows(affected: ReviewAffected): string[][] {
+  const row = (label: string, c: ReviewAffectedCounts): string[] => [
+    label,
+    formatCount(c.canary),
+    formatCount(c.stable),
+    formatCount(c.canaryOnly),
+  ];
+  return [row('Principals (users)', affected.principals), row('Client IPs', affected.clientIps)];
+}
+
+export const CANARY_ONLY_COLUMNS: readonly ReviewColumn[] = [
+  { label: 'Kind' },
+  { label: 'Principal or client IP', free: true },
+  { label: 'Canary failures', numeric: true },
+];
+
+export function surgePartyColumns(status: 401 | 403): readonly ReviewColumn[] {
+  return [
+    { label: 'Kind' },
+    { label: 'Principal or client IP', free: true },
+    { label: `${status} answers`, numeric: true },
+  ];
+}
+
+/**
+ * A name as every format shows it: control characters (a line break, a bidi override) become
+ * visible stand-ins, so `a\nb` does not read as `a b` and nothing reorders the line.
+ */
+export function partyName(party: ReviewAffectedParty): string {
+  return showControlCharacters(party.name);
+}
+
+/** The cells of a party's row, in CANARY_ONLY_COLUMNS (or surgePartyColumns) order. */
+export function partyCells(party: ReviewAffectedParty): string[] {
+  return [party.kind === 'user' ? 'Principal' : 'Client IP', partyName(party), formatCount(party.count)];
+}
+
+function more(users: number, ips: number): string {
+  const parts = [
+    users > 0 ? `${formatCount(users)} more ${users === 1 ? 'principal' : 'principals'}` : '',
+    ips > 0 ? `${formatCount(ips)} more ${ips === 1 ? 'client IP' : 'client IPs'}` : '',
+  ].filter((x) => x !== '');
+  return parts.join(' and ');
+}
+
+/** "And 37 more principals and 2 more client IPs failed only on the canary (not listed)."; null when none. */
+export function canaryOnlyNotListedText(affected: ReviewAffected): string | null {
+  const { users, ips } = affected.canaryOnlyNotListed;
+  if (users === 0 && ips === 0) return null;
+  return `And ${more(users, ips)} failed only on the canary (not listed: each list keeps those with the most failures, as many as the topSources setting).`;
+}
+
+export function surgePartiesHeading(surge: ReviewAffected['surges'][number]): string {
+  return `${surge.status} surge, ${surge.at.uk} until ${surge.until.uk}`;
+}
+
+/** How many principals and IPs the surge answered with its status in all, and how many are not listed. */
+export function surgePartiesText(surge: ReviewAffected['surges'][number]): string {
+  const listed = (kind: 'user' | 'ip'): number => surge.parties.filter((p) => p.kind === kind).length;
+  const users = Math.max(0, surge.distinct.users - listed('user'));
+  const ips = Math.max(0, surge.distinct.ips - listed('ip'));
+  const all =
+    `In all the canary answered ${surge.status} to ${formatCount(surge.distinct.users)} ` +
+    `${surge.distinct.users === 1 ? 'principal' : 'principals'} and ${formatCount(surge.distinct.ips)} ` +
+    `${surge.distinct.ips === 1 ? 'client IP' : 'client IPs'} during the surge`;
+  return users === 0 && ips === 0
+    ? `${all}.`
+    : `${all}; ${more(users, ips)} ${users + ips === 1 ? 'is' : 'are'} not listed.`;
+}
+
+/** Where the section's names can be followed, for a pseudonymised review. */
+export function affectedNamesNote(doc: ReviewDocument): string {
+  return doc.pseudonymised
+    ? 'Names are pseudonyms, the same as in the sample events of the timeline and everywhere else in this review.'
+    : 'Names are shown in clear, as logged.';
+}
 
 export const THRESHOLD_COLUMNS: readonly ReviewColumn[] = [
   { label: 'Setting' },

@@ -11,6 +11,7 @@
 // Entries sort by time, then kind, then title: the same case gives the same order.
 import type { Analysis, ExceptionGroup, Surge } from '../../../shared/api.js';
 import type { ReviewAction, TimelineEntry, TimelineKind } from '../../../shared/review.js';
+import { showControlCharacters } from '../../../shared/controlCharacters.js';
 import { formatCount, formatMetricValue, formatPValue, formatRateWithCounts } from '../../../shared/metricFormat.js';
 import { formatDuration, formatUkWithZone } from '../../../shared/ukTime.js';
 import { cohortFilter } from '../analysis/cohorts.js';
@@ -64,10 +65,13 @@ function surgeEntry(ctx: TimelineContext, s: Surge): TimelineEntry {
       status: s.status,
     },
   );
+  // A name in clear can hold a line break (which would split the paragraph) or a bidi override:
+  // shown as visible stand-ins, as in "Who was affected".
   const drivers = s.drivers
     .slice(0, 3)
     .map(
-      (d) => `${d.kind} ${d.kind === 'path' ? p.text(d.value) : p.value(d.kind, d.value)} (${formatCount(d.count)})`,
+      (d) =>
+        `${d.kind} ${showControlCharacters(d.kind === 'path' ? p.text(d.value) : p.value(d.kind, d.value))} (${formatCount(d.count)})`,
     );
   return {
     at: reviewTime(from),
