@@ -1,15 +1,22 @@
 // nginx and Apache access logs: the common and combined formats and their usual extensions,
 //   [%v[:%p] | $host] %h %l %u [%t] "%r" %>s %b ["%{Referer}i" "%{User-Agent}i"] [tail…]
-// A virtual host may come first; the tail may hold more quoted fields (lnav's sample ends in
-// an extra "-"), the netnea extended fields (…%I %O %{ratio}n%% %D …), or the request time.
-// The request time, when found, is read from the tail:
-//   - `rt=` / `request_time=` (nginx key=value formats): seconds;
+// A virtual host may come first; the tail may hold more quoted fields (nginx's `main` ends in
+// "$http_x_forwarded_for", lnav's sample in an extra "-"), the netnea extended fields
+// (…%I %O %{ratio}n%% %D …), upstream times, or the request time. The request time, when
+// found, is read from the tail, first rule that applies:
+//   - a labelled total (`rt=0.2`, `request_time=0.2`, `request_time 0.2`): seconds;
 //   - the number after the `N%` compression ratio (netnea's extended format): %D, microseconds;
-//   - else the last field, if it is a number: with a decimal point nginx's $request_time
-//     (seconds), an integer Apache's %D (microseconds). Apache's %T (whole seconds) cannot be
-//     told from %D by its look: such files are read with `options.requestTimeUnit: 's'`.
-// The time's own offset is honoured. The query string is dropped from `url.path` (it may hold
-// tokens) and kept in the raw line; the user agent and referer stay in the raw line only.
+//   - a number that names its unit (Traefik's `3ms`, `0.25s`, `1500us`);
+//   - the decimal numbers (nginx's $request_time and $upstream_response_time, in seconds, in
+//     whichever order a format writes them): the largest, as the request's own time includes
+//     its upstreams'; labelled upstream times (`urt="0.1"`, `msec 1700000000.1`) are not it;
+//   - else the last field, if it is a whole number: Apache's %D (microseconds). Apache's %T
+//     (whole seconds) and %{ms}T cannot be told from %D by their look: such files are read
+//     with `options.requestTimeUnit: 's'` or `'ms'`.
+// The time's own offset is honoured, with a fraction of a second when %{msec_frac}t wrote one.
+// The query string is dropped from `url.path` (it may hold tokens) and kept in the raw line, as
+// is the scheme and host of a proxy request's absolute URL; the user agent and referer stay in
+// the raw line only.
 import type { NewEvent } from '../../case/events.js';
 import { type LogFormat, blankEvent } from './types.js';
 
@@ -18,7 +25,7 @@ const QUOTED = String.raw`"((?:[^"\\]|\\.)*)"`;
 export const ACCESS_LOG_LINE = new RegExp(
   String.raw`^(?:(\S+) )?(\S+) (\S+) (\S+) \[([^\]]*)\] ${QUOTED} (\S+) (\S+)(?: ${QUOTED} ${QUOTED})?(.*)$`,
 );
-const TIME = /^(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
+const TIME = /^(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? ([+-])(\d{2})(\d{2})$/;
 const MONTHS: Record<string, number> = {
   Jan: 0,
   Feb: 1,
@@ -49,11 +56,12 @@ function clip(text: string): string {
 export function parseAccessTime(text: string): { ok: true; ms: number } | { ok: false; reason: string } {
   const m = TIME.exec(text);
   if (!m) return { ok: false, reason: `time "${clip(text)}" is not dd/Mon/yyyy:HH:mm:ss ±zzzz` };
-  const [, d, mon, y, h, mi, s, sign, oh, om] = m as unknown as string[];
+  const [, d, mon, y, h, mi, s, frac, sign, oh, om] = m as unknown as (string | undefined)[];
   const month = MONTHS[mon as string];
   const day = Number(d);
   const year = Number(y);
-  const wall = Date.UTC(year, month ?? 0, day, Number(h), Number(mi), Number(s));
+  const millis = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
+  const wall = Date.UTC(year, month ?? 0, day, Number(h), Number(mi), Number(s), millis);
   const back = new Date(wall);
   if (
     month === undefined ||
@@ -86,23 +94,65 @@ function timeOf(text: string): ReturnType<typeof parseAccessTime> {
   return lastTime;
 }
 
-const NUMBER = /^\d+(?:\.\d+)?$/;
+const WHOLE = /^\d+$/;
+const DECIMAL = /^"?(\d+\.\d+)"?,?$/;
+const WITH_UNIT = /^(\d+(?:\.\d+)?)(ms|s|us|µs)$/;
+const LABELLED = /^([A-Za-z_]+)[=:]"?(\d+(?:\.\d+)?|-)"?,?$/;
+const RATIO = /^(?:\d+|-)%$/;
+const UNIT_SUFFIX_MS: Record<string, number> = { ms: 1, s: 1000, us: 0.001, µs: 0.001 };
+/** Labels that name the request's own time (nginx and common custom formats). */
+const TOTAL_LABELS = new Set(['rt', 'request_time', 'request_duration', 'duration', 'time_taken']);
+/** A label written before its value (`upstream_response_time 0.1`, `msec 1700000000.123`). */
+const TIME_LABEL = /^(?:[a-z_]*_time|rt|urt|uct|uht|msec|duration|request_duration|time_taken)$/i;
 
 /** The request time in ms from the fields after the user agent, or null when none is there. */
 function requestTimeMs(tail: string, integerUnit: TimeUnit): number | null {
+  if (tail.length === 0) return null;
   const fields = tail.trim().split(/\s+/);
-  for (const f of fields) {
-    const kv = /^(?:rt|request_time)=(\d+(?:\.\d+)?)$/.exec(f);
-    if (kv) return Number(kv[1]) * 1000;
-  }
-  for (let i = 0; i + 1 < fields.length; i += 1) {
-    if (/^(?:\d+|-)%$/.test(fields[i] as string) && /^\d+$/.test(fields[i + 1] as string)) {
-      return Number(fields[i + 1]) / 1000;
+  let ratioUs: number | null = null;
+  let withUnit: number | null = null;
+  let largest = -1;
+  let largestQuoted = -1;
+  for (let i = 0; i < fields.length; i += 1) {
+    const f = fields[i] as string;
+    const labelled = LABELLED.exec(f);
+    if (labelled) {
+      // `request_time=0.2`; any other label (`urt=`, `uct=`, `upstream_response_time:`) is not it.
+      if (TOTAL_LABELS.has((labelled[1] as string).toLowerCase())) {
+        return labelled[2] === '-' ? null : Number(labelled[2]) * 1000;
+      }
+      continue;
+    }
+    const next = fields[i + 1];
+    if (next !== undefined && TIME_LABEL.test(f)) {
+      // `request_time 0.2` / `upstream_response_time 0.1`: the label decides, the value is used up.
+      if (TOTAL_LABELS.has(f.toLowerCase()) && DECIMAL.test(next)) return Number(DECIMAL.exec(next)?.[1]) * 1000;
+      if (DECIMAL.test(next) || WHOLE.test(next)) i += 1;
+      continue;
+    }
+    if (RATIO.test(f) && next !== undefined && WHOLE.test(next)) {
+      ratioUs ??= Number(next);
+      continue;
+    }
+    const unit = WITH_UNIT.exec(f);
+    if (unit) {
+      withUnit ??= Number(unit[1]) * (UNIT_SUFFIX_MS[unit[2] as string] ?? 1);
+      continue;
+    }
+    const decimal = DECIMAL.exec(f);
+    if (decimal) {
+      const seconds = Number(decimal[1]);
+      if (f.startsWith('"')) largestQuoted = Math.max(largestQuoted, seconds);
+      else largest = Math.max(largest, seconds);
     }
   }
+  if (ratioUs !== null) return ratioUs / 1000;
+  if (withUnit !== null) return withUnit;
+  // An unquoted decimal first: a quoted one may be another figure ("$gzip_ratio").
+  if (largest >= 0) return largest * 1000;
+  if (largestQuoted >= 0) return largestQuoted * 1000;
   const last = fields.at(-1) ?? '';
-  if (!NUMBER.test(last)) return null;
-  return last.includes('.') ? Number(last) * 1000 : Number(last) * UNIT_MS[integerUnit];
+  return WHOLE.test(last) ? Number(last) * UNIT_MS[integerUnit] : null;
 }
 
 function dash(value: string | undefined): string | null {
@@ -141,7 +191,15 @@ export function parseAccessLine(line: string, lineNumber: number, integerUnit: T
   const parts = request.split(' ');
   if (parts.length >= 2 && /^[A-Z][A-Z-]*$/.test(parts[0] as string)) {
     event.httpMethod = parts[0] as string;
-    const target = parts[1] as string;
+    let target = parts[1] as string;
+    // A proxy request names the whole URL (`GET http://host/path`): its path is what was asked for.
+    if (target.charCodeAt(0) !== 0x2f /* / */) {
+      const scheme = target.indexOf('://');
+      if (scheme > 0) {
+        const slash = target.indexOf('/', scheme + 3);
+        target = slash < 0 ? '/' : target.slice(slash);
+      }
+    }
     event.urlPath = target.split(/[?#]/, 1)[0] || '/';
   }
   event.status = status;
