@@ -114,3 +114,194 @@ describe('nginx and Apache access-log variants', () => {
     expect(run.rejects).toEqual([expect.objectContaining({ line: 2, reason: 'status "000" is not an HTTP status' })]);
   });
 });
+
+describe('JSON lines variants', () => {
+  const line = (doc: Record<string, unknown>): string => JSON.stringify(doc);
+
+  it("reads nginx's JSON access log (escape=json): $time_local, $time_iso8601, $msec, the request line, string numbers", () => {
+    const run = read([
+      line({
+        time_local: '17/Dec/2018:10:47:58 +0800',
+        remote_addr: '192.0.2.10',
+        remote_user: '',
+        request: 'GET /api?x=1 HTTP/1.1',
+        status: '401',
+        body_bytes_sent: '12',
+        request_time: '0.205',
+        http_user_agent: 'curl/8',
+      }),
+      line({
+        time_iso8601: '2018-12-17T10:47:58+08:00',
+        remote_addr: '192.0.2.10',
+        remote_user: 'bob',
+        request: 'POST /login HTTP/1.1',
+        status: '200',
+        request_time: '0.005',
+      }),
+      line({
+        msec: '1545014878.123',
+        remote_addr: '::ffff:192.0.2.11',
+        request_method: 'get',
+        request_uri: '/x?y',
+        status: '500',
+      }),
+    ]);
+    // No line has @timestamp: these are not ECS documents to be rejected one by one.
+    expect(run.format).toBe('json-lines');
+    expect(run.rejects).toEqual([]);
+    expect(
+      run.events.map((e) => [iso(e.ts), e.httpMethod, e.urlPath, e.status, e.durationMs, e.clientIp, e.user]),
+    ).toEqual([
+      ['2018-12-17T02:47:58.000Z', 'GET', '/api', 401, 205, '192.0.2.10', null],
+      ['2018-12-17T02:47:58.000Z', 'POST', '/login', 200, 5, '192.0.2.10', 'bob'],
+      ['2018-12-17T02:47:58.123Z', 'GET', '/x', 500, null, '192.0.2.11', null],
+    ]);
+    expect(run.events[0]).toMatchObject({ message: 'GET /api?x=1 HTTP/1.1', authRule: 'http-401' });
+  });
+
+  it("reads Caddy's access log: nested request, float seconds duration", () => {
+    const run = read([
+      line({
+        level: 'info',
+        ts: 1700000000.123,
+        logger: 'http.log.access',
+        msg: 'handled request',
+        request: { remote_ip: '10.0.0.9', client_ip: '203.0.113.7', method: 'GET', host: 'shop', uri: '/cart?id=1' },
+        user_id: '',
+        duration: 0.25,
+        status: 401,
+      }),
+    ]);
+    expect(run.events[0]).toMatchObject({
+      httpMethod: 'GET',
+      urlPath: '/cart',
+      status: 401,
+      durationMs: 250,
+      clientIp: '203.0.113.7',
+      user: null,
+    });
+  });
+
+  it('reads durations that carry their unit, and does not guess a bare whole number', () => {
+    const at = '2024-01-01T10:00:00Z';
+    const run = read([
+      line({ level: 'warning', msg: 'slow', time: at, duration: '250ms' }), // logrus / Go
+      line({ level: 'info', msg: 'x', time: at, latency: '1m2.5s' }),
+      line({ level: 'info', msg: 'x', time: at, latency: 0.0125 }), // zap's seconds
+      line({ level: 'info', msg: 'x', time: at, duration: 1234567 }), // slog: ns? ms? not guessed
+      line({ level: 'info', msg: 'x', time: at, duration_ms: 12 }),
+    ]);
+    expect(run.events.map((e) => e.durationMs)).toEqual([250, 62_500, 12.5, null, 12]);
+  });
+
+  it("reads Google Cloud's LogEntry: a {seconds, nanos} timestamp, severity, textPayload and httpRequest", () => {
+    const run = read([
+      line({
+        severity: 'ERROR',
+        textPayload: 'upstream failed',
+        timestamp: { seconds: 1700000000, nanos: 123000000 },
+        httpRequest: {
+          requestMethod: 'POST',
+          requestUrl: 'https://shop.example/pay?c=1',
+          status: 502,
+          latency: '0.250s',
+          remoteIp: '198.51.100.4',
+        },
+        resource: { type: 'k8s_container', labels: { pod_name: 'checkout-canary-1' } },
+      }),
+    ]);
+    expect(run.rejects).toEqual([]);
+    expect(run.events[0]).toMatchObject({
+      ts: 1700000000123,
+      level: 'error',
+      message: 'upstream failed',
+      httpMethod: 'POST',
+      urlPath: '/pay',
+      status: 502,
+      durationMs: 250,
+      clientIp: '198.51.100.4',
+      pod: 'checkout-canary-1',
+    });
+  });
+
+  it('reads python-json-logger (asctime with a comma) and structlog (event as the message)', () => {
+    const run = read([
+      line({
+        asctime: '2024-01-01 10:00:00,123',
+        name: 'app',
+        levelname: 'ERROR',
+        message: 'boom',
+        exc_info: 'Traceback (most recent call last):\n  File "/app/x.py", line 1, in f\nValueError: bad',
+      }),
+      line({ event: 'login failed', level: 'warning', timestamp: '2024-01-01T10:00:00.123Z', logger: 'auth' }),
+    ]);
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [iso(e.ts), e.level, e.message, e.errorType])).toEqual([
+      ['2024-01-01T10:00:00.123Z', 'error', 'boom', 'ValueError'],
+      ['2024-01-01T10:00:00.123Z', 'warning', 'login failed', null],
+    ]);
+    expect(run.events[1]?.authRule).toBe('app-login-failed');
+  });
+
+  it("reads log4j2's JsonLayout: an {epochSecond, nanoOfSecond} instant and a thrown with frames as objects", () => {
+    const run = read([
+      line({
+        instant: { epochSecond: 1700000000, nanoOfSecond: 5000000 },
+        thread: 'main',
+        level: 'ERROR',
+        loggerName: 'com.shop.Pay',
+        message: 'payment failed',
+        thrown: {
+          name: 'java.lang.IllegalStateException',
+          message: 'card declined',
+          extendedStackTrace: [{ class: 'com.shop.Pay', method: 'charge', file: 'Pay.java', line: 42 }],
+        },
+      }),
+    ]);
+    expect(run.events[0]).toMatchObject({
+      ts: 1700000000005,
+      errorType: 'java.lang.IllegalStateException',
+      errorMessage: 'card declined',
+      errorStack: '\tat com.shop.Pay.charge(Pay.java:42)',
+    });
+    expect(run.events[0]?.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it("reads Logstash's grok of an access log (clientip, verb, request, response) and Docker's json-file", () => {
+    const run = read([
+      line({
+        '@timestamp': '2024-01-01T10:00:00.000Z',
+        '@version': '1',
+        message: 'raw line',
+        clientip: '1.2.3.4',
+        verb: 'GET',
+        request: '/x?y',
+        response: '401',
+        auth: '-',
+      }),
+    ]);
+    expect(run.format).toBe('json-lines');
+    expect(run.events[0]).toMatchObject({ httpMethod: 'GET', urlPath: '/x', status: 401, clientIp: '1.2.3.4' });
+    const docker = read([
+      line({ log: 'listening on :8080\n', stream: 'stdout', time: '2024-01-01T10:00:00.123456789Z' }),
+    ]);
+    expect(docker.events[0]).toMatchObject({ message: 'listening on :8080', ts: Date.UTC(2024, 0, 1, 10, 0, 0, 123) });
+  });
+
+  it('names the service from journald when no SYSLOG_IDENTIFIER is given, and rejects a time object it cannot read', () => {
+    const run = read([
+      line({
+        __REALTIME_TIMESTAMP: '1700000000123456',
+        PRIORITY: '4',
+        _HOSTNAME: 'web01',
+        _COMM: 'nginx',
+        MESSAGE: 'x',
+      }),
+      line({ timestamp: { when: 'yesterday' }, msg: 'x', level: 'info' }),
+    ]);
+    expect(run.events[0]).toMatchObject({ service: 'nginx', level: 'warning', host: 'web01' });
+    expect(run.rejects).toEqual([
+      expect.objectContaining({ line: 2, reason: 'timestamp: {"when":"yesterday"} is not a time' }),
+    ]);
+  });
+});
