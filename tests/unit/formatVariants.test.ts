@@ -305,3 +305,35 @@ describe('JSON lines variants', () => {
     ]);
   });
 });
+
+describe('Elasticsearch search-response variants', () => {
+  const hit = (id: string, source: Record<string, unknown>): string =>
+    JSON.stringify({ _index: 'logs-app', _id: id, _score: null, _source: source, sort: [1] });
+
+  it('reads hits whose documents are not ECS (pino or a `timestamp` without @) through the JSON aliases', () => {
+    const run = read([
+      `{"took":3,"timed_out":false,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0},"hits":{"total":{"value":2,"relation":"eq"},"max_score":null,"hits":[${hit('a', { '@timestamp': '2026-11-26T10:00:00Z', msg: 'pino in es', level: 50, res: { statusCode: 500 } })},${hit('b', { timestamp: '2026-11-26T10:00:01Z', message: 'no at', service: { version: '1.2' } })}]}}`,
+    ]);
+    expect(run.format).toBe('es-search');
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [e.message, e.level, e.status, e.service, e.version, e.docKey])).toEqual([
+      ['pino in es', 'error', 500, null, null, 'logs-app/a'],
+      ['no at', null, null, null, '1.2', 'logs-app/b'],
+    ]);
+  });
+
+  it("reads a response wrapped by Kibana's Inspect (`rawResponse`), not as one ECS document", () => {
+    const run = read([
+      `{"id":"x","rawResponse":{"took":1,"timed_out":false,"_shards":{"total":1},"hits":{"total":1,"hits":[${hit('c', { '@timestamp': '2026-11-26T10:00:00Z', message: 'inspect' })}]}},"isPartial":false,"isRunning":false}`,
+    ]);
+    expect(run.format).toBe('es-search');
+    expect(run.events.map((e) => e.message)).toEqual(['inspect']);
+  });
+
+  it('reads `fields` in place of `_source`, and an ES 6 total written as a number', () => {
+    const run = read([
+      '{"took":1,"hits":{"total":1,"max_score":1.0,"hits":[{"_index":"logs","_type":"_doc","_id":"1","fields":{"@timestamp":["2026-11-26T10:00:00.000Z"],"message":["hi"],"http.response.status_code":[403],"user.name":["bob"]}}]}}',
+    ]);
+    expect(run.events[0]).toMatchObject({ message: 'hi', status: 403, user: 'bob' });
+  });
+});

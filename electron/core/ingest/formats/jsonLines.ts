@@ -319,6 +319,20 @@ const CLIENT_IP_FIELDS = [
 ];
 const USER_FIELDS = ['user.name', 'user.id', 'user.email', 'username', 'user_name', 'remote_user', 'user_id', 'userId'];
 
+/**
+ * The first of the paths that holds a value of its own (text, a number): an alias is a
+ * guess, and an object under that name (ECS's `service: {…}`, Caddy's `request: {…}`) is
+ * another field, not this one.
+ */
+function firstScalar(doc: Doc, paths: readonly string[]): string | number | boolean | undefined {
+  for (const path of paths) {
+    const value = field(doc, path);
+    if (typeof value === 'string' && value.trim() !== '') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return value;
+  }
+  return undefined;
+}
+
 /** An identifying field that access logs write as `-` when there is none. */
 function dashless(value: unknown): string | null {
   const n = name(value);
@@ -360,20 +374,20 @@ export function jsonDocumentToEvent(
 
   const event = blankEvent(lineNumber, raw, time.result.ms, time.text);
   event.trackLabel = trackLabelOf(doc);
-  event.service = name(firstField(doc, SERVICE_FIELDS));
-  event.version = name(firstField(doc, ['service.version', 'version', 'app_version']));
-  const host = firstField(doc, ['host.name', 'host.hostname', 'hostname', '_HOSTNAME', 'HOSTNAME']);
+  event.service = name(firstScalar(doc, SERVICE_FIELDS));
+  event.version = name(firstScalar(doc, ['service.version', 'version', 'app_version']));
+  const host = firstScalar(doc, ['host.name', 'host.hostname', 'hostname', '_HOSTNAME', 'HOSTNAME']);
   event.host = name(host ?? (typeof doc.host === 'string' ? doc.host : field(doc, 'node.name')));
-  event.pod = name(firstField(doc, POD_FIELDS));
+  event.pod = name(firstScalar(doc, POD_FIELDS));
   event.level = levelOf(doc);
   // nginx's `$request` and Logstash's grok `request`: a request line, or only its target.
   const request = requestOf(text(field(doc, 'request')));
-  event.httpMethod = text(firstField(doc, METHOD_FIELDS) ?? request.method)?.toUpperCase() ?? null;
-  event.urlPath = text(field(doc, 'url.path')) ?? pathOf(text(firstField(doc, URL_FIELDS) ?? request.target));
-  event.status = ecsStatus.value ?? httpStatus(firstField(doc, STATUS_FIELDS));
+  event.httpMethod = text(firstScalar(doc, METHOD_FIELDS) ?? request.method)?.toUpperCase() ?? null;
+  event.urlPath = text(field(doc, 'url.path')) ?? pathOf(text(firstScalar(doc, URL_FIELDS) ?? request.target));
+  event.status = ecsStatus.value ?? httpStatus(firstScalar(doc, STATUS_FIELDS));
   event.durationMs = duration.value;
-  event.clientIp = ipOf(firstField(doc, CLIENT_IP_FIELDS));
-  const user = firstField(doc, USER_FIELDS);
+  event.clientIp = ipOf(firstScalar(doc, CLIENT_IP_FIELDS));
+  const user = firstScalar(doc, USER_FIELDS);
   event.user = dashless(user ?? (typeof doc.user === 'string' ? doc.user : undefined));
   // An access log's record says what was asked for in its request line.
   event.message = messageOf(doc) ?? (request.method === null ? null : text(field(doc, 'request')));
