@@ -337,3 +337,83 @@ describe('Elasticsearch search-response variants', () => {
     expect(run.events[0]).toMatchObject({ message: 'hi', status: 403, user: 'bob' });
   });
 });
+
+describe('syslog and auth.log variants', () => {
+  it("reads journalctl's -o short-iso (an offset without a colon) and short-iso-precise", () => {
+    const run = read([
+      '2024-01-01T10:00:00+0100 web01 sshd[4242]: Failed password for root from 203.0.113.5 port 22 ssh2',
+      '2024-01-01T10:00:01.123456+01:00 web01 systemd[1]: Started Session 1.',
+    ]);
+    expect(run.format).toBe('syslog');
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [iso(e.ts), e.service, e.authRule])).toEqual([
+      ['2024-01-01T09:00:00.000Z', 'sshd', 'sshd-failed-password'],
+      ['2024-01-01T09:00:01.123Z', 'systemd', null],
+    ]);
+  });
+
+  it('reads RFC 3164 with a padded day, an IP for a host, no PID, a PRI, and a year that a relay added', () => {
+    const run = read(
+      [
+        'Nov  6 09:15:00 192.168.1.10 sshd[4242]: Failed password for root from 2001:db8::5 port 22 ssh2',
+        '<38>Nov 06 09:15:01 web01 sudo: pam_unix(sudo:auth): authentication failure; logname=alice uid=1000 euid=0 tty=/dev/pts/0 ruser=alice rhost=  user=alice',
+        'Nov  6 2024 09:15:02 fw01 sshd[1]: Accepted publickey for alice from 203.0.113.6 port 50000 ssh2: RSA SHA256:abc',
+      ],
+      'auth.log',
+    );
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [iso(e.ts), e.host, e.service, e.level, e.user, e.clientIp, e.authRule])).toEqual([
+      ['2026-11-06T09:15:00.000Z', '192.168.1.10', 'sshd', null, 'root', '2001:db8::5', 'sshd-failed-password'],
+      ['2026-11-06T09:15:01.000Z', 'web01', 'sudo', 'info', 'alice', null, 'pam-authentication-failure'],
+      ['2024-11-06T09:15:02.000Z', 'fw01', 'sshd', null, 'alice', '203.0.113.6', null],
+    ]);
+    expect(run.events[2]?.tsText).toBe('Nov  6 2024 09:15:02');
+  });
+
+  it('reads RFC 5424 with structured data, "-" fields and microseconds', () => {
+    const run = read([
+      "<165>1 2003-08-24T05:14:15.000003-07:00 192.0.2.1 myproc 8710 - - %% It's time to make the do-nuts.",
+      '<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"][examplePriority@32473 class="high"] An application event',
+      '<86>1 2024-01-01T10:00:00+00:00 host sshd 123 - - Failed password for root from 203.0.113.5 port 22 ssh2',
+      '<13>1 - host app - - - no time',
+    ]);
+    expect(run.events.map((e) => [iso(e.ts), e.level, e.service, e.message])).toEqual([
+      ['2003-08-24T12:14:15.000Z', 'notice', 'myproc', "%% It's time to make the do-nuts."],
+      ['2003-10-11T22:14:15.003Z', 'notice', 'evntslog', 'An application event'],
+      ['2024-01-01T10:00:00.000Z', 'info', 'sshd', 'Failed password for root from 203.0.113.5 port 22 ssh2'],
+    ]);
+    expect(run.rejects).toEqual([expect.objectContaining({ line: 4, reason: 'no timestamp (RFC 5424 "-")' })]);
+  });
+
+  it('classifies the authentication failures auth.log holds, and names their user and address', () => {
+    const lines = [
+      'message repeated 3 times: [ Failed password for root from 203.0.113.12 port 22 ssh2]',
+      'FAILED SU (to root) bob on pts/1',
+      'Illegal user test from 203.0.113.30',
+      'error: PAM: Authentication failure for illegal user admin from 203.0.113.31',
+      'error: maximum authentication attempts exceeded for root from 203.0.113.9 port 22 ssh2 [preauth]',
+      'Disconnecting invalid user admin 203.0.113.32 port 4022: Too many authentication failures [preauth]',
+      // Accompanying lines, not failures of their own:
+      'User root from 203.0.113.20 not allowed because not listed in AllowUsers',
+      'input_userauth_request: invalid user oracle [preauth]',
+      'Connection closed by authenticating user root 203.0.113.7 port 4000 [preauth]',
+      'Received disconnect from 203.0.113.16 port 22:11: Bye Bye [preauth]',
+      'pam_unix(sshd:auth): check pass; user unknown',
+    ].map((message, i) => `Nov  6 09:15:${String(i).padStart(2, '0')} web01 sshd[99]: ${message}`);
+    const run = read(lines, 'auth.log');
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [e.authRule, e.user, e.clientIp])).toEqual([
+      ['sshd-failed-password', 'root', '203.0.113.12'],
+      ['su-failed', 'bob', null],
+      ['sshd-invalid-user', 'test', '203.0.113.30'],
+      ['pam-authentication-failure', 'admin', '203.0.113.31'],
+      ['sshd-too-many-auth-failures', 'root', '203.0.113.9'],
+      ['sshd-too-many-auth-failures', 'admin', '203.0.113.32'],
+      [null, 'root', '203.0.113.20'],
+      [null, 'oracle', null],
+      [null, 'root', '203.0.113.7'],
+      [null, null, '203.0.113.16'],
+      [null, null, null],
+    ]);
+  });
+});

@@ -45,17 +45,18 @@ export const AUTH_RULES: readonly AuthRuleDefinition[] = [
   {
     id: 'sshd-failed-password',
     description: 'sshd: Failed password (or keyboard-interactive) for a user',
-    message: /^Failed (?:password|keyboard-interactive\/pam|none) for (?:invalid user )?\S* from \S+/,
+    message: /^Failed (?:password|keyboard-interactive\/pam|none) for (?:invalid user |illegal user )?\S* from \S+/,
   },
   {
     id: 'sshd-failed-publickey',
     description: 'sshd: Failed publickey for a user',
-    message: /^Failed (?:publickey|hostbased|gssapi-with-mic) for (?:invalid user )?\S* from \S+/,
+    message: /^Failed (?:publickey|hostbased|gssapi-with-mic) for (?:invalid user |illegal user )?\S* from \S+/,
   },
   {
     id: 'sshd-invalid-user',
-    description: 'sshd: Invalid user (a login attempt for a user that does not exist)',
-    message: /^Invalid user \S* from \S+/,
+    description:
+      'sshd: Invalid user (a login attempt for a user that does not exist; "Illegal user" before OpenSSH 3.9)',
+    message: /^(?:Invalid|Illegal) user \S* from \S+/,
   },
   {
     id: 'sshd-too-many-auth-failures',
@@ -67,7 +68,13 @@ export const AUTH_RULES: readonly AuthRuleDefinition[] = [
   {
     id: 'pam-authentication-failure',
     description: 'PAM: authentication failure (pam_unix and other modules, any service)',
-    message: /^(?:pam_\w+\([\w-]+:auth\): )?authentication failure\b/,
+    // `error: PAM: Authentication failure for x from h` is how sshd itself reports PAM's verdict.
+    message: /^(?:pam_\w+\([\w-]+:auth\): )?authentication failure\b|^(?:error: )?PAM: Authentication failure for /,
+  },
+  {
+    id: 'su-failed',
+    description: 'su: FAILED SU (a wrong password for another user)',
+    message: /^FAILED SU \(to \S+\) \S+ on /,
   },
   {
     id: 'sudo-incorrect-password',
@@ -173,9 +180,19 @@ export function ecsAuthenticationFailure(eventCategory: unknown, eventOutcome: u
 // not spend its time on a megabyte of hostile text.
 const READ_LIMIT = 4096;
 
+// rsyslog and syslog-ng fold repeats into `message repeated 3 times: [ Failed password …]`:
+// the attempt inside is what the line says (counted once: an event has no repeat count).
+const REPEATED = /^message repeated \d+ times: \[ ?(.*)\]$/s;
+
+/** The message a `message repeated N times: [ … ]` line repeats, or the message itself. */
+export function repeatedMessage(message: string): string {
+  return REPEATED.exec(message)?.[1] ?? message;
+}
+
 function matches(rule: AuthRuleDefinition, signals: AuthSignals): boolean {
   const clip = (value: string | null | undefined): string => value?.slice(0, READ_LIMIT) ?? '';
-  const message = clip(signals.message);
+  const said = clip(signals.message);
+  const message = repeatedMessage(said);
   const exception = [clip(signals.errorType), clip(signals.errorMessage)].filter((text) => text !== '');
   const hit =
     (message !== '' && rule.message?.test(message) === true) ||
