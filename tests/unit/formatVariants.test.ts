@@ -417,3 +417,161 @@ describe('syslog and auth.log variants', () => {
     ]);
   });
 });
+
+describe('Java application-log variants', () => {
+  it("reads log4j2's documented `%d %p %c{1.} [%t] %m%n` with its trace", () => {
+    const run = read([
+      '2024-01-01 10:00:00,123 ERROR c.e.w.OrderController [main] Request failed',
+      'java.lang.IllegalStateException: boom',
+      '\tat com.example.web.OrderController.pay(OrderController.java:42)',
+      '2024-01-01 10:00:01,123 INFO c.e.App [main] fine',
+    ]);
+    expect(run.format).toBe('java-log');
+    expect(run.events.map((e) => [e.sourceLine, e.level, e.message, e.errorType])).toEqual([
+      [1, 'error', 'Request failed', 'java.lang.IllegalStateException'],
+      [4, 'info', 'fine', null],
+    ]);
+  });
+
+  it("dates logback's and log4j2's default time-of-day lines from the file's name, and across midnight", () => {
+    const lines = [
+      '23:59:59.900 [main] INFO  com.example.App - Started',
+      '00:00:01.456 [http-nio-8080-exec-1] ERROR c.e.web.OrderController -- Request failed',
+      'java.lang.IllegalStateException: boom',
+      '\tat com.example.web.OrderController.pay(OrderController.java:42)',
+    ];
+    const run = read(lines, 'app.2024-03-30.log');
+    expect(run.format).toBe('java-log');
+    expect(run.rejects).toEqual([]);
+    // London: GMT on 30 March, BST from 31 March 01:00 GMT.
+    expect(run.events.map((e) => [iso(e.ts), e.tsText, e.level, e.errorType])).toEqual([
+      ['2024-03-30T23:59:59.900Z', '23:59:59.900', 'info', null],
+      ['2024-03-31T00:00:01.456Z', '00:00:01.456', 'error', 'java.lang.IllegalStateException'],
+    ]);
+    const given = runFormat(detectFormat(lines, 'app.log'), lines, {
+      fileName: 'app.log',
+      options: { date: '2024-07-01' },
+    });
+    expect(iso(given.events[0]?.ts ?? 0)).toBe('2024-07-01T22:59:59.900Z');
+  });
+
+  it('rejects time-of-day lines when the day is unknown, each with its line and why', () => {
+    const run = read(
+      ['10:00:00.123 [main] INFO  com.example.App - Started', '10:00:01.000 [main] WARN  com.example.App - Slow'],
+      'app.log',
+    );
+    expect(run.format).toBe('java-log');
+    expect(run.events).toEqual([]);
+    expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [1, expect.stringMatching(/^time "10:00:00.123" has a time of day but no date/)],
+      [2, expect.stringMatching(/^time "10:00:01.000" has a time of day but no date/)],
+    ]);
+  });
+
+  it("reads Spring Boot 3.4's line with application name and correlation ids, and tells a thread from an application", () => {
+    const run = read([
+      '2024-11-26T10:00:00.123Z  INFO 1234 --- [myapp] [           main] [4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7] o.s.b.Foo : with ids',
+      '2024-11-26T10:00:00.124Z  INFO 1234 --- [myapp] [           main] [                                                 ] o.s.b.Foo : blank ids',
+      '2024-11-26T10:00:00.125Z  WARN 1234 --- [           main] [4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7] o.s.b.Foo : no name',
+      '2024-11-26T10:00:00.126Z ERROR 1234 --- [nio-8080-exec-1] o.a.c.c.C.[.[.[/].[dispatcherServlet]    : Servlet.service() threw exception',
+    ]);
+    expect(run.events.map((e) => [e.level, e.service, e.message])).toEqual([
+      ['info', 'myapp', 'with ids'],
+      ['info', 'myapp', 'blank ids'],
+      ['warn', null, 'no name'],
+      ['error', null, 'Servlet.service() threw exception'],
+    ]);
+  });
+
+  it("reads Dropwizard's default layout, whose times are UTC whatever the import's zone", () => {
+    const run = read([
+      'INFO  [2024-07-01 10:00:00,123] com.example.Resource: hello',
+      'ERROR [2024-07-01 10:00:01,000] com.example.Resource: failed',
+    ]);
+    expect(run.format).toBe('java-log');
+    expect(run.events.map((e) => [iso(e.ts), e.level])).toEqual([
+      ['2024-07-01T10:00:00.123Z', 'info'],
+      ['2024-07-01T10:00:01.000Z', 'error'],
+    ]);
+  });
+
+  it('keeps Caused by, ... N more and Suppressed in the stack, named by the outermost exception', () => {
+    const run = read([
+      '2024-01-01 10:00:00.124 [main] ERROR com.example.App - Failed',
+      'java.lang.RuntimeException: outer',
+      '\tat com.example.App.main(App.java:10)',
+      'Caused by: java.io.IOException: inner',
+      '\tat com.example.Io.read(Io.java:5)',
+      '\t... 1 more',
+      '\tSuppressed: java.lang.IllegalArgumentException: sup',
+      '\t\tat com.example.Io.close(Io.java:9)',
+    ]);
+    expect(run.events).toHaveLength(1);
+    expect(run.events[0]).toMatchObject({ errorType: 'java.lang.RuntimeException', errorMessage: 'outer' });
+    expect(run.events[0]?.errorStack?.split('\n')).toHaveLength(7);
+  });
+});
+
+describe('Python application-log variants', () => {
+  it.each([
+    ['%(asctime)s - %(levelname)s - %(message)s', '2024-01-01 10:00:00,123 - ERROR - boom'],
+    ['%(asctime)s [%(levelname)s] %(name)s: %(message)s', '2024-01-01 10:00:00,123 [ERROR] app.core: boom'],
+    ['%(asctime)s:%(levelname)s:%(name)s:%(message)s', '2024-01-01 10:00:00,123:ERROR:app.core:boom'],
+    ['Celery', '[2024-01-01 10:00:00,123: ERROR/ForkPoolWorker-1] boom'],
+    ['Airflow', '[2024-01-01T10:00:00.123+0000] {taskinstance.py:1234} ERROR - boom'],
+  ])('reads %s', (_layout, line) => {
+    const run = read([line, line.replace('ERROR', 'INFO').replace('boom', 'fine')]);
+    expect(run.format).toBe('python-log');
+    expect(run.events.map((e) => [iso(e.ts), e.level, e.message])).toEqual([
+      ['2024-01-01T10:00:00.123Z', 'error', 'boom'],
+      ['2024-01-01T10:00:00.123Z', 'info', 'fine'],
+    ]);
+  });
+
+  it("reads gunicorn's error log (its own offset) with a worker's traceback", () => {
+    const run = read([
+      '[2024-07-01 10:00:00 +0000] [1234] [INFO] Starting gunicorn 21.2.0',
+      '[2024-07-01 10:00:05 +0200] [1240] [ERROR] Exception in worker process',
+      'Traceback (most recent call last):',
+      '  File "/usr/lib/python3/site-packages/gunicorn/arbiter.py", line 589, in spawn_worker',
+      '    worker.init_process()',
+      "ModuleNotFoundError: No module named 'app'",
+      '[2024-07-01 10:00:06 +0000] [1240] [CRITICAL] WORKER TIMEOUT (pid:1240)',
+    ]);
+    expect(run.format).toBe('python-log');
+    expect(run.events.map((e) => [iso(e.ts), e.level, e.errorType])).toEqual([
+      ['2024-07-01T10:00:00.000Z', 'info', null],
+      ['2024-07-01T08:00:05.000Z', 'error', 'ModuleNotFoundError'],
+      ['2024-07-01T10:00:06.000Z', 'critical', null],
+    ]);
+  });
+
+  it('names a chained traceback by the exception raised last, and groups it by its cause too', () => {
+    const chained = (cause: string, link: string) => [
+      '2024-01-01 10:00:01,456 - myapp.api - ERROR - request failed',
+      'Traceback (most recent call last):',
+      '  File "/app/api.py", line 10, in handle',
+      '    data = load(body)',
+      cause,
+      '',
+      link,
+      '',
+      'Traceback (most recent call last):',
+      '  File "/app/api.py", line 12, in handle',
+      '    raise BadRequest("bad body")',
+      'myapp.errors.BadRequest: bad body',
+    ];
+    const during = 'During handling of the above exception, another exception occurred:';
+    const direct = 'The above exception was the direct cause of the following exception:';
+    const a = read(chained('json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)', during));
+    const b = read(chained("KeyError: 'body'", direct));
+    const c = read(chained('json.decoder.JSONDecodeError: Expecting value: line 9 column 2 (char 7)', direct));
+    for (const run of [a, b, c]) {
+      expect(run.events).toHaveLength(1);
+      expect(run.events[0]).toMatchObject({ errorType: 'myapp.errors.BadRequest', errorMessage: 'bad body' });
+    }
+    // The same wrapper with another cause is another bug; the same cause is the same one.
+    expect(a.events[0]?.fingerprint).not.toBe(b.events[0]?.fingerprint);
+    expect(a.events[0]?.fingerprint).toBe(c.events[0]?.fingerprint);
+  });
+});

@@ -1,15 +1,24 @@
 // Application logs whose records can span lines (a message and its stack trace), in three
 // families, each a format of its own so a file is read with one family's header shapes:
 //   java-log     log4j / logback (`2024-01-01 10:00:00,123 ERROR [thread] com.x.Y - msg`, the
-//                ISO8601, `[LEVEL]` and thread-first variants), ZooKeeper (`… - INFO  [thread:
-//                Class@line] - msg`), Spring Boot (`… ERROR 4242 --- [app] [thread] c.x.Y : msg`),
-//                Spark (`17/06/09 20:10:40 INFO a.B: msg`), HDFS (`081109 203615 148 INFO a.B: msg`),
-//                Tomcat / JUL one-line (`01-Jan-2024 10:00:00.123 SEVERE [main] a.B.c msg`)
-//   python-log   logging (`… - name - ERROR - msg`, `… ERROR name: msg`, Flask, Django) and oVirt vdsm
-//                (`thread::LEVEL::time::module::line::logger::(func) msg`)
+//                ISO8601, `[LEVEL]` and thread-first variants, log4j2's `%d %p %c{1.} [%t] %m`),
+//                logback's and log4j2's default `%d{HH:mm:ss.SSS} [%thread] %-5level %logger - %msg`
+//                (no date: see below), ZooKeeper (`… - INFO  [thread: Class@line] - msg`), Spring
+//                Boot (`… ERROR 4242 --- [app] [thread] [trace-span] c.x.Y : msg`), Dropwizard
+//                (`INFO  [2024-01-01 10:00:00,123] c.x.Y: msg`, UTC), Spark (`17/06/09 20:10:40
+//                INFO a.B: msg`), HDFS (`081109 203615 148 INFO a.B: msg`), Tomcat / JUL one-line
+//                (`01-Jan-2024 10:00:00.123 SEVERE [main] a.B.c msg`)
+//   python-log   logging (`… - name - ERROR - msg`, `… - ERROR - msg`, `… [ERROR] name: msg`,
+//                `…:ERROR:name:msg`, Flask, Django), gunicorn (`[… +0000] [pid] [ERROR] msg`),
+//                Celery (`[…: ERROR/MainProcess] msg`), Airflow (`[…] {file.py:12} ERROR - msg`)
+//                and oVirt vdsm (`thread::LEVEL::time::module::line::logger::(func) msg`)
 //   laravel-log  Laravel / Monolog (`[2023-01-01 10:00:00] local.ERROR: msg {context}` with its
 //                `[stacktrace]` block inside the JSON context)
-// Times without an offset are read in the import's zone. Which exception names a record:
+// Times without an offset are read in the import's zone. A time of day without a date takes
+// the date given as the import's `date` option, else the one in the file's name (logback's
+// rolled `app.2024-01-01.log`), and the next day each time the clock goes back by more than
+// twelve hours; with neither, each record is rejected with the reason. Which exception names
+// a record:
 //   Java: the outermost one, the trace's first header (not the last `Caused by:`): it is what
 //   the code threw where it logged, as log4j's own header and ECS loggers' `error.type` say.
 //   The causes stay in `errorStack`, and the fingerprint also takes the chain's types.
@@ -24,9 +33,13 @@ import { type AssembledRecord, multilineParser } from './multiline.js';
 import { type FormatContext, type LogFormat, type RecordSink, blankEvent } from './types.js';
 
 interface Header {
-  /** The time as written, and the same in a form parseTime reads. */
+  /** The time as written, and the same in a form parseTime reads (without a date: timeOnly). */
   time: string;
   isoTime: string;
+  /** `isoTime` is a time of day (`10:00:00.123`): the date comes from the import (DayClock). */
+  timeOnly?: boolean;
+  /** The zone the layout writes its times in, when it is fixed (Dropwizard: UTC). */
+  zone?: string;
   level: string | null;
   service: string | null;
   message: string;
@@ -68,13 +81,25 @@ const MONTH_NUMBERS: Record<string, string> = {
   Dec: '12',
 };
 
+/**
+ * The application name among Spring Boot's bracketed fields after `---`: `[app] [thread]`,
+ * `[app] [thread] [trace-span]`, `[thread] [trace-span]` or `[thread]`. The correlation field
+ * is ids or blank; with it set aside, a second field means the first is the application.
+ */
+function springApplication(run: string): string | null {
+  const fields = run.match(/\[[^\]]*\]/g) ?? [];
+  if (fields.length > 1 && /^\[(?:[0-9a-f]+-[0-9a-f]+| *)\]$/.test(fields.at(-1) ?? '')) fields.pop();
+  return fields.length >= 2 ? fields[0]?.slice(1, -1).trim() || null : null;
+}
+
 const JAVA_SHAPES: readonly Shape[] = [
   // ZooKeeper: 2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/…:FastLeaderElection@774] - msg
   { pattern: re(`^${TS} - ${JAVA_LEVEL}\\s*\\[.*?\\] - (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
-  // Spring Boot: 2024-01-01T10:00:00.123+01:00 ERROR 4242 --- [app] [  main] c.x.Y  : msg
+  // Spring Boot: 2024-01-01T10:00:00.123+01:00 ERROR 4242 --- [app] [  main] [trace-span] c.x.Y  : msg
+  // (the application name since 3.2, the correlation ids since 3.4; the logger never starts with `[`).
   {
-    pattern: re(`^${TS}\\s+${JAVA_LEVEL}\\s+\\d+\\s+---\\s+(?:\\[([^\\]]*)\\]\\s+)?\\[[^\\]]*\\]\\s+\\S+\\s*:\\s(.*)$`),
-    read: (m) => iso(m[1] ?? '', m[2], m[4], m[3]?.trim() || null),
+    pattern: re(`^${TS}\\s+${JAVA_LEVEL}\\s+\\d+\\s+---\\s+((?:\\[[^\\]]*\\]\\s+)+)[^\\s[]\\S*\\s*:\\s(.*)$`),
+    read: (m) => iso(m[1] ?? '', m[2], m[4], springApplication(m[3] ?? '')),
   },
   // log4j / logback, level first: 2024-01-01 10:00:00,123 ERROR [main] com.x.Y - msg ([ERROR] too)
   {
@@ -85,6 +110,23 @@ const JAVA_SHAPES: readonly Shape[] = [
   {
     pattern: re(`^${TS}\\s+\\[[^\\]]*\\]\\s+\\[?${JAVA_LEVEL}\\]?\\s+[\\w$.]+(?::\\d+)?\\s+-\\s?(.*)$`),
     read: (m) => iso(m[1] ?? '', m[2], m[3]),
+  },
+  // log4j2's documented `%d %p %c{1.} [%t] %m%n`: 2024-01-01 10:00:00,123 ERROR c.x.Y [main] msg
+  {
+    pattern: re(`^${TS}\\s+${JAVA_LEVEL}\\s+[\\w$.]+\\s+\\[[^\\]]*\\]\\s(.*)$`),
+    read: (m) => iso(m[1] ?? '', m[2], m[3]),
+  },
+  // logback's and log4j2's default, no date: 10:00:00.123 [main] INFO  com.x.Y - msg (`--` in logback 1.3+)
+  {
+    pattern: re(
+      `^(\\d{2}:\\d{2}:\\d{2}[.,]\\d{3})\\s+\\[[^\\]]*\\]\\s+${JAVA_LEVEL}\\s+[\\w$.]+(?::\\d+)?\\s+--?\\s?(.*)$`,
+    ),
+    read: (m) => ({ ...iso(m[1] ?? '', m[2], m[3]), timeOnly: true }),
+  },
+  // Dropwizard's default `%-5p [%d{ISO8601,UTC}] %c: %m`: INFO  [2024-01-01 10:00:00,123] c.x.Y: msg
+  {
+    pattern: re(`^${JAVA_LEVEL}\\s+\\[${TS}\\]\\s+[\\w$.]+:\\s(.*)$`),
+    read: (m) => ({ ...iso(m[2] ?? '', m[1], m[3]), zone: 'UTC' }),
   },
   // log4j without a thread: 2024-01-01 10:00:00,123 ERROR com.x.Y - msg  (or Y:42 - msg)
   {
@@ -129,14 +171,30 @@ const JAVA_SHAPES: readonly Shape[] = [
 ];
 
 const PYTHON_SHAPES: readonly Shape[] = [
+  // gunicorn: [2024-01-01 10:00:00 +0000] [1234] [ERROR] msg
+  {
+    pattern: re(`^\\[(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}) ([+-]\\d{4})\\] \\[\\d+\\] \\[${PY_LEVEL}\\] (.*)$`),
+    read: (m) => ({ ...iso(`${m[1]} ${m[2]}`, m[3], m[4]), isoTime: `${m[1]}${m[2]}` }),
+  },
+  // Celery: [2024-01-01 10:00:00,123: ERROR/MainProcess] msg (also ForkPoolWorker-1)
+  { pattern: re(`^\\[${TS}: ${PY_LEVEL}/[\\w-]+\\] (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
+  // Airflow: [2024-01-01T10:00:00.123+0000] {taskinstance.py:1234} ERROR - msg
+  { pattern: re(`^\\[${TS}\\] \\{[^}]*\\} ${PY_LEVEL} - (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
   // Flask: [%(asctime)s] %(levelname)s in %(module)s: %(message)s
   { pattern: re(`^\\[${TS}\\] ${PY_LEVEL} in [\\w.]+: (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
   // Django's "verbose" example: %(levelname)s %(asctime)s %(module)s %(process)d %(thread)d %(message)s
   { pattern: re(`^${PY_LEVEL} ${TS} [\\w.]+ \\d+ \\d+ (.*)$`), read: (m) => iso(m[2] ?? '', m[1], m[3]) },
   // %(asctime)s - %(name)s - %(levelname)s - %(message)s
   { pattern: re(`^${TS} - \\S+ - ${PY_LEVEL} - (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
-  // %(asctime)s %(levelname)s %(name)s: %(message)s
-  { pattern: re(`^${TS}\\s+${PY_LEVEL}\\s+[\\w.\\-]+:\\s(.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
+  // %(asctime)s - %(levelname)s - %(message)s
+  { pattern: re(`^${TS} - ${PY_LEVEL} - (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
+  // %(asctime)s %(levelname)s %(name)s: %(message)s, also with [%(levelname)s]
+  {
+    pattern: re(`^${TS}\\s+(?:${PY_LEVEL}|\\[${PY_LEVEL}\\])\\s+[\\w.\\-]+:\\s(.*)$`),
+    read: (m) => iso(m[1] ?? '', m[2] ?? m[3], m[4]),
+  },
+  // %(asctime)s:%(levelname)s:%(name)s:%(message)s (basicConfig's default with the time before it)
+  { pattern: re(`^${TS}:${PY_LEVEL}:[\\w.\\-]+:(.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
   // oVirt vdsm: Thread-15::DEBUG::2011-12-07 11:44:17,737::clientIF::54::vds::(wrapper) msg
   {
     pattern: re(`^[^\\s:]+::${PY_LEVEL}::${TS}::[\\w.]+::\\d+::[\\w.]+::\\([\\w<>]+\\)\\s?(.*)$`),
@@ -297,10 +355,62 @@ function laravelRequestFields(event: NewEvent, contextText: string): void {
 
 type Family = 'java' | 'python' | 'laravel';
 
-function recordToEvent(record: AssembledRecord<Header>, family: Family, ctx: FormatContext, sink: RecordSink): void {
+const DATE_IN_NAME = /(?:^|\D)((?:19|20)\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)/;
+
+/** The day a log of times without dates was written: the `date` option, else the file's name. */
+function dayOf(ctx: FormatContext): number | null {
+  const given = ctx.options.date;
+  const m =
+    typeof given === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(given.trim()) : DATE_IN_NAME.exec(ctx.fileName);
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(year, month - 1, day);
+  return new Date(ms).getUTCDate() === day ? ms : null;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Dates the times of day of one file in order: from its first day, a day later each time the
+ * clock goes back by more than twelve hours (midnight passed between two records).
+ */
+class DayClock {
+  private last = -1;
+  private day: number | null;
+
+  constructor(ctx: FormatContext) {
+    this.day = dayOf(ctx);
+  }
+
+  /** `HH:mm:ss.SSS` as `YYYY-MM-DDTHH:mm:ss.SSS`, or null when the file's day is not known. */
+  date(timeOfDay: string): string | null {
+    if (this.day === null) return null;
+    const [h = 0, mi = 0, sec = 0] = timeOfDay.split(/[:.,]/, 3).map(Number);
+    const seconds = h * 3600 + mi * 60 + sec;
+    if (this.last >= 0 && seconds < this.last - 12 * 3600) this.day += DAY_MS;
+    this.last = seconds;
+    return `${new Date(this.day).toISOString().slice(0, 10)}T${timeOfDay.replace(',', '.')}`;
+  }
+}
+
+const NO_DATE =
+  "has a time of day but no date (logback's and log4j2's default pattern): give the day it was written as the import's date option, or keep the date in the file's name (app.2024-01-01.log)";
+
+function recordToEvent(
+  record: AssembledRecord<Header>,
+  family: Family,
+  ctx: FormatContext,
+  sink: RecordSink,
+  clock: DayClock,
+): void {
   const raw = record.lines.join('\n');
   const { header } = record;
-  const time = parseTime(header.isoTime, ctx.zone);
+  const isoTime = header.timeOnly ? clock.date(header.isoTime) : header.isoTime;
+  if (isoTime === null) {
+    sink.reject(record.firstLine, `time "${header.time}" ${NO_DATE}`, raw);
+    return;
+  }
+  const time = parseTime(isoTime, header.zone ?? ctx.zone);
   if (!time.ok) {
     sink.reject(record.firstLine, time.reason, raw);
     return;
@@ -367,11 +477,12 @@ function appLogFormat(name: string, label: string, family: Family, shapes: reado
       return share < 0.5 ? 0 : 0.5 + 0.45 * share;
     },
     open(ctx, sink) {
+      const clock = new DayClock(ctx);
       return multilineParser<Header>(
         sink,
         label.split(' (')[0] ?? name,
         (text) => headerOf(shapes, text),
-        (record) => recordToEvent(record, family, ctx, sink),
+        (record) => recordToEvent(record, family, ctx, sink, clock),
       );
     },
   };
