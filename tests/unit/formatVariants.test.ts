@@ -575,3 +575,55 @@ describe('Python application-log variants', () => {
     expect(a.events[0]?.fingerprint).toBe(c.events[0]?.fingerprint);
   });
 });
+
+describe('Kibana and generic CSV variants', () => {
+  it('reads a Kibana export with quoted ECS names, its date format, `-` for empty, and extra columns', () => {
+    const run = read(
+      [
+        '"@timestamp","service.name","http.response.status_code","url.path","client.ip","user.name","event.duration",message,"_id","_index"',
+        '"Nov 26, 2026 @ 10:00:00.123",checkout,401,"/api/login","203.0.113.5",bob,250000000,"login failed",a1,logs',
+        '"Nov 6, 2026 @ 10:00:01.123456789",checkout,-,-,-,-,-,"hello, world",a2,logs',
+      ],
+      'export.csv',
+    );
+    expect(run.format).toBe('kibana-csv');
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [iso(e.ts), e.status, e.durationMs, e.clientIp, e.user, e.message])).toEqual([
+      ['2026-11-26T10:00:00.123Z', 401, 250, '203.0.113.5', 'bob', 'login failed'],
+      ['2026-11-06T10:00:01.123Z', null, null, null, null, 'hello, world'],
+    ]);
+  });
+
+  it('detects an export whose first rows hold a message with line breaks', () => {
+    const run = read(
+      [
+        '@timestamp,log.level,message,labels.track',
+        '2026-11-26T10:00:00.123Z,ERROR,"first',
+        'second",canary',
+        '2026-11-26T10:00:01.000Z,INFO,"a',
+        'b',
+        'c",stable',
+        '2026-11-26T10:00:02.000Z,INFO,one line,stable',
+      ],
+      'export.csv',
+    );
+    expect(run.format).toBe('kibana-csv');
+    expect(run.events.map((e) => [e.sourceLine, e.message, e.trackLabel])).toEqual([
+      [2, 'first\nsecond', 'canary'],
+      [4, 'a\nb\nc', 'stable'],
+      [7, 'one line', 'stable'],
+    ]);
+  });
+
+  it("reads an access log's time kept in a CSV column, and says which time shapes it reads when it cannot", () => {
+    const run = read(['time,status', '17/Dec/2018:10:47:58 +0800,200', '26/11/2026 10:00:00,200'], 'x.csv');
+    expect(run.format).toBe('csv');
+    expect(iso(run.events[0]?.ts ?? 0)).toBe('2018-12-17T02:47:58.000Z');
+    expect(run.rejects).toEqual([
+      expect.objectContaining({
+        line: 3,
+        reason: expect.stringMatching(/^time: time "26\/11\/2026 10:00:00" is not ISO 8601/) as unknown,
+      }),
+    ]);
+  });
+});
