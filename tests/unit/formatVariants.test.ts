@@ -512,6 +512,42 @@ describe('Java application-log variants', () => {
   });
 });
 
+describe('Java server logs: the JVM, JBoss LogManager and Keycloak', () => {
+  it('names an uncaught exception the JVM reports (Exception in thread "main" …)', () => {
+    const run = read([
+      '2024-01-01 10:00:00,123 ERROR [main] com.x.Y - crashed',
+      'Exception in thread "main" java.lang.IllegalStateException: boom',
+      '\tat com.x.Y.main(Y.java:1)',
+    ]);
+    expect(run.events[0]).toMatchObject({ errorType: 'java.lang.IllegalStateException', errorMessage: 'boom' });
+  });
+
+  it("reads Keycloak's (Quarkus, JBoss LogManager) layout, its failed logins with user and address, and WildFly's dateless console", () => {
+    const run = read([
+      '2024-01-01 10:00:00,123 WARN  [org.keycloak.events] (executor-thread-1) type="LOGIN_ERROR", realmId="r1", realmName="shop", clientId="web", userId="null", ipAddress="203.0.113.5", error="invalid_user_credentials", auth_method="openid-connect", username="bob"',
+      '2024-01-01 10:00:00,456 WARN  [org.keycloak.events] (executor-thread-1) type=CLIENT_LOGIN_ERROR, realmId=r1, clientId=api, userId=null, ipAddress=2001:db8::7, error=invalid_client_credentials',
+      '2024-01-01 10:00:01,123 INFO  [io.quarkus] (main) Keycloak 24.0.1 on JVM started in 5.123s',
+      '2024-01-01 10:00:02,123 ERROR [org.keycloak.services] (executor-thread-2) KC-SERVICES0015: Unexpected error',
+      'java.lang.NullPointerException: x',
+      '\tat org.keycloak.A.b(A.java:1)',
+    ]);
+    expect(run.format).toBe('java-log');
+    expect(run.events.map((e) => [e.level, e.authRule, e.user, e.clientIp, e.errorType])).toEqual([
+      ['warn', 'keycloak-login-error', 'bob', '203.0.113.5', null],
+      ['warn', 'keycloak-login-error', null, '2001:db8::7', null],
+      ['info', null, null, null, null],
+      ['error', null, null, null, 'java.lang.NullPointerException'],
+    ]);
+    const console = read(
+      ['10:00:00,123 INFO  [org.jboss.as] (Controller Boot Thread) WFLYSRV0025: started'],
+      'server.log.2024-01-01',
+    );
+    expect(console.events.map((e) => [iso(e.ts), e.message])).toEqual([
+      ['2024-01-01T10:00:00.123Z', 'WFLYSRV0025: started'],
+    ]);
+  });
+});
+
 describe('Python application-log variants', () => {
   it.each([
     ['%(asctime)s - %(levelname)s - %(message)s', '2024-01-01 10:00:00,123 - ERROR - boom'],

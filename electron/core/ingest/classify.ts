@@ -86,6 +86,14 @@ export const AUTH_RULES: readonly AuthRuleDefinition[] = [
     description: 'Kerberos login daemons (klogind, kshd): authentication failed',
     message: /^(?:Kerberos authentication failed|Authentication failed from \S+)/,
   },
+  // Keycloak's event log (org.keycloak.events): `type=LOGIN_ERROR, …, error=invalid_user_credentials`,
+  // quoted since Keycloak 17. CLIENT_LOGIN_ERROR is a client's credentials refused.
+  {
+    id: 'keycloak-login-error',
+    description:
+      'Keycloak: a LOGIN_ERROR or CLIENT_LOGIN_ERROR event (wrong password, unknown user, bad client secret)',
+    message: /\btype="?(?:CLIENT_)?LOGIN_ERROR\b/,
+  },
   // Application phrases. Spring Security first: its exception names are exact.
   {
     id: 'app-spring-bad-credentials',

@@ -3,7 +3,8 @@
 //   java-log     log4j / logback (`2024-01-01 10:00:00,123 ERROR [thread] com.x.Y - msg`, the
 //                ISO8601, `[LEVEL]` and thread-first variants, log4j2's `%d %p %c{1.} [%t] %m`),
 //                logback's and log4j2's default `%d{HH:mm:ss.SSS} [%thread] %-5level %logger - %msg`
-//                (no date: see below), ZooKeeper (`… - INFO  [thread: Class@line] - msg`), Spring
+//                (no date: see below), JBoss LogManager (WildFly, Quarkus, Keycloak: `… ERROR [c.x.Y]
+//                (thread) msg`, its console without a date), ZooKeeper (`… - INFO  [thread: Class@line] - msg`), Spring
 //                Boot (`… ERROR 4242 --- [app] [thread] [trace-span] c.x.Y : msg`), Dropwizard
 //                (`INFO  [2024-01-01 10:00:00,123] c.x.Y: msg`, UTC), Spark (`17/06/09 20:10:40
 //                INFO a.B: msg`), HDFS (`081109 203615 148 INFO a.B: msg`), Tomcat / JUL one-line
@@ -123,6 +124,16 @@ const JAVA_SHAPES: readonly Shape[] = [
     ),
     read: (m) => ({ ...iso(m[1] ?? '', m[2], m[3]), timeOnly: true }),
   },
+  // JBoss LogManager (WildFly, Quarkus, Keycloak): 2024-01-01 10:00:00,123 ERROR [c.x.Y] (thread) msg
+  {
+    pattern: re(`^${TS}\\s+${JAVA_LEVEL}\\s+\\[[^\\]]*\\]\\s+\\([^)]*\\)\\s(.*)$`),
+    read: (m) => iso(m[1] ?? '', m[2], m[3]),
+  },
+  // …and WildFly's console, without the date: 10:00:00,123 INFO  [org.jboss.as] (main) msg
+  {
+    pattern: re(`^(\\d{2}:\\d{2}:\\d{2}[.,]\\d{3})\\s+${JAVA_LEVEL}\\s+\\[[^\\]]*\\]\\s+\\([^)]*\\)\\s(.*)$`),
+    read: (m) => ({ ...iso(m[1] ?? '', m[2], m[3]), timeOnly: true }),
+  },
   // Dropwizard's default `%-5p [%d{ISO8601,UTC}] %c: %m`: INFO  [2024-01-01 10:00:00,123] c.x.Y: msg
   {
     pattern: re(`^${JAVA_LEVEL}\\s+\\[${TS}\\]\\s+[\\w$.]+:\\s(.*)$`),
@@ -219,9 +230,12 @@ const JAVA_INLINE = /\b((?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error))(?::\
 // Hostile text: patterns that can backtrack only ever see this much of a line.
 const SCAN_LIMIT = 4096;
 
+// The JVM's own report of an exception nobody caught: `Exception in thread "main" java.…`.
+const UNCAUGHT = /^Exception in thread "[^"]*" /;
+
 /** `java.lang.IllegalStateException: msg` (or the type alone) as type and message. */
 function javaHeader(line: string): { type: string; message: string | null } | null {
-  const text = line.trim();
+  const text = line.trim().replace(UNCAUGHT, '');
   const colon = text.indexOf(':');
   const name = colon < 0 ? text : text.slice(0, colon);
   if (name.length === 0 || name.length > 512 || !JAVA_TYPE.test(name)) return null;
@@ -355,6 +369,22 @@ function laravelRequestFields(event: NewEvent, contextText: string): void {
 
 type Family = 'java' | 'python' | 'laravel';
 
+// `key=value` or `key="value"` pairs that name who and from where (Keycloak's events:
+// `ipAddress="203.0.113.5", …, username="bob"`; logfmt-style messages).
+const KEY_IP =
+  /\b(?:ipAddress|ip_address|client_ip|clientIp|remote_addr|remoteAddr|src_ip)="?([0-9A-Fa-f:.]{3,45})"?(?=[\s,;]|$)/;
+const KEY_USER = /\b(?:username|user_name|user)="?([^\s",;=]{1,256})"?(?=[\s,;]|$)/;
+const IP_TEXT = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)$/;
+
+/** The user and client address a message names as key=value pairs, if it does. */
+function keyValueFields(event: NewEvent, message: string): void {
+  const head = message.slice(0, SCAN_LIMIT);
+  const ip = KEY_IP.exec(head)?.[1];
+  if (ip !== undefined && IP_TEXT.test(ip)) event.clientIp ??= ip;
+  const user = KEY_USER.exec(head)?.[1];
+  if (user !== undefined && user !== 'null' && user !== '-') event.user ??= user;
+}
+
 const DATE_IN_NAME = /(?:^|\D)((?:19|20)\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)/;
 
 /** The day a log of times without dates was written: the `date` option, else the file's name. */
@@ -394,7 +424,7 @@ class DayClock {
 }
 
 const NO_DATE =
-  "has a time of day but no date (logback's and log4j2's default pattern): give the day it was written as the import's date option, or keep the date in the file's name (app.2024-01-01.log)";
+  "has a time of day but no date (as logback's, log4j2's and WildFly's default layouts write): give the day it was written as the import's date option, or keep the date in the file's name (app.2024-01-01.log)";
 
 function recordToEvent(
   record: AssembledRecord<Header>,
@@ -419,6 +449,7 @@ function recordToEvent(
   event.level = header.level;
   event.service = header.service;
   event.message = header.message;
+  keyValueFields(event, header.message);
   const rest = record.lines.slice(1);
   let exception: ExceptionFields;
   if (family === 'java') exception = javaException(header.message, rest);
@@ -446,7 +477,7 @@ function recordToEvent(
 
 // Lines that belong to a trace, for the probes: a file's first lines may be mostly trace.
 const TRACE_LINE: Record<Family, RegExp> = {
-  java: /^\s+at \S|^Caused by: |^\s*\.\.\. \d+ (?:more|common frames omitted)|^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error)\b/,
+  java: /^\s+at \S|^Caused by: |^Exception in thread "|^\s*\.\.\. \d+ (?:more|common frames omitted)|^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error)\b/,
   python:
     /^\s*Traceback \(most recent call last\):|^\s*File "[^"]+", line \d+|^\s{2,}\S|^[A-Za-z_][\w.]*(?:Error|Exception): /,
   laravel: /^#\d+ |^\[stacktrace\]$|^\[previous exception\] |^"\}\s*$|^Stack trace:$|^\s+thrown\b/,
