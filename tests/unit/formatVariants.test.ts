@@ -115,6 +115,75 @@ describe('nginx and Apache access-log variants', () => {
   });
 });
 
+describe('Envoy and Istio access logs', () => {
+  it("reads Envoy's default format and Istio's: duration in ms, authority as host, the peer or X-Forwarded-For as client", () => {
+    const run = read([
+      '[2016-04-15T20:17:00.310Z] "POST /api/v1/locations?x=1 HTTP/2" 204 - 154 0 226 100 "10.0.35.28, 10.0.0.1" "nsq2http" "cc21d9b0-cf5c-432b-8c7e-98aeb7988cd2" "locations" "tcp://10.0.2.1:80"',
+      '[2020-11-25T21:26:18.409Z] "GET /status/418 HTTP/1.1" 418 - via_upstream - "-" 0 135 4 4 "-" "curl/7.73.0-DEV" "84961386-6d84-929d-98bd-c5aee93b5c88" "httpbin:8000" "10.44.1.27:80" outbound|8000|canary|httpbin.foo.svc.cluster.local 10.44.1.23:37652 10.0.45.184:8000 10.44.1.23:46520 - default',
+      '[2020-11-25T21:26:18.409Z] "GET /x HTTP/1.1" 401 - via_upstream - "-" 0 135 12 11 "-" "curl" "id" "reviews:9080" "10.44.1.27:9080" inbound|9080|| 127.0.0.6:51297 10.44.1.27:9080 10.44.1.23:46520 outbound_.9080_.v2_.reviews.default.svc.cluster.local default',
+      '[2020-11-25T21:26:18.409Z] "GET /y HTTP/1.1" 0 DC downstream_remote_disconnect - "-" 0 0 3000 - "-" "curl" "id" "reviews:9080" "-" - - 10.44.1.27:9080 10.44.1.23:46520 - default',
+      '[2020-11-25T21:26:18.409Z] "GET /z HTTP/1.1" 200 - 0 0',
+    ]);
+    expect(run.format).toBe('access-log');
+    expect(
+      run.events.map((e) => [
+        e.httpMethod,
+        e.urlPath,
+        e.status,
+        e.durationMs,
+        e.host,
+        e.clientIp,
+        e.service,
+        e.trackLabel,
+      ]),
+    ).toEqual([
+      ['POST', '/api/v1/locations', 204, 226, 'locations', '10.0.35.28', null, null],
+      ['GET', '/status/418', 418, 4, 'httpbin', '10.44.1.23', 'httpbin', 'canary'],
+      ['GET', '/x', 401, 12, 'reviews', '10.44.1.23', null, null],
+      // Code 0: the client went away before any response; a request without a status.
+      ['GET', '/y', null, 3000, 'reviews', '10.44.1.23', null, null],
+    ]);
+    expect(iso(run.events[0]?.ts ?? 0)).toBe('2016-04-15T20:17:00.310Z');
+    expect(run.rejects).toEqual([
+      expect.objectContaining({
+        line: 5,
+        reason: expect.stringMatching(/^Envoy line without its byte counts/) as unknown,
+      }),
+    ]);
+  });
+
+  it("reads Istio's JSON access log: start_time, response_code, duration in ms, the downstream peer without its port", () => {
+    const run = read([
+      JSON.stringify({
+        start_time: '2024-01-01T10:00:00.123Z',
+        method: 'GET',
+        path: '/x?y',
+        protocol: 'HTTP/1.1',
+        response_code: 401,
+        response_flags: '-',
+        duration: 12,
+        upstream_service_time: '11',
+        x_forwarded_for: null,
+        authority: 'reviews:9080',
+        upstream_cluster: 'outbound|9080|v2|reviews.default.svc.cluster.local',
+        downstream_remote_address: '10.44.1.23:46520',
+      }),
+    ]);
+    expect(run.format).toBe('json-lines');
+    expect(run.events[0]).toMatchObject({
+      ts: Date.UTC(2024, 0, 1, 10, 0, 0, 123),
+      httpMethod: 'GET',
+      urlPath: '/x',
+      status: 401,
+      durationMs: 12,
+      clientIp: '10.44.1.23',
+      service: 'reviews',
+      trackLabel: 'v2',
+      authRule: 'http-401',
+    });
+  });
+});
+
 describe('JSON lines variants', () => {
   const line = (doc: Record<string, unknown>): string => JSON.stringify(doc);
 

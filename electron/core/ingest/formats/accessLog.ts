@@ -17,7 +17,19 @@
 // The query string is dropped from `url.path` (it may hold tokens) and kept in the raw line, as
 // is the scheme and host of a proxy request's absolute URL; the user agent and referer stay in
 // the raw line only.
+// Envoy's default format and Istio's, as their sidecars and gateways write them:
+//   [%START_TIME%] "%REQ(:METHOD)% %PATH% %PROTOCOL%" %RESPONSE_CODE% %RESPONSE_FLAGS%
+//   [Istio: %RESPONSE_CODE_DETAILS% %CONNECTION_TERMINATION_DETAILS% "%UPSTREAM_TRANSPORT_FAILURE_REASON%"]
+//   %BYTES_RECEIVED% %BYTES_SENT% %DURATION% %UPSTREAM_SERVICE_TIME% "%X-FORWARDED-FOR%"
+//   "%USER-AGENT%" "%X-REQUEST-ID%" "%AUTHORITY%" "%UPSTREAM_HOST%"
+//   [Istio: %UPSTREAM_CLUSTER% %UPSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_REMOTE_ADDRESS% …]
+// DURATION is milliseconds. The host is the authority; the client the downstream peer (Istio),
+// else the first X-Forwarded-For address (Envoy). An outbound cluster
+// (`outbound|8080|canary|reviews.shop.svc.cluster.local`) names the service and, in its
+// subset, the traffic split's track label. A response code of 0 (no response was sent: the
+// client went away) is kept as a request without a status.
 import type { NewEvent } from '../../case/events.js';
+import { parseTime } from '../time.js';
 import { type LogFormat, blankEvent } from './types.js';
 
 const QUOTED = String.raw`"((?:[^"\\]|\\.)*)"`;
@@ -171,10 +183,13 @@ function vhostName(value: string | undefined): string | null {
 export function parseAccessLine(line: string, lineNumber: number, integerUnit: TimeUnit = 'us'): AccessOutcome {
   const m = ACCESS_LOG_LINE.exec(line);
   if (!m) {
-    return {
-      ok: false,
-      reason: 'not an access-log line (expected: host ident user [time] "request" status bytes …)',
-    };
+    const envoy = line.charCodeAt(0) === 0x5b /* [ */ ? parseEnvoyLine(line, lineNumber) : null;
+    return (
+      envoy ?? {
+        ok: false,
+        reason: 'not an access-log line (expected: host ident user [time] "request" status bytes …)',
+      }
+    );
   }
   const [, vhost, client, , user, timeText = '', request = '', statusText = '', bytesText = '', , , tail = ''] = m;
   const time = timeOf(timeText);
@@ -211,13 +226,85 @@ export function parseAccessLine(line: string, lineNumber: number, integerUnit: T
   return { ok: true, event };
 }
 
+const ENVOY_LINE = new RegExp(String.raw`^\[(\d{4}-\d{2}-\d{2}T[^\]]{8,40})\] ${QUOTED} (\d{1,3}) (\S+) (.*)$`);
+/** The tokens of Envoy's tail: `"quoted"` (kept with its quotes) or bare. */
+const ENVOY_TOKEN = /"(?:[^"\\]|\\.)*"|\S+/g;
+const ADDRESS_PORT = /^\[?([0-9A-Fa-f:.]+?)\]?:\d+$/;
+
+function unquote(token: string | undefined): string | null {
+  if (token === undefined) return null;
+  const bare = token.startsWith('"') ? token.slice(1, -1) : token;
+  return bare === '-' || bare === '' ? null : bare;
+}
+
+/** An Istio outbound cluster's subset (the traffic split's track label) and service, or null. */
+export function envoyCluster(cluster: string | null): { subset: string | null; service: string | null } | null {
+  const m = cluster === null ? null : /^outbound\|\d*\|([^|]*)\|([^.|]+)/.exec(cluster);
+  return m ? { subset: m[1] || null, service: m[2] ?? null } : null;
+}
+
+/** An Envoy or Istio access-log line into one event. */
+function parseEnvoyLine(line: string, lineNumber: number): AccessOutcome | null {
+  const m = ENVOY_LINE.exec(line);
+  if (!m) return null;
+  const [, timeText = '', request = '', codeText = '', , rest = ''] = m;
+  const time = parseTime(timeText, 'UTC');
+  if (!time.ok) return time;
+  const code = Number(codeText);
+  if (code !== 0 && (code < 100 || code > 599)) {
+    return { ok: false, reason: `response code "${codeText}" is not an HTTP status` };
+  }
+  const tokens = rest.match(ENVOY_TOKEN) ?? [];
+  // BYTES_RECEIVED BYTES_SENT DURATION UPSTREAM_SERVICE_TIME, then the quoted X-Forwarded-For.
+  const counts = tokens.findIndex(
+    (t, i) =>
+      WHOLE.test(t) &&
+      WHOLE.test(tokens[i + 1] ?? '') &&
+      WHOLE.test(tokens[i + 2] ?? '') &&
+      /^(?:\d+|-)$/.test(tokens[i + 3] ?? '') &&
+      (tokens[i + 4] ?? '').startsWith('"'),
+  );
+  if (counts < 0) {
+    return {
+      ok: false,
+      reason: 'Envoy line without its byte counts and duration (BYTES_RECEIVED BYTES_SENT DURATION …)',
+    };
+  }
+  const event = blankEvent(lineNumber, line, time.ms, timeText);
+  event.status = code === 0 ? null : code;
+  event.message = request;
+  const parts = request.split(' ');
+  if (parts.length >= 2 && /^[A-Z][A-Z-]*$/.test(parts[0] as string)) {
+    event.httpMethod = parts[0] as string;
+    event.urlPath = (parts[1] as string).split(/[?#]/, 1)[0] || '/';
+  }
+  event.durationMs = Number(tokens[counts + 2]);
+  const forwarded =
+    unquote(tokens[counts + 4])
+      ?.split(',')[0]
+      ?.trim() || null;
+  const authority = unquote(tokens[counts + 7]);
+  event.host = authority === null ? null : (/^(.*):\d+$/.exec(authority)?.[1] ?? authority);
+  // Istio: cluster, upstream local, downstream local, downstream remote.
+  const cluster = unquote(tokens[counts + 9]);
+  const downstream = unquote(tokens[counts + 12]);
+  event.clientIp = (downstream === null ? null : (ADDRESS_PORT.exec(downstream)?.[1] ?? null)) ?? forwarded;
+  const outbound = envoyCluster(cluster);
+  if (outbound) {
+    event.trackLabel = outbound.subset;
+    event.service = outbound.service;
+  }
+  return { ok: true, event };
+}
+
 export const accessLogFormat: LogFormat = {
   name: 'access-log',
-  label: 'nginx / Apache access log (common, combined, with virtual host or request time)',
+  label:
+    'nginx / Apache / Envoy access log (common, combined, with virtual host or request time; Envoy and Istio defaults)',
   probe(sample) {
     const fits = sample.filter((line) => {
       const m = ACCESS_LOG_LINE.exec(line);
-      return m !== null && TIME.test(m[5] ?? '');
+      return m !== null ? TIME.test(m[5] ?? '') : ENVOY_LINE.test(line);
     }).length;
     // Most lines must fit; the bracketed time and quoted request make a false match unlikely.
     return sample.length > 0 && fits / sample.length >= 0.5 ? 0.6 + 0.4 * (fits / sample.length) : 0;

@@ -10,7 +10,7 @@ import { ecsAuthenticationFailure } from '../classify.js';
 import { field, firstField, isObject } from '../fieldAccess.js';
 import { trackLabelOf } from '../tagging.js';
 import { type TimeResult, parseTime } from '../time.js';
-import { parseAccessTime } from './accessLog.js';
+import { envoyCluster, parseAccessTime } from './accessLog.js';
 import { isLogstashLine, name, numberField, pathOf, text } from './ecsNdjson.js';
 import { type LogFormat, type RecordSink, blankEvent } from './types.js';
 
@@ -40,6 +40,7 @@ const TIME_FIELDS = [
   'created',
   'instant',
   'timeMillis',
+  'start_time', // Envoy's and Istio's JSON access log
 ] as const;
 
 // Epoch numbers in 1990–2099 have one reading per unit: seconds below 1e11, milliseconds
@@ -302,6 +303,7 @@ const STATUS_FIELDS = [
   'res.statusCode',
   'response.status',
   'httpRequest.status', // Google Cloud
+  'response_code', // Envoy
   'response', // Logstash's grok of an access log (a number only: httpStatus)
 ];
 const CLIENT_IP_FIELDS = [
@@ -313,6 +315,7 @@ const CLIENT_IP_FIELDS = [
   'request.client_ip', // Caddy: the client behind trusted proxies, then the peer
   'request.remote_ip',
   'httpRequest.remoteIp', // Google Cloud
+  'downstream_remote_address', // Envoy (address:port)
   'client_ip',
   'clientip', // Logstash's grok
   'ip',
@@ -339,10 +342,24 @@ function dashless(value: unknown): string | null {
   return n === '-' ? null : n;
 }
 
-/** A client address; an IPv4 address in IPv6 form (`::ffff:10.0.0.1`, Node's) as IPv4. */
+/**
+ * A client address without its port (`10.0.0.1:4242`, `[2001:db8::1]:4242`, as Envoy writes
+ * them); an IPv4 address in IPv6 form (`::ffff:10.0.0.1`, Node's) as IPv4.
+ */
 function ipOf(value: unknown): string | null {
-  const ip = dashless(value);
-  return ip !== null && /^::ffff:\d{1,3}(?:\.\d{1,3}){3}$/i.test(ip) ? ip.slice(7) : ip;
+  let ip = dashless(value);
+  if (ip === null) return null;
+  ip = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(ip)?.[1] ?? /^\[([0-9A-Fa-f:.]+)\]:\d+$/.exec(ip)?.[1] ?? ip;
+  return /^::ffff:\d{1,3}(?:\.\d{1,3}){3}$/i.test(ip) ? ip.slice(7) : ip;
+}
+
+/**
+ * Envoy's JSON access log (Istio's default since 1.18) names its fields after its format
+ * operators: `duration` is DURATION, milliseconds; `path` the request's path; an outbound
+ * `upstream_cluster` holds the service and the traffic split's subset.
+ */
+function isEnvoy(doc: Doc): boolean {
+  return Object.hasOwn(doc, 'response_flags') || Object.hasOwn(doc, 'upstream_cluster');
 }
 
 /** `GET /path HTTP/1.1` as method and target; a bare `/path` as the target alone. */
@@ -369,7 +386,11 @@ export function jsonDocumentToEvent(
   if (ecsStatus.value !== null && httpStatus(ecsStatus.value) === null) {
     return { ok: false, reason: `http.response.status_code ${ecsStatus.value} is not an HTTP status` };
   }
-  const duration = durationOf(doc);
+  const envoy = isEnvoy(doc);
+  const duration =
+    envoy && nonNegative(doc.duration) !== null
+      ? { ok: true as const, value: nonNegative(doc.duration) }
+      : durationOf(doc);
   if (!duration.ok) return duration;
 
   const event = blankEvent(lineNumber, raw, time.result.ms, time.text);
@@ -383,12 +404,19 @@ export function jsonDocumentToEvent(
   // nginx's `$request` and Logstash's grok `request`: a request line, or only its target.
   const request = requestOf(text(field(doc, 'request')));
   event.httpMethod = text(firstScalar(doc, METHOD_FIELDS) ?? request.method)?.toUpperCase() ?? null;
-  event.urlPath = text(field(doc, 'url.path')) ?? pathOf(text(firstScalar(doc, URL_FIELDS) ?? request.target));
+  event.urlPath =
+    text(field(doc, 'url.path')) ??
+    pathOf(text(firstScalar(doc, URL_FIELDS) ?? request.target ?? (envoy ? firstScalar(doc, ['path']) : undefined)));
   event.status = ecsStatus.value ?? httpStatus(firstScalar(doc, STATUS_FIELDS));
   event.durationMs = duration.value;
   event.clientIp = ipOf(firstScalar(doc, CLIENT_IP_FIELDS));
   const user = firstScalar(doc, USER_FIELDS);
   event.user = dashless(user ?? (typeof doc.user === 'string' ? doc.user : undefined));
+  const cluster = envoy ? envoyCluster(text(doc.upstream_cluster)) : null;
+  if (cluster) {
+    event.trackLabel ??= cluster.subset;
+    event.service ??= cluster.service;
+  }
   // An access log's record says what was asked for in its request line.
   event.message = messageOf(doc) ?? (request.method === null ? null : text(field(doc, 'request')));
   const error = errorOf(doc);
