@@ -197,11 +197,13 @@ export function repeatedMessage(message: string): string {
   return REPEATED.exec(message)?.[1] ?? message;
 }
 
-function matches(rule: AuthRuleDefinition, signals: AuthSignals): boolean {
-  const clip = (value: string | null | undefined): string => value?.slice(0, READ_LIMIT) ?? '';
-  const said = clip(signals.message);
-  const message = repeatedMessage(said);
-  const exception = [clip(signals.errorType), clip(signals.errorMessage)].filter((text) => text !== '');
+/** What the rules read of a record: its message and exception texts, clipped, read once. */
+interface ClippedSignals {
+  message: string;
+  exception: string[];
+}
+
+function matches(rule: AuthRuleDefinition, { message, exception }: ClippedSignals): boolean {
   const hit =
     (message !== '' && rule.message?.test(message) === true) ||
     exception.some((text) => rule.exception?.test(text) === true);
@@ -213,6 +215,11 @@ function matches(rule: AuthRuleDefinition, signals: AuthSignals): boolean {
 
 export function authFailureRule(signals: AuthSignals): AuthRule | null {
   if (signals.status === 401) return 'http-401';
-  for (const rule of AUTH_RULES) if (matches(rule, signals)) return rule.id;
+  const clip = (value: string | null | undefined): string => value?.slice(0, READ_LIMIT) ?? '';
+  const clipped: ClippedSignals = {
+    message: repeatedMessage(clip(signals.message)),
+    exception: [clip(signals.errorType), clip(signals.errorMessage)].filter((text) => text !== ''),
+  };
+  for (const rule of AUTH_RULES) if (matches(rule, clipped)) return rule.id;
   return null;
 }
