@@ -485,6 +485,28 @@ describe('syslog and auth.log variants', () => {
       [null, null, null],
     ]);
   });
+
+  it('finds the address in the sshd lines that name no user, as older and newer sshd write them', () => {
+    const lines = [
+      'reverse mapping checking getaddrinfo for ns.example.com [173.234.31.186] failed - POSSIBLE BREAK-IN ATTEMPT!',
+      'Connection closed by 173.234.31.186 [preauth]',
+      'Received disconnect from 52.80.34.196: 11: Bye Bye [preauth]',
+      'Received disconnect from 2001:db8::9 port 22:11: Bye',
+      'Did not receive identification string from 123.235.32.19',
+      'Disconnecting: Too many authentication failures for root [preauth]',
+      'Server listening on 0.0.0.0 port 22.',
+    ].map((message) => `Dec 10 06:55:46 LabSZ sshd[24200]: ${message}`);
+    const run = read(lines, 'secure');
+    expect(run.events.map((e) => [e.user, e.clientIp, e.authRule])).toEqual([
+      [null, '173.234.31.186', null],
+      [null, '173.234.31.186', null],
+      [null, '52.80.34.196', null],
+      [null, '2001:db8::9', null],
+      [null, '123.235.32.19', null],
+      ['root', null, 'sshd-too-many-auth-failures'],
+      [null, null, null],
+    ]);
+  });
 });
 
 describe('Java application-log variants', () => {

@@ -68,11 +68,14 @@ const AUTH_FIELDS: readonly RegExp[] = [
   /\bfor (?:invalid user |illegal user )?(\S+) from (\S+)/,
   /^User (\S+) from (\S+) not allowed because/,
   /^input_userauth_request: (?:invalid|illegal) user (\S+)()/,
+  /^Disconnecting: Too many authentication failures for (?:invalid user |illegal user )?(\S+)()/,
   // su: `FAILED SU (to root) bob on pts/1`: bob is the one who tried.
   /^FAILED SU \(to \S+\) (\S+) on()/,
 ];
-// An address with no user: `Connection closed by 1.2.3.4 port 22`, `Unable to negotiate with …`.
-const ADDRESS_ONLY = /\b(?:from|by|with) (\S+) port \d+/;
+// An address with no user: `Connection closed by 1.2.3.4 port 22` (or without the port, as
+// older sshd writes it), `Received disconnect from 1.2.3.4: 11: Bye Bye`, `Unable to negotiate
+// with …`, `Did not receive identification string from …`, `… [1.2.3.4] failed - POSSIBLE BREAK-IN ATTEMPT!`.
+const ADDRESS_ONLY = /\b(?:from|by|with) (\S+?):?(?:\s|$)|\[([0-9A-Fa-f:.]+)\] failed\b/;
 
 interface SyslogFields {
   user: string | null;
@@ -93,7 +96,8 @@ export function authFieldsOf(text: string): SyslogFields {
     const user = /(?:^|[\s;])user=(\S+)/.exec(message)?.[1];
     return { user: user ?? null, clientIp: ipOrNull(rhost) };
   }
-  return { user: null, clientIp: ipOrNull(ADDRESS_ONLY.exec(message)?.[1]) };
+  const address = ADDRESS_ONLY.exec(message);
+  return { user: null, clientIp: ipOrNull(address?.[1] ?? address?.[2]) };
 }
 
 function severityOf(pri: string | undefined): { ok: true; level: string | null } | { ok: false; reason: string } {
