@@ -106,6 +106,25 @@ describe('nginx and Apache access-log variants', () => {
     expect(run.events.map((e) => e.urlPath)).toEqual(['/proxy/x', '/']);
   });
 
+  it("reads a list of addresses where the client goes (as Elastic's nginx pipeline does): the first is the client", () => {
+    const run = read([
+      'example.com 10.0.0.2, 10.0.0.1, 127.0.0.1 - - [07/Dec/2016:11:05:07 +0100] "GET /ocelot HTTP/1.1" 200 571 "-" "Mozilla/5.0"',
+      'example.com:80 "10.5.102.222, 199.96.1.1, 204.246.1.1" 10.2.1.185 - - [22/Jan/2016:13:18:29 +0000] "GET /assets/x?q=1 HTTP/1.1" 200 25507 "-" "Amazon CloudFront"',
+      '67.43.156.15 2a02:cf40:add:4002:91f2:a9b2:e09a:6fc6, 10.225.192.17 10.2.2.121 - - [30/Dec/2016:06:47:09 +0000] "GET /test.html HTTP/1.1" 404 8571 "-" "Facebot"',
+      '10.0.0.2, 10.0.0.1 - bob [29/May/2017:19:02:48 +0000] "GET /x HTTP/1.1" 401 612 "-" "Mozilla"',
+      'example.com:80 unix: - - [26/Feb/2019:15:39:42 +0100] "hello" 400 173 "-" "-"',
+    ]);
+    expect(run.format).toBe('access-log');
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [e.host, e.clientIp, e.user, e.status])).toEqual([
+      ['example.com', '10.0.0.2', null, 200],
+      ['example.com', '10.5.102.222', null, 200],
+      ['67.43.156.15', '2a02:cf40:add:4002:91f2:a9b2:e09a:6fc6', null, 404],
+      [null, '10.0.0.2', 'bob', 401],
+      ['example.com', 'unix:', null, 400],
+    ]);
+  });
+
   it('rejects a status nginx never writes (000), with its line and reason', () => {
     const run = read([
       `192.0.2.10 - - ${at} "GET / HTTP/1.1" 200 1 "-" "x"`,

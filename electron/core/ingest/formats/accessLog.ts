@@ -171,6 +171,37 @@ function dash(value: string | undefined): string | null {
   return value === undefined || value === '-' || value === '' ? null : value;
 }
 
+// nginx formats that log a list of addresses where the client goes (`$proxy_add_x_forwarded_for`,
+// or "$http_x_forwarded_for" before $remote_addr), as Elastic's nginx pipeline reads them:
+//   example.com 10.0.0.2, 10.0.0.1, 127.0.0.1 - - [time] …
+//   example.com:80 "10.5.102.222, 199.96.1.1" 10.2.1.185 - - [time] …
+// The first address of the list is the client that started the request. Tried only when a line
+// is not of the usual shape, so it costs the usual lines nothing.
+const ADDRESS_LIST_LINE = new RegExp(
+  String.raw`^([^\[]{1,1024}?) (\S+) (\S+) \[([^\]]*)\] ${QUOTED} (\S+) (\S+)(?: ${QUOTED} ${QUOTED})?(.*)$`,
+);
+
+/** A line with an address list, as the fields ACCESS_LOG_LINE gives (vhost, client, …). */
+function addressListLine(line: string): RegExpExecArray | null {
+  const m = ADDRESS_LIST_LINE.exec(line);
+  if (!m) return null;
+  // Groups of addresses: a token ending in "," continues its list.
+  const groups: string[][] = [];
+  let open = false;
+  for (const token of (m[1] ?? '').replace(/"/g, '').split(/\s+/)) {
+    if (token === '') continue;
+    const address = token.replace(/,$/, '');
+    if (open) groups.at(-1)?.push(address);
+    else groups.push([address]);
+    open = token.endsWith(',');
+  }
+  const single = groups.length === 1 ? groups[0] : undefined;
+  if (groups.length < 2 && (single === undefined || single.length < 2)) return null;
+  const vhost = groups.length >= 2 && groups[0]?.length === 1 ? groups.shift()?.[0] : undefined;
+  const fields = [m[0], vhost, groups[0]?.[0], ...m.slice(2)] as unknown as RegExpExecArray;
+  return fields;
+}
+
 /** `%v:%p` → the host; `$host` as it is. */
 function vhostName(value: string | undefined): string | null {
   const v = dash(value);
@@ -181,7 +212,9 @@ function vhostName(value: string | undefined): string | null {
 
 /** One access-log line into one event (track and classification come later: normalise.ts). */
 export function parseAccessLine(line: string, lineNumber: number, integerUnit: TimeUnit = 'us'): AccessOutcome {
-  const m = ACCESS_LOG_LINE.exec(line);
+  let m = ACCESS_LOG_LINE.exec(line);
+  // `10.0.0.2, 10.0.0.1 - - […]`: the usual shape takes the list's head for a virtual host.
+  if (m === null || m[1]?.endsWith(',') === true) m = addressListLine(line) ?? m;
   if (!m) {
     const envoy = line.charCodeAt(0) === 0x5b /* [ */ ? parseEnvoyLine(line, lineNumber) : null;
     return (
@@ -303,7 +336,7 @@ export const accessLogFormat: LogFormat = {
     'nginx / Apache / Envoy access log (common, combined, with virtual host or request time; Envoy and Istio defaults)',
   probe(sample) {
     const fits = sample.filter((line) => {
-      const m = ACCESS_LOG_LINE.exec(line);
+      const m = ACCESS_LOG_LINE.exec(line) ?? addressListLine(line);
       return m !== null ? TIME.test(m[5] ?? '') : ENVOY_LINE.test(line);
     }).length;
     // Most lines must fit; the bracketed time and quoted request make a false match unlikely.
