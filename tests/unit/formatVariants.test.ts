@@ -113,6 +113,7 @@ describe('nginx and Apache access-log variants', () => {
       '67.43.156.15 2a02:cf40:add:4002:91f2:a9b2:e09a:6fc6, 10.225.192.17 10.2.2.121 - - [30/Dec/2016:06:47:09 +0000] "GET /test.html HTTP/1.1" 404 8571 "-" "Facebot"',
       '10.0.0.2, 10.0.0.1 - bob [29/May/2017:19:02:48 +0000] "GET /x HTTP/1.1" 401 612 "-" "Mozilla"',
       'example.com:80 unix: - - [26/Feb/2019:15:39:42 +0100] "hello" 400 173 "-" "-"',
+      '127.0.0.1:80 - - [13/Nov/2023:10:44:01 +0000] "<SCRIPT>NXSSTEST</SCRIPT> / HTTP/1.1" 400 3386 "-" "-"',
     ]);
     expect(run.format).toBe('access-log');
     expect(run.rejects).toEqual([]);
@@ -122,6 +123,7 @@ describe('nginx and Apache access-log variants', () => {
       ['67.43.156.15', '2a02:cf40:add:4002:91f2:a9b2:e09a:6fc6', null, 404],
       [null, '10.0.0.2', 'bob', 401],
       ['example.com', 'unix:', null, 400],
+      [null, '127.0.0.1', null, 400],
     ]);
   });
 

@@ -202,6 +202,15 @@ function addressListLine(line: string): RegExpExecArray | null {
   return fields;
 }
 
+const IPV4_PORT = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/;
+
+/** The client, without the port some formats add to an IPv4 address (`127.0.0.1:80`). */
+function clientAddress(value: string | undefined): string | null {
+  const client = dash(value);
+  if (client === null || client.indexOf(':') < 0) return client;
+  return IPV4_PORT.exec(client)?.[1] ?? client;
+}
+
 /** `%v:%p` → the host; `$host` as it is. */
 function vhostName(value: string | undefined): string | null {
   const v = dash(value);
@@ -252,7 +261,7 @@ export function parseAccessLine(line: string, lineNumber: number, integerUnit: T
   }
   event.status = status;
   event.message = request;
-  event.clientIp = dash(client);
+  event.clientIp = clientAddress(client);
   event.user = dash(user);
   event.host = vhostName(vhost);
   event.durationMs = requestTimeMs(tail, integerUnit);
