@@ -528,6 +528,29 @@ describe('syslog and auth.log variants', () => {
       [null, null, null],
     ]);
   });
+
+  it('reads a line written without a host name, and the PAM helpers that report failed passwords', () => {
+    const run = read(
+      [
+        'Feb 22 10:21:42 precise32 sshd[1332]: subsystem request for sftp by user vagrant',
+        'Feb 22 10:21:43  sshd[1332]: last message repeated 2 times',
+        '2026-05-17T18:01:02.000000+00:00 host12345 unix_chkpwd[2345678]: password check failed for user (testuser)',
+        '2026-05-17T17:57:49.234567+00:00 host12345 passwd[9999999]: pam_unix(passwd:chauthtok): authentication failure; logname=user123 uid=1000 euid=0 tty=pts/0 ruser= rhost=  user=user123',
+        // A lockout follows failures logged on their own lines: not one more failure.
+        '2026-05-17T18:00:01.000000+00:00 host12345 sshd[1234567]: pam_faillock(sshd:auth): Consecutive login failures for user test account temporarily locked',
+      ],
+      'auth.log',
+    );
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [e.host, e.service, e.user, e.authRule])).toEqual([
+      ['precise32', 'sshd', 'vagrant', null],
+      [null, 'sshd', null, null],
+      ['host12345', 'unix_chkpwd', 'testuser', 'unix-chkpwd-failed'],
+      ['host12345', 'passwd', 'user123', 'pam-authentication-failure'],
+      ['host12345', 'sshd', 'test', null],
+    ]);
+    expect(run.events[1]?.message).toBe('last message repeated 2 times');
+  });
 });
 
 describe('Java application-log variants', () => {

@@ -69,7 +69,13 @@ export const AUTH_RULES: readonly AuthRuleDefinition[] = [
     id: 'pam-authentication-failure',
     description: 'PAM: authentication failure (pam_unix and other modules, any service)',
     // `error: PAM: Authentication failure for x from h` is how sshd itself reports PAM's verdict.
-    message: /^(?:pam_\w+\([\w-]+:auth\): )?authentication failure\b|^(?:error: )?PAM: Authentication failure for /,
+    message:
+      /^(?:pam_\w+\([\w-]+:(?:auth|chauthtok)\): )?authentication failure\b|^(?:error: )?PAM: Authentication failure for /,
+  },
+  {
+    id: 'unix-chkpwd-failed',
+    description: "unix_chkpwd: password check failed (pam_unix's helper, e.g. a screen lock)",
+    message: /^password check failed for user \(\S+\)/,
   },
   {
     id: 'su-failed',

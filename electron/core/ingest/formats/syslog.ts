@@ -42,6 +42,7 @@ const RFC5424 = /^<(\d{1,3})>(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+)(?: (.*))?$/
 // `sshd[4242]: …`, `sshd(pam_unix)[19939]: …`, `sudo: …`, `kernel: …`.
 // The `s` flag on the line patterns: a lone CR or U+2028 inside a line is text, not an end.
 const PROGRAM = /^([^\s[\]:]{1,128})(?:\[(\d+)\])?:(?: (.*))?$/s;
+const TAG_AS_HOST = /^[^\s[\]:]{1,128}\[\d+\]:$/;
 
 const IPV4 = /^(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const IPV6 = /^(?=.*:)[0-9a-f:.]{2,45}$/i;
@@ -69,6 +70,9 @@ const AUTH_FIELDS: readonly RegExp[] = [
   /^User (\S+) from (\S+) not allowed because/,
   /^input_userauth_request: (?:invalid|illegal) user (\S+)()/,
   /^Disconnecting: Too many authentication failures for (?:invalid user |illegal user )?(\S+)()/,
+  /^password check failed for user \((\S+)\)()/,
+  /^subsystem request for \S+ by user (\S+)()/,
+  /^pam_faillock\([\w-]+:auth\): Consecutive login failures for user (\S+)()/,
   // su: `FAILED SU (to root) bob on pts/1`: bob is the one who tried.
   /^FAILED SU \(to \S+\) (\S+) on()/,
 ];
@@ -137,7 +141,12 @@ function daysIn(month: number, year: number): number {
 }
 
 function parse3164(m: RegExpExecArray, line: number, text: string, ctx: FormatContext): Outcome {
-  const [, pri, mon = '', dd = '', written, hh = '', mi = '', ss = '', host = '', body] = m;
+  const [, pri, mon = '', dd = '', written, hh = '', mi = '', ss = '', hostField = '', bodyField] = m;
+  // A line written without a host name (`Feb 22 10:21:43  sshd[1332]: …`, two spaces): what
+  // follows the time is the program's tag.
+  const hostless = TAG_AS_HOST.test(hostField);
+  const host = hostless ? null : hostField;
+  const body = hostless ? (bodyField === undefined ? hostField : `${hostField} ${bodyField}`) : bodyField;
   const severity = severityOf(pri);
   if (!severity.ok) return severity;
   const month = MONTHS[mon] ?? 0;
