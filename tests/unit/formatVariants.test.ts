@@ -798,3 +798,38 @@ describe('Kibana and generic CSV variants', () => {
     ]);
   });
 });
+
+describe('logfmt', () => {
+  it('reads logrus text, go-kit and Loki lines through the same aliases as JSON lines', () => {
+    const run = read([
+      'time="2024-01-01T10:00:00Z" level=error msg="login failed" user=bob ip=203.0.113.5 status=401 duration=12ms',
+      'ts=2024-01-01T10:00:00.123Z caller=main.go:42 level=info msg="Starting Loki" version=2.9.0',
+      'time=2024-01-01T10:00:01+01:00 level=warn msg="slow \\"query\\"" method=GET path=/api/orders?id=1 status=200 latency=1.5s',
+      'level=info msg="no time here"',
+      'time="2024-01-01T10:00:02Z" level=error msg="never closed',
+    ]);
+    expect(run.format).toBe('logfmt');
+    expect(
+      run.events.map((e) => [iso(e.ts), e.level, e.message, e.status, e.durationMs, e.user, e.clientIp, e.urlPath]),
+    ).toEqual([
+      ['2024-01-01T10:00:00.000Z', 'error', 'login failed', 401, 12, 'bob', '203.0.113.5', null],
+      ['2024-01-01T10:00:00.123Z', 'info', 'Starting Loki', null, null, null, null, null],
+      ['2024-01-01T09:00:01.000Z', 'warn', 'slow "query"', 200, 1500, null, null, '/api/orders'],
+    ]);
+    expect(run.events[0]?.authRule).toBe('http-401');
+    expect(run.events[1]?.version).toBe('2.9.0');
+    expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [4, expect.stringMatching(/^no time \(looked for @timestamp, timestamp, time, ts/)],
+      [5, 'not a logfmt line (key=value pairs, a value with spaces in double quotes)'],
+    ]);
+  });
+
+  it('is not taken for syslog, access logs or application logs with key=value pairs in their messages', () => {
+    const keycloak =
+      '2024-01-01 10:00:00,123 WARN  [org.keycloak.events] (executor-thread-1) type="LOGIN_ERROR", realmId="r1", ipAddress="203.0.113.5"';
+    expect(read([keycloak, keycloak]).format).toBe('java-log');
+    const pam =
+      'Nov  6 09:15:06 web01 sshd[99]: pam_unix(sshd:auth): authentication failure; logname= uid=0 rhost=203.0.113.7';
+    expect(read([pam, pam]).format).toBe('syslog');
+  });
+});

@@ -8,6 +8,7 @@ import { esSearchFormat } from './esSearch.js';
 import { csvFormat } from './csv.js';
 import { jsonLinesFormat } from './jsonLines.js';
 import { kibanaCsvFormat } from './kibanaCsv.js';
+import { logfmtFormat } from './logfmt.js';
 import { syslogFormat } from './syslog.js';
 import type { LogFormat } from './types.js';
 
@@ -23,6 +24,7 @@ export const FORMATS: readonly LogFormat[] = [
   javaLogFormat,
   pythonLogFormat,
   laravelLogFormat,
+  logfmtFormat,
 ];
 
 export function formatNamed(name: string): LogFormat {
