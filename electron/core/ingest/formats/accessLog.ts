@@ -341,8 +341,7 @@ function parseEnvoyLine(line: string, lineNumber: number): AccessOutcome | null 
 
 export const accessLogFormat: LogFormat = {
   name: 'access-log',
-  label:
-    'nginx / Apache / Envoy access log (common, combined, with virtual host or request time; Envoy and Istio defaults)',
+  label: 'nginx / Apache access log (common, combined, with virtual host or request time; Envoy and Istio defaults)',
   probe(sample) {
     const fits = sample.filter((line) => {
       const m = ACCESS_LOG_LINE.exec(line) ?? addressListLine(line);
