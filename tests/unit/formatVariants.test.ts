@@ -2,9 +2,12 @@
 // case is a few lines written here after the upstream documentation of the format (nginx
 // log_format, Apache LogFormat, log4j2/logback patterns, Python logging, RFC 3164/5424,
 // pino/bunyan/zap/logrus/journald, Kibana and Elasticsearch exports), read as an import
-// reads them: detection from the first lines, then the format, then normalise.
+// reads them: detection from the first lines, then the format, then normalise. One case reads
+// a real public log in place (skipped, with vitest's notice, where /work/shared/data/real is absent).
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from '../../electron/core/ingest/formats/index.js';
+import { REAL, fileLines } from '../helpers/formatRun.js';
 import { runFormat } from '../helpers/runFormat.js';
 
 /** Detects the format from the lines, reads them, and returns what an import would store. */
@@ -832,4 +835,63 @@ describe('logfmt', () => {
       'Nov  6 09:15:06 web01 sshd[99]: pam_unix(sshd:auth): authentication failure; logname= uid=0 rhost=203.0.113.7';
     expect(read([pam, pam]).format).toBe('syslog');
   });
+});
+
+describe('web server error logs', () => {
+  it("reads nginx's error log: level, client, request, host, and failed basic authentication", () => {
+    const run = read([
+      '2024/01/01 10:00:00 [error] 1234#1234: *5 open() "/usr/share/nginx/html/x" failed (2: No such file or directory), client: 203.0.113.5, server: _, request: "GET /x?y=1 HTTP/1.1", host: "shop.example:8080"',
+      '2024/01/01 10:00:01 [error] 1234#1234: *6 user "bob" was not found in "/etc/nginx/.htpasswd", client: 203.0.113.6, server: _, request: "GET /admin HTTP/1.1", host: "shop.example"',
+      '2024/01/01 10:00:02 [error] 1234#1234: *7 user "alice": password mismatch, client: 203.0.113.7, server: _, request: "GET /admin HTTP/1.1", host: "shop.example"',
+      '2024/01/01 10:00:03 [crit] 1234#1234: *8 connect() to unix:/run/php.sock failed while connecting to upstream, client: 2001:db8::1, server: _, request: "POST /api HTTP/2.0", host: "shop.example"',
+      '2024/01/01 10:00:04 [notice] 1#1: signal process started',
+    ]);
+    expect(run.format).toBe('web-error-log');
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [e.level, e.clientIp, e.httpMethod, e.urlPath, e.host, e.user, e.authRule])).toEqual([
+      ['error', '203.0.113.5', 'GET', '/x', 'shop.example', null, null],
+      ['error', '203.0.113.6', 'GET', '/admin', 'shop.example', 'bob', 'web-basic-auth-failure'],
+      ['error', '203.0.113.7', 'GET', '/admin', 'shop.example', 'alice', 'web-basic-auth-failure'],
+      ['critical', '2001:db8::1', 'POST', '/api', 'shop.example', null, null],
+      ['notice', null, null, null, null, null, null],
+    ]);
+    // Local time without an offset: the import's zone (London, GMT in January).
+    expect(iso(run.events[0]?.ts ?? 0)).toBe('2024-01-01T10:00:00.000Z');
+  });
+
+  it("reads Apache 2.2's and 2.4's error log, its module:level, pid and client with port", () => {
+    const run = read([
+      '[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties',
+      '[Sun Dec 04 04:51:18 2005] [error] [client 81.199.21.119] Directory index forbidden by rule: /var/www/html/',
+      '[Thu Jun 27 06:58:09.169510 2024] [core:error] [pid 1234:tid 5678] [client 203.0.113.9:50000] AH00126: Invalid URI in request GET /x HTTP/1.1',
+      '[Thu Jun 27 06:58:10.000000 2024] [auth_basic:error] [pid 1234:tid 5678] [client 203.0.113.9:50001] AH01617: user bob: authentication failure for "/private": Password Mismatch',
+      '[Thu Jun 27 06:58:11.000000 2024] [auth_basic:error] [pid 1234] [client 203.0.113.9:50002] AH01618: user eve not found: /private',
+    ]);
+    expect(run.format).toBe('web-error-log');
+    expect(run.events.map((e) => [iso(e.ts), e.level, e.clientIp, e.user, e.authRule])).toEqual([
+      ['2005-12-04T04:47:44.000Z', 'notice', null, null, null],
+      ['2005-12-04T04:51:18.000Z', 'error', '81.199.21.119', null, null],
+      // June in London is BST.
+      ['2024-06-27T05:58:09.169Z', 'error', '203.0.113.9', null, null],
+      ['2024-06-27T05:58:10.000Z', 'error', '203.0.113.9', 'bob', 'web-basic-auth-failure'],
+      ['2024-06-27T05:58:11.000Z', 'error', '203.0.113.9', 'eve', 'web-basic-auth-failure'],
+    ]);
+  });
+
+  const apache = `${REAL}/loghub/Apache_2k.log`;
+  if (!fs.existsSync(apache)) console.warn(`skipping the real Apache error log: ${apache} is absent`);
+  it.skipIf(!fs.existsSync(apache))(
+    "reads loghub's real Apache error log whole: every line an event, its denials' clients",
+    () => {
+      const lines = fileLines(apache);
+      const run = read(lines, 'Apache_2k.log');
+      expect(run.format).toBe('web-error-log');
+      expect(run.rejects).toEqual([]);
+      expect(run.events).toHaveLength(2000);
+      const denials = run.events.filter((e) => /Directory index forbidden by rule/.test(e.message ?? ''));
+      expect(denials).toHaveLength(32);
+      expect(denials.every((e) => e.clientIp !== null)).toBe(true);
+      expect(run.events.filter((e) => e.level === 'error')).toHaveLength(595);
+    },
+  );
 });

@@ -92,6 +92,14 @@ export const AUTH_RULES: readonly AuthRuleDefinition[] = [
     description: 'Kerberos login daemons (klogind, kshd): authentication failed',
     message: /^(?:Kerberos authentication failed|Authentication failed from \S+)/,
   },
+  // Web servers' basic authentication (their error logs): nginx `user "bob" was not found in
+  // "/etc/nginx/.htpasswd"` / `user "bob": password mismatch`; Apache AH01617 / AH01618.
+  {
+    id: 'web-basic-auth-failure',
+    description: 'nginx / Apache basic authentication: unknown user or password mismatch',
+    message:
+      /\buser "[^"]*"(?: was not found in "|: password mismatch)|\buser \S+: authentication failure for "|\buser \S+ not found: \//,
+  },
   // Keycloak's event log (org.keycloak.events): `type=LOGIN_ERROR, …, error=invalid_user_credentials`,
   // quoted since Keycloak 17. CLIENT_LOGIN_ERROR is a client's credentials refused.
   {

@@ -13,6 +13,10 @@
 //                `…:ERROR:name:msg`, Flask, Django), gunicorn (`[… +0000] [pid] [ERROR] msg`),
 //                Celery (`[…: ERROR/MainProcess] msg`), Airflow (`[…] {file.py:12} ERROR - msg`)
 //                and oVirt vdsm (`thread::LEVEL::time::module::line::logger::(func) msg`)
+//   web-error-log  nginx's error log (`2024/01/01 10:00:00 [error] 12#12: *5 msg, client: …, request:
+//                "GET / HTTP/1.1", host: "…"`) and Apache's (2.2: `[Sun Dec 04 04:47:44 2005] [error]
+//                [client 1.2.3.4] msg`; 2.4: `[… 10:00:00.123456 2024] [core:error] [pid 1:tid 2]
+//                [client 1.2.3.4:5678] AH00126: msg`), with the client, request and host they name
 //   laravel-log  Laravel / Monolog (`[2023-01-01 10:00:00] local.ERROR: msg {context}` with its
 //                `[stacktrace]` block inside the JSON context)
 // Times without an offset are read in the import's zone. A time of day without a date takes
@@ -213,6 +217,63 @@ const PYTHON_SHAPES: readonly Shape[] = [
   },
 ];
 
+const WEB_LEVELS: Record<string, string> = { crit: 'critical', emerg: 'emergency', warn: 'warning' };
+const webLevel = (level: string | undefined): string | null =>
+  level === undefined ? null : (WEB_LEVELS[level] ?? level.replace(/^trace\d$/, 'trace'));
+const APACHE_MONTH = '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+
+const WEB_ERROR_SHAPES: readonly Shape[] = [
+  // nginx: 2024/01/01 10:00:00 [error] 1234#1234: *5 open() "/x" failed (2: …), client: 1.2.3.4, …
+  {
+    pattern: re(
+      `^(\\d{4})/(\\d{2})/(\\d{2}) (\\d{2}:\\d{2}:\\d{2}) \\[(debug|info|notice|warn|error|crit|alert|emerg)\\] \\d+#\\d+: (?:\\*\\d+ )?(.*)$`,
+    ),
+    read: (m) => ({
+      time: `${m[1]}/${m[2]}/${m[3]} ${m[4]}`,
+      isoTime: `${m[1]}-${m[2]}-${m[3]} ${m[4]}`,
+      level: webLevel(m[5]),
+      service: null,
+      message: m[6] ?? '',
+    }),
+  },
+  // Apache 2.2 and 2.4: [Sun Dec 04 04:47:44 2005] [error] …, [Thu Jun 27 06:58:09.169510 2024] [core:error] [pid 1:tid 2] …
+  {
+    pattern: re(
+      `^\\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ${APACHE_MONTH} (\\d{2}) (\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,6})?) (\\d{4})\\] \\[(?:[\\w-]+:)?(emerg|alert|crit|error|warn|notice|info|debug|trace[1-8])\\] (?:\\[pid \\d+(?::tid \\d+)?\\] )?(.*)$`,
+    ),
+    read: (m) => ({
+      time: `${m[1]} ${m[2]} ${m[3]} ${m[4]}`,
+      isoTime: `${m[4]}-${MONTH_NUMBERS[m[1] ?? ''] ?? '00'}-${m[2]} ${m[3]}`,
+      level: webLevel(m[5]),
+      service: null,
+      message: m[6] ?? '',
+    }),
+  },
+];
+
+// What a web server's error line names: Apache's `[client 1.2.3.4:5678]`, nginx's
+// `, client: 1.2.3.4, server: …, request: "GET /x HTTP/1.1", host: "shop.example"`, and the
+// user of a failed basic authentication (nginx `user "bob" was not found in …`, Apache `user bob: …`).
+const WEB_CLIENT = /\[client ([0-9A-Fa-f:.]+?)(?::\d+)?\]|, client: ([^\s,]+)/;
+const WEB_REQUEST = /, request: "([A-Z][A-Z-]{1,15}) (\S+)[^"]*"/;
+const WEB_HOST = /, host: "([^":]+)(?::\d+)?"/;
+const WEB_USER =
+  /\buser "([^"]{1,256})"(?: was not found|: password mismatch)|\buser (\S{1,256}?):? (?:authentication failure|not found)\b/;
+
+function webErrorFields(event: NewEvent, message: string): void {
+  const head = message.slice(0, SCAN_LIMIT);
+  const client = WEB_CLIENT.exec(head);
+  event.clientIp = client?.[1] ?? client?.[2] ?? null;
+  const request = WEB_REQUEST.exec(head);
+  if (request) {
+    event.httpMethod = request[1] ?? null;
+    event.urlPath = request[2]?.split(/[?#]/, 1)[0] || '/';
+  }
+  event.host = WEB_HOST.exec(head)?.[1] ?? null;
+  const user = WEB_USER.exec(head);
+  event.user = user?.[1] ?? user?.[2] ?? null;
+}
+
 const LARAVEL_SHAPES: readonly Shape[] = [
   // [2023-05-15 18:19:32] local.ERROR: msg {"exception":"[object] (…)"}
   {
@@ -367,7 +428,7 @@ function laravelRequestFields(event: NewEvent, contextText: string): void {
   event.urlPath = path?.startsWith('/') ? path : null;
 }
 
-type Family = 'java' | 'python' | 'laravel';
+type Family = 'java' | 'python' | 'laravel' | 'web';
 
 // `key=value` or `key="value"` pairs that name who and from where (Keycloak's events:
 // `ipAddress="203.0.113.5", …, username="bob"`; logfmt-style messages).
@@ -454,7 +515,11 @@ function recordToEvent(
   let exception: ExceptionFields;
   if (family === 'java') exception = javaException(header.message, rest);
   else if (family === 'python') exception = pythonException(header.message, rest);
-  else {
+  else if (family === 'web') {
+    // A web server writes no stack traces: its lines say what happened to a request.
+    webErrorFields(event, header.message);
+    exception = NONE;
+  } else {
     const firstLine = record.lines[0] ?? '';
     const contextStart = laravelContextStart(raw);
     exception = laravelException(raw, contextStart);
@@ -481,6 +546,7 @@ const TRACE_LINE: Record<Family, RegExp> = {
   python:
     /^\s*Traceback \(most recent call last\):|^\s*File "[^"]+", line \d+|^\s{2,}\S|^[A-Za-z_][\w.]*(?:Error|Exception): /,
   laravel: /^#\d+ |^\[stacktrace\]$|^\[previous exception\] |^"\}\s*$|^Stack trace:$|^\s+thrown\b/,
+  web: /(?!)/,
 };
 
 function headerOf(shapes: readonly Shape[], text: string): Header | null {
@@ -531,6 +597,13 @@ export const pythonLogFormat = appLogFormat(
   'Python log (logging, oVirt vdsm) with tracebacks',
   'python',
   PYTHON_SHAPES,
+);
+
+export const webErrorLogFormat = appLogFormat(
+  'web-error-log',
+  "Web server error log (nginx's error.log, Apache's error_log)",
+  'web',
+  WEB_ERROR_SHAPES,
 );
 
 export const laravelLogFormat = appLogFormat(

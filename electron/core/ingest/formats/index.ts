@@ -2,7 +2,7 @@
 // does): each format scores the sample, the best score wins, `--format NAME` forces one.
 import { CoalmineError } from '../../../../shared/errors.js';
 import { accessLogFormat } from './accessLog.js';
-import { javaLogFormat, laravelLogFormat, pythonLogFormat } from './appLog.js';
+import { javaLogFormat, laravelLogFormat, pythonLogFormat, webErrorLogFormat } from './appLog.js';
 import { ecsNdjsonFormat } from './ecsNdjson.js';
 import { esSearchFormat } from './esSearch.js';
 import { csvFormat } from './csv.js';
@@ -24,6 +24,7 @@ export const FORMATS: readonly LogFormat[] = [
   javaLogFormat,
   pythonLogFormat,
   laravelLogFormat,
+  webErrorLogFormat,
   logfmtFormat,
 ];
 
