@@ -686,6 +686,40 @@ describe('Java server logs: the JVM, JBoss LogManager and Keycloak', () => {
   });
 });
 
+describe('Kafka and OpenStack logs', () => {
+  it("reads Kafka's `[%d] %p %m (%c)` with its trace, the logger left out of the message", () => {
+    const run = read([
+      '[2024-01-01 10:00:00,123] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)',
+      '[2024-01-01 10:00:01,123] ERROR [ReplicaManager broker=1] Error processing append operation (kafka.server.ReplicaManager)',
+      'org.apache.kafka.common.errors.NotLeaderOrFollowerException: not leader',
+      '\tat kafka.cluster.Partition.x(Partition.scala:1)',
+    ]);
+    expect(run.format).toBe('java-log');
+    expect(run.events.map((e) => [e.level, e.message, e.errorType])).toEqual([
+      ['info', '[KafkaServer id=1] started', null],
+      [
+        'error',
+        '[ReplicaManager broker=1] Error processing append operation',
+        'org.apache.kafka.common.errors.NotLeaderOrFollowerException',
+      ],
+    ]);
+  });
+
+  it("reads OpenStack's oslo.log and the status, path and time of its WSGI request lines", () => {
+    const run = read([
+      '2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-38101a0b-2096-447d-96ea-a692162415ae 113d3a99 54fdadf5 - - -] 10.11.10.1 "GET /v2/54fdadf5/servers/detail?all=1 HTTP/1.1" status: 404 len: 1893 time: 0.2477829',
+      '2017-05-16 00:00:05.185 2931 WARNING nova.virt.libvirt.imagecache [req-addc1839-2ed5-4778-b57e-5854eb7b8b09 - - - - -] Unknown base file: /var/lib/nova/instances/_base/a489',
+    ]);
+    expect(run.format).toBe('python-log');
+    expect(
+      run.events.map((e) => [iso(e.ts), e.level, e.clientIp, e.httpMethod, e.urlPath, e.status, e.durationMs]),
+    ).toEqual([
+      ['2017-05-15T23:00:00.008Z', 'info', '10.11.10.1', 'GET', '/v2/54fdadf5/servers/detail', 404, 247.7829],
+      ['2017-05-15T23:00:05.185Z', 'warning', null, null, null, null, null],
+    ]);
+  });
+});
+
 describe('Python application-log variants', () => {
   it.each([
     ['%(asctime)s - %(levelname)s - %(message)s', '2024-01-01 10:00:00,123 - ERROR - boom'],

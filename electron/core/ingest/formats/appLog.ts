@@ -6,12 +6,13 @@
 //                (no date: see below), JBoss LogManager (WildFly, Quarkus, Keycloak: `… ERROR [c.x.Y]
 //                (thread) msg`, its console without a date), ZooKeeper (`… - INFO  [thread: Class@line] - msg`), Spring
 //                Boot (`… ERROR 4242 --- [app] [thread] [trace-span] c.x.Y : msg`), Dropwizard
-//                (`INFO  [2024-01-01 10:00:00,123] c.x.Y: msg`, UTC), Spark (`17/06/09 20:10:40
+//                (`INFO  [2024-01-01 10:00:00,123] c.x.Y: msg`, UTC), Kafka (`[…] INFO msg (c.x.Y)`), Spark (`17/06/09 20:10:40
 //                INFO a.B: msg`), HDFS (`081109 203615 148 INFO a.B: msg`), Tomcat / JUL one-line
 //                (`01-Jan-2024 10:00:00.123 SEVERE [main] a.B.c msg`)
 //   python-log   logging (`… - name - ERROR - msg`, `… - ERROR - msg`, `… [ERROR] name: msg`,
 //                `…:ERROR:name:msg`, Flask, Django), gunicorn (`[… +0000] [pid] [ERROR] msg`),
-//                Celery (`[…: ERROR/MainProcess] msg`), Airflow (`[…] {file.py:12} ERROR - msg`)
+//                Celery (`[…: ERROR/MainProcess] msg`), Airflow (`[…] {file.py:12} ERROR - msg`),
+//                OpenStack's oslo.log (`… 25746 INFO nova.api [req-…] msg`, its WSGI request lines read)
 //                and oVirt vdsm (`thread::LEVEL::time::module::line::logger::(func) msg`)
 //   web-error-log  nginx's error log (`2024/01/01 10:00:00 [error] 12#12: *5 msg, client: …, request:
 //                "GET / HTTP/1.1", host: "…"`) and Apache's (2.2: `[Sun Dec 04 04:47:44 2005] [error]
@@ -138,6 +139,11 @@ const JAVA_SHAPES: readonly Shape[] = [
     pattern: re(`^(\\d{2}:\\d{2}:\\d{2}[.,]\\d{3})\\s+${JAVA_LEVEL}\\s+\\[[^\\]]*\\]\\s+\\([^)]*\\)\\s(.*)$`),
     read: (m) => ({ ...iso(m[1] ?? '', m[2], m[3]), timeOnly: true }),
   },
+  // Kafka (log4j `[%d] %p %m (%c)%n`): [2024-01-01 10:00:00,123] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)
+  {
+    pattern: re(`^\\[${TS}\\] ${JAVA_LEVEL} (.*?)(?: \\([\\w$.]+\\))?$`),
+    read: (m) => iso(m[1] ?? '', m[2], m[3]),
+  },
   // Dropwizard's default `%-5p [%d{ISO8601,UTC}] %c: %m`: INFO  [2024-01-01 10:00:00,123] c.x.Y: msg
   {
     pattern: re(`^${JAVA_LEVEL}\\s+\\[${TS}\\]\\s+[\\w$.]+:\\s(.*)$`),
@@ -201,6 +207,11 @@ const PYTHON_SHAPES: readonly Shape[] = [
   { pattern: re(`^${PY_LEVEL} ${TS} [\\w.]+ \\d+ \\d+ (.*)$`), read: (m) => iso(m[2] ?? '', m[1], m[3]) },
   // %(asctime)s - %(name)s - %(levelname)s - %(message)s
   { pattern: re(`^${TS} - \\S+ - ${PY_LEVEL} - (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
+  // OpenStack's oslo.log: 2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-… - - -] msg
+  {
+    pattern: re(`^${TS} \\d+ ${PY_LEVEL} [\\w.]+ (?:\\[[^\\]]*\\] )?(.*)$`),
+    read: (m) => iso(m[1] ?? '', m[2], m[3]),
+  },
   // %(asctime)s - %(levelname)s - %(message)s
   { pattern: re(`^${TS} - ${PY_LEVEL} - (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
   // %(asctime)s %(levelname)s %(name)s: %(message)s, also with [%(levelname)s]
@@ -430,6 +441,21 @@ function laravelRequestFields(event: NewEvent, contextText: string): void {
 
 type Family = 'java' | 'python' | 'laravel' | 'web';
 
+// A WSGI server's request line inside a Python record (OpenStack's eventlet.wsgi:
+// `10.11.10.1 "GET /v2/servers HTTP/1.1" status: 200 len: 1893 time: 0.2477829`, seconds).
+const WSGI_ACCESS =
+  /(?:^|\s)(?:([0-9A-Fa-f:.]{3,45}),? )?"([A-Z][A-Z-]{1,15}) (\S+) HTTP\/[\d.]+" status: (\d{3}) len: \d+ time: (\d+(?:\.\d+)?)/;
+
+function wsgiAccessFields(event: NewEvent, message: string): void {
+  const m = WSGI_ACCESS.exec(message.slice(0, SCAN_LIMIT));
+  if (!m) return;
+  event.clientIp ??= m[1] ?? null;
+  event.httpMethod = m[2] ?? null;
+  event.urlPath = m[3]?.split(/[?#]/, 1)[0] || '/';
+  event.status = Number(m[4]);
+  event.durationMs = Number(m[5]) * 1000;
+}
+
 // `key=value` or `key="value"` pairs that name who and from where (Keycloak's events:
 // `ipAddress="203.0.113.5", …, username="bob"`; logfmt-style messages).
 const KEY_IP =
@@ -514,8 +540,10 @@ function recordToEvent(
   const rest = record.lines.slice(1);
   let exception: ExceptionFields;
   if (family === 'java') exception = javaException(header.message, rest);
-  else if (family === 'python') exception = pythonException(header.message, rest);
-  else if (family === 'web') {
+  else if (family === 'python') {
+    exception = pythonException(header.message, rest);
+    wsgiAccessFields(event, header.message);
+  } else if (family === 'web') {
     // A web server writes no stack traces: its lines say what happened to a request.
     webErrorFields(event, header.message);
     exception = NONE;

@@ -98,7 +98,8 @@ export function ecsDocumentToEvent(
   tagEvidence(doc, event);
   event.level = text(field(doc, 'log.level'))?.toLowerCase() ?? null;
   event.httpMethod = text(field(doc, 'http.request.method'))?.toUpperCase() ?? null;
-  event.urlPath = text(field(doc, 'url.path')) ?? pathOf(text(field(doc, 'url.original')));
+  event.urlPath =
+    text(field(doc, 'url.path')) ?? pathOf(text(field(doc, 'url.original')) ?? text(field(doc, 'url.full')));
   event.status = status.value;
   event.durationMs = duration.value === null ? null : duration.value / 1e6;
   event.clientIp = name(firstField(doc, ['client.ip', 'source.ip']));

@@ -288,6 +288,7 @@ const METHOD_FIELDS = [
 ];
 const URL_FIELDS = [
   'url.original',
+  'url.full',
   'req.url',
   'request.url',
   'request.uri', // Caddy
