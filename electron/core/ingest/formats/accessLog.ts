@@ -127,36 +127,39 @@ function requestTimeMs(tail: string, integerUnit: TimeUnit): number | null {
   let largestQuoted = -1;
   for (let i = 0; i < fields.length; i += 1) {
     const f = fields[i] as string;
-    const labelled = LABELLED.exec(f);
-    if (labelled) {
-      // `request_time=0.2`; any other label (`urt=`, `uct=`, `upstream_response_time:`) is not it.
-      if (TOTAL_LABELS.has((labelled[1] as string).toLowerCase())) {
-        return labelled[2] === '-' ? null : Number(labelled[2]) * 1000;
-      }
-      continue;
-    }
     const next = fields[i + 1];
-    if (next !== undefined && TIME_LABEL.test(f)) {
-      // `request_time 0.2` / `upstream_response_time 0.1`: the label decides, the value is used up.
-      if (TOTAL_LABELS.has(f.toLowerCase()) && DECIMAL.test(next)) return Number(DECIMAL.exec(next)?.[1]) * 1000;
-      if (DECIMAL.test(next) || WHOLE.test(next)) i += 1;
+    const first = f.charCodeAt(0);
+    // Most tails are numbers: a label starts with a letter, so only those are tested for one.
+    const letter = (first | 0x20) >= 0x61 && (first | 0x20) <= 0x7a;
+    if (letter || first === 0x5f /* _ */) {
+      const labelled = LABELLED.exec(f);
+      if (labelled) {
+        // `request_time=0.2`; any other label (`urt=`, `uct=`, `upstream_response_time:`) is not it.
+        if (TOTAL_LABELS.has((labelled[1] as string).toLowerCase())) {
+          return labelled[2] === '-' ? null : Number(labelled[2]) * 1000;
+        }
+        continue;
+      }
+      if (next !== undefined && TIME_LABEL.test(f)) {
+        // `request_time 0.2` / `upstream_response_time 0.1`: the label decides, the value is used up.
+        if (TOTAL_LABELS.has(f.toLowerCase()) && DECIMAL.test(next)) return Number(DECIMAL.exec(next)?.[1]) * 1000;
+        if (DECIMAL.test(next) || WHOLE.test(next)) i += 1;
+      }
       continue;
     }
     if (RATIO.test(f) && next !== undefined && WHOLE.test(next)) {
       ratioUs ??= Number(next);
       continue;
     }
-    const unit = WITH_UNIT.exec(f);
-    if (unit) {
-      withUnit ??= Number(unit[1]) * (UNIT_SUFFIX_MS[unit[2] as string] ?? 1);
-      continue;
-    }
     const decimal = DECIMAL.exec(f);
     if (decimal) {
       const seconds = Number(decimal[1]);
-      if (f.startsWith('"')) largestQuoted = Math.max(largestQuoted, seconds);
+      if (first === 0x22 /* " */) largestQuoted = Math.max(largestQuoted, seconds);
       else largest = Math.max(largest, seconds);
+      continue;
     }
+    const unit = WITH_UNIT.exec(f);
+    if (unit) withUnit ??= Number(unit[1]) * (UNIT_SUFFIX_MS[unit[2] as string] ?? 1);
   }
   if (ratioUs !== null) return ratioUs / 1000;
   if (withUnit !== null) return withUnit;
