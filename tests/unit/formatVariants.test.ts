@@ -705,6 +705,18 @@ describe('Kafka and OpenStack logs', () => {
     ]);
   });
 
+  it("leaves Flask's `[time] LEVEL in module: msg` to the Python reader, even with no traceback in sight", () => {
+    const flask = read([
+      '[2024-01-01 10:00:00,123] ERROR in app: Exception on /x [GET]',
+      '[2024-01-01 10:00:01,123] INFO in app: ok',
+    ]);
+    expect(flask.format).toBe('python-log');
+    expect(flask.events.map((e) => [e.level, e.message])).toEqual([
+      ['error', 'Exception on /x [GET]'],
+      ['info', 'ok'],
+    ]);
+  });
+
   it("reads OpenStack's oslo.log and the status, path and time of its WSGI request lines", () => {
     const run = read([
       '2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-38101a0b-2096-447d-96ea-a692162415ae 113d3a99 54fdadf5 - - -] 10.11.10.1 "GET /v2/54fdadf5/servers/detail?all=1 HTTP/1.1" status: 404 len: 1893 time: 0.2477829',

@@ -140,8 +140,9 @@ const JAVA_SHAPES: readonly Shape[] = [
     read: (m) => ({ ...iso(m[1] ?? '', m[2], m[3]), timeOnly: true }),
   },
   // Kafka (log4j `[%d] %p %m (%c)%n`): [2024-01-01 10:00:00,123] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)
+  // The logger at the end is required: Flask's `[time] ERROR in app: msg` is Python's.
   {
-    pattern: re(`^\\[${TS}\\] ${JAVA_LEVEL} (.*?)(?: \\([\\w$.]+\\))?$`),
+    pattern: re(`^\\[${TS}\\] ${JAVA_LEVEL} (.*) \\([\\w$.]+\\)$`),
     read: (m) => iso(m[1] ?? '', m[2], m[3]),
   },
   // Dropwizard's default `%-5p [%d{ISO8601,UTC}] %c: %m`: INFO  [2024-01-01 10:00:00,123] c.x.Y: msg
