@@ -137,7 +137,10 @@ describe('generic CSV', () => {
       [3, 'short row: 2 fields, the header has 4'],
       [4, 'no time (column timestamp is empty)'],
       [5, 'timestamp: time "2026-02-30T10:00:00Z" is not a real date and time'],
-      [6, 'timestamp: time "yesterday" is not ISO 8601, epoch seconds or milliseconds, or MMM D, YYYY @ HH:mm:ss.SSS'],
+      [
+        6,
+        'timestamp: time "yesterday" is not ISO 8601, epoch seconds or milliseconds, MMM D, YYYY @ HH:mm:ss.SSS or dd/Mon/yyyy:HH:mm:ss ±zzzz',
+      ],
       [7, 'status "abc" is not an HTTP status'],
       [8, 'duration_ms "-3" is not a non-negative number'],
       // The stray quote is found when its record ends badly at line 12; the lines after it are read again.

@@ -119,7 +119,7 @@ describe('Elasticsearch _search responses', () => {
     const run = runFormat(esSearchFormat, lines);
     expect(run.events.map((e) => e.message)).toEqual(['m1']);
     expect(run.rejects.map((r) => [lines[r.line - 1]?.trim(), r.reason])).toEqual([
-      ['{', 'hit logs/notime: no @timestamp'],
+      ['{', expect.stringMatching(/^hit logs\/notime: no time \(looked for @timestamp, timestamp/)],
       ['{', 'hit logs/empty has neither _source nor fields'],
       ['{', 'hit logs/bad: http.response.status_code is not a number: "abc"'],
     ]);

@@ -173,7 +173,7 @@ describe('sshd and PAM fields', () => {
     // A host name in rhost is not an IP: the IP column stays empty, the name stays in the message.
     ['authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=a.example.net  user=root', 'root', null],
     ['authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=218.188.2.4 ', null, '218.188.2.4'],
-    ['Did not receive identification string from 2.125.160.217', null, null],
+    ['Did not receive identification string from 2.125.160.217', null, '2.125.160.217'],
     ['vagrant : TTY=pts/0 ; PWD=/home/vagrant ; USER=root ; COMMAND=/bin/ls', 'vagrant', null],
     ['     tsg : user NOT in sudoers ; TTY=pts/1 ; PWD=/home/vagrant ; USER=root ; COMMAND=/bin/ls', 'tsg', null],
   ])('%s', (message, user, ip) => {

@@ -45,17 +45,18 @@ export const AUTH_RULES: readonly AuthRuleDefinition[] = [
   {
     id: 'sshd-failed-password',
     description: 'sshd: Failed password (or keyboard-interactive) for a user',
-    message: /^Failed (?:password|keyboard-interactive\/pam|none) for (?:invalid user )?\S* from \S+/,
+    message: /^Failed (?:password|keyboard-interactive\/pam|none) for (?:invalid user |illegal user )?\S* from \S+/,
   },
   {
     id: 'sshd-failed-publickey',
     description: 'sshd: Failed publickey for a user',
-    message: /^Failed (?:publickey|hostbased|gssapi-with-mic) for (?:invalid user )?\S* from \S+/,
+    message: /^Failed (?:publickey|hostbased|gssapi-with-mic) for (?:invalid user |illegal user )?\S* from \S+/,
   },
   {
     id: 'sshd-invalid-user',
-    description: 'sshd: Invalid user (a login attempt for a user that does not exist)',
-    message: /^Invalid user \S* from \S+/,
+    description:
+      'sshd: Invalid user (a login attempt for a user that does not exist; "Illegal user" before OpenSSH 3.9)',
+    message: /^(?:Invalid|Illegal) user \S* from \S+/,
   },
   {
     id: 'sshd-too-many-auth-failures',
@@ -67,7 +68,19 @@ export const AUTH_RULES: readonly AuthRuleDefinition[] = [
   {
     id: 'pam-authentication-failure',
     description: 'PAM: authentication failure (pam_unix and other modules, any service)',
-    message: /^(?:pam_\w+\([\w-]+:auth\): )?authentication failure\b/,
+    // `error: PAM: Authentication failure for x from h` is how sshd itself reports PAM's verdict.
+    message:
+      /^(?:pam_\w+\([\w-]+:(?:auth|chauthtok)\): )?authentication failure\b|^(?:error: )?PAM: Authentication failure for /,
+  },
+  {
+    id: 'unix-chkpwd-failed',
+    description: "unix_chkpwd: password check failed (pam_unix's helper, e.g. a screen lock)",
+    message: /^password check failed for user \(\S+\)/,
+  },
+  {
+    id: 'su-failed',
+    description: 'su: FAILED SU (a wrong password for another user)',
+    message: /^FAILED SU \(to \S+\) \S+ on /,
   },
   {
     id: 'sudo-incorrect-password',
@@ -78,6 +91,22 @@ export const AUTH_RULES: readonly AuthRuleDefinition[] = [
     id: 'kerberos-authentication-failed',
     description: 'Kerberos login daemons (klogind, kshd): authentication failed',
     message: /^(?:Kerberos authentication failed|Authentication failed from \S+)/,
+  },
+  // Web servers' basic authentication (their error logs): nginx `user "bob" was not found in
+  // "/etc/nginx/.htpasswd"` / `user "bob": password mismatch`; Apache AH01617 / AH01618.
+  {
+    id: 'web-basic-auth-failure',
+    description: 'nginx / Apache basic authentication: unknown user or password mismatch',
+    message:
+      /\buser "[^"]*"(?: was not found in "|: password mismatch)|\buser \S+: authentication failure for "|\buser \S+ not found: \//,
+  },
+  // Keycloak's event log (org.keycloak.events): `type=LOGIN_ERROR, …, error=invalid_user_credentials`,
+  // quoted since Keycloak 17. CLIENT_LOGIN_ERROR is a client's credentials refused.
+  {
+    id: 'keycloak-login-error',
+    description:
+      'Keycloak: a LOGIN_ERROR or CLIENT_LOGIN_ERROR event (wrong password, unknown user, bad client secret)',
+    message: /\btype="?(?:CLIENT_)?LOGIN_ERROR\b/,
   },
   // Application phrases. Spring Security first: its exception names are exact.
   {
@@ -173,10 +202,22 @@ export function ecsAuthenticationFailure(eventCategory: unknown, eventOutcome: u
 // not spend its time on a megabyte of hostile text.
 const READ_LIMIT = 4096;
 
-function matches(rule: AuthRuleDefinition, signals: AuthSignals): boolean {
-  const clip = (value: string | null | undefined): string => value?.slice(0, READ_LIMIT) ?? '';
-  const message = clip(signals.message);
-  const exception = [clip(signals.errorType), clip(signals.errorMessage)].filter((text) => text !== '');
+// rsyslog and syslog-ng fold repeats into `message repeated 3 times: [ Failed password …]`:
+// the attempt inside is what the line says (counted once: an event has no repeat count).
+const REPEATED = /^message repeated \d+ times: \[ ?(.*)\]$/s;
+
+/** The message a `message repeated N times: [ … ]` line repeats, or the message itself. */
+export function repeatedMessage(message: string): string {
+  return REPEATED.exec(message)?.[1] ?? message;
+}
+
+/** What the rules read of a record: its message and exception texts, clipped, read once. */
+interface ClippedSignals {
+  message: string;
+  exception: string[];
+}
+
+function matches(rule: AuthRuleDefinition, { message, exception }: ClippedSignals): boolean {
   const hit =
     (message !== '' && rule.message?.test(message) === true) ||
     exception.some((text) => rule.exception?.test(text) === true);
@@ -188,6 +229,11 @@ function matches(rule: AuthRuleDefinition, signals: AuthSignals): boolean {
 
 export function authFailureRule(signals: AuthSignals): AuthRule | null {
   if (signals.status === 401) return 'http-401';
-  for (const rule of AUTH_RULES) if (matches(rule, signals)) return rule.id;
+  const clip = (value: string | null | undefined): string => value?.slice(0, READ_LIMIT) ?? '';
+  const clipped: ClippedSignals = {
+    message: repeatedMessage(clip(signals.message)),
+    exception: [clip(signals.errorType), clip(signals.errorMessage)].filter((text) => text !== ''),
+  };
+  for (const rule of AUTH_RULES) if (matches(rule, clipped)) return rule.id;
   return null;
 }

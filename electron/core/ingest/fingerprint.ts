@@ -130,21 +130,35 @@ export function exceptionOfStack(stack: string): { type: string; message: string
 }
 
 // The exceptions a trace says caused the one thrown: Java's `Caused by:`, PHP's
-// `[previous exception]`. A wrapper (ServletException, a framework's HandlerException) thrown
-// for different causes is a different bug for each cause.
+// `[previous exception]`, Python's chained tracebacks (the exception stated just before "The
+// above exception was the direct cause…" or "During handling of the above exception…"). A
+// wrapper (ServletException, a framework's HandlerException) thrown for different causes is a
+// different bug for each cause.
 const CAUSE_LINES = [/^\s*Caused by: ([\w$.]+)/, /^\[previous exception\] \[object\] \(([^\s(]+)\(/];
+const PYTHON_CHAIN =
+  /^(?:The above exception was the direct cause of the following exception:|During handling of the above exception, another exception occurred:)\s*$/;
+const PYTHON_STATEMENT = /^([A-Za-z_][\w.]*)(?::|$)/;
 
 /** The types of the causes a stack trace lists, outermost first. */
 export function causeTypes(stack: string | null): string[] {
   if (!stack) return [];
   const types: string[] = [];
-  for (const line of stack.split('\n')) {
+  // Python prints the first cause first: its chain is read back to front.
+  const pythonChain: string[] = [];
+  const lines = stack.split('\n');
+  lines.forEach((line, i) => {
     for (const pattern of CAUSE_LINES) {
       const m = pattern.exec(line);
       if (m?.[1]) types.push(m[1]);
     }
-  }
-  return types;
+    if (PYTHON_CHAIN.test(line.trim())) {
+      let j = i - 1;
+      while (j >= 0 && (lines[j] ?? '').trim() === '') j -= 1;
+      const stated = PYTHON_STATEMENT.exec((lines[j] ?? '').trim())?.[1];
+      if (stated) pythonChain.push(stated);
+    }
+  });
+  return [...types, ...pythonChain.reverse()];
 }
 
 /** The group an exception belongs to, or null for a record without one. 16 hex digits. */

@@ -1,16 +1,35 @@
 // nginx and Apache access logs: the common and combined formats and their usual extensions,
 //   [%v[:%p] | $host] %h %l %u [%t] "%r" %>s %b ["%{Referer}i" "%{User-Agent}i"] [tail…]
-// A virtual host may come first; the tail may hold more quoted fields (lnav's sample ends in
-// an extra "-"), the netnea extended fields (…%I %O %{ratio}n%% %D …), or the request time.
-// The request time, when found, is read from the tail:
-//   - `rt=` / `request_time=` (nginx key=value formats): seconds;
+// A virtual host may come first; the tail may hold more quoted fields (nginx's `main` ends in
+// "$http_x_forwarded_for", lnav's sample in an extra "-"), the netnea extended fields
+// (…%I %O %{ratio}n%% %D …), upstream times, or the request time. The request time, when
+// found, is read from the tail, first rule that applies:
+//   - a labelled total (`rt=0.2`, `request_time=0.2`, `request_time 0.2`): seconds;
 //   - the number after the `N%` compression ratio (netnea's extended format): %D, microseconds;
-//   - else the last field, if it is a number: with a decimal point nginx's $request_time
-//     (seconds), an integer Apache's %D (microseconds). Apache's %T (whole seconds) cannot be
-//     told from %D by its look: such files are read with `options.requestTimeUnit: 's'`.
-// The time's own offset is honoured. The query string is dropped from `url.path` (it may hold
-// tokens) and kept in the raw line; the user agent and referer stay in the raw line only.
+//   - a number that names its unit (Traefik's `3ms`, `0.25s`, `1500us`);
+//   - the decimal numbers (nginx's $request_time and $upstream_response_time, in seconds, in
+//     whichever order a format writes them): the largest, as the request's own time includes
+//     its upstreams'; labelled upstream times (`urt="0.1"`, `msec 1700000000.1`) are not it;
+//   - else the last field, if it is a whole number: Apache's %D (microseconds). Apache's %T
+//     (whole seconds) and %{ms}T cannot be told from %D by their look: such files are read
+//     with `options.requestTimeUnit: 's'` or `'ms'`.
+// The time's own offset is honoured, with a fraction of a second when %{msec_frac}t wrote one.
+// The query string is dropped from `url.path` (it may hold tokens) and kept in the raw line, as
+// is the scheme and host of a proxy request's absolute URL; the user agent and referer stay in
+// the raw line only.
+// Envoy's default format and Istio's, as their sidecars and gateways write them:
+//   [%START_TIME%] "%REQ(:METHOD)% %PATH% %PROTOCOL%" %RESPONSE_CODE% %RESPONSE_FLAGS%
+//   [Istio: %RESPONSE_CODE_DETAILS% %CONNECTION_TERMINATION_DETAILS% "%UPSTREAM_TRANSPORT_FAILURE_REASON%"]
+//   %BYTES_RECEIVED% %BYTES_SENT% %DURATION% %UPSTREAM_SERVICE_TIME% "%X-FORWARDED-FOR%"
+//   "%USER-AGENT%" "%X-REQUEST-ID%" "%AUTHORITY%" "%UPSTREAM_HOST%"
+//   [Istio: %UPSTREAM_CLUSTER% %UPSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_REMOTE_ADDRESS% …]
+// DURATION is milliseconds. The host is the authority; the client the downstream peer (Istio),
+// else the first X-Forwarded-For address (Envoy). An outbound cluster
+// (`outbound|8080|canary|reviews.shop.svc.cluster.local`) names the service and, in its
+// subset, the traffic split's track label. A response code of 0 (no response was sent: the
+// client went away) is kept as a request without a status.
 import type { NewEvent } from '../../case/events.js';
+import { parseTime } from '../time.js';
 import { type LogFormat, blankEvent } from './types.js';
 
 const QUOTED = String.raw`"((?:[^"\\]|\\.)*)"`;
@@ -18,7 +37,7 @@ const QUOTED = String.raw`"((?:[^"\\]|\\.)*)"`;
 export const ACCESS_LOG_LINE = new RegExp(
   String.raw`^(?:(\S+) )?(\S+) (\S+) (\S+) \[([^\]]*)\] ${QUOTED} (\S+) (\S+)(?: ${QUOTED} ${QUOTED})?(.*)$`,
 );
-const TIME = /^(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
+const TIME = /^(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? ([+-])(\d{2})(\d{2})$/;
 const MONTHS: Record<string, number> = {
   Jan: 0,
   Feb: 1,
@@ -49,11 +68,12 @@ function clip(text: string): string {
 export function parseAccessTime(text: string): { ok: true; ms: number } | { ok: false; reason: string } {
   const m = TIME.exec(text);
   if (!m) return { ok: false, reason: `time "${clip(text)}" is not dd/Mon/yyyy:HH:mm:ss ±zzzz` };
-  const [, d, mon, y, h, mi, s, sign, oh, om] = m as unknown as string[];
+  const [, d, mon, y, h, mi, s, frac, sign, oh, om] = m as unknown as (string | undefined)[];
   const month = MONTHS[mon as string];
   const day = Number(d);
   const year = Number(y);
-  const wall = Date.UTC(year, month ?? 0, day, Number(h), Number(mi), Number(s));
+  const millis = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
+  const wall = Date.UTC(year, month ?? 0, day, Number(h), Number(mi), Number(s), millis);
   const back = new Date(wall);
   if (
     month === undefined ||
@@ -86,27 +106,112 @@ function timeOf(text: string): ReturnType<typeof parseAccessTime> {
   return lastTime;
 }
 
-const NUMBER = /^\d+(?:\.\d+)?$/;
+const WHOLE = /^\d+$/;
+const DECIMAL = /^"?(\d+\.\d+)"?,?$/;
+const WITH_UNIT = /^(\d+(?:\.\d+)?)(ms|s|us|µs)$/;
+const LABELLED = /^([A-Za-z_]+)[=:]"?(\d+(?:\.\d+)?|-)"?,?$/;
+const RATIO = /^(?:\d+|-)%$/;
+const UNIT_SUFFIX_MS: Record<string, number> = { ms: 1, s: 1000, us: 0.001, µs: 0.001 };
+/** Labels that name the request's own time (nginx and common custom formats). */
+const TOTAL_LABELS = new Set(['rt', 'request_time', 'request_duration', 'duration', 'time_taken']);
+/** A label written before its value (`upstream_response_time 0.1`, `msec 1700000000.123`). */
+const TIME_LABEL = /^(?:[a-z_]*_time|rt|urt|uct|uht|msec|duration|request_duration|time_taken)$/i;
 
 /** The request time in ms from the fields after the user agent, or null when none is there. */
 function requestTimeMs(tail: string, integerUnit: TimeUnit): number | null {
+  if (tail.length === 0) return null;
   const fields = tail.trim().split(/\s+/);
-  for (const f of fields) {
-    const kv = /^(?:rt|request_time)=(\d+(?:\.\d+)?)$/.exec(f);
-    if (kv) return Number(kv[1]) * 1000;
-  }
-  for (let i = 0; i + 1 < fields.length; i += 1) {
-    if (/^(?:\d+|-)%$/.test(fields[i] as string) && /^\d+$/.test(fields[i + 1] as string)) {
-      return Number(fields[i + 1]) / 1000;
+  let ratioUs: number | null = null;
+  let withUnit: number | null = null;
+  let largest = -1;
+  let largestQuoted = -1;
+  for (let i = 0; i < fields.length; i += 1) {
+    const f = fields[i] as string;
+    const next = fields[i + 1];
+    const first = f.charCodeAt(0);
+    // Most tails are numbers: a label starts with a letter, so only those are tested for one.
+    const letter = (first | 0x20) >= 0x61 && (first | 0x20) <= 0x7a;
+    if (letter || first === 0x5f /* _ */) {
+      const labelled = LABELLED.exec(f);
+      if (labelled) {
+        // `request_time=0.2`; any other label (`urt=`, `uct=`, `upstream_response_time:`) is not it.
+        if (TOTAL_LABELS.has((labelled[1] as string).toLowerCase())) {
+          return labelled[2] === '-' ? null : Number(labelled[2]) * 1000;
+        }
+        continue;
+      }
+      if (next !== undefined && TIME_LABEL.test(f)) {
+        // `request_time 0.2` / `upstream_response_time 0.1`: the label decides, the value is used up.
+        if (TOTAL_LABELS.has(f.toLowerCase()) && DECIMAL.test(next)) return Number(DECIMAL.exec(next)?.[1]) * 1000;
+        if (DECIMAL.test(next) || WHOLE.test(next)) i += 1;
+      }
+      continue;
     }
+    if (RATIO.test(f) && next !== undefined && WHOLE.test(next)) {
+      ratioUs ??= Number(next);
+      continue;
+    }
+    const decimal = DECIMAL.exec(f);
+    if (decimal) {
+      const seconds = Number(decimal[1]);
+      if (first === 0x22 /* " */) largestQuoted = Math.max(largestQuoted, seconds);
+      else largest = Math.max(largest, seconds);
+      continue;
+    }
+    const unit = WITH_UNIT.exec(f);
+    if (unit) withUnit ??= Number(unit[1]) * (UNIT_SUFFIX_MS[unit[2] as string] ?? 1);
   }
+  if (ratioUs !== null) return ratioUs / 1000;
+  if (withUnit !== null) return withUnit;
+  // An unquoted decimal first: a quoted one may be another figure ("$gzip_ratio").
+  if (largest >= 0) return largest * 1000;
+  if (largestQuoted >= 0) return largestQuoted * 1000;
   const last = fields.at(-1) ?? '';
-  if (!NUMBER.test(last)) return null;
-  return last.includes('.') ? Number(last) * 1000 : Number(last) * UNIT_MS[integerUnit];
+  return WHOLE.test(last) ? Number(last) * UNIT_MS[integerUnit] : null;
 }
 
 function dash(value: string | undefined): string | null {
   return value === undefined || value === '-' || value === '' ? null : value;
+}
+
+// nginx formats that log a list of addresses where the client goes (`$proxy_add_x_forwarded_for`,
+// or "$http_x_forwarded_for" before $remote_addr), as Elastic's nginx pipeline reads them:
+//   example.com 10.0.0.2, 10.0.0.1, 127.0.0.1 - - [time] …
+//   example.com:80 "10.5.102.222, 199.96.1.1" 10.2.1.185 - - [time] …
+// The first address of the list is the client that started the request. Tried only when a line
+// is not of the usual shape, so it costs the usual lines nothing.
+const ADDRESS_LIST_LINE = new RegExp(
+  String.raw`^([^\[]{1,1024}?) (\S+) (\S+) \[([^\]]*)\] ${QUOTED} (\S+) (\S+)(?: ${QUOTED} ${QUOTED})?(.*)$`,
+);
+
+/** A line with an address list, as the fields ACCESS_LOG_LINE gives (vhost, client, …). */
+function addressListLine(line: string): RegExpExecArray | null {
+  const m = ADDRESS_LIST_LINE.exec(line);
+  if (!m) return null;
+  // Groups of addresses: a token ending in "," continues its list.
+  const groups: string[][] = [];
+  let open = false;
+  for (const token of (m[1] ?? '').replace(/"/g, '').split(/\s+/)) {
+    if (token === '') continue;
+    const address = token.replace(/,$/, '');
+    if (open) groups.at(-1)?.push(address);
+    else groups.push([address]);
+    open = token.endsWith(',');
+  }
+  const single = groups.length === 1 ? groups[0] : undefined;
+  if (groups.length < 2 && (single === undefined || single.length < 2)) return null;
+  const vhost = groups.length >= 2 && groups[0]?.length === 1 ? groups.shift()?.[0] : undefined;
+  const fields = [m[0], vhost, groups[0]?.[0], ...m.slice(2)] as unknown as RegExpExecArray;
+  return fields;
+}
+
+const IPV4_PORT = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/;
+
+/** The client, without the port some formats add to an IPv4 address (`127.0.0.1:80`). */
+function clientAddress(value: string | undefined): string | null {
+  const client = dash(value);
+  if (client === null || client.indexOf(':') < 0) return client;
+  return IPV4_PORT.exec(client)?.[1] ?? client;
 }
 
 /** `%v:%p` → the host; `$host` as it is. */
@@ -119,12 +224,17 @@ function vhostName(value: string | undefined): string | null {
 
 /** One access-log line into one event (track and classification come later: normalise.ts). */
 export function parseAccessLine(line: string, lineNumber: number, integerUnit: TimeUnit = 'us'): AccessOutcome {
-  const m = ACCESS_LOG_LINE.exec(line);
+  let m = ACCESS_LOG_LINE.exec(line);
+  // `10.0.0.2, 10.0.0.1 - - […]`: the usual shape takes the list's head for a virtual host.
+  if (m === null || m[1]?.endsWith(',') === true) m = addressListLine(line) ?? m;
   if (!m) {
-    return {
-      ok: false,
-      reason: 'not an access-log line (expected: host ident user [time] "request" status bytes …)',
-    };
+    const envoy = line.charCodeAt(0) === 0x5b /* [ */ ? parseEnvoyLine(line, lineNumber) : null;
+    return (
+      envoy ?? {
+        ok: false,
+        reason: 'not an access-log line (expected: host ident user [time] "request" status bytes …)',
+      }
+    );
   }
   const [, vhost, client, , user, timeText = '', request = '', statusText = '', bytesText = '', , , tail = ''] = m;
   const time = timeOf(timeText);
@@ -141,25 +251,104 @@ export function parseAccessLine(line: string, lineNumber: number, integerUnit: T
   const parts = request.split(' ');
   if (parts.length >= 2 && /^[A-Z][A-Z-]*$/.test(parts[0] as string)) {
     event.httpMethod = parts[0] as string;
-    const target = parts[1] as string;
+    let target = parts[1] as string;
+    // A proxy request names the whole URL (`GET http://host/path`): its path is what was asked for.
+    if (target.charCodeAt(0) !== 0x2f /* / */) {
+      const scheme = target.indexOf('://');
+      if (scheme > 0) {
+        const slash = target.indexOf('/', scheme + 3);
+        target = slash < 0 ? '/' : target.slice(slash);
+      }
+    }
     event.urlPath = target.split(/[?#]/, 1)[0] || '/';
   }
   event.status = status;
   event.message = request;
-  event.clientIp = dash(client);
+  event.clientIp = clientAddress(client);
   event.user = dash(user);
   event.host = vhostName(vhost);
   event.durationMs = requestTimeMs(tail, integerUnit);
   return { ok: true, event };
 }
 
+const ENVOY_LINE = new RegExp(String.raw`^\[(\d{4}-\d{2}-\d{2}T[^\]]{8,40})\] ${QUOTED} (\d{1,3}) (\S+) (.*)$`);
+/** The tokens of Envoy's tail: `"quoted"` (kept with its quotes) or bare. */
+const ENVOY_TOKEN = /"(?:[^"\\]|\\.)*"|\S+/g;
+const ADDRESS_PORT = /^\[?([0-9A-Fa-f:.]+?)\]?:\d+$/;
+
+function unquote(token: string | undefined): string | null {
+  if (token === undefined) return null;
+  const bare = token.startsWith('"') ? token.slice(1, -1) : token;
+  return bare === '-' || bare === '' ? null : bare;
+}
+
+/** An Istio outbound cluster's subset (the traffic split's track label) and service, or null. */
+export function envoyCluster(cluster: string | null): { subset: string | null; service: string | null } | null {
+  const m = cluster === null ? null : /^outbound\|\d*\|([^|]*)\|([^.|]+)/.exec(cluster);
+  return m ? { subset: m[1] || null, service: m[2] ?? null } : null;
+}
+
+/** An Envoy or Istio access-log line into one event. */
+function parseEnvoyLine(line: string, lineNumber: number): AccessOutcome | null {
+  const m = ENVOY_LINE.exec(line);
+  if (!m) return null;
+  const [, timeText = '', request = '', codeText = '', , rest = ''] = m;
+  const time = parseTime(timeText, 'UTC');
+  if (!time.ok) return time;
+  const code = Number(codeText);
+  if (code !== 0 && (code < 100 || code > 599)) {
+    return { ok: false, reason: `response code "${codeText}" is not an HTTP status` };
+  }
+  const tokens = rest.match(ENVOY_TOKEN) ?? [];
+  // BYTES_RECEIVED BYTES_SENT DURATION UPSTREAM_SERVICE_TIME, then the quoted X-Forwarded-For.
+  const counts = tokens.findIndex(
+    (t, i) =>
+      WHOLE.test(t) &&
+      WHOLE.test(tokens[i + 1] ?? '') &&
+      WHOLE.test(tokens[i + 2] ?? '') &&
+      /^(?:\d+|-)$/.test(tokens[i + 3] ?? '') &&
+      (tokens[i + 4] ?? '').startsWith('"'),
+  );
+  if (counts < 0) {
+    return {
+      ok: false,
+      reason: 'Envoy line without its byte counts and duration (BYTES_RECEIVED BYTES_SENT DURATION …)',
+    };
+  }
+  const event = blankEvent(lineNumber, line, time.ms, timeText);
+  event.status = code === 0 ? null : code;
+  event.message = request;
+  const parts = request.split(' ');
+  if (parts.length >= 2 && /^[A-Z][A-Z-]*$/.test(parts[0] as string)) {
+    event.httpMethod = parts[0] as string;
+    event.urlPath = (parts[1] as string).split(/[?#]/, 1)[0] || '/';
+  }
+  event.durationMs = Number(tokens[counts + 2]);
+  const forwarded =
+    unquote(tokens[counts + 4])
+      ?.split(',')[0]
+      ?.trim() || null;
+  const authority = unquote(tokens[counts + 7]);
+  event.host = authority === null ? null : (/^(.*):\d+$/.exec(authority)?.[1] ?? authority);
+  // Istio: cluster, upstream local, downstream local, downstream remote.
+  const cluster = unquote(tokens[counts + 9]);
+  const downstream = unquote(tokens[counts + 12]);
+  event.clientIp = (downstream === null ? null : (ADDRESS_PORT.exec(downstream)?.[1] ?? null)) ?? forwarded;
+  const outbound = envoyCluster(cluster);
+  if (outbound) {
+    event.trackLabel = outbound.subset;
+    event.service = outbound.service;
+  }
+  return { ok: true, event };
+}
+
 export const accessLogFormat: LogFormat = {
   name: 'access-log',
-  label: 'nginx / Apache access log (common, combined, with virtual host or request time)',
+  label: 'nginx / Apache access log (common, combined, with virtual host or request time; Envoy and Istio defaults)',
   probe(sample) {
     const fits = sample.filter((line) => {
-      const m = ACCESS_LOG_LINE.exec(line);
-      return m !== null && TIME.test(m[5] ?? '');
+      const m = ACCESS_LOG_LINE.exec(line) ?? addressListLine(line);
+      return m !== null ? TIME.test(m[5] ?? '') : ENVOY_LINE.test(line);
     }).length;
     // Most lines must fit; the bracketed time and quoted request make a false match unlikely.
     return sample.length > 0 && fits / sample.length >= 0.5 ? 0.6 + 0.4 * (fits / sample.length) : 0;

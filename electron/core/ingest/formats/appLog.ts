@@ -1,15 +1,30 @@
 // Application logs whose records can span lines (a message and its stack trace), in three
 // families, each a format of its own so a file is read with one family's header shapes:
 //   java-log     log4j / logback (`2024-01-01 10:00:00,123 ERROR [thread] com.x.Y - msg`, the
-//                ISO8601, `[LEVEL]` and thread-first variants), ZooKeeper (`… - INFO  [thread:
-//                Class@line] - msg`), Spring Boot (`… ERROR 4242 --- [app] [thread] c.x.Y : msg`),
-//                Spark (`17/06/09 20:10:40 INFO a.B: msg`), HDFS (`081109 203615 148 INFO a.B: msg`),
-//                Tomcat / JUL one-line (`01-Jan-2024 10:00:00.123 SEVERE [main] a.B.c msg`)
-//   python-log   logging (`… - name - ERROR - msg`, `… ERROR name: msg`, Flask, Django) and oVirt vdsm
-//                (`thread::LEVEL::time::module::line::logger::(func) msg`)
+//                ISO8601, `[LEVEL]` and thread-first variants, log4j2's `%d %p %c{1.} [%t] %m`),
+//                logback's and log4j2's default `%d{HH:mm:ss.SSS} [%thread] %-5level %logger - %msg`
+//                (no date: see below), JBoss LogManager (WildFly, Quarkus, Keycloak: `… ERROR [c.x.Y]
+//                (thread) msg`, its console without a date), ZooKeeper (`… - INFO  [thread: Class@line] - msg`), Spring
+//                Boot (`… ERROR 4242 --- [app] [thread] [trace-span] c.x.Y : msg`), Dropwizard
+//                (`INFO  [2024-01-01 10:00:00,123] c.x.Y: msg`, UTC), Kafka (`[…] INFO msg (c.x.Y)`), Spark (`17/06/09 20:10:40
+//                INFO a.B: msg`), HDFS (`081109 203615 148 INFO a.B: msg`), Tomcat / JUL one-line
+//                (`01-Jan-2024 10:00:00.123 SEVERE [main] a.B.c msg`)
+//   python-log   logging (`… - name - ERROR - msg`, `… - ERROR - msg`, `… [ERROR] name: msg`,
+//                `…:ERROR:name:msg`, Flask, Django), gunicorn (`[… +0000] [pid] [ERROR] msg`),
+//                Celery (`[…: ERROR/MainProcess] msg`), Airflow (`[…] {file.py:12} ERROR - msg`),
+//                OpenStack's oslo.log (`… 25746 INFO nova.api [req-…] msg`, its WSGI request lines read)
+//                and oVirt vdsm (`thread::LEVEL::time::module::line::logger::(func) msg`)
+//   web-error-log  nginx's error log (`2024/01/01 10:00:00 [error] 12#12: *5 msg, client: …, request:
+//                "GET / HTTP/1.1", host: "…"`) and Apache's (2.2: `[Sun Dec 04 04:47:44 2005] [error]
+//                [client 1.2.3.4] msg`; 2.4: `[… 10:00:00.123456 2024] [core:error] [pid 1:tid 2]
+//                [client 1.2.3.4:5678] AH00126: msg`), with the client, request and host they name
 //   laravel-log  Laravel / Monolog (`[2023-01-01 10:00:00] local.ERROR: msg {context}` with its
 //                `[stacktrace]` block inside the JSON context)
-// Times without an offset are read in the import's zone. Which exception names a record:
+// Times without an offset are read in the import's zone. A time of day without a date takes
+// the date given as the import's `date` option, else the one in the file's name (logback's
+// rolled `app.2024-01-01.log`), and the next day each time the clock goes back by more than
+// twelve hours; with neither, each record is rejected with the reason. Which exception names
+// a record:
 //   Java: the outermost one, the trace's first header (not the last `Caused by:`): it is what
 //   the code threw where it logged, as log4j's own header and ECS loggers' `error.type` say.
 //   The causes stay in `errorStack`, and the fingerprint also takes the chain's types.
@@ -24,9 +39,13 @@ import { type AssembledRecord, multilineParser } from './multiline.js';
 import { type FormatContext, type LogFormat, type RecordSink, blankEvent } from './types.js';
 
 interface Header {
-  /** The time as written, and the same in a form parseTime reads. */
+  /** The time as written, and the same in a form parseTime reads (without a date: timeOnly). */
   time: string;
   isoTime: string;
+  /** `isoTime` is a time of day (`10:00:00.123`): the date comes from the import (DayClock). */
+  timeOnly?: boolean;
+  /** The zone the layout writes its times in, when it is fixed (Dropwizard: UTC). */
+  zone?: string;
   level: string | null;
   service: string | null;
   message: string;
@@ -68,13 +87,25 @@ const MONTH_NUMBERS: Record<string, string> = {
   Dec: '12',
 };
 
+/**
+ * The application name among Spring Boot's bracketed fields after `---`: `[app] [thread]`,
+ * `[app] [thread] [trace-span]`, `[thread] [trace-span]` or `[thread]`. The correlation field
+ * is ids or blank; with it set aside, a second field means the first is the application.
+ */
+function springApplication(run: string): string | null {
+  const fields = run.match(/\[[^\]]*\]/g) ?? [];
+  if (fields.length > 1 && /^\[(?:[0-9a-f]+-[0-9a-f]+| *)\]$/.test(fields.at(-1) ?? '')) fields.pop();
+  return fields.length >= 2 ? fields[0]?.slice(1, -1).trim() || null : null;
+}
+
 const JAVA_SHAPES: readonly Shape[] = [
   // ZooKeeper: 2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/…:FastLeaderElection@774] - msg
   { pattern: re(`^${TS} - ${JAVA_LEVEL}\\s*\\[.*?\\] - (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
-  // Spring Boot: 2024-01-01T10:00:00.123+01:00 ERROR 4242 --- [app] [  main] c.x.Y  : msg
+  // Spring Boot: 2024-01-01T10:00:00.123+01:00 ERROR 4242 --- [app] [  main] [trace-span] c.x.Y  : msg
+  // (the application name since 3.2, the correlation ids since 3.4; the logger never starts with `[`).
   {
-    pattern: re(`^${TS}\\s+${JAVA_LEVEL}\\s+\\d+\\s+---\\s+(?:\\[([^\\]]*)\\]\\s+)?\\[[^\\]]*\\]\\s+\\S+\\s*:\\s(.*)$`),
-    read: (m) => iso(m[1] ?? '', m[2], m[4], m[3]?.trim() || null),
+    pattern: re(`^${TS}\\s+${JAVA_LEVEL}\\s+\\d+\\s+---\\s+((?:\\[[^\\]]*\\]\\s+)+)[^\\s[]\\S*\\s*:\\s(.*)$`),
+    read: (m) => iso(m[1] ?? '', m[2], m[4], springApplication(m[3] ?? '')),
   },
   // log4j / logback, level first: 2024-01-01 10:00:00,123 ERROR [main] com.x.Y - msg ([ERROR] too)
   {
@@ -85,6 +116,39 @@ const JAVA_SHAPES: readonly Shape[] = [
   {
     pattern: re(`^${TS}\\s+\\[[^\\]]*\\]\\s+\\[?${JAVA_LEVEL}\\]?\\s+[\\w$.]+(?::\\d+)?\\s+-\\s?(.*)$`),
     read: (m) => iso(m[1] ?? '', m[2], m[3]),
+  },
+  // log4j2's documented `%d %p %c{1.} [%t] %m%n`: 2024-01-01 10:00:00,123 ERROR c.x.Y [main] msg
+  {
+    pattern: re(`^${TS}\\s+${JAVA_LEVEL}\\s+[\\w$.]+\\s+\\[[^\\]]*\\]\\s(.*)$`),
+    read: (m) => iso(m[1] ?? '', m[2], m[3]),
+  },
+  // logback's and log4j2's default, no date: 10:00:00.123 [main] INFO  com.x.Y - msg (`--` in logback 1.3+)
+  {
+    pattern: re(
+      `^(\\d{2}:\\d{2}:\\d{2}[.,]\\d{3})\\s+\\[[^\\]]*\\]\\s+${JAVA_LEVEL}\\s+[\\w$.]+(?::\\d+)?\\s+--?\\s?(.*)$`,
+    ),
+    read: (m) => ({ ...iso(m[1] ?? '', m[2], m[3]), timeOnly: true }),
+  },
+  // JBoss LogManager (WildFly, Quarkus, Keycloak): 2024-01-01 10:00:00,123 ERROR [c.x.Y] (thread) msg
+  {
+    pattern: re(`^${TS}\\s+${JAVA_LEVEL}\\s+\\[[^\\]]*\\]\\s+\\([^)]*\\)\\s(.*)$`),
+    read: (m) => iso(m[1] ?? '', m[2], m[3]),
+  },
+  // …and WildFly's console, without the date: 10:00:00,123 INFO  [org.jboss.as] (main) msg
+  {
+    pattern: re(`^(\\d{2}:\\d{2}:\\d{2}[.,]\\d{3})\\s+${JAVA_LEVEL}\\s+\\[[^\\]]*\\]\\s+\\([^)]*\\)\\s(.*)$`),
+    read: (m) => ({ ...iso(m[1] ?? '', m[2], m[3]), timeOnly: true }),
+  },
+  // Kafka (log4j `[%d] %p %m (%c)%n`): [2024-01-01 10:00:00,123] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)
+  // The logger at the end is required: Flask's `[time] ERROR in app: msg` is Python's.
+  {
+    pattern: re(`^\\[${TS}\\] ${JAVA_LEVEL} (.*) \\([\\w$.]+\\)$`),
+    read: (m) => iso(m[1] ?? '', m[2], m[3]),
+  },
+  // Dropwizard's default `%-5p [%d{ISO8601,UTC}] %c: %m`: INFO  [2024-01-01 10:00:00,123] c.x.Y: msg
+  {
+    pattern: re(`^${JAVA_LEVEL}\\s+\\[${TS}\\]\\s+[\\w$.]+:\\s(.*)$`),
+    read: (m) => ({ ...iso(m[2] ?? '', m[1], m[3]), zone: 'UTC' }),
   },
   // log4j without a thread: 2024-01-01 10:00:00,123 ERROR com.x.Y - msg  (or Y:42 - msg)
   {
@@ -129,20 +193,98 @@ const JAVA_SHAPES: readonly Shape[] = [
 ];
 
 const PYTHON_SHAPES: readonly Shape[] = [
+  // gunicorn: [2024-01-01 10:00:00 +0000] [1234] [ERROR] msg
+  {
+    pattern: re(`^\\[(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}) ([+-]\\d{4})\\] \\[\\d+\\] \\[${PY_LEVEL}\\] (.*)$`),
+    read: (m) => ({ ...iso(`${m[1]} ${m[2]}`, m[3], m[4]), isoTime: `${m[1]}${m[2]}` }),
+  },
+  // Celery: [2024-01-01 10:00:00,123: ERROR/MainProcess] msg (also ForkPoolWorker-1)
+  { pattern: re(`^\\[${TS}: ${PY_LEVEL}/[\\w-]+\\] (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
+  // Airflow: [2024-01-01T10:00:00.123+0000] {taskinstance.py:1234} ERROR - msg
+  { pattern: re(`^\\[${TS}\\] \\{[^}]*\\} ${PY_LEVEL} - (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
   // Flask: [%(asctime)s] %(levelname)s in %(module)s: %(message)s
   { pattern: re(`^\\[${TS}\\] ${PY_LEVEL} in [\\w.]+: (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
   // Django's "verbose" example: %(levelname)s %(asctime)s %(module)s %(process)d %(thread)d %(message)s
   { pattern: re(`^${PY_LEVEL} ${TS} [\\w.]+ \\d+ \\d+ (.*)$`), read: (m) => iso(m[2] ?? '', m[1], m[3]) },
   // %(asctime)s - %(name)s - %(levelname)s - %(message)s
   { pattern: re(`^${TS} - \\S+ - ${PY_LEVEL} - (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
-  // %(asctime)s %(levelname)s %(name)s: %(message)s
-  { pattern: re(`^${TS}\\s+${PY_LEVEL}\\s+[\\w.\\-]+:\\s(.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
+  // OpenStack's oslo.log: 2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-… - - -] msg
+  {
+    pattern: re(`^${TS} \\d+ ${PY_LEVEL} [\\w.]+ (?:\\[[^\\]]*\\] )?(.*)$`),
+    read: (m) => iso(m[1] ?? '', m[2], m[3]),
+  },
+  // %(asctime)s - %(levelname)s - %(message)s
+  { pattern: re(`^${TS} - ${PY_LEVEL} - (.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
+  // %(asctime)s %(levelname)s %(name)s: %(message)s, also with [%(levelname)s]
+  {
+    pattern: re(`^${TS}\\s+(?:${PY_LEVEL}|\\[${PY_LEVEL}\\])\\s+[\\w.\\-]+:\\s(.*)$`),
+    read: (m) => iso(m[1] ?? '', m[2] ?? m[3], m[4]),
+  },
+  // %(asctime)s:%(levelname)s:%(name)s:%(message)s (basicConfig's default with the time before it)
+  { pattern: re(`^${TS}:${PY_LEVEL}:[\\w.\\-]+:(.*)$`), read: (m) => iso(m[1] ?? '', m[2], m[3]) },
   // oVirt vdsm: Thread-15::DEBUG::2011-12-07 11:44:17,737::clientIF::54::vds::(wrapper) msg
   {
     pattern: re(`^[^\\s:]+::${PY_LEVEL}::${TS}::[\\w.]+::\\d+::[\\w.]+::\\([\\w<>]+\\)\\s?(.*)$`),
     read: (m) => iso(m[2] ?? '', m[1], m[3]),
   },
 ];
+
+const WEB_LEVELS: Record<string, string> = { crit: 'critical', emerg: 'emergency', warn: 'warning' };
+const webLevel = (level: string | undefined): string | null =>
+  level === undefined ? null : (WEB_LEVELS[level] ?? level.replace(/^trace\d$/, 'trace'));
+const APACHE_MONTH = '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+
+const WEB_ERROR_SHAPES: readonly Shape[] = [
+  // nginx: 2024/01/01 10:00:00 [error] 1234#1234: *5 open() "/x" failed (2: …), client: 1.2.3.4, …
+  {
+    pattern: re(
+      `^(\\d{4})/(\\d{2})/(\\d{2}) (\\d{2}:\\d{2}:\\d{2}) \\[(debug|info|notice|warn|error|crit|alert|emerg)\\] \\d+#\\d+: (?:\\*\\d+ )?(.*)$`,
+    ),
+    read: (m) => ({
+      time: `${m[1]}/${m[2]}/${m[3]} ${m[4]}`,
+      isoTime: `${m[1]}-${m[2]}-${m[3]} ${m[4]}`,
+      level: webLevel(m[5]),
+      service: null,
+      message: m[6] ?? '',
+    }),
+  },
+  // Apache 2.2 and 2.4: [Sun Dec 04 04:47:44 2005] [error] …, [Thu Jun 27 06:58:09.169510 2024] [core:error] [pid 1:tid 2] …
+  {
+    pattern: re(
+      `^\\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ${APACHE_MONTH} (\\d{2}) (\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,6})?) (\\d{4})\\] \\[(?:[\\w-]+:)?(emerg|alert|crit|error|warn|notice|info|debug|trace[1-8])\\] (?:\\[pid \\d+(?::tid \\d+)?\\] )?(.*)$`,
+    ),
+    read: (m) => ({
+      time: `${m[1]} ${m[2]} ${m[3]} ${m[4]}`,
+      isoTime: `${m[4]}-${MONTH_NUMBERS[m[1] ?? ''] ?? '00'}-${m[2]} ${m[3]}`,
+      level: webLevel(m[5]),
+      service: null,
+      message: m[6] ?? '',
+    }),
+  },
+];
+
+// What a web server's error line names: Apache's `[client 1.2.3.4:5678]`, nginx's
+// `, client: 1.2.3.4, server: …, request: "GET /x HTTP/1.1", host: "shop.example"`, and the
+// user of a failed basic authentication (nginx `user "bob" was not found in …`, Apache `user bob: …`).
+const WEB_CLIENT = /\[client ([0-9A-Fa-f:.]+?)(?::\d+)?\]|, client: ([^\s,]+)/;
+const WEB_REQUEST = /, request: "([A-Z][A-Z-]{1,15}) (\S+)[^"]*"/;
+const WEB_HOST = /, host: "([^":]+)(?::\d+)?"/;
+const WEB_USER =
+  /\buser "([^"]{1,256})"(?: was not found|: password mismatch)|\buser (\S{1,256}?):? (?:authentication failure|not found)\b/;
+
+function webErrorFields(event: NewEvent, message: string): void {
+  const head = message.slice(0, SCAN_LIMIT);
+  const client = WEB_CLIENT.exec(head);
+  event.clientIp = client?.[1] ?? client?.[2] ?? null;
+  const request = WEB_REQUEST.exec(head);
+  if (request) {
+    event.httpMethod = request[1] ?? null;
+    event.urlPath = request[2]?.split(/[?#]/, 1)[0] || '/';
+  }
+  event.host = WEB_HOST.exec(head)?.[1] ?? null;
+  const user = WEB_USER.exec(head);
+  event.user = user?.[1] ?? user?.[2] ?? null;
+}
 
 const LARAVEL_SHAPES: readonly Shape[] = [
   // [2023-05-15 18:19:32] local.ERROR: msg {"exception":"[object] (…)"}
@@ -161,9 +303,12 @@ const JAVA_INLINE = /\b((?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error))(?::\
 // Hostile text: patterns that can backtrack only ever see this much of a line.
 const SCAN_LIMIT = 4096;
 
+// The JVM's own report of an exception nobody caught: `Exception in thread "main" java.…`.
+const UNCAUGHT = /^Exception in thread "[^"]*" /;
+
 /** `java.lang.IllegalStateException: msg` (or the type alone) as type and message. */
 function javaHeader(line: string): { type: string; message: string | null } | null {
-  const text = line.trim();
+  const text = line.trim().replace(UNCAUGHT, '');
   const colon = text.indexOf(':');
   const name = colon < 0 ? text : text.slice(0, colon);
   if (name.length === 0 || name.length > 512 || !JAVA_TYPE.test(name)) return null;
@@ -295,12 +440,95 @@ function laravelRequestFields(event: NewEvent, contextText: string): void {
   event.urlPath = path?.startsWith('/') ? path : null;
 }
 
-type Family = 'java' | 'python' | 'laravel';
+type Family = 'java' | 'python' | 'laravel' | 'web';
 
-function recordToEvent(record: AssembledRecord<Header>, family: Family, ctx: FormatContext, sink: RecordSink): void {
+// A WSGI server's request line inside a Python record (OpenStack's eventlet.wsgi:
+// `10.11.10.1 "GET /v2/servers HTTP/1.1" status: 200 len: 1893 time: 0.2477829`, seconds).
+const WSGI_ACCESS =
+  /(?:^|\s)(?:([0-9A-Fa-f:.]{3,45}),? )?"([A-Z][A-Z-]{1,15}) (\S+) HTTP\/[\d.]+" status: (\d{3}) len: \d+ time: (\d+(?:\.\d+)?)/;
+
+function wsgiAccessFields(event: NewEvent, message: string): void {
+  const m = WSGI_ACCESS.exec(message.slice(0, SCAN_LIMIT));
+  if (!m) return;
+  event.clientIp ??= m[1] ?? null;
+  event.httpMethod = m[2] ?? null;
+  event.urlPath = m[3]?.split(/[?#]/, 1)[0] || '/';
+  event.status = Number(m[4]);
+  event.durationMs = Number(m[5]) * 1000;
+}
+
+// `key=value` or `key="value"` pairs that name who and from where (Keycloak's events:
+// `ipAddress="203.0.113.5", …, username="bob"`; logfmt-style messages).
+const KEY_IP =
+  /\b(?:ipAddress|ip_address|client_ip|clientIp|remote_addr|remoteAddr|src_ip)="?([0-9A-Fa-f:.]{3,45})"?(?=[\s,;]|$)/;
+const KEY_USER = /\b(?:username|user_name|user)="?([^\s",;=]{1,256})"?(?=[\s,;]|$)/;
+const IP_TEXT = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)$/;
+
+/** The user and client address a message names as key=value pairs, if it does. */
+function keyValueFields(event: NewEvent, message: string): void {
+  const head = message.slice(0, SCAN_LIMIT);
+  const ip = KEY_IP.exec(head)?.[1];
+  if (ip !== undefined && IP_TEXT.test(ip)) event.clientIp ??= ip;
+  const user = KEY_USER.exec(head)?.[1];
+  if (user !== undefined && user !== 'null' && user !== '-') event.user ??= user;
+}
+
+const DATE_IN_NAME = /(?:^|\D)((?:19|20)\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)/;
+
+/** The day a log of times without dates was written: the `date` option, else the file's name. */
+function dayOf(ctx: FormatContext): number | null {
+  const given = ctx.options.date;
+  const m =
+    typeof given === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(given.trim()) : DATE_IN_NAME.exec(ctx.fileName);
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(year, month - 1, day);
+  return new Date(ms).getUTCDate() === day ? ms : null;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Dates the times of day of one file in order: from its first day, a day later each time the
+ * clock goes back by more than twelve hours (midnight passed between two records).
+ */
+class DayClock {
+  private last = -1;
+  private day: number | null;
+
+  constructor(ctx: FormatContext) {
+    this.day = dayOf(ctx);
+  }
+
+  /** `HH:mm:ss.SSS` as `YYYY-MM-DDTHH:mm:ss.SSS`, or null when the file's day is not known. */
+  date(timeOfDay: string): string | null {
+    if (this.day === null) return null;
+    const [h = 0, mi = 0, sec = 0] = timeOfDay.split(/[:.,]/, 3).map(Number);
+    const seconds = h * 3600 + mi * 60 + sec;
+    if (this.last >= 0 && seconds < this.last - 12 * 3600) this.day += DAY_MS;
+    this.last = seconds;
+    return `${new Date(this.day).toISOString().slice(0, 10)}T${timeOfDay.replace(',', '.')}`;
+  }
+}
+
+const NO_DATE =
+  "has a time of day but no date (as logback's, log4j2's and WildFly's default layouts write): give the day it was written as the import's date option, or keep the date in the file's name (app.2024-01-01.log)";
+
+function recordToEvent(
+  record: AssembledRecord<Header>,
+  family: Family,
+  ctx: FormatContext,
+  sink: RecordSink,
+  clock: DayClock,
+): void {
   const raw = record.lines.join('\n');
   const { header } = record;
-  const time = parseTime(header.isoTime, ctx.zone);
+  const isoTime = header.timeOnly ? clock.date(header.isoTime) : header.isoTime;
+  if (isoTime === null) {
+    sink.reject(record.firstLine, `time "${header.time}" ${NO_DATE}`, raw);
+    return;
+  }
+  const time = parseTime(isoTime, header.zone ?? ctx.zone);
   if (!time.ok) {
     sink.reject(record.firstLine, time.reason, raw);
     return;
@@ -309,11 +537,18 @@ function recordToEvent(record: AssembledRecord<Header>, family: Family, ctx: For
   event.level = header.level;
   event.service = header.service;
   event.message = header.message;
+  keyValueFields(event, header.message);
   const rest = record.lines.slice(1);
   let exception: ExceptionFields;
   if (family === 'java') exception = javaException(header.message, rest);
-  else if (family === 'python') exception = pythonException(header.message, rest);
-  else {
+  else if (family === 'python') {
+    exception = pythonException(header.message, rest);
+    wsgiAccessFields(event, header.message);
+  } else if (family === 'web') {
+    // A web server writes no stack traces: its lines say what happened to a request.
+    webErrorFields(event, header.message);
+    exception = NONE;
+  } else {
     const firstLine = record.lines[0] ?? '';
     const contextStart = laravelContextStart(raw);
     exception = laravelException(raw, contextStart);
@@ -336,10 +571,11 @@ function recordToEvent(record: AssembledRecord<Header>, family: Family, ctx: For
 
 // Lines that belong to a trace, for the probes: a file's first lines may be mostly trace.
 const TRACE_LINE: Record<Family, RegExp> = {
-  java: /^\s+at \S|^Caused by: |^\s*\.\.\. \d+ (?:more|common frames omitted)|^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error)\b/,
+  java: /^\s+at \S|^Caused by: |^Exception in thread "|^\s*\.\.\. \d+ (?:more|common frames omitted)|^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error)\b/,
   python:
     /^\s*Traceback \(most recent call last\):|^\s*File "[^"]+", line \d+|^\s{2,}\S|^[A-Za-z_][\w.]*(?:Error|Exception): /,
   laravel: /^#\d+ |^\[stacktrace\]$|^\[previous exception\] |^"\}\s*$|^Stack trace:$|^\s+thrown\b/,
+  web: /(?!)/,
 };
 
 function headerOf(shapes: readonly Shape[], text: string): Header | null {
@@ -367,11 +603,12 @@ function appLogFormat(name: string, label: string, family: Family, shapes: reado
       return share < 0.5 ? 0 : 0.5 + 0.45 * share;
     },
     open(ctx, sink) {
+      const clock = new DayClock(ctx);
       return multilineParser<Header>(
         sink,
         label.split(' (')[0] ?? name,
         (text) => headerOf(shapes, text),
-        (record) => recordToEvent(record, family, ctx, sink),
+        (record) => recordToEvent(record, family, ctx, sink, clock),
       );
     },
   };
@@ -389,6 +626,13 @@ export const pythonLogFormat = appLogFormat(
   'Python log (logging, oVirt vdsm) with tracebacks',
   'python',
   PYTHON_SHAPES,
+);
+
+export const webErrorLogFormat = appLogFormat(
+  'web-error-log',
+  "Web server error log (nginx's error.log, Apache's error_log)",
+  'web',
+  WEB_ERROR_SHAPES,
 );
 
 export const laravelLogFormat = appLogFormat(

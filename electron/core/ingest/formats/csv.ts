@@ -7,6 +7,7 @@ import Papa from 'papaparse';
 import { CoalmineError } from '../../../../shared/errors.js';
 import type { NewEvent } from '../../case/events.js';
 import { type TimeResult, parseTime, wallTimeToUtc } from '../time.js';
+import { parseAccessTime } from './accessLog.js';
 import { pathOf } from './ecsNdjson.js';
 import { type FormatContext, type LogFormat, type RecordSink, blankEvent } from './types.js';
 
@@ -86,8 +87,9 @@ function mappingOf(ctx: FormatContext): CsvMapping {
   return mapping;
 }
 
-// Kibana's default `dateFormat`, `MMM D, YYYY @ HH:mm:ss.SSS`, in the exporting browser's zone.
-const KIBANA_TIME = /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) @ (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/;
+// Kibana's default `dateFormat`, `MMM D, YYYY @ HH:mm:ss.SSS`, in the exporting browser's zone;
+// `dateFormat:dateNanos` writes up to nine digits (`…:ss.SSSSSSSSS`), of which ms are kept.
+const KIBANA_TIME = /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) @ (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** A time written as Kibana's default date format, read in `zone`; null if it is not one. */
@@ -98,7 +100,8 @@ export function parseKibanaTime(text: string, zone: string): TimeResult | null {
   const month = MONTHS.indexOf(mon);
   const year = Number(y);
   const day = Number(d);
-  const wall = Date.UTC(year, month, day, Number(h), Number(mi), Number(s), frac ? Number(frac.padEnd(3, '0')) : 0);
+  const millis = frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0;
+  const wall = Date.UTC(year, month, day, Number(h), Number(mi), Number(s), millis);
   const check = new Date(wall);
   if (
     month < 0 ||
@@ -116,18 +119,22 @@ export function parseKibanaTime(text: string, zone: string): TimeResult | null {
 
 /**
  * A CSV time: ISO 8601 (offset or the import's zone), Kibana's `MMM D, YYYY @ HH:mm:ss.SSS`
- * (the import's zone), epoch seconds (10 digits, optional fraction) or milliseconds (13).
+ * (the import's zone), epoch seconds (10 digits, optional fraction) or milliseconds (13), or an
+ * access log's `dd/Mon/yyyy:HH:mm:ss ±zzzz`. Numeric day/month orders (`26/11/2026`) are not
+ * read: 01/02 means a different day in a UK and a US export.
  */
 export function parseCsvTime(text: string, zone: string): TimeResult {
   const trimmed = text.trim();
   const kibana = parseKibanaTime(trimmed, zone);
   if (kibana) return kibana;
   if (/^\d{10}(?:\.\d+)?$/.test(trimmed)) return parseTime(Math.round(Number(trimmed) * 1000), zone);
+  // An access log's time, as a log shipper's CSV keeps it: `17/Dec/2018:10:47:58 +0800`.
+  if (/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:/.test(trimmed)) return parseAccessTime(trimmed);
   const result = parseTime(trimmed, zone);
   if (result.ok || !/is not ISO 8601/.test(result.reason)) return result;
   return {
     ok: false,
-    reason: `time "${trimmed.slice(0, 60)}" is not ISO 8601, epoch seconds or milliseconds, or MMM D, YYYY @ HH:mm:ss.SSS`,
+    reason: `time "${trimmed.slice(0, 60)}" is not ISO 8601, epoch seconds or milliseconds, MMM D, YYYY @ HH:mm:ss.SSS or dd/Mon/yyyy:HH:mm:ss ±zzzz`,
   };
 }
 
@@ -432,9 +439,13 @@ export function csvShape(sample: readonly string[]): { header: string[]; consist
     h.trim().replace(/^'(?=[=+\-@])/, ''),
   );
   if (header.length < 2 || !header.every((h) => /^[\w@.\-/ ]{1,100}$/.test(h))) return null;
-  const rows = sample.slice(1);
-  if (rows.length === 0) return { header, consistent: 1 };
-  const matching = rows.filter((r) => (Papa.parse<string[]>(r, { delimiter }).data[0] ?? []).length === header.length);
+  // The rows as the reader will see them: a quoted field may hold line breaks. The sample may
+  // end inside one; that last row is not counted.
+  const parsed = Papa.parse<string[]>(sample.slice(1).join('\n'), { delimiter });
+  const rows = parsed.data;
+  if (rows.length > 1 && parsed.errors.some((e) => e.type === 'Quotes')) rows.pop();
+  if (rows.length === 0 || sample.length === 1) return { header, consistent: 1 };
+  const matching = rows.filter((r) => r.length === header.length);
   return { header, consistent: matching.length / rows.length };
 }
 

@@ -98,7 +98,8 @@ export function ecsDocumentToEvent(
   tagEvidence(doc, event);
   event.level = text(field(doc, 'log.level'))?.toLowerCase() ?? null;
   event.httpMethod = text(field(doc, 'http.request.method'))?.toUpperCase() ?? null;
-  event.urlPath = text(field(doc, 'url.path')) ?? pathOf(text(field(doc, 'url.original')));
+  event.urlPath =
+    text(field(doc, 'url.path')) ?? pathOf(text(field(doc, 'url.original')) ?? text(field(doc, 'url.full')));
   event.status = status.value;
   event.durationMs = duration.value === null ? null : duration.value / 1e6;
   event.clientIp = name(firstField(doc, ['client.ip', 'source.ip']));
@@ -152,16 +153,18 @@ function isMetricDocument(doc: Record<string, unknown>): boolean {
  * One ECS document into what it holds: an event, metric samples, or both. A metric document
  * (one with `metricset.name`) gives one sample per field of METRIC_FIELDS it carries; it is an
  * event too only when it also says something an event says (a message, an error, an HTTP
- * status), so CPU readings never count as log lines or requests.
+ * status), so CPU readings never count as log lines or requests. `toEvent` maps the event
+ * (the ECS mapping; a reader of documents of any shape passes the JSON lines aliases).
  */
 export function ecsDocumentRecords(
   doc: Record<string, unknown>,
   lineNumber: number,
   raw: string,
   zone: string,
+  toEvent: typeof ecsDocumentToEvent = ecsDocumentToEvent,
 ): DocumentOutcome {
   if (!isMetricDocument(doc)) {
-    const outcome = ecsDocumentToEvent(doc, lineNumber, raw, zone);
+    const outcome = toEvent(doc, lineNumber, raw, zone);
     return outcome.ok ? { ok: true, event: outcome.event, metrics: [] } : outcome;
   }
   const tsValue = field(doc, '@timestamp');
@@ -190,7 +193,7 @@ export function ecsDocumentRecords(
     firstField(doc, ['error.type', 'error.message', 'error.stack_trace', 'http.response.status_code']) !== undefined;
   let event: NewEvent | null = null;
   if (saysMore) {
-    const outcome = ecsDocumentToEvent(doc, lineNumber, raw, zone);
+    const outcome = toEvent(doc, lineNumber, raw, zone);
     if (!outcome.ok) return outcome;
     event = outcome.event;
   }
@@ -209,6 +212,9 @@ export function ecsDocumentRecords(
 const SEARCH_RESPONSE_START =
   /^\s*\{\s*"(?:took|_scroll_id|pit_id|hits|responses|timed_out|_index|_id|_source|_type)"\s*:/;
 
+// A search response wrapped in something else (Kibana's Inspect: `{"id":…,"rawResponse":{…}}`).
+const SEARCH_HITS = /"hits"\s*:\s*\{[^]*"hits"\s*:\s*\[/;
+
 /**
  * A line Logstash's `json` / `json_lines` codec wrote (it adds `@version`) from an event that
  * is not ECS (no `ecs` field): its fields (`level`, `stack_trace`, `HOSTNAME`, …) are read
@@ -226,7 +232,7 @@ export const ecsNdjsonFormat: LogFormat = {
     let stamped = 0;
     for (const line of sample) {
       const trimmed = line.trim();
-      if (!trimmed.startsWith('{') || SEARCH_RESPONSE_START.test(trimmed)) continue;
+      if (!trimmed.startsWith('{') || SEARCH_RESPONSE_START.test(trimmed) || SEARCH_HITS.test(trimmed)) continue;
       objects += 1;
       if (/"@timestamp"\s*:/.test(trimmed) && !isLogstashLine(trimmed)) stamped += 1;
     }

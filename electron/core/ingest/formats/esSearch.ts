@@ -3,13 +3,14 @@
 // or an `_msearch` `{"responses": [...]}`; also hits saved on their own, one per line
 // (elasticdump) or in one compact array. The file is followed token by token without
 // parsing whole documents; each object of a `hits.hits` array is cut out as it closes and
-// mapped through the ECS mapping (its `_source`, else its `fields`), so memory holds one hit
+// mapped through the ECS mapping and the JSON lines aliases (its `_source`, else its `fields`), so memory holds one hit
 // at a time whatever the file's size. A hit is recorded at the line where it starts; its raw
 // text (with `_index` and `_id`) is kept as evidence, and its `<_index>/<_id>` as the document's
 // key (case/documents.ts), so that a document this file shares with a pull or another file, or
 // holds twice (overlapping pages), is counted once.
 import { isObject } from '../fieldAccess.js';
 import { ecsDocumentRecords, text } from './ecsNdjson.js';
+import { jsonDocumentToEvent } from './jsonLines.js';
 import type { LogFormat, RecordSink } from './types.js';
 
 /** One hit longer than this is rejected (and skipped to its end), not held in memory. */
@@ -72,7 +73,9 @@ function hitToRecords(raw: string, line: number, zone: string, sink: RecordSink)
   }
   // `fields` fill what `_source` leaves out (a source filtered with `_source: false` or includes).
   const doc = fields === null ? (source as Record<string, unknown>) : { ...fields, ...(source ?? {}) };
-  const outcome = ecsDocumentRecords(doc, line, raw, zone);
+  // An index holds whatever was sent to it (pino's `msg`, a `timestamp` without `@`): ECS
+  // names first, then the JSON lines aliases.
+  const outcome = ecsDocumentRecords(doc, line, raw, zone, jsonDocumentToEvent);
   if (!outcome.ok) {
     sink.reject(line, `${id}: ${outcome.reason}`, raw);
     return;

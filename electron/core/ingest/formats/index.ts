@@ -2,12 +2,13 @@
 // does): each format scores the sample, the best score wins, `--format NAME` forces one.
 import { CoalmineError } from '../../../../shared/errors.js';
 import { accessLogFormat } from './accessLog.js';
-import { javaLogFormat, laravelLogFormat, pythonLogFormat } from './appLog.js';
+import { javaLogFormat, laravelLogFormat, pythonLogFormat, webErrorLogFormat } from './appLog.js';
 import { ecsNdjsonFormat } from './ecsNdjson.js';
 import { esSearchFormat } from './esSearch.js';
 import { csvFormat } from './csv.js';
 import { jsonLinesFormat } from './jsonLines.js';
 import { kibanaCsvFormat } from './kibanaCsv.js';
+import { logfmtFormat } from './logfmt.js';
 import { syslogFormat } from './syslog.js';
 import type { LogFormat } from './types.js';
 
@@ -23,6 +24,8 @@ export const FORMATS: readonly LogFormat[] = [
   javaLogFormat,
   pythonLogFormat,
   laravelLogFormat,
+  webErrorLogFormat,
+  logfmtFormat,
 ];
 
 export function formatNamed(name: string): LogFormat {

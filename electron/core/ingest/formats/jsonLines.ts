@@ -1,4 +1,6 @@
-// JSON lines that are not ECS: Logstash (`@version`, no `ecs`), Bunyan, pino, journald (`journalctl -o json`), zap,
+// JSON lines that are not ECS: Logstash (`@version`, no `ecs`), Bunyan, pino, winston, zap,
+// logrus, slog, structlog, python-json-logger, journald (`journalctl -o json`), nginx's and
+// Caddy's JSON access logs, Google Cloud's LogEntry, log4j2's JsonLayout, Docker's json-file,
 // and Elasticsearch's own JSON server log, whose records can span several lines (a
 // pretty-printed `"stacktrace": [...]`). Each document's fields are found through aliases
 // (ECS names first) and mapped into the LogEvent; a record is the lines from one that opens
@@ -8,6 +10,7 @@ import { ecsAuthenticationFailure } from '../classify.js';
 import { field, firstField, isObject } from '../fieldAccess.js';
 import { trackLabelOf } from '../tagging.js';
 import { type TimeResult, parseTime } from '../time.js';
+import { envoyCluster, parseAccessTime } from './accessLog.js';
 import { isLogstashLine, name, numberField, pathOf, text } from './ecsNdjson.js';
 import { type LogFormat, type RecordSink, blankEvent } from './types.js';
 
@@ -17,8 +20,28 @@ export const MAX_RECORD_CHARS = 8 * 1024 * 1024;
 
 type Doc = Record<string, unknown>;
 
-/** Time fields, in the order they are looked for. */
-const TIME_FIELDS = ['@timestamp', 'timestamp', 'time', 'ts', '__REALTIME_TIMESTAMP', 'date', 'datetime'] as const;
+/**
+ * Time fields, in the order they are looked for: ECS, the loggers' own names, journald's µs,
+ * nginx's `$time_iso8601` / `$time_local` / `$msec`, Python's `asctime` / `created`, log4j2's
+ * `instant` / `timeMillis`.
+ */
+const TIME_FIELDS = [
+  '@timestamp',
+  'timestamp',
+  'time',
+  'ts',
+  '__REALTIME_TIMESTAMP',
+  'date',
+  'datetime',
+  'time_iso8601',
+  'time_local',
+  'msec',
+  'asctime',
+  'created',
+  'instant',
+  'timeMillis',
+  'start_time', // Envoy's and Istio's JSON access log
+] as const;
 
 // Epoch numbers in 1990–2099 have one reading per unit: seconds below 1e11, milliseconds
 // below 1e14, microseconds below 1e17, nanoseconds above (zap writes seconds, pino ms,
@@ -31,6 +54,28 @@ function epochMs(n: number): number {
 }
 
 const EPOCH_TEXT = /^\d{9,19}(?:\.\d+)?$/;
+
+/** A whole-number field of a time object (`"seconds": 1700000000` or `"1700000000"`). */
+function integerIn(value: unknown): number | null {
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,19}$/.test(value) ? Number(value) : NaN;
+  return Number.isInteger(n) ? n : null;
+}
+
+/**
+ * A time written as an object: protobuf's Timestamp (`{seconds, nanos}`, Google Cloud's
+ * LogEntry), log4j2's Instant (`{epochSecond, nanoOfSecond}`), MongoDB's `{"$date": …}`.
+ */
+function objectTime(value: Record<string, unknown>, zone: string): TimeResult | null {
+  const seconds = integerIn(value.seconds ?? value.epochSecond);
+  if (seconds !== null) {
+    const nanos = integerIn(value.nanos ?? value.nanoOfSecond) ?? 0;
+    return parseTime(seconds * 1000 + Math.floor(nanos / 1e6), zone);
+  }
+  const date = value.$date;
+  if (typeof date === 'string' || typeof date === 'number') return parseTime(date, zone);
+  return null;
+}
 
 function timeOf(doc: Doc, zone: string): { result: TimeResult; text: string; key: string } | null {
   for (const key of TIME_FIELDS) {
@@ -46,12 +91,25 @@ function timeOf(doc: Doc, zone: string): { result: TimeResult; text: string; key
       return { result, text: shown, key };
     }
     if (typeof value === 'number') return { result: parseTime(epochMs(value), zone), text: shown, key };
+    if (isObject(value)) {
+      const result = objectTime(value, zone) ?? { ok: false, reason: `${clip(shown)} is not a time` };
+      return { result, text: shown, key };
+    }
     if (typeof value === 'string' && EPOCH_TEXT.test(value.trim())) {
       return { result: parseTime(epochMs(Number(value.trim())), zone), text: shown, key };
     }
-    return { result: parseTime(value, zone), text: shown, key };
+    let result = parseTime(value, zone);
+    // nginx's $time_local (and Logstash's grok `timestamp`): `17/Dec/2018:10:47:58 +0800`.
+    if (!result.ok && typeof value === 'string' && /^\d{2}\/[A-Z][a-z]{2}\/\d{4}:/.test(value)) {
+      result = parseAccessTime(value);
+    }
+    return { result, text: shown, key };
   }
   return null;
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 const PINO_LEVELS: [number, string][] = [
@@ -79,13 +137,20 @@ function levelOf(doc: Doc): string | null {
   return text(value)?.trim().toLowerCase() || null;
 }
 
-/** journald writes a message that is not valid UTF-8 as an array of bytes. */
+const MESSAGE_FIELDS = ['message', 'msg', 'MESSAGE', 'log', '@message', 'textPayload', 'jsonPayload.message'];
+
+/**
+ * The message. journald writes one that is not valid UTF-8 as an array of bytes; Docker's
+ * json-file keeps the line end of what the container wrote; structlog calls it `event` (a
+ * name ECS uses for an object, so only text counts).
+ */
 function messageOf(doc: Doc): string | null {
-  const value = firstField(doc, ['message', 'msg', 'MESSAGE', 'log', '@message']);
+  const value = firstField(doc, MESSAGE_FIELDS) ?? (typeof doc.event === 'string' ? doc.event : undefined);
   if (Array.isArray(value) && value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) {
     return new TextDecoder().decode(Uint8Array.from(value as number[]));
   }
-  return text(value);
+  const message = text(value);
+  return message?.endsWith('\n') ? message.replace(/\r?\n$/, '') : message;
 }
 
 /** An HTTP status from a field other than ECS's: taken only when it is one. */
@@ -100,7 +165,56 @@ function nonNegative(value: unknown): number | null {
   return Number.isFinite(n) && n >= 0 ? n : null;
 }
 
-/** Duration in ms: ECS `event.duration` (ns); `*_ms`, pino-http `responseTime` (ms); nginx `request_time` (s). */
+const DURATION_UNITS_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+const GO_DURATION = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
+const DURATION_PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
+
+/**
+ * A duration whose unit its field name does not say: text with its unit (Go's `250ms`,
+ * `1m2.5s`, Google Cloud's `"0.250s"`) or a number with a fraction, which is seconds (Caddy,
+ * zap). A whole number without a unit (Go's time.Duration in ns? a Node app's ms?) is not
+ * guessed.
+ */
+function unitDuration(value: unknown): number | null {
+  if (typeof value === 'string') {
+    const t = value.trim();
+    if (!GO_DURATION.test(t)) return null;
+    let ms = 0;
+    for (const m of t.matchAll(DURATION_PART)) ms += Number(m[1]) * (DURATION_UNITS_MS[m[2] as string] ?? 0);
+    return ms;
+  }
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && !Number.isInteger(value)
+    ? value * 1000
+    : null;
+}
+
+/** Duration fields whose name says the unit (ms per unit), in the order they are looked for. */
+const DURATION_FIELDS: readonly [string, number][] = [
+  ['duration_ms', 1],
+  ['responseTime', 1], // pino-http
+  ['response_time_ms', 1],
+  ['response_time', 1], // morgan-style JSON, as the CSV reader takes it
+  ['latency_ms', 1],
+  ['elapsed_ms', 1],
+  ['took_ms', 1],
+  ['request_time', 1000], // nginx $request_time
+  ['duration_s', 1000],
+  ['latency_s', 1000],
+  ['duration_us', 1e-3],
+  ['duration_ns', 1e-6],
+];
+/** Duration fields with no unit in their name: read by their value's shape (unitDuration). */
+const UNIT_DURATION_FIELDS = ['duration', 'latency', 'elapsed', 'httpRequest.latency'];
+
+/** Duration in ms: ECS `event.duration` (ns), then DURATION_FIELDS, then UNIT_DURATION_FIELDS. */
 function durationOf(doc: Doc): { ok: true; value: number | null } | { ok: false; reason: string } {
   const ecs = numberField(field(doc, 'event.duration'), 'event.duration');
   if (!ecs.ok) return ecs;
@@ -108,18 +222,34 @@ function durationOf(doc: Doc): { ok: true; value: number | null } | { ok: false;
     if (ecs.value < 0) return { ok: false, reason: `event.duration ${ecs.value} is negative` };
     return { ok: true, value: ecs.value / 1e6 };
   }
-  const ms = nonNegative(
-    firstField(doc, ['duration_ms', 'responseTime', 'response_time_ms', 'latency_ms', 'elapsed_ms']),
-  );
-  if (ms !== null) return { ok: true, value: ms };
-  const seconds = nonNegative(field(doc, 'request_time'));
-  return { ok: true, value: seconds === null ? null : seconds * 1000 };
+  for (const [path, toMs] of DURATION_FIELDS) {
+    const value = nonNegative(field(doc, path));
+    if (value !== null) return { ok: true, value: value * toMs };
+  }
+  for (const path of UNIT_DURATION_FIELDS) {
+    const value = unitDuration(field(doc, path));
+    if (value !== null) return { ok: true, value };
+  }
+  return { ok: true, value: null };
 }
 
 interface ErrorFields {
   type: string | null;
   message: string | null;
   stack: string | null;
+}
+
+/** A stack as text; log4j2's JsonLayout writes its frames as objects (`{class, method, file, line}`). */
+function stackText(value: unknown): string | null {
+  if (Array.isArray(value) && value.length > 0 && value.every((f) => isObject(f) && typeof f.class === 'string')) {
+    return (value as Doc[])
+      .map(
+        (f) =>
+          `\tat ${String(f.class)}.${text(f.method) ?? '?'}(${text(f.file) ?? 'Unknown Source'}${typeof f.line === 'number' ? `:${f.line}` : ''})`,
+      )
+      .join('\n');
+  }
+  return text(value);
 }
 
 /** ECS `error.*`; Bunyan/pino `err`; a string or object `error`; `stack_trace`; ES's `stacktrace` array. */
@@ -137,11 +267,108 @@ function errorOf(doc: Doc): ErrorFields {
     } else if (isObject(value)) {
       out.type ??= text(value.type ?? value.name ?? value.class ?? value.kind);
       out.message ??= text(value.message);
-      out.stack ??= text(value.stack ?? value.stack_trace ?? value.stacktrace ?? value.extendedStackTrace);
+      out.stack ??= stackText(value.stack ?? value.stack_trace ?? value.stacktrace ?? value.extendedStackTrace);
     }
   }
   out.stack ??= text(firstField(doc, ['stack_trace', 'stacktrace', 'stack', 'exc_info']));
   return out;
+}
+
+// Aliases, ECS names first; each list is looked up in order and the first present value wins.
+const SERVICE_FIELDS = ['service.name', 'service', 'name', 'SYSLOG_IDENTIFIER', '_COMM', 'app', 'application'];
+const POD_FIELDS = ['kubernetes.pod.name', 'kubernetes.pod_name', 'pod', 'pod_name', 'resource.labels.pod_name'];
+const METHOD_FIELDS = [
+  'http.request.method',
+  'method',
+  'req.method',
+  'request.method',
+  'request_method', // nginx
+  'httpRequest.requestMethod', // Google Cloud
+  'verb', // Logstash's grok of an access log
+];
+const URL_FIELDS = [
+  'url.original',
+  'url.full',
+  'req.url',
+  'request.url',
+  'request.uri', // Caddy
+  'request_uri', // nginx
+  'httpRequest.requestUrl', // Google Cloud
+  'uri',
+  'url',
+];
+const STATUS_FIELDS = [
+  'status',
+  'statusCode',
+  'status_code',
+  'res.statusCode',
+  'response.status',
+  'httpRequest.status', // Google Cloud
+  'response_code', // Envoy
+  'response', // Logstash's grok of an access log (a number only: httpStatus)
+];
+const CLIENT_IP_FIELDS = [
+  'client.ip',
+  'source.ip',
+  'remote_addr',
+  'remoteAddress',
+  'req.remoteAddress',
+  'request.client_ip', // Caddy: the client behind trusted proxies, then the peer
+  'request.remote_ip',
+  'httpRequest.remoteIp', // Google Cloud
+  'downstream_remote_address', // Envoy (address:port)
+  'client_ip',
+  'clientip', // Logstash's grok
+  'ip',
+];
+const USER_FIELDS = ['user.name', 'user.id', 'user.email', 'username', 'user_name', 'remote_user', 'user_id', 'userId'];
+
+/**
+ * The first of the paths that holds a value of its own (text, a number): an alias is a
+ * guess, and an object under that name (ECS's `service: {…}`, Caddy's `request: {…}`) is
+ * another field, not this one.
+ */
+function firstScalar(doc: Doc, paths: readonly string[]): string | number | boolean | undefined {
+  for (const path of paths) {
+    const value = field(doc, path);
+    if (typeof value === 'string' && value.trim() !== '') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return value;
+  }
+  return undefined;
+}
+
+/** An identifying field that access logs write as `-` when there is none. */
+function dashless(value: unknown): string | null {
+  const n = name(value);
+  return n === '-' ? null : n;
+}
+
+/**
+ * A client address without its port (`10.0.0.1:4242`, `[2001:db8::1]:4242`, as Envoy writes
+ * them); an IPv4 address in IPv6 form (`::ffff:10.0.0.1`, Node's) as IPv4.
+ */
+function ipOf(value: unknown): string | null {
+  let ip = dashless(value);
+  if (ip === null) return null;
+  ip = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(ip)?.[1] ?? /^\[([0-9A-Fa-f:.]+)\]:\d+$/.exec(ip)?.[1] ?? ip;
+  return /^::ffff:\d{1,3}(?:\.\d{1,3}){3}$/i.test(ip) ? ip.slice(7) : ip;
+}
+
+/**
+ * Envoy's JSON access log (Istio's default since 1.18) names its fields after its format
+ * operators: `duration` is DURATION, milliseconds; `path` the request's path; an outbound
+ * `upstream_cluster` holds the service and the traffic split's subset.
+ */
+function isEnvoy(doc: Doc): boolean {
+  return Object.hasOwn(doc, 'response_flags') || Object.hasOwn(doc, 'upstream_cluster');
+}
+
+/** `GET /path HTTP/1.1` as method and target; a bare `/path` as the target alone. */
+function requestOf(request: string | null): { method: string | null; target: string | null } {
+  if (request === null) return { method: null, target: null };
+  const m = /^([A-Z][A-Z-]{1,15}) (\S+)(?: [A-Z]+\/[\d.]+)?$/.exec(request);
+  if (m) return { method: m[1] ?? null, target: m[2] ?? null };
+  return { method: null, target: request.startsWith('/') ? request : null };
 }
 
 /** One JSON document of any of these shapes into an event. */
@@ -160,32 +387,39 @@ export function jsonDocumentToEvent(
   if (ecsStatus.value !== null && httpStatus(ecsStatus.value) === null) {
     return { ok: false, reason: `http.response.status_code ${ecsStatus.value} is not an HTTP status` };
   }
-  const duration = durationOf(doc);
+  const envoy = isEnvoy(doc);
+  const duration =
+    envoy && nonNegative(doc.duration) !== null
+      ? { ok: true as const, value: nonNegative(doc.duration) }
+      : durationOf(doc);
   if (!duration.ok) return duration;
 
   const event = blankEvent(lineNumber, raw, time.result.ms, time.text);
   event.trackLabel = trackLabelOf(doc);
-  event.service = name(firstField(doc, ['service.name', 'service', 'name', 'SYSLOG_IDENTIFIER', 'app', 'application']));
-  event.version = name(firstField(doc, ['service.version', 'version', 'app_version']));
-  const host = firstField(doc, ['host.name', 'host.hostname', 'hostname', '_HOSTNAME', 'HOSTNAME']);
+  event.service = name(firstScalar(doc, SERVICE_FIELDS));
+  event.version = name(firstScalar(doc, ['service.version', 'version', 'app_version']));
+  const host = firstScalar(doc, ['host.name', 'host.hostname', 'hostname', '_HOSTNAME', 'HOSTNAME']);
   event.host = name(host ?? (typeof doc.host === 'string' ? doc.host : field(doc, 'node.name')));
-  event.pod = name(firstField(doc, ['kubernetes.pod.name', 'kubernetes.pod_name', 'pod', 'pod_name']));
+  event.pod = name(firstScalar(doc, POD_FIELDS));
   event.level = levelOf(doc);
-  event.httpMethod =
-    text(firstField(doc, ['http.request.method', 'method', 'req.method', 'request.method']))?.toUpperCase() ?? null;
+  // nginx's `$request` and Logstash's grok `request`: a request line, or only its target.
+  const request = requestOf(text(field(doc, 'request')));
+  event.httpMethod = text(firstScalar(doc, METHOD_FIELDS) ?? request.method)?.toUpperCase() ?? null;
   event.urlPath =
     text(field(doc, 'url.path')) ??
-    pathOf(text(firstField(doc, ['url.original', 'req.url', 'request.url', 'uri', 'url'])));
-  event.status =
-    ecsStatus.value ??
-    httpStatus(firstField(doc, ['status', 'statusCode', 'status_code', 'res.statusCode', 'response.status']));
+    pathOf(text(firstScalar(doc, URL_FIELDS) ?? request.target ?? (envoy ? firstScalar(doc, ['path']) : undefined)));
+  event.status = ecsStatus.value ?? httpStatus(firstScalar(doc, STATUS_FIELDS));
   event.durationMs = duration.value;
-  event.clientIp = name(
-    firstField(doc, ['client.ip', 'source.ip', 'remote_addr', 'remoteAddress', 'req.remoteAddress', 'client_ip', 'ip']),
-  );
-  const user = firstField(doc, ['user.name', 'user.id', 'user.email', 'username', 'user_name']);
-  event.user = name(user ?? (typeof doc.user === 'string' ? doc.user : undefined));
-  event.message = messageOf(doc);
+  event.clientIp = ipOf(firstScalar(doc, CLIENT_IP_FIELDS));
+  const user = firstScalar(doc, USER_FIELDS);
+  event.user = dashless(user ?? (typeof doc.user === 'string' ? doc.user : undefined));
+  const cluster = envoy ? envoyCluster(text(doc.upstream_cluster)) : null;
+  if (cluster) {
+    event.trackLabel ??= cluster.subset;
+    event.service ??= cluster.service;
+  }
+  // An access log's record says what was asked for in its request line.
+  event.message = messageOf(doc) ?? (request.method === null ? null : text(field(doc, 'request')));
   const error = errorOf(doc);
   event.errorType = error.type;
   event.errorMessage = error.message;
@@ -308,7 +542,7 @@ export class JsonRecordAssembler {
 
 // Keys that mark a JSON line as one of these shapes rather than ECS.
 const ALIAS_KEYS =
-  /"(?:time|timestamp|ts|__REALTIME_TIMESTAMP|msg|MESSAGE|hostname|_HOSTNAME|level|PRIORITY|SYSLOG_IDENTIFIER|stacktrace)"\s*:/;
+  /"(?:time|timestamp|ts|__REALTIME_TIMESTAMP|msg|MESSAGE|hostname|_HOSTNAME|level|PRIORITY|SYSLOG_IDENTIFIER|stacktrace|time_local|time_iso8601|msec|remote_addr|asctime|levelname|severity|textPayload|instant|timeMillis)"\s*:/;
 
 export const jsonLinesFormat: LogFormat = {
   name: 'json-lines',
@@ -329,7 +563,10 @@ export const jsonLinesFormat: LogFormat = {
     if (stamped * 2 >= objects) return 0.3;
     // Multi-line records leave fewer lines starting with `{`; the first one still must.
     if (!sample[0]?.startsWith('{')) return 0;
-    return aliased * 2 >= objects ? 0.9 : 0.4;
+    if (aliased * 2 >= objects) return 0.9;
+    // No line has `@timestamp`: ecs-ndjson (0.5 for any JSON) would reject every one, while
+    // these aliases may still find a time.
+    return stamped === 0 ? 0.6 : 0.4;
   },
   open(ctx, sink) {
     const assembler = new JsonRecordAssembler(sink, (line, raw, parsed) => {

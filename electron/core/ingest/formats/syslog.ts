@@ -1,8 +1,10 @@
 // Syslog files (/var/log/messages, auth.log, secure), one record per line, in the three
 // shapes found on disk:
-//   RFC 3164   `[<pri>]Mon dd HH:mm:ss host program[pid]: message`  (no year, no zone)
+//   RFC 3164   `[<pri>]Mon dd [yyyy] HH:mm:ss host program[pid]: message`  (no zone; the year
+//              only where a relay or device adds it)
 //   RFC 5424   `<pri>1 2026-11-19T09:15:00.123Z host app procid msgid [sd…] message`
-//   rsyslog    `2026-11-19T09:15:00.123456+00:00 host program[pid]: message` (RSYSLOG_FileFormat)
+//   rsyslog    `2026-11-19T09:15:00.123456+00:00 host program[pid]: message` (RSYSLOG_FileFormat),
+//              also journalctl's `-o short-iso` (`2026-11-19T09:15:00+0000`, no colon)
 // RFC 3164 times are read in the import's zone and year. When the year is the default (the
 // file's modification year, no `--year`), a line dated in a month after the month the file
 // was last modified belongs to the year before: a file modified on 3 January holding
@@ -10,6 +12,7 @@
 // sshd and PAM messages also give the user and the client's IP; whether a line is an
 // authentication failure is decided for every format in classify.ts.
 import type { NewEvent } from '../../case/events.js';
+import { repeatedMessage } from '../classify.js';
 import { parseTime, wallTimeToUtc } from '../time.js';
 import { type FormatContext, type LogFormat, blankEvent } from './types.js';
 
@@ -32,13 +35,14 @@ const MONTHS: Record<string, number> = {
 const SEVERITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'] as const;
 
 const RFC3164 =
-  /^(?:<(\d{1,3})>)?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})? +(\S+)(?: +(.*))?$/s;
-const ISO_TIME = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{2}:\\d{2})';
+  /^(?:<(\d{1,3})>)?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (?:(\d{4}) )?(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})? +(\S+)(?: +(.*))?$/s;
+const ISO_TIME = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{2}:?\\d{2})';
 const RSYSLOG_ISO = new RegExp(`^(?:<(\\d{1,3})>)?(${ISO_TIME}) +(\\S+)(?: +(.*))?$`, 's');
 const RFC5424 = /^<(\d{1,3})>(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+)(?: (.*))?$/s;
 // `sshd[4242]: …`, `sshd(pam_unix)[19939]: …`, `sudo: …`, `kernel: …`.
 // The `s` flag on the line patterns: a lone CR or U+2028 inside a line is text, not an end.
 const PROGRAM = /^([^\s[\]:]{1,128})(?:\[(\d+)\])?:(?: (.*))?$/s;
+const TAG_AS_HOST = /^[^\s[\]:]{1,128}\[\d+\]:$/;
 
 const IPV4 = /^(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const IPV6 = /^(?=.*:)[0-9a-f:.]{2,45}$/i;
@@ -49,23 +53,44 @@ function ipOrNull(text: string | undefined): string | null {
   return IPV4.test(bare) || IPV6.test(bare) ? bare : null;
 }
 
-// sshd and PAM messages that name a user and where they came from. The first match wins.
-const SSH_FIELDS: readonly RegExp[] = [
-  /^(?:Failed|Accepted) (?:password|publickey|keyboard-interactive\/pam|none|hostbased|gssapi-with-mic) for (?:invalid user )?(\S*) from (\S+)/,
-  /^Invalid user (\S*) from (\S+)/,
+// sshd, PAM and su messages that name a user and where they came from. The first match wins;
+// each pattern gives the user, then the address (empty when the message names none).
+const USER_FROM = String.raw`(?:invalid |illegal )?user (\S*)`;
+const AUTH_FIELDS: readonly RegExp[] = [
+  /^(?:Failed|Accepted) (?:password|publickey|keyboard-interactive\/pam|none|hostbased|gssapi-with-mic) for (?:invalid user |illegal user )?(\S*) from (\S+)/,
+  /^(?:Invalid|Illegal) user (\S*) from (\S+)/,
   // sudo: `alice : TTY=pts/0 ; …`, `alice : user NOT in sudoers ; …`, `alice : 3 incorrect password attempts ; …`
   /^\s*([^\s:]+) : (?:TTY=|user NOT in sudoers|\d+ incorrect password attempts?)()/,
-  /^(?:Connection closed|Disconnected|Received disconnect) (?:by|from) (?:invalid |authenticating )?user (\S+) (\S+)/,
+  new RegExp(
+    String.raw`^(?:Connection closed|Disconnected|Received disconnect|Disconnecting) (?:by|from)? ?(?:authenticating )?${USER_FROM} (\S+)`,
+  ),
+  /^Disconnecting (?:invalid |authenticating )?user (\S+) (\S+)/,
+  // `error: maximum authentication attempts exceeded for root from …`, `PAM: Authentication failure for x from …`
+  /\bfor (?:invalid user |illegal user )?(\S+) from (\S+)/,
+  /^User (\S+) from (\S+) not allowed because/,
+  /^input_userauth_request: (?:invalid|illegal) user (\S+)()/,
+  /^Disconnecting: Too many authentication failures for (?:invalid user |illegal user )?(\S+)()/,
+  /^password check failed for user \((\S+)\)()/,
+  /^subsystem request for \S+ by user (\S+)()/,
+  /^pam_faillock\([\w-]+:auth\): Consecutive login failures for user (\S+)()/,
+  // su: `FAILED SU (to root) bob on pts/1`: bob is the one who tried.
+  /^FAILED SU \(to \S+\) (\S+) on()/,
 ];
+// An address with no user: `Connection closed by 1.2.3.4 port 22` (or without the port, as
+// older sshd writes it), `Received disconnect from 1.2.3.4: 11: Bye Bye`, `Unable to negotiate
+// with …`, `Did not receive identification string from …`, `… [1.2.3.4] failed - POSSIBLE BREAK-IN ATTEMPT!`.
+const ADDRESS_ONLY = /\b(?:from|by|with) (\S+?):?(?:\s|$)|\[([0-9A-Fa-f:.]+)\] failed\b/;
 
 interface SyslogFields {
   user: string | null;
   clientIp: string | null;
 }
 
-/** The user and client IP an sshd or PAM message names, if it names them. */
-export function authFieldsOf(message: string): SyslogFields {
-  for (const pattern of SSH_FIELDS) {
+/** The user and client IP an sshd, PAM or su message names, if it names them. */
+export function authFieldsOf(text: string): SyslogFields {
+  // rsyslog's `message repeated 3 times: [ Failed password …]` names them inside.
+  const message = repeatedMessage(text);
+  for (const pattern of AUTH_FIELDS) {
     const m = pattern.exec(message);
     if (m) return { user: m[1] || null, clientIp: ipOrNull(m[2]) };
   }
@@ -75,7 +100,8 @@ export function authFieldsOf(message: string): SyslogFields {
     const user = /(?:^|[\s;])user=(\S+)/.exec(message)?.[1];
     return { user: user ?? null, clientIp: ipOrNull(rhost) };
   }
-  return { user: null, clientIp: null };
+  const address = ADDRESS_ONLY.exec(message);
+  return { user: null, clientIp: ipOrNull(address?.[1] ?? address?.[2]) };
 }
 
 function severityOf(pri: string | undefined): { ok: true; level: string | null } | { ok: false; reason: string } {
@@ -115,11 +141,21 @@ function daysIn(month: number, year: number): number {
 }
 
 function parse3164(m: RegExpExecArray, line: number, text: string, ctx: FormatContext): Outcome {
-  const [, pri, mon = '', dd = '', hh = '', mi = '', ss = '', host = '', body] = m;
+  const [, pri, mon = '', dd = '', written, hh = '', mi = '', ss = '', hostField = '', bodyField] = m;
+  // A line written without a host name (`Feb 22 10:21:43  sshd[1332]: …`, two spaces): what
+  // follows the time is the program's tag.
+  const hostless = TAG_AS_HOST.test(hostField);
+  const host = hostless ? null : hostField;
+  const body = hostless ? (bodyField === undefined ? hostField : `${hostField} ${bodyField}`) : bodyField;
   const severity = severityOf(pri);
   if (!severity.ok) return severity;
   const month = MONTHS[mon] ?? 0;
-  const year = ctx.modifiedMonth !== undefined && month > ctx.modifiedMonth ? ctx.year - 1 : ctx.year;
+  const year =
+    written !== undefined
+      ? Number(written)
+      : ctx.modifiedMonth !== undefined && month > ctx.modifiedMonth
+        ? ctx.year - 1
+        : ctx.year;
   const day = Number(dd);
   const [hour, minute, second] = [Number(hh), Number(mi), Number(ss)];
   if (day < 1 || day > daysIn(month, year)) {
@@ -128,7 +164,7 @@ function parse3164(m: RegExpExecArray, line: number, text: string, ctx: FormatCo
   if (hour > 23 || minute > 59 || second > 59) return { ok: false, reason: `${hh}:${mi}:${ss} is not a time of day` };
   if (body === undefined) return { ok: false, reason: 'nothing after the host name (no program, no message)' };
   const ts = wallTimeToUtc(Date.UTC(year, month - 1, day, hour, minute, second), ctx.zone);
-  const tsText = text.slice(pri === undefined ? 0 : pri.length + 2).slice(0, 15);
+  const tsText = text.slice(pri === undefined ? 0 : pri.length + 2).slice(0, written === undefined ? 15 : 20);
   const event = blankEvent(line, text, ts, tsText);
   event.level = severity.level;
   event.host = host;
@@ -206,7 +242,8 @@ export function parseSyslogLine(text: string, line: number, ctx: FormatContext):
 }
 
 // What a probe accepts: the shapes above with a `program:` tag where the shape has one.
-const PROBE_3164 = /^(?:<\d{1,3}>)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2} \S+ /;
+const PROBE_3164 =
+  /^(?:<\d{1,3}>)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d (?:\d{4} )?\d{2}:\d{2}:\d{2} \S+ /;
 const PROBE_ISO = new RegExp(`^(?:<\\d{1,3}>)?${ISO_TIME} \\S+ [^\\s[\\]:]+(?:\\[\\d+\\])?: `);
 const PROBE_5424 = /^<\d{1,3}>1 \S+ \S+ \S+ \S+ \S+ /;
 // Application logs put a level where syslog puts the host: `2026-… ERROR app: …` is not syslog.

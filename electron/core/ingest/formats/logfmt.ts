@@ -1,0 +1,115 @@
+// logfmt: one record per line of `key=value` pairs, a value quoted when it holds spaces
+// (`msg="login failed"`, `\"` and `\\` escaped inside). Go services write it (logrus's text
+// formatter when not on a terminal, go-kit log, Prometheus, Grafana, Loki), and so do Rails'
+// lograge and many twelve-factor apps:
+//   time="2024-01-01T10:00:00Z" level=error msg="login failed" user=bob status=401 duration=12ms
+//   ts=2024-01-01T10:00:00.123Z caller=main.go:42 level=info msg="Starting Loki"
+// The pairs become a document read through the JSON lines aliases (jsonLines.ts), so a key
+// means here what it means there (`ts`, `level`, `msg`, `status`, `duration=250ms`, …).
+import { pathOf } from './ecsNdjson.js';
+import { jsonDocumentToEvent } from './jsonLines.js';
+import type { LogFormat } from './types.js';
+
+/** Pairs beyond this are not read: a record names its fields in the first few hundred. */
+const MAX_PAIRS = 512;
+const KEY_START = /[A-Za-z_@]/;
+
+/**
+ * The pairs of a logfmt line, or null when the line is not one (it does not start with a key,
+ * or a quoted value is never closed). A key written without `=` is a flag: true.
+ */
+export function parseLogfmt(line: string): Record<string, unknown> | null {
+  const doc: Record<string, unknown> = {};
+  let pairs = 0;
+  let i = 0;
+  const n = line.length;
+  while (i < n) {
+    while (i < n && (line[i] === ' ' || line[i] === '\t')) i += 1;
+    if (i >= n) break;
+    if (!KEY_START.test(line[i] as string)) return pairs === 0 ? null : doc;
+    const keyStart = i;
+    while (i < n && line[i] !== '=' && line[i] !== ' ' && line[i] !== '\t' && line[i] !== '"') i += 1;
+    const key = line.slice(keyStart, i);
+    if (line[i] !== '=') {
+      if (line[i] === '"') return null;
+      doc[key] = true;
+      continue;
+    }
+    i += 1;
+    let value: string;
+    if (line[i] === '"') {
+      i += 1;
+      let text = '';
+      let closed = false;
+      while (i < n) {
+        const c = line[i] as string;
+        if (c === '\\' && i + 1 < n) {
+          const next = line[i + 1] as string;
+          text += next === 'n' ? '\n' : next === 't' ? '\t' : next;
+          i += 2;
+        } else if (c === '"') {
+          closed = true;
+          i += 1;
+          break;
+        } else {
+          text += c;
+          i += 1;
+        }
+      }
+      if (!closed) return null;
+      value = text;
+    } else {
+      const valueStart = i;
+      while (i < n && line[i] !== ' ' && line[i] !== '\t') i += 1;
+      value = line.slice(valueStart, i);
+    }
+    doc[key] = value;
+    pairs += 1;
+    if (pairs >= MAX_PAIRS) break;
+  }
+  return pairs === 0 ? null : doc;
+}
+
+// A line that opens with a key and a value, as the probe wants to see most lines do.
+const LOGFMT_START = /^[A-Za-z_@][\w.@-]*=(?:"|[^\s"=])/;
+const TIME_KEY = /(?:^|\s)(?:time|ts|timestamp|t|@timestamp|date|datetime)=/;
+
+export const logfmtFormat: LogFormat = {
+  name: 'logfmt',
+  label: 'logfmt (key=value lines: logrus, go-kit, Prometheus, Grafana, Loki, lograge)',
+  probe(sample) {
+    if (sample.length === 0) return 0;
+    let fits = 0;
+    for (const line of sample) {
+      if (!LOGFMT_START.test(line) || !TIME_KEY.test(line)) continue;
+      const doc = parseLogfmt(line);
+      if (doc !== null && Object.keys(doc).length >= 3) fits += 1;
+    }
+    const share = fits / sample.length;
+    return share < 0.5 ? 0 : 0.5 + 0.45 * share;
+  },
+  open(ctx, sink) {
+    return {
+      line(number, text) {
+        if (text.trim() === '') return;
+        const doc = parseLogfmt(text.trim());
+        if (doc === null) {
+          sink.reject(number, 'not a logfmt line (key=value pairs, a value with spaces in double quotes)', text);
+          return;
+        }
+        const outcome = jsonDocumentToEvent(doc, number, text, ctx.zone);
+        if (!outcome.ok) {
+          sink.reject(number, outcome.reason, text);
+          return;
+        }
+        const { event } = outcome;
+        // lograge and the Go HTTP loggers write the request's path as `path`.
+        if (event.urlPath === null && typeof doc.path === 'string' && doc.path.startsWith('/')) {
+          event.urlPath = pathOf(doc.path);
+        }
+        sink.event(event);
+      },
+      end() {},
+    };
+  },
+};
