@@ -275,6 +275,18 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--json', 'print the results as JSON')
     .option('--map <pairs>', 'CSV: column=field,… (saved in the case as --mapping NAME, else "default")')
     .option('--mapping <name>', 'CSV: use (or, with --map, save) the column mapping of this name')
+    .option(
+      '--date <DD/MM/YYYY>',
+      "application logs that write only the time of day (logback's default layout): the day of the first record; default: a date in the file's name",
+    )
+    .addOption(
+      new Option(
+        '--request-time-unit <unit>',
+        'access logs: the unit of a whole-number request time at the end of a line (Apache %T: s, %{ms}T: ms, %D: us)',
+      )
+        .choices(['s', 'ms', 'us'])
+        .default('us'),
+    )
     .addHelpText(
       'after',
       `\nFormats (--format):\n${FORMATS.map((f) => `  ${f.name.padEnd(14)} ${f.label}`).join('\n')}\n`,
@@ -293,9 +305,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           json?: boolean;
           map?: string;
           mapping?: string;
+          date?: string;
+          requestTimeUnit: 's' | 'ms' | 'us';
         },
       ) => {
         checkZone(opts.zone);
+        const firstDay = opts.date === undefined ? undefined : isoDay(opts.date);
         const year = opts.year === undefined ? undefined : Number(opts.year);
         if (year !== undefined && !(/^\d{4}$/.test(opts.year ?? '') && year >= 1990 && year <= 2099)) {
           throw new UsageError(`--year ${opts.year} is not a year between 1990 and 2099`);
@@ -318,7 +333,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
                 ...(opts.service ? { service: opts.service } : {}),
                 ...(opts.version ? { version: opts.version } : {}),
                 ...(onProgress ? { onProgress } : {}),
-                ...(csvMapping ? { formatOptions: { csvMapping: csvMapping.mapping } } : {}),
+                formatOptions: {
+                  requestTimeUnit: opts.requestTimeUnit,
+                  ...(firstDay ? { date: firstDay } : {}),
+                  ...(csvMapping ? { csvMapping: csvMapping.mapping } : {}),
+                },
               });
               recordCsvMapping(db, result.sourceId, result.format, csvMapping);
               results.push(result);
@@ -660,6 +679,17 @@ Example: coalmine measures case.coalmine --define conversion --label "Conversion
   addPullCommand(program, io, setExit, { ok: EXIT_OK, rejects: EXIT_REJECTS, interrupted: EXIT_INTERRUPTED });
 
   return program;
+}
+
+/** `DD/MM/YYYY` (how every date reads in Coalmine) as the `YYYY-MM-DD` the readers take; a usage error otherwise. */
+function isoDay(text: string): string {
+  const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text.trim());
+  const [day, month, year] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (!m || date.getUTCDate() !== day || date.getUTCMonth() !== month - 1) {
+    throw new UsageError(`--date ${text} is not a day written DD/MM/YYYY`);
+  }
+  return date.toISOString().slice(0, 10);
 }
 
 /** Runs the CLI; resolves to the exit code (the web command keeps running until stopped). */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { SourceSummary } from '../../shared/api.js';
+import { closeCase, openCase } from '../../electron/core/case/caseStore.js';
 import { coalmine } from '../helpers/cli.js';
 import { tempDir, writeLines } from '../helpers/tempCase.js';
 
@@ -82,5 +83,54 @@ describe('coalmine import options and sources', () => {
     expect(listed.stdout).toMatch(/empty\.log/);
     expect(fs.readFileSync(casePath).equals(before)).toBe(true);
     expect(coalmine(['sources', path.join(tempDir(), 'none.coalmine')]).stderr).toContain('no such case file');
+  });
+});
+
+/** The events a case holds, in line order, as stored. */
+function storedEvents(casePath: string): { ts: number; durationMs: number | null }[] {
+  const db = openCase(casePath, { readOnly: true });
+  try {
+    return db.prepare(`SELECT ts, duration_ms AS durationMs FROM events ORDER BY source_line`).all() as {
+      ts: number;
+      durationMs: number | null;
+    }[];
+  } finally {
+    closeCase(db);
+  }
+}
+
+describe('coalmine import options for what a log does not write', () => {
+  const LOGBACK = [
+    '23:59:58.100 [main] INFO  com.shop.Checkout - started',
+    '23:59:59.900 [main] ERROR com.shop.Checkout - payment failed',
+    '00:00:01.250 [main] INFO  com.shop.Checkout - retried',
+  ];
+
+  it('dates a log of times of day from --date, a day on after midnight', () => {
+    const casePath = path.join(tempDir(), 'd.coalmine');
+    const log = writeLines('checkout.log', LOGBACK);
+    const refused = coalmine(['import', casePath, log]);
+    expect(refused.stderr).toContain('coalmine import --date DD/MM/YYYY');
+    const bad = coalmine(['import', path.join(tempDir(), 'x.coalmine'), log, '--date', '31/02/2026']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--date 31/02/2026 is not a day written DD/MM/YYYY');
+
+    const dated = path.join(tempDir(), 'dated.coalmine');
+    expect(coalmine(['import', dated, log, '--date', '25/10/2026', '--zone', 'UTC']).code).toBe(0);
+    const times = storedEvents(dated).map((e) => new Date(e.ts).toISOString());
+    expect(times).toEqual(['2026-10-25T23:59:58.100Z', '2026-10-25T23:59:59.900Z', '2026-10-26T00:00:01.250Z']);
+  });
+
+  it('reads an Apache whole-number request time in the unit --request-time-unit names', () => {
+    const line = '203.0.113.9 - - [10/Oct/2025:13:55:36 +0100] "GET /cart HTTP/1.1" 200 99 "-" "curl/8" 2';
+    const log = writeLines('apache-T.log', [line]);
+    const durationOf = (unit: string[]): unknown => {
+      const casePath = path.join(tempDir(), `t${unit.join('')}.coalmine`);
+      expect(coalmine(['import', casePath, log, ...unit]).code).toBe(0);
+      return storedEvents(casePath)[0]?.durationMs;
+    };
+    expect(durationOf([])).toBe(0.002);
+    expect(durationOf(['--request-time-unit', 's'])).toBe(2000);
+    expect(durationOf(['--request-time-unit', 'ms'])).toBe(2);
   });
 });

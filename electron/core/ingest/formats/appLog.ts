@@ -512,7 +512,7 @@ class DayClock {
 }
 
 const NO_DATE =
-  "has a time of day but no date (as logback's, log4j2's and WildFly's default layouts write): give the day it was written as the import's date option, or keep the date in the file's name (app.2024-01-01.log)";
+  "has a time of day but no date (as logback's, log4j2's and WildFly's default layouts write): import it with the day of its first record (coalmine import --date DD/MM/YYYY), or keep the date in the file's name (app.2024-01-01.log)";
 
 function recordToEvent(
   record: AssembledRecord<Header>,
