@@ -2,7 +2,7 @@
 // failures, 401/403 surges, exceptions, and the verdict with its reasons. The result is the
 // JSON contract of `coalmine analyse --json` (docs/schema/analysis.schema.json) and of the
 // API's `rollout.analyse`.
-import type { Analysis, Rollout } from '../../../shared/api.js';
+import type { Analysis, Rollout, VolumeUnit } from '../../../shared/api.js';
 import type { AnalysisSettings } from '../../../shared/analysisSettings.js';
 import type { CaseDb } from '../case/caseStore.js';
 import { readAnalysisSettings } from '../case/analysisSettings.js';
@@ -42,16 +42,22 @@ function judgeRolloutWithBuckets(db: CaseDb, given: Rollout, settings: AnalysisS
     canaryEvents: canary.events,
     stableEvents: stable.events,
   };
-  const requests = { stable: stable.requests, canary: canary.requests };
+  // Logs without HTTP on either track (sshd, a worker's application log) are judged per event
+  // logged: counted per request, every rate would be empty and every verdict inconclusive.
+  const volumeUnit: VolumeUnit = stable.requests === 0 && canary.requests === 0 ? 'events' : 'requests';
+  const volume =
+    volumeUnit === 'events'
+      ? { stable: stable.events, canary: canary.events }
+      : { stable: stable.requests, canary: canary.requests };
 
-  const exceptions = exceptionGroups(db, rollout, requests, settings);
+  const exceptions = exceptionGroups(db, rollout, volume, settings);
   const surges = findSurges(db, rollout, canary.buckets, stable.buckets, settings);
   const rows = [
-    ...comparisonTable(stable, canary),
+    ...comparisonTable(stable, canary, volumeUnit),
     ...resourceRows(db, rollout),
     ...businessRows(db, rollout, settings.businessMeasures),
   ];
-  const judged = judge({ rows, requests, surges, exceptions, settings });
+  const judged = judge({ rows, requests: volume, unit: volumeUnit, surges, exceptions, settings });
   const analysis: Analysis = {
     schemaVersion: 1,
     rollout,
@@ -63,8 +69,9 @@ function judgeRolloutWithBuckets(db: CaseDb, given: Rollout, settings: AnalysisS
       latencySamples: t.latencySamples,
     })),
     verdict: judged.verdict,
+    volumeUnit,
     comparison: judged.rows,
-    authFailures: authFailureReport(db, rollout, requests, settings),
+    authFailures: authFailureReport(db, rollout, volume, settings),
     surges,
     newExceptions: exceptions.filter((e) => e.status === 'new'),
     exceptions,

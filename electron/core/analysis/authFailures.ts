@@ -1,7 +1,8 @@
 // Authentication failures (events the ingest marked `auth_failure`, with the rule that
-// matched: electron/core/ingest/classify.ts) per track and rule, per 1,000 requests, per
-// bucket, and who is behind them: the top users, client IPs and paths, and the principals
-// and IPs that fail on the canary and never on stable in the window. Failures are few next
+// matched: electron/core/ingest/classify.ts) per track and rule, per 1,000 requests (or
+// events, in logs without HTTP: analyse.ts), per bucket, and who is behind them: the top
+// users, client IPs and paths, and the principals and IPs that fail on the canary and never
+// on stable in the window. Failures are few next
 // to requests, so their rows are read once per track and counted here.
 import type { AuthFailures, AuthSource, Rollout } from '../../../shared/api.js';
 import type { AnalysisSettings } from '../../../shared/analysisSettings.js';

