@@ -11,7 +11,7 @@ import { openCase } from '../../electron/core/case/caseStore.js';
 
 import { importFile } from '../../electron/core/ingest/importFile.js';
 import type { Analysis, VerdictReason } from '../../shared/api.js';
-import { HEALTHY, MINUTE, T0, caseOf, scenario } from '../helpers/scenario.js';
+import { HEALTHY, MINUTE, T0, caseOf, scenario, scenarioLines } from '../helpers/scenario.js';
 import { tempDir, writeLines } from '../helpers/tempCase.js';
 import path from 'node:path';
 
@@ -195,5 +195,130 @@ describe('401 and 403 surges', () => {
       [401, '02/03/2026 10:20:00', '02/03/2026 10:30:00'],
     ]);
     expect(analysis.verdict.decision).toBe('rollback');
+  });
+});
+
+describe('exceptions', () => {
+  const STACK = [
+    '\tat com.shop.payments.TokenStore.fetch(TokenStore.java:57)',
+    '\tat com.shop.payments.PaymentService.charge(PaymentService.java:112)',
+  ].join('\n');
+  const uuid = (n: number): string =>
+    `${(0x1a2b3c4d + n * 7919).toString(16).padStart(8, '0')}-${(n % 0xffff).toString(16).padStart(4, '0')}-4abc-9def-${(n * 104729).toString(16).padStart(12, '0')}`;
+
+  it('groups a new canary exception with a UUID, a number and a quoted value in every message as one', async () => {
+    const db = await caseOf(
+      scenario({
+        exceptions: [
+          {
+            track: 'canary',
+            rate: 0.01,
+            type: 'com.shop.payments.TokenExpiredException',
+            message: (n) =>
+              `Token ${uuid(n)} expired after ${n * 13} ms for account '${n}-acct' at 0x${(n * 4099).toString(16)}`,
+            stack: STACK,
+          },
+        ],
+      }),
+    );
+    const analysis = analyseRollout(db);
+    db.close();
+    expect(analysis.newExceptions).toHaveLength(1);
+    expect(analysis.newExceptions[0]?.canaryCount).toBeGreaterThan(20);
+    expect(analysis.newExceptions[0]?.message).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}/);
+    const reasons = reasonsOf(analysis, 'new-exception');
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]?.outcome).toBe('rollback');
+    expect(reasons[0]?.text).toMatch(
+      /^New exception on the canary, never on stable nor before this rollout: com\.shop\.payments\.TokenExpiredException: /,
+    );
+    expect(analysis.verdict.decision).toBe('rollback');
+  });
+
+  it('promotes a canary that throws an exception stable already threw at the same rate', async () => {
+    const db = await caseOf(
+      scenario({
+        exceptions: [
+          {
+            track: 'both',
+            rate: 0.002,
+            type: 'com.shop.payments.TokenExpiredException',
+            message: (n) => `Token ${uuid(n)} expired`,
+            stack: STACK,
+          },
+        ],
+      }),
+    );
+    const analysis = analyseRollout(db);
+    db.close();
+    expect(analysis.newExceptions).toEqual([]);
+    expect(analysis.exceptions.map((e) => e.status)).toEqual(['shared']);
+    expect(reasonsOf(analysis, 'exception-spike')).toEqual([]);
+  });
+});
+
+describe('several services, tracks by version', () => {
+  it('judges only the rollout’s service when another service in the case is failing', async () => {
+    const shop = scenario({ minutes: 30 });
+    const broken = { ...HEALTHY, rate5xx: 0.2, medianMs: 900 };
+    const other = scenario({
+      seed: 21,
+      minutes: 30,
+      service: 'search-api',
+      stableVersion: '3.0.0',
+      canaryVersion: '3.1.0',
+      stable: broken,
+      canary: { ...broken, rpm: 60 },
+    });
+    const db = await caseOf(shop, other);
+    const analysis = analyseRollout(db, 'shop-api@1.1.0');
+    const search = analyseRollout(db, 'search-api@3.1.0');
+    db.close();
+    expect(analysis.totals.map((t) => t.requests)).toEqual([expect.any(Number) as number, 1800]);
+    expect(analysis.rollout).toMatchObject({ service: 'shop-api', stableVersion: '1.0.0' });
+    expect(analysis.comparison.find((r) => r.metric === 'rate5xx')?.stable).toBeLessThan(0.002);
+    expect(search.rollout.stableVersion).toBe('3.0.0');
+    expect(search.comparison.find((r) => r.metric === 'rate5xx')?.stable).toBeGreaterThan(0.15);
+  });
+
+  it('judges a rollout the analyst defines by its two versions, on logs that name no track', async () => {
+    const s = scenario({ minutes: 30, canary: { ...HEALTHY, rpm: 60, rate5xx: 0.02 } });
+    const lines = scenarioLines(s).map((l) => l.replace(/"labels\.track":"(canary|stable)",/, ''));
+    const db = openCase(path.join(tempDir(), 'v.coalmine'), { create: true });
+    await importFile(db, writeLines('app.ndjson', lines));
+    const tracks = db.prepare(`SELECT DISTINCT track FROM events`).pluck().all();
+    expect(tracks).toEqual(['unknown']);
+    const rollout = defineRollout(db, { service: 'shop-api', canaryVersion: '1.1.0', stableVersion: '1.0.0' });
+    expect(rollout).toMatchObject({ origin: 'defined', canaryEvents: 1800 });
+    expect(rollout.fromMs - T0).toBeLessThan(MINUTE);
+    const analysis = analyseRollout(db);
+    db.close();
+    expect(analysis.totals.map((t) => t.requests)).toEqual([expect.any(Number) as number, 1800]);
+    expect(analysis.totals[0]?.requests).toBeGreaterThan(300 * 30 - 20);
+    expect(reasonsOf(analysis, 'error-rate')[0]?.outcome).toBe('rollback');
+    expect(analysis.verdict.decision).toBe('rollback');
+  });
+});
+
+describe('the UK clock change', () => {
+  // Sunday 25/10/2026: 02:00 BST becomes 01:00 GMT at 01:00 UTC.
+  const AUTUMN = Date.UTC(2026, 9, 25, 0, 0, 0);
+
+  it('finds a surge across the change and writes its times with GMT and BST', async () => {
+    const db = await caseOf(
+      scenario({
+        start: AUTUMN,
+        minutes: 120,
+        surges: [{ status: 401, fromMinute: 50, toMinute: 70, rate: 0.3 }],
+      }),
+    );
+    const analysis = analyseRollout(db);
+    db.close();
+    expect(analysis.surges.map((s) => [s.start, s.end, s.startUk, s.endUk])).toEqual([
+      ['2026-10-25T00:50:00.000Z', '2026-10-25T01:10:00.000Z', '25/10/2026 01:50:00', '25/10/2026 01:10:00'],
+    ]);
+    expect(reasonsOf(analysis, 'auth-surge')[0]?.text).toMatch(
+      /from 25\/10\/2026 01:50:00 BST to 25\/10\/2026 01:10:00 GMT/,
+    );
   });
 });
