@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyseRollout } from '../../electron/core/analysis/analyse.js';
 import { defineRollout } from '../../electron/core/analysis/rollouts.js';
+import { writeAnalysisSettings } from '../../electron/core/case/analysisSettings.js';
 import { openCase } from '../../electron/core/case/caseStore.js';
 
 import { importFile } from '../../electron/core/ingest/importFile.js';
@@ -320,5 +321,34 @@ describe('the UK clock change', () => {
     expect(reasonsOf(analysis, 'auth-surge')[0]?.text).toMatch(
       /from 25\/10\/2026 01:50:00 BST to 25\/10\/2026 01:10:00 GMT/,
     );
+  });
+
+  it('aligns two-hour surge buckets to the London clock in summer, not to UTC', async () => {
+    // 07:00 to 15:00 BST; a 401 burst on the canary from 10:00 to 12:00 BST.
+    const db = await caseOf(
+      scenario({
+        start: Date.UTC(2026, 6, 1, 6, 0, 0),
+        minutes: 480,
+        stable: { ...HEALTHY, rpm: 60 },
+        canary: { ...HEALTHY, rpm: 30 },
+        surges: [{ status: 401, fromMinute: 180, toMinute: 300, rate: 0.3 }],
+      }),
+    );
+    writeAnalysisSettings(db, { bucketMinutes: 120 });
+    const analysis = analyseRollout(db);
+    db.close();
+    expect(analysis.surges.map((s) => [s.startUk, s.endUk, s.buckets])).toEqual([
+      ['01/07/2026 10:00:00', '01/07/2026 12:00:00', 1],
+    ]);
+    expect(reasonsOf(analysis, 'auth-surge')[0]?.text).toMatch(
+      /from 01\/07\/2026 10:00:00 BST to 01\/07\/2026 12:00:00 BST/,
+    );
+    expect(analysis.authFailures.series.map((p) => p.startUk.slice(11))).toEqual([
+      '06:00:00',
+      '08:00:00',
+      '10:00:00',
+      '12:00:00',
+      '14:00:00',
+    ]);
   });
 });

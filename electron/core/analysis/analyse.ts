@@ -8,6 +8,7 @@ import type { CaseDb } from '../case/caseStore.js';
 import { readAnalysisSettings } from '../case/analysisSettings.js';
 import { listUnfinishedSources } from '../case/sources.js';
 import { authFailureReport } from './authFailures.js';
+import { bucketGrid } from './buckets.js';
 import { businessRows } from './business.js';
 import { comparisonTable } from './compare.js';
 import { exceptionGroups } from './exceptions.js';
@@ -32,9 +33,9 @@ export function judgeRollout(
 }
 
 function judgeRolloutWithBuckets(db: CaseDb, given: Rollout, settings: AnalysisSettings): JudgedRollout {
-  const bucketMs = settings.bucketMinutes * 60_000;
-  const stable = readTrackFigures(db, given, 'stable', bucketMs);
-  const canary = readTrackFigures(db, given, 'canary', bucketMs);
+  const grid = bucketGrid(settings.bucketMinutes);
+  const stable = readTrackFigures(db, given, 'stable', grid);
+  const canary = readTrackFigures(db, given, 'canary', grid);
   // The counts the rollout names are those of the cohorts judged, read in the same pass.
   const rollout: Rollout = {
     ...given,

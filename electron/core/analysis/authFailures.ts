@@ -8,6 +8,7 @@ import type { AuthFailures, AuthSource, Rollout } from '../../../shared/api.js';
 import type { AnalysisSettings } from '../../../shared/analysisSettings.js';
 import { formatUk } from '../../../shared/ukTime.js';
 import type { CaseDb } from '../case/caseStore.js';
+import { bucketGrid } from './buckets.js';
 import { type Cohort, cohortFilter } from './cohorts.js';
 import { compareProportions } from './stats.js';
 
@@ -38,7 +39,7 @@ export function authFailureReport(
   settings: AnalysisSettings,
 ): AuthFailures {
   const rows = { canary: readFailures(db, rollout, 'canary'), stable: readFailures(db, rollout, 'stable') };
-  const bucketMs = settings.bucketMinutes * 60_000;
+  const grid = bucketGrid(settings.bucketMinutes);
 
   // Rule names come from the case: no prototype, so a rule called "__proto__" is just a key.
   const byRule = Object.create(null) as AuthFailures['byRule'];
@@ -49,7 +50,7 @@ export function authFailureReport(
       const rule = row.auth_rule ?? 'unnamed';
       byRule[rule] ??= { stable: 0, canary: 0, stablePer1000: null, canaryPer1000: null };
       byRule[rule][track] += 1;
-      const b = Math.floor(row.ts / bucketMs);
+      const b = grid.indexOf(row.ts);
       const point = series.get(b) ?? { stable: 0, canary: 0 };
       point[track] += 1;
       series.set(b, point);
@@ -101,8 +102,8 @@ export function authFailureReport(
     series: [...series.entries()]
       .sort(([a], [b]) => a - b)
       .map(([b, counts]) => ({
-        start: new Date(b * bucketMs).toISOString(),
-        startUk: formatUk(b * bucketMs),
+        start: new Date(grid.startOf(b)).toISOString(),
+        startUk: formatUk(grid.startOf(b)),
         ...counts,
       })),
     topSources,
