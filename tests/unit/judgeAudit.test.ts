@@ -6,11 +6,14 @@
 // reason's sentence and the figures beside it.
 import { describe, expect, it } from 'vitest';
 import { analyseRollout } from '../../electron/core/analysis/analyse.js';
+import { rateRow } from '../../electron/core/analysis/compare.js';
 import { defineRollout } from '../../electron/core/analysis/rollouts.js';
+import { judge } from '../../electron/core/analysis/verdict.js';
 import { writeAnalysisSettings } from '../../electron/core/case/analysisSettings.js';
 import { openCase } from '../../electron/core/case/caseStore.js';
 
 import { importFile } from '../../electron/core/ingest/importFile.js';
+import { DEFAULT_ANALYSIS_SETTINGS } from '../../shared/analysisSettings.js';
 import type { Analysis, VerdictReason } from '../../shared/api.js';
 import { HEALTHY, MINUTE, T0, caseOf, scenario, scenarioLines } from '../helpers/scenario.js';
 import { tempDir, writeLines } from '../helpers/tempCase.js';
@@ -350,5 +353,63 @@ describe('the UK clock change', () => {
       '12:00:00',
       '14:00:00',
     ]);
+  });
+});
+
+describe('error-rate rises at high and at low volume', () => {
+  const judged = (stable: { k: number; n: number }, canary: { k: number; n: number }) =>
+    judge({
+      rows: [rateRow('rate5xx', '5xx rate', stable, canary)],
+      requests: { stable: stable.n, canary: canary.n },
+      surges: [],
+      exceptions: [],
+      settings: DEFAULT_ANALYSIS_SETTINGS,
+    }).verdict;
+
+  it('does not blame the canary for a 5xx rate stable breaches too, higher by a sliver however significant', () => {
+    // 0.50 % on stable, 0.54 % on the canary, over millions of requests: significant (p < 0.0001)
+    // but 8 % more, within the 25 % tolerance: the condition predates the canary.
+    const verdict = judged({ k: 50_000, n: 10_000_000 }, { k: 10_800, n: 2_000_000 });
+    const [rule] = verdict.reasons.filter((r) => r.rule === 'error-rate');
+    expect(rule?.pValue).toBeLessThan(0.0001);
+    expect(rule).toMatchObject({ outcome: 'pre-existing', blocks: false });
+    expect(rule?.text).toMatch(/higher than stable's by 8 %, within the tolerance of 25 %/);
+    expect(verdict.decision).toBe('promote');
+  });
+
+  it('rolls back a 5xx rate stable breaches too when the canary’s is far higher', () => {
+    const verdict = judged({ k: 50_000, n: 10_000_000 }, { k: 16_000, n: 2_000_000 });
+    const [rule] = verdict.reasons.filter((r) => r.rule === 'error-rate');
+    expect(rule?.outcome).toBe('rollback');
+    expect(rule?.text).toMatch(/0\.80 % .* above stable's 0\.50 % .* by more than 25 %/);
+    expect(verdict.decision).toBe('rollback');
+  });
+
+  it('rolls back a large rise on a small canary that its interval confirms', () => {
+    // 6 errors in 300 canary requests (2 %) against 15 in 30,000 on stable (0.05 %).
+    const verdict = judged({ k: 15, n: 30_000 }, { k: 6, n: 300 });
+    const [rule] = verdict.reasons.filter((r) => r.rule === 'error-rate');
+    expect(rule?.outcome).toBe('rollback');
+    expect(rule?.text).toMatch(/^Canary 5xx rate 2\.00 % \(6 of 300\) \(95 % interval/);
+    expect(verdict.decision).toBe('rollback');
+  });
+});
+
+describe('a canary better than stable on a condition both tracks share', () => {
+  it('calls a 5xx rate stable breaches more than the canary pre-existing, saying the canary’s is lower', () => {
+    const { verdict } = judge({
+      rows: [rateRow('rate5xx', '5xx rate', { k: 600, n: 100_000 }, { k: 30, n: 20_000 })],
+      requests: { stable: 100_000, canary: 20_000 },
+      surges: [],
+      exceptions: [],
+      settings: DEFAULT_ANALYSIS_SETTINGS,
+    });
+    const [rule] = verdict.reasons.filter((r) => r.rule === 'error-rate');
+    expect(rule).toMatchObject({ outcome: 'pre-existing', blocks: false });
+    expect(rule?.text).toMatch(
+      /the canary's is lower than stable's, p < 0\.0001\): a condition that predates the canary/,
+    );
+    expect(rule?.text).not.toMatch(/worse/);
+    expect(verdict.decision).toBe('promote');
   });
 });

@@ -99,6 +99,25 @@ function cell(row: ComparisonRow, track: 'stable' | 'canary'): string {
 const significantlyWorse = (row: ComparisonRow, alpha: number): boolean =>
   row.pValue !== null && row.pValue < alpha && row.canary !== null && row.stable !== null && row.canary > row.stable;
 
+/**
+ * How far above stable's the canary's value must be to count against it: the p95 tolerance
+ * for latency, `rateTolerance` for rates. A significant difference smaller than this is real
+ * but no regression: at high volume the tests find slivers.
+ */
+function materialLimit(
+  row: ComparisonRow,
+  stable: number,
+  settings: AnalysisSettings,
+): { limit: number; words: string } {
+  if (row.unit === 'ms') {
+    return {
+      limit: Math.max(stable * (1 + settings.p95Tolerance), stable + settings.p95ToleranceMs),
+      words: `${formatCount(settings.p95Tolerance * 100)} % and ${formatCount(settings.p95ToleranceMs)} ms`,
+    };
+  }
+  return { limit: stable * (1 + settings.rateTolerance), words: `${formatCount(settings.rateTolerance * 100)} %` };
+}
+
 /** An absolute threshold on the canary's value: above it → `action`. */
 function thresholdRule(
   rule: string,
@@ -127,8 +146,20 @@ function thresholdRule(
       `Canary ${label} ${canaryText} is within the ${actionWord} threshold of ${t} (stable ${stableText}).`,
     );
   }
-  const worse = significantlyWorse(row, settings.alpha);
+  const significant = significantlyWorse(row, settings.alpha);
+  const material = row.stable === null ? null : materialLimit(row, row.stable, settings);
+  const worse = significant && material !== null && row.canary > material.limit;
   if (row.stable !== null && row.stable > threshold && !worse) {
+    const by =
+      row.canary > row.stable && row.stable > 0
+        ? `${formatCount(Math.round(((row.canary - row.stable) / row.stable) * 100))} %`
+        : null;
+    const why =
+      row.canary < row.stable
+        ? `the canary's is lower than stable's, ${formatPValue(row.pValue)}`
+        : significant && material !== null && by !== null
+          ? `the canary's is higher than stable's by ${by}, within the tolerance of ${material.words} (${formatPValue(row.pValue)})`
+          : `the canary is not significantly worse, ${formatPValue(row.pValue)}`;
     return reason(
       rule,
       row.metric,
@@ -136,7 +167,7 @@ function thresholdRule(
       values,
       'pre-existing',
       `${label[0]?.toUpperCase() ?? ''}${label.slice(1)} is above ${t} on both tracks (canary ${canaryText}, stable ${stableText}; ` +
-        `the canary is not significantly worse, ${formatPValue(row.pValue)}): a condition that predates the canary, so it does not block promotion.`,
+        `${why}): a condition that predates the canary, so it does not block promotion.`,
     );
   }
   const ci = row.canaryCi;
@@ -144,7 +175,7 @@ function thresholdRule(
     row.stable === null
       ? ''
       : worse
-        ? `, significantly above stable's ${stableText} (${formatPValue(row.pValue)})`
+        ? `, significantly above stable's ${stableText}, by more than ${material?.words ?? ''} (${formatPValue(row.pValue)})`
         : ` (stable ${stableText})`;
   if (action === 'rollback' && ci !== null && ci[0] <= threshold) {
     return reason(
