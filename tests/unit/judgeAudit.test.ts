@@ -173,7 +173,17 @@ describe('authentication-only logs (sshd and PAM, no HTTP)', () => {
     expect(analysis.verdict.decision).not.toBe('promote');
     const [auth] = reasonsOf(analysis, 'auth-failures');
     expect(auth?.blocks).toBe(true);
-    expect(auth?.text).toMatch(/per 1,000 events/);
+    expect(auth?.text).toBe(
+      "The canary's auth failures per 1,000 events is worse than stable's by more than 50 % " +
+        '(canary 250.0 per 1,000, stable 20.0 per 1,000; p < 0.0001): hold.',
+    );
+    expect(analysis.volumeUnit).toBe('events');
+    expect(reasonsOf(analysis, 'min-requests')[0]?.text).toMatch(/No event carries an HTTP status/);
+    // No HTTP rule asks for traffic that will never come.
+    expect(analysis.verdict.reasons.map((r) => r.rule)).toEqual(['min-requests', 'auth-failures', 'new-exception']);
+    expect(analysis.comparison.filter((r) => r.action !== 'none').map((r) => r.metric)).toEqual([
+      'authFailuresPer1000',
+    ]);
     expect(analysis.verdict.summary).toMatch(/auth-failures/);
   });
 });

@@ -199,6 +199,10 @@ function thresholdRule(
   );
 }
 
+/** A row's label inside a sentence: "Auth failures per …" → "auth failures per …"; "CPU …" stays. */
+const inSentence = (label: string): string =>
+  /^\p{Lu}\p{Ll}/u.test(label) ? `${label[0]?.toLowerCase() ?? ''}${label.slice(1)}` : label;
+
 /** The canary worse than stable by more than a relative tolerance, significantly → `action`. */
 function relativeRule(
   rule: string,
@@ -222,7 +226,7 @@ function relativeRule(
       row.unit,
       values,
       'insufficient-data',
-      `No data on one track for the ${row.label}.`,
+      `No data on one track for the ${inSentence(row.label)}.`,
       false,
     );
   }
@@ -237,13 +241,20 @@ function relativeRule(
       row.unit,
       values,
       action,
-      `The canary's ${row.label} is worse than stable's by more than ${tol} (${both}; ${formatPValue(row.pValue)}): ${ACTION_WORDS[action]}.`,
+      `The canary's ${inSentence(row.label)} is worse than stable's by more than ${tol} (${both}; ${formatPValue(row.pValue)}): ${ACTION_WORDS[action]}.`,
     );
   }
   const why = beyond
     ? `the difference is not significant (${formatPValue(row.pValue)})`
     : `within ${tol} of stable's or better`;
-  return reason(rule, row.metric, row.unit, values, 'pass', `The canary's ${row.label} is ${why} (${both}).`);
+  return reason(
+    rule,
+    row.metric,
+    row.unit,
+    values,
+    'pass',
+    `The canary's ${inSentence(row.label)} is ${why} (${both}).`,
+  );
 }
 
 const share = (count: number | null, of: number | null): string =>
@@ -486,17 +497,25 @@ export function judge(input: VerdictInput): { verdict: Verdict; rows: Comparison
   const push = (r: VerdictReason | null): void => {
     if (r) reasons.push(r);
   };
-  push(thresholdRule('error-rate', row('rate5xx'), settings.errorRateRollback, 'rollback', settings));
-  push(thresholdRule('error-rate-investigate', row('rate5xx'), settings.errorRateInvestigate, 'investigate', settings));
-  push(
-    thresholdRule('client-error-rate', row('rate4xx'), settings.clientErrorRateInvestigate, 'investigate', settings),
-  );
-  push(thresholdRule('latency-alert', row('latencyP95'), settings.latencyAlertMs, 'alert', settings));
-  push(p95Rule(row('latencyP95'), settings));
-  reasons.push(...surgeReasons(input.surges, settings));
-  for (const metric of ['rate401', 'rate403']) {
-    const r = row(metric);
-    if (r) reasons.push(relativeRule(`auth-rate-${metric.slice(4)}`, r, settings.authRateTolerance, 'hold', settings));
+  // The HTTP rules (status rates, latency, 401/403) have nothing to read in logs without HTTP:
+  // left out, rather than each saying "no data" and asking for traffic that will never come.
+  if (unit === 'requests') {
+    push(thresholdRule('error-rate', row('rate5xx'), settings.errorRateRollback, 'rollback', settings));
+    push(
+      thresholdRule('error-rate-investigate', row('rate5xx'), settings.errorRateInvestigate, 'investigate', settings),
+    );
+    push(
+      thresholdRule('client-error-rate', row('rate4xx'), settings.clientErrorRateInvestigate, 'investigate', settings),
+    );
+    push(thresholdRule('latency-alert', row('latencyP95'), settings.latencyAlertMs, 'alert', settings));
+    push(p95Rule(row('latencyP95'), settings));
+    reasons.push(...surgeReasons(input.surges, settings));
+    for (const metric of ['rate401', 'rate403']) {
+      const r = row(metric);
+      if (r) {
+        reasons.push(relativeRule(`auth-rate-${metric.slice(4)}`, r, settings.authRateTolerance, 'hold', settings));
+      }
+    }
   }
   // Logs without HTTP (sshd, PAM): failed logins are the only access signal, judged as the
   // 401 and 403 rates are. With HTTP, those rates already judge the failures requests show.
