@@ -68,6 +68,11 @@ describe('too little to judge', () => {
     db.close();
     expect(analysis.totals.map((t) => t.requests)).toEqual([300 * 15, 60 * 15]);
     expect(analysis.verdict.decision).toBe('promote');
+    // The reader learns that an hour of the window holds no events.
+    expect(reasonsOf(analysis, 'min-requests')[0]?.text).toMatch(/^Both tracks served enough requests to judge/);
+    expect(reasonsOf(analysis, 'min-requests')[0]?.text).toMatch(
+      /Both tracks' events cover only 02\/03\/2026 10:00:00 GMT to 02\/03\/2026 10:14:59 GMT of the window \(02\/03\/2026 09:00:00 GMT to 02\/03\/2026 10:14:59 GMT\): the figures are over those times only\./,
+    );
   });
 });
 
@@ -421,5 +426,28 @@ describe('a canary better than stable on a condition both tracks share', () => {
     );
     expect(rule?.text).not.toMatch(/worse/);
     expect(verdict.decision).toBe('promote');
+  });
+});
+
+describe('a window the logs cover in part', () => {
+  it('says when stable’s logs end early in the window, so the tracks are compared over different hours', () => {
+    const { verdict } = judge({
+      rows: [rateRow('rate5xx', '5xx rate', { k: 0, n: 5_000 }, { k: 0, n: 5_000 })],
+      requests: { stable: 5_000, canary: 5_000 },
+      coverage: {
+        from: T0,
+        to: T0 + 120 * MINUTE - 1,
+        stable: [T0, T0 + 30 * MINUTE - 1],
+        canary: [T0, T0 + 120 * MINUTE - 1],
+      },
+      surges: [],
+      exceptions: [],
+      settings: DEFAULT_ANALYSIS_SETTINGS,
+    });
+    expect(verdict.reasons[0]?.text).toBe(
+      'Both tracks served enough requests to judge: canary 5,000, stable 5,000 (at least 200 each). ' +
+        "Stable's events cover only 02/03/2026 10:00:00 GMT to 02/03/2026 10:29:59 GMT of the window " +
+        '(02/03/2026 10:00:00 GMT to 02/03/2026 11:59:59 GMT): the figures are over those times only.',
+    );
   });
 });

@@ -58,7 +58,25 @@ function judgeRolloutWithBuckets(db: CaseDb, given: Rollout, settings: AnalysisS
     ...resourceRows(db, rollout),
     ...businessRows(db, rollout, settings.businessMeasures),
   ];
-  const judged = judge({ rows, requests: volume, unit: volumeUnit, surges, exceptions, settings });
+  // A loop, not Math.min(...keys): a long window holds more buckets than a call takes arguments.
+  const span = (buckets: Map<number, Bucket>): [number, number] | null => {
+    let first: Bucket | null = null;
+    let last: Bucket | null = null;
+    for (const bucket of buckets.values()) {
+      if (first === null || bucket.start < first.start) first = bucket;
+      if (last === null || bucket.start > last.start) last = bucket;
+    }
+    return first === null || last === null
+      ? null
+      : [Math.max(rollout.fromMs, first.start), Math.min(rollout.toMs, last.end - 1)];
+  };
+  const coverage = {
+    from: rollout.fromMs,
+    to: rollout.toMs,
+    stable: span(stable.buckets),
+    canary: span(canary.buckets),
+  };
+  const judged = judge({ rows, requests: volume, unit: volumeUnit, coverage, surges, exceptions, settings });
   const analysis: Analysis = {
     schemaVersion: 1,
     rollout,

@@ -36,6 +36,8 @@ export interface VerdictInput {
   /** The traffic of each track, in `unit`: requests, or events in logs without HTTP. */
   requests: { stable: number; canary: number };
   unit?: VolumeUnit;
+  /** The rollout's window and the span each track's events cover in it (bucket precision), UTC ms. */
+  coverage?: { from: number; to: number; stable: [number, number] | null; canary: [number, number] | null };
   surges: Surge[];
   exceptions: ExceptionGroup[];
   settings: AnalysisSettings;
@@ -489,11 +491,40 @@ function minTrafficRule(requests: { stable: number; canary: number }, unit: Volu
   return reason('min-requests', unit, 'count', values, 'insufficient-data', `${text}${noHttp}`);
 }
 
+/**
+ * A sentence when a track's events cover clearly less of the window than the window (a window
+ * defined past the logs, stable's logs ending early): its figures are over those times only,
+ * and the tracks are then compared over different hours.
+ */
+function coverageText(coverage: VerdictInput['coverage'], bucketMs: number): string {
+  if (coverage === undefined) return '';
+  const { from, to } = coverage;
+  const slack = Math.max(bucketMs, (to - from) * 0.05);
+  const partial = (['canary', 'stable'] as const).filter((track) => {
+    const span = coverage[track];
+    return span !== null && (span[0] - from > slack || to - span[1] > slack);
+  });
+  const text = (span: [number, number] | null): string =>
+    span === null ? '' : `${formatUkWithZone(span[0])} to ${formatUkWithZone(span[1])}`;
+  const same = partial.length === 2 && text(coverage.canary) === text(coverage.stable) ? text(coverage.canary) : null;
+  const parts =
+    same !== null
+      ? [`Both tracks' events cover only ${same}`]
+      : partial.map((track, i) => {
+          const who = track === 'canary' ? "the canary's" : "stable's";
+          return `${i === 0 ? upperFirst(who) : who} events cover only ${text(coverage[track])}`;
+        });
+  if (parts.length === 0) return '';
+  return ` ${parts.join('; ')} of the window (${formatUkWithZone(from)} to ${formatUkWithZone(to)}): the figures are over those times only.`;
+}
+
 export function judge(input: VerdictInput): { verdict: Verdict; rows: ComparisonRow[] } {
   const { rows, requests, settings } = input;
   const unit = input.unit ?? 'requests';
   const row = (metric: string): ComparisonRow | undefined => rows.find((r) => r.metric === metric);
-  const reasons: VerdictReason[] = [minTrafficRule(requests, unit, settings.minRequests)];
+  const minTraffic = minTrafficRule(requests, unit, settings.minRequests);
+  minTraffic.text += coverageText(input.coverage, settings.bucketMinutes * 60_000);
+  const reasons: VerdictReason[] = [minTraffic];
   const push = (r: VerdictReason | null): void => {
     if (r) reasons.push(r);
   };
