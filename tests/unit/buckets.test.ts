@@ -1,8 +1,14 @@
 // The buckets of an analysis as a reader of London times expects them: a width that divides
 // an hour is plain UTC (the same in London), a wider one starts on the London clock, and the
 // buckets across the clock changes are an hour longer (autumn) or shorter (spring).
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bucketGrid, londonOffsetMs } from '../../electron/core/analysis/buckets.js';
+import { readTrackFigures } from '../../electron/core/analysis/figures.js';
+import { findRollout } from '../../electron/core/analysis/rollouts.js';
+import { openCase } from '../../electron/core/case/caseStore.js';
+import { importFile } from '../../electron/core/ingest/importFile.js';
+import { tempDir, writeLines } from '../helpers/tempCase.js';
 import { formatUkWithZone } from '../../shared/ukTime.js';
 
 const HOUR = 3_600_000;
@@ -72,6 +78,44 @@ describe('bucket grids', () => {
         expect(grid.startOf(i)).toBeLessThanOrEqual(t);
         expect(grid.startOf(i + 1)).toBeGreaterThan(t);
       }
+    }
+  });
+});
+
+describe('per-bucket figures over a long window', () => {
+  it('puts every event in its London bucket when the window holds more buckets than queries', async () => {
+    // One request per track every 40 min for 100 days, across the autumn change: 45-min
+    // buckets number 3,200, so the figures group by the grid's unit (15 min) and sum.
+    const start = Date.UTC(2026, 8, 1, 0, 7);
+    const lines: string[] = [];
+    const times: number[] = [];
+    for (let ts = start; ts < start + 100 * 24 * HOUR; ts += 40 * 60_000) {
+      times.push(ts);
+      for (const track of ['stable', 'canary']) {
+        lines.push(
+          JSON.stringify({
+            '@timestamp': new Date(ts).toISOString(),
+            'service.name': 'shop-api',
+            'service.version': track === 'canary' ? '1.1.0' : '1.0.0',
+            'labels.track': track,
+            'http.response.status_code': 200,
+            'event.duration': 5_000_000,
+          }),
+        );
+      }
+    }
+    const db = openCase(path.join(tempDir(), 'long.coalmine'), { create: true });
+    await importFile(db, writeLines('long.ndjson', lines));
+    const grid = bucketGrid(45);
+    const figures = readTrackFigures(db, findRollout(db), 'canary', grid);
+    db.close();
+    const expected = new Map<number, number>();
+    for (const ts of times) expected.set(grid.indexOf(ts), (expected.get(grid.indexOf(ts)) ?? 0) + 1);
+    expect(grid.indexOf(times.at(-1) ?? 0) - grid.indexOf(start)).toBeGreaterThan(3000);
+    expect(figures.requests).toBe(times.length);
+    expect(new Map([...figures.buckets].map(([b, bucket]) => [b, bucket.requests]))).toEqual(expected);
+    for (const [b, bucket] of figures.buckets) {
+      expect([bucket.start, bucket.end]).toEqual([grid.startOf(b), grid.startOf(b + 1)]);
     }
   });
 });
