@@ -30,6 +30,7 @@ import {
   formatRateWithCounts,
 } from '../../../shared/metricFormat.js';
 import { formatUkWithZone } from '../../../shared/ukTime.js';
+import { holm } from './stats.js';
 
 export interface VerdictInput {
   rows: ComparisonRow[];
@@ -98,6 +99,41 @@ function cell(row: ComparisonRow, track: 'stable' | 'canary'): string {
   return formatMetricValue(row.unit, row[track]);
 }
 
+/**
+ * How many comparisons a row's p-value was adjusted over (Holm), by row: the rules each test
+ * the canary against stable at `alpha`, and a healthy canary checked by eight rules at 1 %
+ * would otherwise be held one time in twenty-five on noise alone.
+ */
+const adjustedOver = new WeakMap<ComparisonRow, number>();
+
+function pText(row: ComparisonRow): string {
+  const n = adjustedOver.get(row);
+  return n !== undefined && n > 1
+    ? `${formatPValue(row.pValue)}, adjusted for ${formatCount(n)} comparisons`
+    : formatPValue(row.pValue);
+}
+
+/** The metrics whose test against stable a rule decides on: one family for Holm's adjustment. */
+const JUDGED_METRICS = /^(rate5xx|rate4xx|rate401|rate403|latencyP95|authFailuresPer1000|resource:.+|business:.+)$/;
+
+/** Rows with the p-values of the judged metrics adjusted over the family (the table keeps the raw ones). */
+function adjustedRows(rows: ComparisonRow[], unit: VolumeUnit): ComparisonRow[] {
+  const judged = rows.filter(
+    (r) =>
+      r.pValue !== null &&
+      JUDGED_METRICS.test(r.metric) &&
+      (unit === 'requests' ? r.metric !== 'authFailuresPer1000' : !/^(rate|latency)/.test(r.metric)),
+  );
+  const adjusted = holm(judged.map((r) => r.pValue ?? 1));
+  return rows.map((r) => {
+    const i = judged.indexOf(r);
+    if (i === -1) return r;
+    const copy = { ...r, pValue: adjusted[i] ?? r.pValue };
+    adjustedOver.set(copy, judged.length);
+    return copy;
+  });
+}
+
 const significantlyWorse = (row: ComparisonRow, alpha: number): boolean =>
   row.pValue !== null && row.pValue < alpha && row.canary !== null && row.stable !== null && row.canary > row.stable;
 
@@ -158,10 +194,10 @@ function thresholdRule(
         : null;
     const why =
       row.canary < row.stable
-        ? `the canary's is lower than stable's, ${formatPValue(row.pValue)}`
+        ? `the canary's is lower than stable's, ${pText(row)}`
         : significant && material !== null && by !== null
-          ? `the canary's is higher than stable's by ${by}, within the tolerance of ${material.words} (${formatPValue(row.pValue)})`
-          : `the canary is not significantly worse, ${formatPValue(row.pValue)}`;
+          ? `the canary's is higher than stable's by ${by}, within the tolerance of ${material.words} (${pText(row)})`
+          : `the canary is not significantly worse, ${pText(row)}`;
     return reason(
       rule,
       row.metric,
@@ -177,8 +213,23 @@ function thresholdRule(
     row.stable === null
       ? ''
       : worse
-        ? `, significantly above stable's ${stableText}, by more than ${material?.words ?? ''} (${formatPValue(row.pValue)})`
+        ? `, significantly above stable's ${stableText}, by more than ${material?.words ?? ''} (${pText(row)})`
         : ` (stable ${stableText})`;
+  // Above the threshold by a margin the canary's own interval does not confirm, and no worse
+  // than stable's (which is within it): a few requests of noise, no evidence of a crossing. A
+  // healthy 300-request canary would otherwise be held one time in four, on 4xx or 5xx noise.
+  if (ci !== null && ci[0] <= threshold && row.stable !== null && !significant) {
+    return reason(
+      rule,
+      row.metric,
+      row.unit,
+      values,
+      'pass',
+      `Canary ${label} ${canaryText} is above the ${actionWord} threshold of ${t}, but its 95 % interval ` +
+        `(${formatInterval(row.unit, ci)}) reaches below it and it is not significantly above stable's ${stableText} ` +
+        `(${pText(row)}): no evidence yet that the canary crosses it.`,
+    );
+  }
   if (action === 'rollback' && ci !== null && ci[0] <= threshold) {
     return reason(
       rule,
@@ -243,12 +294,10 @@ function relativeRule(
       row.unit,
       values,
       action,
-      `The canary's ${inSentence(row.label)} is worse than stable's by more than ${tol} (${both}; ${formatPValue(row.pValue)}): ${ACTION_WORDS[action]}.`,
+      `The canary's ${inSentence(row.label)} is worse than stable's by more than ${tol} (${both}; ${pText(row)}): ${ACTION_WORDS[action]}.`,
     );
   }
-  const why = beyond
-    ? `the difference is not significant (${formatPValue(row.pValue)})`
-    : `within ${tol} of stable's or better`;
+  const why = beyond ? `the difference is not significant (${pText(row)})` : `within ${tol} of stable's or better`;
   return reason(
     rule,
     row.metric,
@@ -315,7 +364,7 @@ function p95Rule(row: ComparisonRow | undefined, settings: AnalysisSettings): Ve
       values,
       'rollback',
       `Canary p95 latency is worse than stable's beyond the tolerance of ${tol} (${both}), and significantly so: ` +
-        `${tail} (${formatPValue(row.pValue)}): roll back.`,
+        `${tail} (${pText(row)}): roll back.`,
     );
   }
   return reason(
@@ -325,7 +374,7 @@ function p95Rule(row: ComparisonRow | undefined, settings: AnalysisSettings): Ve
     values,
     'pass',
     `Canary p95 latency is above stable's beyond ${tol} (${both}), but its tail is not significantly heavier: ` +
-      `${tail} (${formatPValue(row.pValue)}): not a regression on this evidence.`,
+      `${tail} (${pText(row)}): not a regression on this evidence.`,
   );
 }
 
@@ -519,8 +568,9 @@ function coverageText(coverage: VerdictInput['coverage'], bucketMs: number): str
 }
 
 export function judge(input: VerdictInput): { verdict: Verdict; rows: ComparisonRow[] } {
-  const { rows, requests, settings } = input;
   const unit = input.unit ?? 'requests';
+  const { requests, settings } = input;
+  const rows = adjustedRows(input.rows, unit);
   const row = (metric: string): ComparisonRow | undefined => rows.find((r) => r.metric === metric);
   const minTraffic = minTrafficRule(requests, unit, settings.minRequests);
   minTraffic.text += coverageText(input.coverage, settings.bucketMinutes * 60_000);
@@ -581,6 +631,6 @@ export function judge(input: VerdictInput): { verdict: Verdict; rows: Comparison
   }
   return {
     verdict: { decision, summary: summarise(decision, reasons), reasons },
-    rows: rows.map((r) => ({ ...r, action: actions.get(r.metric) ?? 'none' })),
+    rows: input.rows.map((r) => ({ ...r, action: actions.get(r.metric) ?? 'none' })),
   };
 }
