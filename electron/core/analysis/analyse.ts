@@ -68,7 +68,10 @@ function judgeRolloutWithBuckets(db: CaseDb, given: Rollout, settings: AnalysisS
     }
     return first === null || last === null
       ? null
-      : [Math.max(rollout.fromMs, first.start), Math.min(rollout.toMs, last.end - 1)];
+      : [
+          Math.max(rollout.fromMs, first.start),
+          Math.min(rollout.toMs, (last.end ?? grid.startOf(grid.indexOf(last.start) + 1)) - 1),
+        ];
   };
   const coverage = {
     from: rollout.fromMs,

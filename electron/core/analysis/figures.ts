@@ -20,9 +20,13 @@ export interface Counts {
 }
 
 export interface Bucket extends Counts {
-  /** Bucket start and end (exclusive), UTC epoch ms (see buckets.ts: London-aligned). */
+  /** Bucket start, UTC epoch ms (see buckets.ts: London-aligned). */
   start: number;
-  end: number;
+  /**
+   * Bucket end (exclusive), UTC epoch ms: set by readTrackFigures. A bucket across a clock
+   * change is an hour longer or shorter than the width.
+   */
+  end?: number;
 }
 
 export interface TrackFigures extends Counts {
