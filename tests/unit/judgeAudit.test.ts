@@ -487,3 +487,23 @@ describe('noise on a healthy canary', () => {
     }
   });
 });
+
+describe('errors in a handful of canary requests', () => {
+  const verdictOf = (canaryErrors: number) =>
+    judge({
+      rows: [rateRow('rate5xx', '5xx rate', { k: 6, n: 18_000 }, { k: canaryErrors, n: 6 })],
+      requests: { stable: 18_000, canary: 6 },
+      surges: [],
+      exceptions: [],
+      settings: DEFAULT_ANALYSIS_SETTINGS,
+    }).verdict;
+
+  it('is inconclusive on six clean requests, and rolls back when four of them fail: evidence however few', () => {
+    expect(verdictOf(0).decision).toBe('inconclusive');
+    const failing = verdictOf(4);
+    expect(failing.decision).toBe('rollback');
+    expect(failing.reasons.find((r) => r.rule === 'error-rate')?.text).toMatch(
+      /^Canary 5xx rate 66\.67 % \(4 of 6\) \(95 % interval .*\) is above the rollback threshold of 0\.10 %, significantly above stable's 0\.03 % \(6 of 18,000\)/,
+    );
+  });
+});

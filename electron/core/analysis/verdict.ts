@@ -169,6 +169,8 @@ function thresholdRule(
   const t = formatMetricValue(row.unit, threshold);
   const values = { stable: row.stable, canary: row.canary, threshold, pValue: row.pValue };
   const actionWord = ACTION_WORDS[action];
+  // The threshold's name is a noun: "the rollback threshold", not "the roll back threshold".
+  const thresholdName = action === 'rollback' ? 'rollback' : actionWord;
   if (row.canary === null) {
     return reason(rule, row.metric, row.unit, values, 'insufficient-data', `No canary data for the ${label}.`, false);
   }
@@ -181,7 +183,7 @@ function thresholdRule(
       row.unit,
       values,
       'pass',
-      `Canary ${label} ${canaryText} is within the ${actionWord} threshold of ${t} (stable ${stableText}).`,
+      `Canary ${label} ${canaryText} is within the ${thresholdName} threshold of ${t} (stable ${stableText}).`,
     );
   }
   const significant = significantlyWorse(row, settings.alpha);
@@ -225,7 +227,7 @@ function thresholdRule(
       row.unit,
       values,
       'pass',
-      `Canary ${label} ${canaryText} is above the ${actionWord} threshold of ${t}, but its 95 % interval ` +
+      `Canary ${label} ${canaryText} is above the ${thresholdName} threshold of ${t}, but its 95 % interval ` +
         `(${formatInterval(row.unit, ci)}) reaches below it and it is not significantly above stable's ${stableText} ` +
         `(${pText(row)}): no evidence yet that the canary crosses it.`,
     );
@@ -248,7 +250,7 @@ function thresholdRule(
     row.unit,
     values,
     action,
-    `Canary ${label} ${canaryText}${ciText} is above the ${actionWord} threshold of ${t}${against}: ${actionWord}.`,
+    `Canary ${label} ${canaryText}${ciText} is above the ${thresholdName} threshold of ${t}${against}: ${actionWord}.`,
   );
 }
 
