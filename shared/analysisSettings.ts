@@ -35,6 +35,12 @@ export const analysisSettingsShape = {
   /** Canary p95 worse than stable's by more than this fraction (and this many ms) → roll back. */
   p95Tolerance: fraction,
   p95ToleranceMs: z.number().min(0).finite(),
+  /**
+   * A rate above an absolute threshold that stable breaches too counts against the canary only
+   * when the canary's is higher than stable's by more than this fraction (and significantly):
+   * over millions of requests a sliver of difference is significant, and is no regression.
+   */
+  rateTolerance: z.number().min(0).finite(),
   /** Significance level of every rule's test. */
   alpha: z.number().gt(0).lt(0.5),
   /** Fewer requests than this on either track → inconclusive. */
@@ -79,6 +85,7 @@ export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = {
   latencyAlertMs: 500,
   p95Tolerance: 0.1,
   p95ToleranceMs: 5,
+  rateTolerance: 0.25,
   alpha: 0.01,
   minRequests: 200,
   newExceptionRollbackCount: 5,
@@ -111,6 +118,8 @@ export const ANALYSIS_SETTING_HELP: Record<AnalysisSettingKey, string> = {
   latencyAlertMs: 'canary p95 latency above this (ms) → alert',
   p95Tolerance: 'canary p95 worse than stable by more than this fraction (and significant) → roll back',
   p95ToleranceMs: '… and by more than this many ms',
+  rateTolerance:
+    'a rate above its threshold on both tracks counts against the canary only when higher than stable by this fraction (significant)',
   alpha: 'significance level of each rule',
   minRequests: 'fewer requests than this on either track → inconclusive',
   newExceptionRollbackCount: 'a new exception seen at least this often on the canary …',

@@ -225,7 +225,11 @@ export interface ComparisonRow {
    */
   variance: number | null;
   varianceNote: string | null;
-  /** The counts behind a rate and what they are counted over (requests; a measure's denominator). */
+  /**
+   * The counts behind a rate and what they are counted over (requests; a measure's denominator).
+   * On the p95 and p99 latency rows: the requests slower than stable's percentile, of those
+   * with a latency (what the row's tail test compares).
+   */
   stableCount: number | null;
   canaryCount: number | null;
   stableDenominator: number | null;
@@ -233,7 +237,10 @@ export interface ComparisonRow {
   /** 95 % Wilson interval of a rate, in the row's unit. */
   stableCi: [number, number] | null;
   canaryCi: [number, number] | null;
-  /** Two-sided test of the difference between the tracks. */
+  /**
+   * Two-sided test of the difference between the tracks. Latency: Mann–Whitney U on the mean
+   * and p50 rows; on p95 and p99, the share of requests slower than stable's percentile.
+   */
   pValue: number | null;
   test: TestName | null;
   action: RowAction;
@@ -245,6 +252,12 @@ export interface TrackTotals {
   requests: number;
   latencySamples: number;
 }
+
+/**
+ * What rates per 1,000 and the minimum traffic are counted over: requests (events with an HTTP
+ * status), or events when neither track logged any request (sshd, a worker's application log).
+ */
+export type VolumeUnit = 'requests' | 'events';
 
 export type Decision = 'promote' | 'hold' | 'rollback' | 'inconclusive';
 
@@ -363,6 +376,8 @@ export interface Analysis {
   settings: AnalysisSettings;
   totals: TrackTotals[];
   verdict: Verdict;
+  /** What the rates per 1,000 and the minimum traffic count (always given by the judge). */
+  volumeUnit?: VolumeUnit;
   comparison: ComparisonRow[];
   authFailures: AuthFailures;
   surges: Surge[];

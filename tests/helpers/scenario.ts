@@ -19,9 +19,15 @@ export interface TrackShape {
   rate403: number;
   /** Median latency (ms); latencies are log-normal around it. */
   medianMs: number;
+  /** Spread of the log-normal latencies (σ of the log); 0.4 unless given. */
+  spread?: number;
+  /** A slow tail: this share of requests takes `ms` (log-normal, σ 0.1) instead. */
+  tail?: { share: number; ms: number };
 }
 
 export interface SurgeSpec {
+  /** Which track has it; the canary unless given. */
+  track?: 'canary' | 'stable' | 'both';
   status: 401 | 403;
   fromMinute: number;
   /** Exclusive. */
@@ -93,8 +99,10 @@ export function scenarioLines(s: Scenario): string[] {
         let path = PATHS[Math.floor(random() * PATHS.length)] as string;
         let status = 200;
         let who = user;
-        const surge =
-          track === 'canary' ? s.surges.find((x) => minute >= x.fromMinute && minute < x.toMinute) : undefined;
+        const surge = s.surges.find(
+          (x) =>
+            ((x.track ?? 'canary') === track || x.track === 'both') && minute >= x.fromMinute && minute < x.toMinute,
+        );
         const r = random();
         if (surge && r < surge.rate) {
           status = surge.status;
@@ -104,7 +112,10 @@ export function scenarioLines(s: Scenario): string[] {
         else if (r < shape.rate5xx + shape.rate401) status = 401;
         else if (r < shape.rate5xx + shape.rate401 + shape.rate403) status = 403;
         const gaussian = Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
-        const latency = shape.medianMs * Math.exp(0.4 * gaussian);
+        const slow = shape.tail !== undefined && random() < shape.tail.share;
+        const latency = slow
+          ? (shape.tail?.ms ?? 0) * Math.exp(0.1 * gaussian)
+          : shape.medianMs * Math.exp((shape.spread ?? 0.4) * gaussian);
         const doc: Record<string, unknown> = {
           '@timestamp': new Date(ts).toISOString(),
           'service.name': s.service,

@@ -3,7 +3,7 @@
 // them, and none reads the whole table.
 import { describe, expect, it } from 'vitest';
 import { analyseRollout } from '../../electron/core/analysis/analyse.js';
-import { listRollouts } from '../../electron/core/analysis/rollouts.js';
+import { defineRollout, listRollouts } from '../../electron/core/analysis/rollouts.js';
 import type { CaseDb } from '../../electron/core/case/caseStore.js';
 import { caseOf, scenario } from '../helpers/scenario.js';
 
@@ -113,6 +113,21 @@ describe('query plans of the judge', () => {
     expect(planOf(/fingerprint = @fingerprint/)).toMatch(
       /INDEX events_fingerprints \(service=\? AND fingerprint=\? AND ts<\?\)/,
     );
+    db.close();
+  });
+
+  it('reads a defined rollout (which takes untracked events of its versions) through the same indexes', async () => {
+    const db = await troubledCase();
+    defineRollout(db, { service: 'shop-api', canaryVersion: '1.1.0', stableVersion: '1.0.0' });
+    const statements = preparedBy(db, () => analyseRollout(db));
+    const counts = statements.find((s) => /count\(status\) AS requests/.test(s));
+    expect(counts).toMatch(/track IN \(@track, 'unknown'\)/);
+    expect(plan(db, counts ?? '').join(' | ')).toMatch(
+      /SEARCH events USING COVERING INDEX events_cohort \(service=\? AND track=\? AND ts>\? AND ts<\?\)/,
+    );
+    for (const sql of statements) {
+      for (const d of plan(db, sql).filter((x) => /\bevents\b/.test(x))) expect(d, sql).toMatch(OUR_INDEXES);
+    }
     db.close();
   });
 });

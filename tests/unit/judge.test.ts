@@ -60,7 +60,9 @@ describe('the verdict', () => {
     expect(analysis.verdict.decision).toBe('rollback');
     expect(p95).toMatchObject({ outcome: 'rollback', metric: 'latencyP95' });
     expect(p95?.canary).toBeGreaterThan((p95?.stable ?? 0) * 1.4);
-    expect(p95?.text).toMatch(/Mann–Whitney U, p < 0\.0001\): roll back\./);
+    expect(p95?.text).toMatch(
+      /of the canary's requests are slower than stable's p95, against .* \(p < 0\.0001, adjusted for 5 comparisons\): roll back\./,
+    );
     expect(analysis.comparison.find((r) => r.metric === 'latencyP95')?.action).toBe('rollback');
   });
 

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   benjaminiHochberg,
+  holm,
   compareProportions,
   erfc,
   fisherExact,
@@ -114,6 +115,15 @@ describe('Benjamini–Hochberg', () => {
     const adjusted = benjaminiHochberg([0.01, 0.04, 0.03, 0.005]);
     [0.02, 0.04, 0.04, 0.02].forEach((v, i) => expect(adjusted[i]).toBeCloseTo(v, 12));
     expect(benjaminiHochberg([])).toEqual([]);
+  });
+});
+
+describe('Holm–Bonferroni', () => {
+  it('adjusts as p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") = 0.03 0.06 0.06 0.02 (by hand: p·(m − rank + 1), then running maximum from the bottom)', () => {
+    const adjusted = holm([0.01, 0.04, 0.03, 0.005]);
+    [0.03, 0.06, 0.06, 0.02].forEach((v, i) => expect(adjusted[i]).toBeCloseTo(v, 12));
+    expect(holm([0.5, 0.9])).toEqual([1, 1]);
+    expect(holm([])).toEqual([]);
   });
 });
 

@@ -2,12 +2,13 @@
 // failures, 401/403 surges, exceptions, and the verdict with its reasons. The result is the
 // JSON contract of `coalmine analyse --json` (docs/schema/analysis.schema.json) and of the
 // API's `rollout.analyse`.
-import type { Analysis, Rollout } from '../../../shared/api.js';
+import type { Analysis, Rollout, VolumeUnit } from '../../../shared/api.js';
 import type { AnalysisSettings } from '../../../shared/analysisSettings.js';
 import type { CaseDb } from '../case/caseStore.js';
 import { readAnalysisSettings } from '../case/analysisSettings.js';
 import { listUnfinishedSources } from '../case/sources.js';
 import { authFailureReport } from './authFailures.js';
+import { bucketGrid } from './buckets.js';
 import { businessRows } from './business.js';
 import { comparisonTable } from './compare.js';
 import { exceptionGroups } from './exceptions.js';
@@ -32,9 +33,9 @@ export function judgeRollout(
 }
 
 function judgeRolloutWithBuckets(db: CaseDb, given: Rollout, settings: AnalysisSettings): JudgedRollout {
-  const bucketMs = settings.bucketMinutes * 60_000;
-  const stable = readTrackFigures(db, given, 'stable', bucketMs);
-  const canary = readTrackFigures(db, given, 'canary', bucketMs);
+  const grid = bucketGrid(settings.bucketMinutes);
+  const stable = readTrackFigures(db, given, 'stable', grid);
+  const canary = readTrackFigures(db, given, 'canary', grid);
   // The counts the rollout names are those of the cohorts judged, read in the same pass.
   const rollout: Rollout = {
     ...given,
@@ -42,16 +43,43 @@ function judgeRolloutWithBuckets(db: CaseDb, given: Rollout, settings: AnalysisS
     canaryEvents: canary.events,
     stableEvents: stable.events,
   };
-  const requests = { stable: stable.requests, canary: canary.requests };
+  // Logs without HTTP on either track (sshd, a worker's application log) are judged per event
+  // logged: counted per request, every rate would be empty and every verdict inconclusive.
+  const volumeUnit: VolumeUnit = stable.requests === 0 && canary.requests === 0 ? 'events' : 'requests';
+  const volume =
+    volumeUnit === 'events'
+      ? { stable: stable.events, canary: canary.events }
+      : { stable: stable.requests, canary: canary.requests };
 
-  const exceptions = exceptionGroups(db, rollout, requests, settings);
+  const exceptions = exceptionGroups(db, rollout, volume, settings);
   const surges = findSurges(db, rollout, canary.buckets, stable.buckets, settings);
   const rows = [
-    ...comparisonTable(stable, canary),
+    ...comparisonTable(stable, canary, volumeUnit),
     ...resourceRows(db, rollout),
     ...businessRows(db, rollout, settings.businessMeasures),
   ];
-  const judged = judge({ rows, requests, surges, exceptions, settings });
+  // A loop, not Math.min(...keys): a long window holds more buckets than a call takes arguments.
+  const span = (buckets: Map<number, Bucket>): [number, number] | null => {
+    let first: Bucket | null = null;
+    let last: Bucket | null = null;
+    for (const bucket of buckets.values()) {
+      if (first === null || bucket.start < first.start) first = bucket;
+      if (last === null || bucket.start > last.start) last = bucket;
+    }
+    return first === null || last === null
+      ? null
+      : [
+          Math.max(rollout.fromMs, first.start),
+          Math.min(rollout.toMs, (last.end ?? grid.startOf(grid.indexOf(last.start) + 1)) - 1),
+        ];
+  };
+  const coverage = {
+    from: rollout.fromMs,
+    to: rollout.toMs,
+    stable: span(stable.buckets),
+    canary: span(canary.buckets),
+  };
+  const judged = judge({ rows, requests: volume, unit: volumeUnit, coverage, surges, exceptions, settings });
   const analysis: Analysis = {
     schemaVersion: 1,
     rollout,
@@ -63,8 +91,9 @@ function judgeRolloutWithBuckets(db: CaseDb, given: Rollout, settings: AnalysisS
       latencySamples: t.latencySamples,
     })),
     verdict: judged.verdict,
+    volumeUnit,
     comparison: judged.rows,
-    authFailures: authFailureReport(db, rollout, requests, settings),
+    authFailures: authFailureReport(db, rollout, volume, settings),
     surges,
     newExceptions: exceptions.filter((e) => e.status === 'new'),
     exceptions,

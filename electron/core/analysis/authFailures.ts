@@ -1,12 +1,14 @@
 // Authentication failures (events the ingest marked `auth_failure`, with the rule that
-// matched: electron/core/ingest/classify.ts) per track and rule, per 1,000 requests, per
-// bucket, and who is behind them: the top users, client IPs and paths, and the principals
-// and IPs that fail on the canary and never on stable in the window. Failures are few next
+// matched: electron/core/ingest/classify.ts) per track and rule, per 1,000 requests (or
+// events, in logs without HTTP: analyse.ts), per bucket, and who is behind them: the top
+// users, client IPs and paths, and the principals and IPs that fail on the canary and never
+// on stable in the window. Failures are few next
 // to requests, so their rows are read once per track and counted here.
 import type { AuthFailures, AuthSource, Rollout } from '../../../shared/api.js';
 import type { AnalysisSettings } from '../../../shared/analysisSettings.js';
 import { formatUk } from '../../../shared/ukTime.js';
 import type { CaseDb } from '../case/caseStore.js';
+import { bucketGrid } from './buckets.js';
 import { type Cohort, cohortFilter } from './cohorts.js';
 import { compareProportions } from './stats.js';
 
@@ -37,7 +39,7 @@ export function authFailureReport(
   settings: AnalysisSettings,
 ): AuthFailures {
   const rows = { canary: readFailures(db, rollout, 'canary'), stable: readFailures(db, rollout, 'stable') };
-  const bucketMs = settings.bucketMinutes * 60_000;
+  const grid = bucketGrid(settings.bucketMinutes);
 
   // Rule names come from the case: no prototype, so a rule called "__proto__" is just a key.
   const byRule = Object.create(null) as AuthFailures['byRule'];
@@ -48,7 +50,7 @@ export function authFailureReport(
       const rule = row.auth_rule ?? 'unnamed';
       byRule[rule] ??= { stable: 0, canary: 0, stablePer1000: null, canaryPer1000: null };
       byRule[rule][track] += 1;
-      const b = Math.floor(row.ts / bucketMs);
+      const b = grid.indexOf(row.ts);
       const point = series.get(b) ?? { stable: 0, canary: 0 };
       point[track] += 1;
       series.set(b, point);
@@ -100,8 +102,8 @@ export function authFailureReport(
     series: [...series.entries()]
       .sort(([a], [b]) => a - b)
       .map(([b, counts]) => ({
-        start: new Date(b * bucketMs).toISOString(),
-        startUk: formatUk(b * bucketMs),
+        start: new Date(grid.startOf(b)).toISOString(),
+        startUk: formatUk(grid.startOf(b)),
         ...counts,
       })),
     topSources,

@@ -19,8 +19,10 @@ export interface CohortFilter {
 /**
  * The canary cohort is the rollout's canary version on the canary track; stable is every
  * stable event of the service in the same window (only the named stable version, when the
- * user defined the rollout with one). Both read the window through the cohort index
- * (service, track, ts, …), which also holds the version.
+ * user defined the rollout with one). A rollout the user defined names its versions, so
+ * events no tagging rule put on a track (`unknown`) join the cohort of the version they carry:
+ * logs that tell the tracks apart by version only can still be judged. Both read the window
+ * through the cohort index (service, track, ts, …), which also holds the version.
  */
 export function cohortFilter(rollout: Rollout, track: Cohort): CohortFilter {
   const base = {
@@ -39,8 +41,10 @@ export function cohortFilter(rollout: Rollout, track: Cohort): CohortFilter {
         : undefined;
   const versionTerm =
     version === undefined || (track === 'stable' && version === null) ? '' : ' AND version IS @version';
+  const byVersion = rollout.origin === 'defined' && version !== undefined && version !== null;
+  const trackTerm = byVersion ? `track IN (@track, 'unknown')` : 'track = @track';
   return {
-    where: `service IS @service AND track = @track AND ts BETWEEN @from AND @to${versionTerm} AND ${COMPLETE_SOURCES}`,
+    where: `service IS @service AND ${trackTerm} AND ts BETWEEN @from AND @to${versionTerm} AND ${COMPLETE_SOURCES}`,
     params: versionTerm === '' ? base : { ...base, version },
   };
 }

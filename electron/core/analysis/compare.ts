@@ -2,9 +2,13 @@
 // Requests are events that carry an HTTP status; rates are over requests, with a 95 % Wilson
 // interval and a two-sided test of the difference (Fisher's exact test when counts are
 // small, the two-proportion z-test otherwise). Latency is over requests that carry a
-// duration; percentiles are nearest-rank; one Mann–Whitney U test compares the two latency
-// distributions, and its p-value stands on every latency row.
-import type { ComparisonRow, MetricUnit, RowKind, TestName } from '../../../shared/api.js';
+// duration; percentiles are nearest-rank. The mean and p50 rows carry one Mann–Whitney U test
+// of the two latency distributions. The p95 and p99 rows carry a test of the tail instead:
+// the share of each track's requests slower than stable's percentile, compared as a rate
+// (their counts are those requests). Mann–Whitney looks at the whole distribution, so a
+// canary faster in the bulk can be "significantly different" while its tail is no worse, and
+// a canary whose tail alone is slower (same median, same mean) can pass it unseen.
+import type { ComparisonRow, MetricUnit, RowKind, TestName, VolumeUnit } from '../../../shared/api.js';
 import type { TrackFigures } from './figures.js';
 import {
   compareProportions,
@@ -97,16 +101,41 @@ export function rateRow(
   });
 }
 
-export function comparisonTable(s: TrackFigures, c: TrackFigures): ComparisonRow[] {
+/** How many values of an ascending sample are above `value` (binary search). */
+export function countAbove(sorted: ArrayLike<number>, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted.length - lo;
+}
+
+/** The tail test of a percentile row: requests of each track slower than stable's percentile. */
+function tailTest(s: Float64Array, c: Float64Array, p: number) {
+  const cut = percentileOfSorted(s, p);
+  if (cut === null || c.length === 0) return null;
+  const stableCount = countAbove(s, cut);
+  const canaryCount = countAbove(c, cut);
+  const tested = compareProportions(canaryCount, c.length, stableCount, s.length, 'two-sided');
+  return { stableCount, canaryCount, pValue: tested.pValue, test: tested.test };
+}
+
+export function comparisonTable(s: TrackFigures, c: TrackFigures, unit: VolumeUnit = 'requests'): ComparisonRow[] {
   const latency = {
     pValue:
       s.latencies.length === 0 || c.latencies.length === 0
         ? null
         : mannWhitneyU(c.latencies, s.latencies, 'two-sided').pValue,
   };
-  const of = (t: TrackFigures, key: 'n5xx' | 'n4xx' | 'n401' | 'n403' | 'authFailures' | 'exceptions') => ({
+  const of = (t: TrackFigures, key: 'n5xx' | 'n4xx' | 'n401' | 'n403') => ({ k: t[key], n: t.requests });
+  // Auth failures and exceptions are counted over requests, or over events in logs without
+  // HTTP (sshd, a worker's application log): see `volumeUnit`.
+  const perVolume = (t: TrackFigures, key: 'authFailures' | 'exceptions') => ({
     k: t[key],
-    n: t.requests,
+    n: unit === 'events' ? t.events : t.requests,
   });
   const latencyRow = (metric: string, label: string, value: (t: TrackFigures) => number | null): ComparisonRow =>
     comparisonRow({
@@ -121,6 +150,23 @@ export function comparisonTable(s: TrackFigures, c: TrackFigures): ComparisonRow
       pValue: latency.pValue,
       test: latency.pValue === null ? null : 'mann-whitney-u',
     });
+  const tailRow = (metric: string, label: string, p: number): ComparisonRow => {
+    const tail = tailTest(s.latencies, c.latencies, p);
+    return comparisonRow({
+      metric,
+      label,
+      unit: 'ms',
+      kind: 'latency',
+      stable: percentileOfSorted(s.latencies, p),
+      canary: percentileOfSorted(c.latencies, p),
+      stableCount: tail?.stableCount ?? null,
+      canaryCount: tail?.canaryCount ?? null,
+      stableDenominator: s.latencies.length,
+      canaryDenominator: c.latencies.length,
+      pValue: tail?.pValue ?? null,
+      test: tail?.test ?? null,
+    });
+  };
   const mean = (t: TrackFigures): number | null => (t.latencySamples === 0 ? null : t.latencySum / t.latencySamples);
   return [
     comparisonRow({
@@ -137,15 +183,21 @@ export function comparisonTable(s: TrackFigures, c: TrackFigures): ComparisonRow
     rateRow('rate403', '403 rate', of(s, 'n403'), of(c, 'n403')),
     rateRow(
       'authFailuresPer1000',
-      'Auth failures per 1,000 requests',
-      of(s, 'authFailures'),
-      of(c, 'authFailures'),
+      `Auth failures per 1,000 ${unit}`,
+      perVolume(s, 'authFailures'),
+      perVolume(c, 'authFailures'),
       1000,
     ),
-    rateRow('exceptionsPer1000', 'Exceptions per 1,000 requests', of(s, 'exceptions'), of(c, 'exceptions'), 1000),
+    rateRow(
+      'exceptionsPer1000',
+      `Exceptions per 1,000 ${unit}`,
+      perVolume(s, 'exceptions'),
+      perVolume(c, 'exceptions'),
+      1000,
+    ),
     latencyRow('latencyMean', 'Mean latency', mean),
     latencyRow('latencyP50', 'p50 latency', (t) => percentileOfSorted(t.latencies, 50)),
-    latencyRow('latencyP95', 'p95 latency', (t) => percentileOfSorted(t.latencies, 95)),
-    latencyRow('latencyP99', 'p99 latency', (t) => percentileOfSorted(t.latencies, 99)),
+    tailRow('latencyP95', 'p95 latency', 95),
+    tailRow('latencyP99', 'p99 latency', 99),
   ];
 }

@@ -57,6 +57,23 @@ function canaryGroups(db: CaseDb): CanaryGroupRow[] {
     .all() as CanaryGroupRow[];
 }
 
+/**
+ * The span of the events of a service and version that no rule put on a track: the canary's
+ * window in logs that tell the tracks apart by version only (read once, when the user
+ * defines the rollout).
+ */
+function untrackedSpan(db: CaseDb, service: string, version: string): CanaryGroupRow | undefined {
+  const row = db
+    .prepare(
+      `SELECT min(ts) AS first, max(ts) AS last, count(*) AS events FROM events
+       WHERE service IS @service AND track = 'unknown' AND version IS @version AND ${COMPLETE_SOURCES}`,
+    )
+    .get({ service: service === '' ? null : service, version: version === '' ? null : version }) as
+    { first: number | null; last: number | null; events: number } | undefined;
+  if (!row || row.events === 0 || row.first === null || row.last === null) return undefined;
+  return { service, version, first: row.first, last: row.last, events: row.events };
+}
+
 /** A window as a rollout, with its event counts and stable version given. */
 export function rolloutOf(
   w: RolloutWindow,
@@ -148,13 +165,13 @@ export function defineRollout(db: CaseDb, definition: RolloutDefinition, now = D
   const id = rolloutIdOf(definition.service, definition.canaryVersion);
   let { from, to } = definition;
   if (from === undefined || to === undefined) {
-    const found = canaryGroups(db).find(
-      (g) => g.service === definition.service && g.version === definition.canaryVersion,
-    );
+    const found =
+      canaryGroups(db).find((g) => g.service === definition.service && g.version === definition.canaryVersion) ??
+      untrackedSpan(db, definition.service, definition.canaryVersion);
     if (!found) {
       throw new CoalmineError(
         'BAD_INPUT',
-        `no canary event of ${definition.service} ${definition.canaryVersion} in this case: give the window with --from and --to`,
+        `no canary event of ${definition.service} ${definition.canaryVersion} in this case (on the canary track, or on no track with that version): give the window with --from and --to`,
       );
     }
     from ??= found.first;

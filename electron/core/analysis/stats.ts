@@ -330,3 +330,20 @@ export function benjaminiHochberg(pValues: readonly number[]): number[] {
   }
   return adjusted;
 }
+
+/**
+ * Holm–Bonferroni adjusted p-values (R's `p.adjust(p, "holm")`): reject where the adjusted
+ * value is below the level, which holds the chance of any false rejection among the family
+ * to that level.
+ */
+export function holm(pValues: readonly number[]): number[] {
+  const m = pValues.length;
+  const order = pValues.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
+  const adjusted = new Array<number>(m);
+  let running = 0;
+  order.forEach((item, r) => {
+    running = Math.max(running, Math.min(1, (m - r) * item.p));
+    adjusted[item.i] = running;
+  });
+  return adjusted;
+}

@@ -1,5 +1,5 @@
 // 401 and 403 surges on the canary. Each status separately, in buckets of `bucketMinutes`
-// aligned to UTC (so to London time too: its offset is whole hours), the canary's rate in a
+// aligned to the London clock (buckets.ts), the canary's rate in a
 // bucket is tested against stable's in the same bucket (one-sided: Fisher's exact test or
 // the two-proportion z-test, by expected counts). A canary often takes a few requests a
 // minute, too few for one minute to tell, so the same test also runs on wider buckets made of
@@ -29,6 +29,7 @@ import type { Rollout, Surge, SurgeDriver } from '../../../shared/api.js';
 import type { AnalysisSettings } from '../../../shared/analysisSettings.js';
 import { formatUk } from '../../../shared/ukTime.js';
 import type { CaseDb } from '../case/caseStore.js';
+import { bucketGrid } from './buckets.js';
 import { cohortFilter } from './cohorts.js';
 import type { Bucket } from './figures.js';
 import { benjaminiHochberg, compareProportions } from './stats.js';
@@ -247,7 +248,7 @@ export function findSurges(
   stable: Map<number, Bucket>,
   settings: AnalysisSettings,
 ): Surge[] {
-  const bucketMs = settings.bucketMinutes * 60_000;
+  const grid = bucketGrid(settings.bucketMinutes);
   const surges: Surge[] = [];
   const places = Math.max(1, [...canary.values()].filter((b) => b.requests > 0).length);
   for (const status of [401, 403] as const) {
@@ -293,8 +294,9 @@ export function findSurges(
         'greater',
       ).pValue;
       if (sum.stableRequests > 0 && pSpan >= settings.alpha / places) continue;
-      const start = span.from * bucketMs;
-      const end = (span.to + 1) * bucketMs;
+      const start = grid.startOf(span.from);
+      const end = grid.startOf(span.to + 1);
+      const peakStart = grid.startOf(peak);
       surges.push({
         status,
         track: 'canary',
@@ -302,8 +304,8 @@ export function findSurges(
         end: new Date(end).toISOString(),
         startUk: formatUk(start),
         endUk: formatUk(end),
-        peak: new Date(peak * bucketMs).toISOString(),
-        peakUk: formatUk(peak * bucketMs),
+        peak: new Date(peakStart).toISOString(),
+        peakUk: formatUk(peakStart),
         buckets: span.to - span.from + 1,
         ...sum,
         canaryRate: sum.canaryRequests === 0 ? 0 : sum.canaryCount / sum.canaryRequests,

@@ -19,6 +19,7 @@ import type {
   Surge,
   Verdict,
   VerdictReason,
+  VolumeUnit,
 } from '../../../shared/api.js';
 import type { AnalysisSettings } from '../../../shared/analysisSettings.js';
 import {
@@ -29,10 +30,15 @@ import {
   formatRateWithCounts,
 } from '../../../shared/metricFormat.js';
 import { formatUkWithZone } from '../../../shared/ukTime.js';
+import { holm } from './stats.js';
 
 export interface VerdictInput {
   rows: ComparisonRow[];
+  /** The traffic of each track, in `unit`: requests, or events in logs without HTTP. */
   requests: { stable: number; canary: number };
+  unit?: VolumeUnit;
+  /** The rollout's window and the span each track's events cover in it (bucket precision), UTC ms. */
+  coverage?: { from: number; to: number; stable: [number, number] | null; canary: [number, number] | null };
   surges: Surge[];
   exceptions: ExceptionGroup[];
   settings: AnalysisSettings;
@@ -93,8 +99,62 @@ function cell(row: ComparisonRow, track: 'stable' | 'canary'): string {
   return formatMetricValue(row.unit, row[track]);
 }
 
+/**
+ * How many comparisons a row's p-value was adjusted over (Holm), by row: the rules each test
+ * the canary against stable at `alpha`, and a healthy canary checked by eight rules at 1 %
+ * would otherwise be held one time in twenty-five on noise alone.
+ */
+const adjustedOver = new WeakMap<ComparisonRow, number>();
+
+function pText(row: ComparisonRow): string {
+  const n = adjustedOver.get(row);
+  return n !== undefined && n > 1
+    ? `${formatPValue(row.pValue)}, adjusted for ${formatCount(n)} comparisons`
+    : formatPValue(row.pValue);
+}
+
+/** The metrics whose test against stable a rule decides on: one family for Holm's adjustment. */
+const JUDGED_METRICS = /^(rate5xx|rate4xx|rate401|rate403|latencyP95|authFailuresPer1000|resource:.+|business:.+)$/;
+
+/** Rows with the p-values of the judged metrics adjusted over the family (the table keeps the raw ones). */
+function adjustedRows(rows: ComparisonRow[], unit: VolumeUnit): ComparisonRow[] {
+  const judged = rows.filter(
+    (r) =>
+      r.pValue !== null &&
+      JUDGED_METRICS.test(r.metric) &&
+      (unit === 'requests' ? r.metric !== 'authFailuresPer1000' : !/^(rate|latency)/.test(r.metric)),
+  );
+  const adjusted = holm(judged.map((r) => r.pValue ?? 1));
+  return rows.map((r) => {
+    const i = judged.indexOf(r);
+    if (i === -1) return r;
+    const copy = { ...r, pValue: adjusted[i] ?? r.pValue };
+    adjustedOver.set(copy, judged.length);
+    return copy;
+  });
+}
+
 const significantlyWorse = (row: ComparisonRow, alpha: number): boolean =>
   row.pValue !== null && row.pValue < alpha && row.canary !== null && row.stable !== null && row.canary > row.stable;
+
+/**
+ * How far above stable's the canary's value must be to count against it: the p95 tolerance
+ * for latency, `rateTolerance` for rates. A significant difference smaller than this is real
+ * but no regression: at high volume the tests find slivers.
+ */
+function materialLimit(
+  row: ComparisonRow,
+  stable: number,
+  settings: AnalysisSettings,
+): { limit: number; words: string } {
+  if (row.unit === 'ms') {
+    return {
+      limit: Math.max(stable * (1 + settings.p95Tolerance), stable + settings.p95ToleranceMs),
+      words: `${formatCount(settings.p95Tolerance * 100)} % and ${formatCount(settings.p95ToleranceMs)} ms`,
+    };
+  }
+  return { limit: stable * (1 + settings.rateTolerance), words: `${formatCount(settings.rateTolerance * 100)} %` };
+}
 
 /** An absolute threshold on the canary's value: above it → `action`. */
 function thresholdRule(
@@ -109,6 +169,8 @@ function thresholdRule(
   const t = formatMetricValue(row.unit, threshold);
   const values = { stable: row.stable, canary: row.canary, threshold, pValue: row.pValue };
   const actionWord = ACTION_WORDS[action];
+  // The threshold's name is a noun: "the rollback threshold", not "the roll back threshold".
+  const thresholdName = action === 'rollback' ? 'rollback' : actionWord;
   if (row.canary === null) {
     return reason(rule, row.metric, row.unit, values, 'insufficient-data', `No canary data for the ${label}.`, false);
   }
@@ -121,11 +183,23 @@ function thresholdRule(
       row.unit,
       values,
       'pass',
-      `Canary ${label} ${canaryText} is within the ${actionWord} threshold of ${t} (stable ${stableText}).`,
+      `Canary ${label} ${canaryText} is within the ${thresholdName} threshold of ${t} (stable ${stableText}).`,
     );
   }
-  const worse = significantlyWorse(row, settings.alpha);
+  const significant = significantlyWorse(row, settings.alpha);
+  const material = row.stable === null ? null : materialLimit(row, row.stable, settings);
+  const worse = significant && material !== null && row.canary > material.limit;
   if (row.stable !== null && row.stable > threshold && !worse) {
+    const by =
+      row.canary > row.stable && row.stable > 0
+        ? `${formatCount(Math.round(((row.canary - row.stable) / row.stable) * 100))} %`
+        : null;
+    const why =
+      row.canary < row.stable
+        ? `the canary's is lower than stable's, ${pText(row)}`
+        : significant && material !== null && by !== null
+          ? `the canary's is higher than stable's by ${by}, within the tolerance of ${material.words} (${pText(row)})`
+          : `the canary is not significantly worse, ${pText(row)}`;
     return reason(
       rule,
       row.metric,
@@ -133,7 +207,7 @@ function thresholdRule(
       values,
       'pre-existing',
       `${label[0]?.toUpperCase() ?? ''}${label.slice(1)} is above ${t} on both tracks (canary ${canaryText}, stable ${stableText}; ` +
-        `the canary is not significantly worse, ${formatPValue(row.pValue)}): a condition that predates the canary, so it does not block promotion.`,
+        `${why}): a condition that predates the canary, so it does not block promotion.`,
     );
   }
   const ci = row.canaryCi;
@@ -141,8 +215,23 @@ function thresholdRule(
     row.stable === null
       ? ''
       : worse
-        ? `, significantly above stable's ${stableText} (${formatPValue(row.pValue)})`
+        ? `, significantly above stable's ${stableText}, by more than ${material?.words ?? ''} (${pText(row)})`
         : ` (stable ${stableText})`;
+  // Above the threshold by a margin the canary's own interval does not confirm, and no worse
+  // than stable's (which is within it): a few requests of noise, no evidence of a crossing. A
+  // healthy 300-request canary would otherwise be held one time in four, on 4xx or 5xx noise.
+  if (ci !== null && ci[0] <= threshold && row.stable !== null && !significant) {
+    return reason(
+      rule,
+      row.metric,
+      row.unit,
+      values,
+      'pass',
+      `Canary ${label} ${canaryText} is above the ${thresholdName} threshold of ${t}, but its 95 % interval ` +
+        `(${formatInterval(row.unit, ci)}) reaches below it and it is not significantly above stable's ${stableText} ` +
+        `(${pText(row)}): no evidence yet that the canary crosses it.`,
+    );
+  }
   if (action === 'rollback' && ci !== null && ci[0] <= threshold) {
     return reason(
       rule,
@@ -161,9 +250,13 @@ function thresholdRule(
     row.unit,
     values,
     action,
-    `Canary ${label} ${canaryText}${ciText} is above the ${actionWord} threshold of ${t}${against}: ${actionWord}.`,
+    `Canary ${label} ${canaryText}${ciText} is above the ${thresholdName} threshold of ${t}${against}: ${actionWord}.`,
   );
 }
+
+/** A row's label inside a sentence: "Auth failures per …" → "auth failures per …"; "CPU …" stays. */
+const inSentence = (label: string): string =>
+  /^\p{Lu}\p{Ll}/u.test(label) ? `${label[0]?.toLowerCase() ?? ''}${label.slice(1)}` : label;
 
 /** The canary worse than stable by more than a relative tolerance, significantly → `action`. */
 function relativeRule(
@@ -188,7 +281,7 @@ function relativeRule(
       row.unit,
       values,
       'insufficient-data',
-      `No data on one track for the ${row.label}.`,
+      `No data on one track for the ${inSentence(row.label)}.`,
       false,
     );
   }
@@ -203,15 +296,30 @@ function relativeRule(
       row.unit,
       values,
       action,
-      `The canary's ${row.label} is worse than stable's by more than ${tol} (${both}; ${formatPValue(row.pValue)}): ${ACTION_WORDS[action]}.`,
+      `The canary's ${inSentence(row.label)} is worse than stable's by more than ${tol} (${both}; ${pText(row)}): ${ACTION_WORDS[action]}.`,
     );
   }
-  const why = beyond
-    ? `the difference is not significant (${formatPValue(row.pValue)})`
-    : `within ${tol} of stable's or better`;
-  return reason(rule, row.metric, row.unit, values, 'pass', `The canary's ${row.label} is ${why} (${both}).`);
+  const why = beyond ? `the difference is not significant (${pText(row)})` : `within ${tol} of stable's or better`;
+  return reason(
+    rule,
+    row.metric,
+    row.unit,
+    values,
+    'pass',
+    `The canary's ${inSentence(row.label)} is ${why} (${both}).`,
+  );
 }
 
+const share = (count: number | null, of: number | null): string =>
+  count === null || of === null || of === 0
+    ? 'n/a'
+    : `${formatMetricValue('ratio', count / of)} (${formatCount(count)} of ${formatCount(of)})`;
+
+/**
+ * The canary's p95 beyond stable's by the tolerance, and its tail significantly heavier: more
+ * of its requests slower than stable's p95 (the row's tail test, compare.ts). A canary faster
+ * overall is no evidence against it, however significant the difference.
+ */
 function p95Rule(row: ComparisonRow | undefined, settings: AnalysisSettings): VerdictReason | null {
   if (!row) return null;
   const { stable, canary } = row;
@@ -241,15 +349,24 @@ function p95Rule(row: ComparisonRow | undefined, settings: AnalysisSettings): Ve
       `Canary p95 latency is within ${tol} of stable's (${both}).`,
     );
   }
-  if (row.pValue !== null && row.pValue < settings.alpha) {
+  const canaryShare = share(row.canaryCount, row.canaryDenominator);
+  const stableShare = share(row.stableCount, row.stableDenominator);
+  const heavier =
+    row.canaryCount !== null &&
+    row.stableCount !== null &&
+    row.canaryDenominator !== null &&
+    row.stableDenominator !== null &&
+    row.canaryCount * row.stableDenominator > row.stableCount * row.canaryDenominator;
+  const tail = `${canaryShare} of the canary's requests are slower than stable's p95, against ${stableShare} of stable's`;
+  if (heavier && row.pValue !== null && row.pValue < settings.alpha) {
     return reason(
       'p95-regression',
       row.metric,
       row.unit,
       values,
       'rollback',
-      `Canary p95 latency is worse than stable's beyond the tolerance of ${tol} (${both}), and the latency distributions ` +
-        `differ significantly (Mann–Whitney U, ${formatPValue(row.pValue)}): roll back.`,
+      `Canary p95 latency is worse than stable's beyond the tolerance of ${tol} (${both}), and significantly so: ` +
+        `${tail} (${pText(row)}): roll back.`,
     );
   }
   return reason(
@@ -258,8 +375,8 @@ function p95Rule(row: ComparisonRow | undefined, settings: AnalysisSettings): Ve
     row.unit,
     values,
     'pass',
-    `Canary p95 latency is above stable's beyond ${tol} (${both}), but the latency distributions do not differ ` +
-      `significantly (Mann–Whitney U, ${formatPValue(row.pValue)}): not a regression on this evidence.`,
+    `Canary p95 latency is above stable's beyond ${tol} (${both}), but its tail is not significantly heavier: ` +
+      `${tail} (${pText(row)}): not a regression on this evidence.`,
   );
 }
 
@@ -292,7 +409,7 @@ function surgeReasons(surges: Surge[], settings: AnalysisSettings): VerdictReaso
   });
 }
 
-function exceptionReasons(exceptions: ExceptionGroup[], settings: AnalysisSettings): VerdictReason[] {
+function exceptionReasons(exceptions: ExceptionGroup[], settings: AnalysisSettings, unit: VolumeUnit): VerdictReason[] {
   const reasons: VerdictReason[] = [];
   const fresh = exceptions.filter((e) => e.status === 'new');
   const frequent = (e: ExceptionGroup): boolean =>
@@ -309,7 +426,7 @@ function exceptionReasons(exceptions: ExceptionGroup[], settings: AnalysisSettin
         { stable: 0, canary: e.canaryPer1000, threshold: settings.newExceptionRollbackPer1000 },
         often ? 'rollback' : 'hold',
         `New exception on the canary, never on stable nor before this rollout: ${name(e)} — ${formatCount(e.canaryCount)} ${e.canaryCount === 1 ? 'time' : 'times'} ` +
-          `(${formatMetricValue('per1000', e.canaryPer1000)} requests), first at ${formatUkWithZone(Date.parse(e.firstSeen))}. ` +
+          `(${formatMetricValue('per1000', e.canaryPer1000)} ${unit}), first at ${formatUkWithZone(Date.parse(e.firstSeen))}. ` +
           (often
             ? `Frequent (at least ${formatCount(settings.newExceptionRollbackCount)} times and ${formatMetricValue('per1000', settings.newExceptionRollbackPer1000)}): roll back.`
             : `Not yet frequent (under ${formatCount(settings.newExceptionRollbackCount)} times or ${formatMetricValue('per1000', settings.newExceptionRollbackPer1000)}): hold.`),
@@ -350,7 +467,7 @@ function exceptionReasons(exceptions: ExceptionGroup[], settings: AnalysisSettin
         'per1000',
         { stable: e.stablePer1000, canary: e.canaryPer1000, threshold: settings.exceptionSpikeRatio, pValue: e.pValue },
         'hold',
-        `An exception both tracks throw spikes on the canary: ${name(e)} — ${formatMetricValue('per1000', e.canaryPer1000)} requests ` +
+        `An exception both tracks throw spikes on the canary: ${name(e)} — ${formatMetricValue('per1000', e.canaryPer1000)} ${unit} ` +
           `against stable's ${formatMetricValue('per1000', e.stablePer1000)} (at least ${formatCount(settings.exceptionSpikeRatio)} times, adjusted ${formatPValue(e.pValue)}): hold.`,
       ),
     );
@@ -379,8 +496,10 @@ function summarise(decision: Decision, reasons: VerdictReason[]): string {
   switch (decision) {
     case 'rollback':
       return `Roll back: ${named(['rollback']).join(', ')}.`;
-    case 'inconclusive':
-      return 'Inconclusive: too few requests to tell the canary from stable.';
+    case 'inconclusive': {
+      const min = reasons.find((r) => r.rule === 'min-requests');
+      return `Inconclusive: ${min === undefined ? 'too few requests to tell the canary from stable.' : lowerFirst(min.text)}`;
+    }
     case 'hold':
       return `Hold: ${named(['hold', 'investigate', 'alert', 'insufficient-data']).join(', ')}.`;
     case 'promote': {
@@ -390,39 +509,104 @@ function summarise(decision: Decision, reasons: VerdictReason[]): string {
   }
 }
 
-export function judge(input: VerdictInput): { verdict: Verdict; rows: ComparisonRow[] } {
-  const { rows, requests, settings } = input;
-  const row = (metric: string): ComparisonRow | undefined => rows.find((r) => r.metric === metric);
-  const min = settings.minRequests;
-  const enough = requests.canary >= min && requests.stable >= min;
-  const reasons: VerdictReason[] = [
-    reason(
+const lowerFirst = (text: string): string => `${text[0]?.toLowerCase() ?? ''}${text.slice(1)}`;
+const upperFirst = (text: string): string => `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
+
+/** Enough traffic on both tracks to judge; the sentence says which track lacks it, and why. */
+function minTrafficRule(requests: { stable: number; canary: number }, unit: VolumeUnit, min: number): VerdictReason {
+  const verb = unit === 'events' ? 'logged' : 'served';
+  const values = { stable: requests.stable, canary: requests.canary, threshold: min };
+  const noHttp = unit === 'events' ? ' No event carries an HTTP status, so the judge counts events logged.' : '';
+  if (requests.canary >= min && requests.stable >= min) {
+    return reason(
       'min-requests',
-      'requests',
+      unit,
       'count',
-      { stable: requests.stable, canary: requests.canary, threshold: min },
-      enough ? 'pass' : 'insufficient-data',
-      enough
-        ? `Both tracks served enough requests to judge: canary ${formatCount(requests.canary)}, stable ${formatCount(requests.stable)} (at least ${formatCount(min)} each).`
-        : `Too few requests to tell: the canary served ${formatCount(requests.canary)} and stable ${formatCount(requests.stable)}; each needs at least ${formatCount(min)}.`,
-    ),
-  ];
+      values,
+      'pass',
+      `Both tracks ${verb} enough ${unit} to judge: canary ${formatCount(requests.canary)}, stable ${formatCount(requests.stable)} (at least ${formatCount(min)} each).${noHttp}`,
+    );
+  }
+  const empty = (['stable', 'canary'] as const).filter((t) => requests[t] === 0);
+  let text: string;
+  if (empty.length === 2) {
+    text = `Neither track ${verb} any ${unit} in the window: there is nothing to judge.`;
+  } else if (empty.length === 1) {
+    const other = empty[0] === 'stable' ? 'canary' : 'stable';
+    text =
+      `${upperFirst(empty[0] ?? '')} ${verb} no ${unit} in the window, so there is nothing to compare the ` +
+      `${other}'s ${formatCount(requests[other])} with; each track needs at least ${formatCount(min)}.`;
+  } else {
+    text = `Too few ${unit} to tell: the canary ${verb} ${formatCount(requests.canary)} and stable ${formatCount(requests.stable)}; each needs at least ${formatCount(min)}.`;
+  }
+  return reason('min-requests', unit, 'count', values, 'insufficient-data', `${text}${noHttp}`);
+}
+
+/**
+ * A sentence when a track's events cover clearly less of the window than the window (a window
+ * defined past the logs, stable's logs ending early): its figures are over those times only,
+ * and the tracks are then compared over different hours.
+ */
+function coverageText(coverage: VerdictInput['coverage'], bucketMs: number): string {
+  if (coverage === undefined) return '';
+  const { from, to } = coverage;
+  const slack = Math.max(bucketMs, (to - from) * 0.05);
+  const partial = (['canary', 'stable'] as const).filter((track) => {
+    const span = coverage[track];
+    return span !== null && (span[0] - from > slack || to - span[1] > slack);
+  });
+  const text = (span: [number, number] | null): string =>
+    span === null ? '' : `${formatUkWithZone(span[0])} to ${formatUkWithZone(span[1])}`;
+  const same = partial.length === 2 && text(coverage.canary) === text(coverage.stable) ? text(coverage.canary) : null;
+  const parts =
+    same !== null
+      ? [`Both tracks' events cover only ${same}`]
+      : partial.map((track, i) => {
+          const who = track === 'canary' ? "the canary's" : "stable's";
+          return `${i === 0 ? upperFirst(who) : who} events cover only ${text(coverage[track])}`;
+        });
+  if (parts.length === 0) return '';
+  return ` ${parts.join('; ')} of the window (${formatUkWithZone(from)} to ${formatUkWithZone(to)}): the figures are over those times only.`;
+}
+
+export function judge(input: VerdictInput): { verdict: Verdict; rows: ComparisonRow[] } {
+  const unit = input.unit ?? 'requests';
+  const { requests, settings } = input;
+  const rows = adjustedRows(input.rows, unit);
+  const row = (metric: string): ComparisonRow | undefined => rows.find((r) => r.metric === metric);
+  const minTraffic = minTrafficRule(requests, unit, settings.minRequests);
+  minTraffic.text += coverageText(input.coverage, settings.bucketMinutes * 60_000);
+  const reasons: VerdictReason[] = [minTraffic];
   const push = (r: VerdictReason | null): void => {
     if (r) reasons.push(r);
   };
-  push(thresholdRule('error-rate', row('rate5xx'), settings.errorRateRollback, 'rollback', settings));
-  push(thresholdRule('error-rate-investigate', row('rate5xx'), settings.errorRateInvestigate, 'investigate', settings));
-  push(
-    thresholdRule('client-error-rate', row('rate4xx'), settings.clientErrorRateInvestigate, 'investigate', settings),
-  );
-  push(thresholdRule('latency-alert', row('latencyP95'), settings.latencyAlertMs, 'alert', settings));
-  push(p95Rule(row('latencyP95'), settings));
-  reasons.push(...surgeReasons(input.surges, settings));
-  for (const metric of ['rate401', 'rate403']) {
-    const r = row(metric);
-    if (r) reasons.push(relativeRule(`auth-rate-${metric.slice(4)}`, r, settings.authRateTolerance, 'hold', settings));
+  // The HTTP rules (status rates, latency, 401/403) have nothing to read in logs without HTTP:
+  // left out, rather than each saying "no data" and asking for traffic that will never come.
+  if (unit === 'requests') {
+    push(thresholdRule('error-rate', row('rate5xx'), settings.errorRateRollback, 'rollback', settings));
+    push(
+      thresholdRule('error-rate-investigate', row('rate5xx'), settings.errorRateInvestigate, 'investigate', settings),
+    );
+    push(
+      thresholdRule('client-error-rate', row('rate4xx'), settings.clientErrorRateInvestigate, 'investigate', settings),
+    );
+    push(thresholdRule('latency-alert', row('latencyP95'), settings.latencyAlertMs, 'alert', settings));
+    push(p95Rule(row('latencyP95'), settings));
+    reasons.push(...surgeReasons(input.surges, settings));
+    for (const metric of ['rate401', 'rate403']) {
+      const r = row(metric);
+      if (r) {
+        reasons.push(relativeRule(`auth-rate-${metric.slice(4)}`, r, settings.authRateTolerance, 'hold', settings));
+      }
+    }
   }
-  reasons.push(...exceptionReasons(input.exceptions, settings));
+  // Logs without HTTP (sshd, PAM): failed logins are the only access signal, judged as the
+  // 401 and 403 rates are. With HTTP, those rates already judge the failures requests show.
+  const auth = row('authFailuresPer1000');
+  if (unit === 'events' && auth) {
+    reasons.push(relativeRule('auth-failures', auth, settings.authRateTolerance, 'hold', settings));
+  }
+  reasons.push(...exceptionReasons(input.exceptions, settings, unit));
   for (const r of rows.filter((x) => x.kind === 'resource')) {
     reasons.push(relativeRule('resource-use', r, settings.resourceTolerance, 'investigate', settings));
   }
@@ -449,6 +633,6 @@ export function judge(input: VerdictInput): { verdict: Verdict; rows: Comparison
   }
   return {
     verdict: { decision, summary: summarise(decision, reasons), reasons },
-    rows: rows.map((r) => ({ ...r, action: actions.get(r.metric) ?? 'none' })),
+    rows: input.rows.map((r) => ({ ...r, action: actions.get(r.metric) ?? 'none' })),
   };
 }
