@@ -251,6 +251,45 @@ describe('review document', () => {
     db.close();
   });
 
+  it('reviews logs without HTTP per event logged: the verdict in words, the note, and SQL per 1,000 events', async () => {
+    const authLog = (host: string, failEvery: number): string[] =>
+      Array.from({ length: 1200 }, (_, n) => {
+        const ts = new Date(T0 + n * 3000);
+        const two = (v: number) => String(v).padStart(2, '0');
+        const stamp = `Mar  2 ${two(ts.getUTCHours())}:${two(ts.getUTCMinutes())}:${two(ts.getUTCSeconds())}`;
+        return n % failEvery === 0
+          ? `${stamp} ${host} sshd[${1000 + n}]: Failed password for invalid user admin from 198.51.100.${n % 200} port ${40000 + n} ssh2`
+          : `${stamp} ${host} sshd[${1000 + n}]: Accepted publickey for deploy from 10.0.0.${n % 200} port ${40000 + n} ssh2: RSA SHA256:abc`;
+      });
+    const db = openCase(path.join(path.dirname(writeLines('auth-a.log', [])), 'auth.coalmine'), { create: true });
+    const common = { service: 'bastion', zone: 'UTC', year: 2026 } as const;
+    await importFile(db, writeLines('stable-auth.log', authLog('bastion-1', 50)), {
+      ...common,
+      track: 'stable',
+      version: '9.6',
+    });
+    await importFile(db, writeLines('canary-auth.log', authLog('bastion-2', 4)), {
+      ...common,
+      track: 'canary',
+      version: '9.7',
+    });
+    const analysis = analyseRollout(db);
+    expect(analysis.volumeUnit).toBe('events');
+    const doc = buildReviewDocument(db, { pseudonymise: true });
+    expect(doc.verdict.summary).toContain('a higher authentication failure rate on the canary');
+    expect(doc.verdict.summary).not.toContain('the rule auth-failures');
+    expect(doc.comparison.notes.join(' ')).toContain('per 1,000 events logged');
+    for (const track of ['stable', 'canary'] as const) {
+      const Track = track === 'stable' ? 'Stable' : 'Canary';
+      const counts = doc.evidence.queries.find((q) => q.figure.startsWith(`${Track} requests`));
+      expect(counts?.figure).toContain('per 1,000 events');
+      const got = db.prepare(counts?.sql ?? '').get() as Record<string, number>;
+      const row = analysis.comparison.find((r) => r.metric === 'authFailuresPer1000');
+      expect(got.auth_failures_per_1000).toBeCloseTo(row?.[track] ?? Number.NaN, 1);
+    }
+    db.close();
+  });
+
   it('gives the same bytes on every build, and after the case is closed and reopened read-only', async () => {
     const db = await tokenCase();
     saveReviewNotes(db, 'shop-api@1.1.0', { author: 'Analyst One', actions: [{ text: 'Opened INC-7' }] });

@@ -136,8 +136,13 @@ function comparisonRowOf(row: ComparisonRow): ReviewComparisonRow {
 function comparisonNotes(analysis: Analysis): string[] {
   const notes = [
     'Requests are events that carry an HTTP status; each rate is over requests; latency is over requests that carry a duration, and percentiles are nearest-rank.',
-    'Variance is (canary − stable) / stable. The p-value is that of a two-sided test of the difference: Fisher’s exact test or the two-proportion z-test for rates, Mann–Whitney U for latency.',
+    'Variance is (canary − stable) / stable. The p-value is that of a two-sided test of the difference: Fisher’s exact test or the two-proportion z-test for rates, Mann–Whitney U for mean and median latency, and for p95 and p99 the same rate tests on the share of each track’s requests slower than stable’s percentile.',
   ];
+  if (analysis.volumeUnit === 'events') {
+    notes.push(
+      'No event in the window carries an HTTP status (logs such as sshd’s or PAM’s), so authentication failures and exceptions are counted per 1,000 events logged, and the rules on requests do not apply.',
+    );
+  }
   if (analysis.excludedSources.length > 0) {
     notes.push(
       `${formatCount(analysis.excludedSources.length)} ${analysis.excludedSources.length === 1 ? 'source is' : 'sources are'} left out of every figure because the import did not finish (see the evidence appendix).`,
@@ -243,6 +248,7 @@ const FRACTION_SETTINGS: ReadonlySet<AnalysisSettingKey> = new Set([
   'errorRateInvestigate',
   'clientErrorRateInvestigate',
   'p95Tolerance',
+  'rateTolerance',
   'authRateTolerance',
   'resourceTolerance',
   'businessTolerance',

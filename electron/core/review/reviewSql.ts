@@ -43,17 +43,20 @@ export function reproductionQueries(analysis: Analysis): ReviewQuery[] {
   for (const track of ['stable', 'canary'] as const) {
     const where = cohortWhereSql(analysis, track);
     const Track = track === 'stable' ? 'Stable' : 'Canary';
+    // Logs without HTTP are judged per event logged (Analysis.volumeUnit).
+    const perEvents = analysis.volumeUnit === 'events';
+    const volume = perEvents ? 'count(*)' : 'count(status)';
     queries.push({
-      figure: `${Track} requests, 5xx, 4xx, 401 and 403 counts and rates (%), auth failures and exceptions per 1,000 requests, mean latency`,
+      figure: `${Track} requests, 5xx, 4xx, 401 and 403 counts and rates (%), auth failures and exceptions per 1,000 ${perEvents ? 'events' : 'requests'}, mean latency`,
       sql: [
         `SELECT count(status) AS requests,`,
         `  sum(status >= 500) AS n5xx, round(100.0 * sum(status >= 500) / count(status), 2) AS pct5xx,`,
         `  sum(status BETWEEN 400 AND 499) AS n4xx, round(100.0 * sum(status BETWEEN 400 AND 499) / count(status), 2) AS pct4xx,`,
         `  sum(status = 401) AS n401, round(100.0 * sum(status = 401) / count(status), 2) AS pct401,`,
         `  sum(status = 403) AS n403, round(100.0 * sum(status = 403) / count(status), 2) AS pct403,`,
-        `  sum(auth_failure) AS auth_failures, round(1000.0 * sum(auth_failure) / count(status), 1) AS auth_failures_per_1000,`,
+        `  sum(auth_failure) AS auth_failures, round(1000.0 * sum(auth_failure) / ${volume}, 1) AS auth_failures_per_1000,`,
         `  sum(error_type IS NOT NULL OR error_stack IS NOT NULL) AS exceptions,`,
-        `  round(1000.0 * sum(error_type IS NOT NULL OR error_stack IS NOT NULL) / count(status), 1) AS exceptions_per_1000,`,
+        `  round(1000.0 * sum(error_type IS NOT NULL OR error_stack IS NOT NULL) / ${volume}, 1) AS exceptions_per_1000,`,
         `  round(avg(CASE WHEN status IS NOT NULL THEN duration_ms END), 1) AS mean_latency_ms`,
         `FROM events`,
         `WHERE ${where};`,

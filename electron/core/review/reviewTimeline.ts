@@ -145,12 +145,14 @@ export function authBursts(
   const bursts: { from: number; to: number; failures: number; requests: number }[] = [];
   for (const b of hot) {
     const last = bursts[bursts.length - 1];
+    // A bucket's own end: London-aligned buckets across a clock change are an hour longer or shorter.
+    const end = b.end ?? b.start + bucketMs;
     if (last && b.start - last.to <= settings.surgeMergeGapBuckets * bucketMs) {
-      last.to = b.start + bucketMs;
+      last.to = end;
       last.failures += b.authFailures;
       last.requests += b.requests;
     } else {
-      bursts.push({ from: b.start, to: b.start + bucketMs, failures: b.authFailures, requests: b.requests });
+      bursts.push({ from: b.start, to: end, failures: b.authFailures, requests: b.requests });
     }
   }
   return bursts;
@@ -230,7 +232,7 @@ function thresholdEntries(ctx: TimelineContext, canaryBuckets: Map<number, Bucke
     const crossing = crossingOf(buckets, rule.key, threshold, settings.minRequests);
     if (!crossing) continue;
     const { bucket, count, requests } = crossing;
-    const bucketEnd = Math.min(bucket.start + bucketMs - 1, rollout.toMs);
+    const bucketEnd = Math.min((bucket.end ?? bucket.start + bucketMs) - 1, rollout.toMs);
     // The sample: the first such event in the crossing bucket, or else the first of the window.
     const row =
       firstCanaryEvent(ctx, rule.condition, { from: Math.max(bucket.start, rollout.fromMs), to: bucketEnd }) ??
@@ -242,7 +244,7 @@ function thresholdEntries(ctx: TimelineContext, canaryBuckets: Map<number, Bucke
       kind: 'threshold',
       title: `Canary ${rule.label} crossed ${formatMetricValue('ratio', threshold)} (${reason.rule})`,
       detail:
-        `By the end of the ${formatDuration(bucketMs)} from ${formatUkWithZone(bucket.start)} the canary's ${rule.label} ` +
+        `By the end of the ${formatDuration((bucket.end ?? bucket.start + bucketMs) - bucket.start)} from ${formatUkWithZone(bucket.start)} the canary's ${rule.label} ` +
         `since the window opened was ${formatRateWithCounts(rate, count, requests)}, above the threshold of ` +
         `${formatMetricValue('ratio', threshold)} that rule ${reason.rule} applies (outcome: ${reason.outcome}), ` +
         `and it stayed above it until the window closed.`,

@@ -17,7 +17,10 @@ interface RuleWords {
 function ruleWords(reason: VerdictReason): RuleWords {
   switch (reason.rule) {
     case 'min-requests':
-      return { topic: 'the number of requests', finding: 'too few requests' };
+      // In logs without HTTP (sshd, PAM) the judge counts events (Analysis.volumeUnit).
+      return reason.metric === 'events'
+        ? { topic: 'the number of events', finding: 'too few events' }
+        : { topic: 'the number of requests', finding: 'too few requests' };
     case 'error-rate':
       return { topic: 'the 5xx rate', finding: 'the canary’s 5xx rate above the rollback threshold' };
     case 'error-rate-investigate':
@@ -32,6 +35,11 @@ function ruleWords(reason: VerdictReason): RuleWords {
       const status = reason.metric === 'rate403' ? '403' : reason.metric === 'rate401' ? '401' : '401/403';
       return { topic: `the ${status} rate`, finding: `a ${status} surge on the canary` };
     }
+    case 'auth-failures':
+      return {
+        topic: 'the authentication failure rate',
+        finding: 'a higher authentication failure rate on the canary',
+      };
     case 'auth-rate-401':
       return { topic: 'the 401 rate', finding: 'a higher 401 rate on the canary' };
     case 'auth-rate-403':
