@@ -220,7 +220,9 @@ function thresholdRule(
   // Above the threshold by a margin the canary's own interval does not confirm, and no worse
   // than stable's (which is within it): a few requests of noise, no evidence of a crossing. A
   // healthy 300-request canary would otherwise be held one time in four, on 4xx or 5xx noise.
-  if (ci !== null && ci[0] <= threshold && row.stable !== null && !significant) {
+  // Never for the rollback threshold: a canary seen above it is not promoted on a lack of
+  // evidence; it is held until more traffic tells (below).
+  if (action !== 'rollback' && ci !== null && ci[0] <= threshold && row.stable !== null && !significant) {
     return reason(
       rule,
       row.metric,
