@@ -873,6 +873,19 @@ describe('logfmt', () => {
     ]);
   });
 
+  it("reads Grafana's and log15's t= time and lvl= level", () => {
+    const run = read([
+      'logger=context userId=0 orgId=0 uname= t=2024-01-01T10:00:00.123+02:00 level=info msg="Request Completed" method=GET path=/api/health status=200',
+      't=2024-01-01T10:00:01+0200 lvl=eror msg="Failed to authenticate request" logger=context error="invalid API key"',
+    ]);
+    expect(run.format).toBe('logfmt');
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [iso(e.ts), e.level, e.message])).toEqual([
+      ['2024-01-01T08:00:00.123Z', 'info', 'Request Completed'],
+      ['2024-01-01T08:00:01.000Z', 'eror', 'Failed to authenticate request'],
+    ]);
+  });
+
   it('is not taken for syslog, access logs or application logs with key=value pairs in their messages', () => {
     const keycloak =
       '2024-01-01 10:00:00,123 WARN  [org.keycloak.events] (executor-thread-1) type="LOGIN_ERROR", realmId="r1", ipAddress="203.0.113.5"';

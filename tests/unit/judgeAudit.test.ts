@@ -526,3 +526,19 @@ describe('errors in a handful of canary requests', () => {
     );
   });
 });
+
+describe('rollouts defined by their versions', () => {
+  it('refuses one version on both sides, which would compare the same events with themselves', () => {
+    const db = openCase(path.join(tempDir(), 'same.coalmine'), { create: true });
+    expect(() =>
+      defineRollout(db, {
+        service: 'checkout',
+        canaryVersion: '4.2.0',
+        stableVersion: '4.2.0',
+        from: T0,
+        to: T0 + 60 * MINUTE,
+      }),
+    ).toThrow(/the stable version and the canary version are both 4\.2\.0/);
+    db.close();
+  });
+});

@@ -162,6 +162,14 @@ export interface RolloutDefinition {
 
 /** Defines a rollout, or adjusts the one with the same service and canary version. */
 export function defineRollout(db: CaseDb, definition: RolloutDefinition, now = Date.now()): Rollout {
+  // Events with no track are taken by their version (cohorts.ts): one version on both sides
+  // would put the same events in both cohorts and compare them with themselves.
+  if (definition.stableVersion !== undefined && definition.stableVersion === definition.canaryVersion) {
+    throw new CoalmineError(
+      'BAD_INPUT',
+      `the stable version and the canary version are both ${definition.canaryVersion}: a rollout compares two versions (leave --stable out to compare with every stable event)`,
+    );
+  }
   const id = rolloutIdOf(definition.service, definition.canaryVersion);
   let { from, to } = definition;
   if (from === undefined || to === undefined) {

@@ -72,6 +72,22 @@ export function parseLogfmt(line: string): Record<string, unknown> | null {
 
 // A line that opens with a key and a value, as the probe wants to see most lines do.
 const LOGFMT_START = /^[A-Za-z_@][\w.@-]*=(?:"|[^\s"=])/;
+/**
+ * Keys only logfmt writers use for what the JSON aliases name otherwise: Grafana's and log15's
+ * `t` (time) and `lvl` (level). Renamed here, so a bare `t` never becomes a time in JSON lines.
+ */
+const LOGFMT_NAMES: Record<string, string> = { t: 'time', lvl: 'level' };
+
+function withLogfmtNames(doc: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, name] of Object.entries(LOGFMT_NAMES)) {
+    if (key in doc && !(name in doc)) {
+      doc[name] = doc[key];
+      delete doc[key];
+    }
+  }
+  return doc;
+}
+
 const TIME_KEY = /(?:^|\s)(?:time|ts|timestamp|t|@timestamp|date|datetime)=/;
 
 export const logfmtFormat: LogFormat = {
@@ -97,7 +113,7 @@ export const logfmtFormat: LogFormat = {
           sink.reject(number, 'not a logfmt line (key=value pairs, a value with spaces in double quotes)', text);
           return;
         }
-        const outcome = jsonDocumentToEvent(doc, number, text, ctx.zone);
+        const outcome = jsonDocumentToEvent(withLogfmtNames(doc), number, text, ctx.zone);
         if (!outcome.ok) {
           sink.reject(number, outcome.reason, text);
           return;
