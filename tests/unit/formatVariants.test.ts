@@ -117,6 +117,7 @@ describe('nginx and Apache access-log variants', () => {
       '10.0.0.2, 10.0.0.1 - bob [29/May/2017:19:02:48 +0000] "GET /x HTTP/1.1" 401 612 "-" "Mozilla"',
       'example.com:80 unix: - - [26/Feb/2019:15:39:42 +0100] "hello" 400 173 "-" "-"',
       '127.0.0.1:80 - - [13/Nov/2023:10:44:01 +0000] "<SCRIPT>NXSSTEST</SCRIPT> / HTTP/1.1" 400 3386 "-" "-"',
+      '[2001:db8::1]:443 - - [13/Nov/2023:10:44:02 +0000] "GET /a HTTP/1.1" 200 12 "-" "-"',
     ]);
     expect(run.format).toBe('access-log');
     expect(run.rejects).toEqual([]);
@@ -127,6 +128,7 @@ describe('nginx and Apache access-log variants', () => {
       [null, '10.0.0.2', 'bob', 401],
       ['example.com', 'unix:', null, 400],
       [null, '127.0.0.1', null, 400],
+      [null, '2001:db8::1', null, 200],
     ]);
   });
 
@@ -604,6 +606,12 @@ describe('Java application-log variants', () => {
       [1, expect.stringMatching(/^time "10:00:00.123" has a time of day but no date/)],
       [2, expect.stringMatching(/^time "10:00:01.000" has a time of day but no date/)],
     ]);
+    // logrotate's date is the day the file was rotated, not the day its lines were written.
+    for (const rotated of ['app.log-20241027', 'app.log.20241027.gz', 'app.log-20241027.gz']) {
+      const late = read(['10:00:00.123 [main] INFO  com.example.App - Started'], rotated);
+      expect(late.events, rotated).toEqual([]);
+      expect(late.rejects[0]?.reason).toMatch(/a logrotate date after \.log is the day it was rotated/);
+    }
   });
 
   it("reads Spring Boot 3.4's line with application name and correlation ids, and tells a thread from an application", () => {

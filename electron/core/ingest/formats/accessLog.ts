@@ -206,12 +206,14 @@ function addressListLine(line: string): RegExpExecArray | null {
 }
 
 const IPV4_PORT = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/;
+/** An IPv6 address with a port is bracketed (`[2001:db8::1]:443`); a bare one keeps its colons. */
+const IPV6_PORT = /^\[([0-9A-Fa-f:.]+)\](?::\d+)?$/;
 
-/** The client, without the port some formats add to an IPv4 address (`127.0.0.1:80`). */
+/** The client, without the port some formats add to its address (`127.0.0.1:80`, `[2001:db8::1]:443`). */
 function clientAddress(value: string | undefined): string | null {
   const client = dash(value);
   if (client === null || client.indexOf(':') < 0) return client;
-  return IPV4_PORT.exec(client)?.[1] ?? client;
+  return IPV4_PORT.exec(client)?.[1] ?? IPV6_PORT.exec(client)?.[1] ?? client;
 }
 
 /** `%v:%p` → the host; `$host` as it is. */

@@ -475,9 +475,16 @@ function keyValueFields(event: NewEvent, message: string): void {
 
 const DATE_IN_NAME = /(?:^|\D)((?:19|20)\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)/;
 
+/**
+ * logrotate's `dateext` (`app.log-20241027`, `app.log.20241027.gz`): the day the file was
+ * rotated, usually the day after its records were written, so never taken for their day.
+ */
+const ROTATION_DATE = /\.log[-.]?(?:19|20)\d{6}(?:\D|$)/;
+
 /** The day a log of times without dates was written: the `date` option, else the file's name. */
 function dayOf(ctx: FormatContext): number | null {
   const given = ctx.options.date;
+  if (typeof given !== 'string' && ROTATION_DATE.test(ctx.fileName)) return null;
   const m =
     typeof given === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(given.trim()) : DATE_IN_NAME.exec(ctx.fileName);
   if (!m) return null;
@@ -512,7 +519,7 @@ class DayClock {
 }
 
 const NO_DATE =
-  "has a time of day but no date (as logback's, log4j2's and WildFly's default layouts write): import it with the day of its first record (coalmine import --date DD/MM/YYYY), or keep the date in the file's name (app.2024-01-01.log)";
+  "has a time of day but no date (as logback's, log4j2's and WildFly's default layouts write): import it with the day of its first record (coalmine import --date DD/MM/YYYY), or keep the date in the file's name (app.2024-01-01.log; a logrotate date after .log is the day it was rotated, not written)";
 
 function recordToEvent(
   record: AssembledRecord<Header>,
