@@ -66,7 +66,7 @@ export function multilineParser<H>(
     if (!orphans) return;
     sink.reject(
       orphans.first,
-      `${span(orphans)} come before any ${what} record: continuation lines with no record to join (their header is not in this file)`,
+      `${span(orphans)} ${orphans.first === orphans.last ? 'comes' : 'come'} before any ${what} record: continuation lines with no record to join (their header is not in this file)`,
       orphans.text.join('\n'),
     );
     orphans = null;
