@@ -1,6 +1,6 @@
 // The WAL checkpointer's thread (walCheckpointer.ts): its own connection to the case runs a
-// PASSIVE checkpoint every interval until told to stop, then one last one. Its waits for the
-// disk block this thread only.
+// PASSIVE checkpoint every interval until told to stop (the writer then checkpoints what is
+// left itself, and truncates the log). Its waits for the disk block this thread only.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CheckpointJob } from './walCheckpointer.js';
@@ -13,19 +13,14 @@ const db = new Database(job.path, {
   ...(job.nativeBinding ? { nativeBinding: job.nativeBinding } : {}),
 });
 
-let timer: NodeJS.Timeout | null = null;
-const checkpoint = (): void => {
+const tick = (): void => {
   // PASSIVE never waits for the writer or readers; it copies what no reader still needs.
   db.pragma('wal_checkpoint(PASSIVE)');
-};
-const tick = (): void => {
-  checkpoint();
   timer = setTimeout(tick, job.intervalMs);
 };
-timer = setTimeout(tick, job.intervalMs);
+let timer = setTimeout(tick, job.intervalMs);
 port.on('message', () => {
-  if (timer) clearTimeout(timer);
-  checkpoint();
+  clearTimeout(timer);
   db.close();
   port.close();
 });
