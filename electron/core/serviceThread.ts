@@ -11,7 +11,7 @@ import { CoalmineError } from '../../shared/errors.js';
 import type { FilePicker } from './importJobs.js';
 import type { PdfPrinter } from './review/renderReview.js';
 import type { ApiCaller } from './service.js';
-import { useWorkerEntryDir, workerEntryFile } from './workerEntry.js';
+import { workerEntryFile } from './workerEntry.js';
 
 /** The case the thread serves: a case file, or the demo case built from the demo logs. */
 export type ServedCase =
@@ -76,8 +76,8 @@ export type FromServiceWorker =
 /** How long `close` waits for the worker to close the case before ending it. */
 const CLOSE_WAIT_MS = 30_000;
 
-export function serviceWorkerFile(): string {
-  return workerEntryFile(import.meta.url, 'electron/core', 'serviceWorker.js');
+export function serviceWorkerFile(dir?: string): string {
+  return workerEntryFile(import.meta.url, 'electron/core', 'serviceWorker.js', dir ?? null);
 }
 
 function wireError(error: unknown): WireError {
@@ -95,8 +95,7 @@ export async function startServiceThread(options: ServiceThreadOptions): Promise
     sqliteBinding: options.sqliteBinding ?? null,
     workerEntryDir: options.workerEntryDir ?? null,
   };
-  if (options.workerEntryDir !== undefined) useWorkerEntryDir(options.workerEntryDir);
-  const worker = new Worker(serviceWorkerFile(), { workerData });
+  const worker = new Worker(serviceWorkerFile(options.workerEntryDir), { workerData });
   const pending = new Map<number, (envelope: ApiEnvelope<unknown>) => void>();
   let nextId = 1;
   let stopped: string | null = null;

@@ -3,8 +3,8 @@
 // TypeScript source, and a worker thread on Node 20 cannot load a .ts file: it then runs the
 // build of the same source in out/node, which `npm test` (pretest) and `npm run build` make.
 // The Electron bundle builds every entry into one folder (electron.vite.config.ts), but shared
-// code may sit in a chunk elsewhere, so its main process names that folder explicitly
-// (`useWorkerEntryDir`), and the service thread is told it too.
+// code may sit in a chunk elsewhere, so its main process names that folder explicitly: to the
+// service thread as an option, which sets it (`useWorkerEntryDir`) for the workers it starts.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,18 +17,18 @@ export function useWorkerEntryDir(dir: string | null): void {
   entryDir = dir;
 }
 
-/** The folder `useWorkerEntryDir` named, to hand on to a worker that starts workers itself. */
-export function workerEntryDir(): string | null {
-  return entryDir;
-}
-
 /**
- * The entry `entryName` (e.g. 'parseWorker.js') that lives beside the module at `moduleUrl`
- * (its `import.meta.url`), whose source path under the project is `sourceDir` (e.g.
- * 'electron/core/ingest').
+ * The entry `entryName` (e.g. 'parseWorker.js') in `dir` (default: the folder
+ * `useWorkerEntryDir` named), else beside the module at `moduleUrl` (its `import.meta.url`),
+ * whose source path under the project is `sourceDir` (e.g. 'electron/core/ingest').
  */
-export function workerEntryFile(moduleUrl: string, sourceDir: string, entryName: string): string {
-  if (entryDir !== null) return path.join(entryDir, entryName);
+export function workerEntryFile(
+  moduleUrl: string,
+  sourceDir: string,
+  entryName: string,
+  dir: string | null = entryDir,
+): string {
+  if (dir !== null) return path.join(dir, entryName);
   const here = fileURLToPath(moduleUrl);
   if (here.endsWith('.js')) return path.join(path.dirname(here), entryName);
   const depth = sourceDir.split('/').length;

@@ -8,7 +8,6 @@ import { CoalmineError } from '../../shared/errors.js';
 import { closeCase, openCase } from '../../electron/core/case/caseStore.js';
 import { importFile } from '../../electron/core/ingest/importFile.js';
 import { type ServiceThread, type ServiceThreadHost, startServiceThread } from '../../electron/core/serviceThread.js';
-import { useWorkerEntryDir } from '../../electron/core/workerEntry.js';
 import { projectRoot } from '../helpers/cli.js';
 import { ecs, tempDir, writeLines } from '../helpers/tempCase.js';
 
@@ -26,7 +25,6 @@ let running: ServiceThread | undefined;
 afterEach(async () => {
   await running?.close();
   running = undefined;
-  useWorkerEntryDir(null);
 });
 
 async function serve(casePath: string, host: ServiceThreadHost = {}, readOnly = false): Promise<ServiceThread> {
