@@ -8,7 +8,7 @@ import type { CaseDb } from '../case/caseStore.js';
 import { readAnalysisSettings } from '../case/analysisSettings.js';
 import { listUnfinishedSources } from '../case/sources.js';
 import { authFailureReport } from './authFailures.js';
-import { bucketGrid } from './buckets.js';
+import { bucketEnd, bucketGrid } from './buckets.js';
 import { businessRows } from './business.js';
 import { comparisonTable } from './compare.js';
 import { exceptionGroups } from './exceptions.js';
@@ -68,10 +68,7 @@ function judgeRolloutWithBuckets(db: CaseDb, given: Rollout, settings: AnalysisS
     }
     return first === null || last === null
       ? null
-      : [
-          Math.max(rollout.fromMs, first.start),
-          Math.min(rollout.toMs, (last.end ?? grid.startOf(grid.indexOf(last.start) + 1)) - 1),
-        ];
+      : [Math.max(rollout.fromMs, first.start), Math.min(rollout.toMs, bucketEnd(grid, last) - 1)];
   };
   const coverage = {
     from: rollout.fromMs,

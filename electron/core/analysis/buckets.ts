@@ -92,3 +92,11 @@ export function bucketGrid(minutes: number): BucketGrid {
   };
   return { widthMs, unitMs, uniform: false, indexOf, startOf };
 }
+
+/**
+ * Where `bucket` ends (exclusive): the end its figures recorded, else the start of the next
+ * bucket of `grid` (an hour more or less than the width across a clock change).
+ */
+export function bucketEnd(grid: BucketGrid, bucket: { start: number; end?: number | undefined }): number {
+  return bucket.end ?? grid.startOf(grid.indexOf(bucket.start) + 1);
+}

@@ -15,6 +15,7 @@ import { showControlCharacters } from '../../../shared/controlCharacters.js';
 import { formatCount, formatMetricValue, formatPValue, formatRateWithCounts } from '../../../shared/metricFormat.js';
 import { formatDuration, formatUkWithZone } from '../../../shared/ukTime.js';
 import { cohortFilter } from '../analysis/cohorts.js';
+import { bucketEnd, bucketGrid } from '../analysis/buckets.js';
 import type { Bucket } from '../analysis/figures.js';
 import type { CaseDb } from '../case/caseStore.js';
 import type { Pseudonymiser } from './pseudonymise.js';
@@ -134,6 +135,7 @@ export function authBursts(
   settings: Analysis['settings'],
 ): { from: number; to: number; failures: number; requests: number }[] {
   const bucketMs = settings.bucketMinutes * 60_000;
+  const grid = bucketGrid(settings.bucketMinutes);
   const stableRate = stable.requests === 0 ? 0 : stable.failures / stable.requests;
   const hot = [...canaryBuckets.values()]
     .filter((b) => {
@@ -145,8 +147,7 @@ export function authBursts(
   const bursts: { from: number; to: number; failures: number; requests: number }[] = [];
   for (const b of hot) {
     const last = bursts[bursts.length - 1];
-    // A bucket's own end: London-aligned buckets across a clock change are an hour longer or shorter.
-    const end = b.end ?? b.start + bucketMs;
+    const end = bucketEnd(grid, b);
     if (last && b.start - last.to <= settings.surgeMergeGapBuckets * bucketMs) {
       last.to = end;
       last.failures += b.authFailures;
@@ -222,7 +223,7 @@ function crossingOf(
 
 function thresholdEntries(ctx: TimelineContext, canaryBuckets: Map<number, Bucket>): TimelineEntry[] {
   const { settings, rollout } = ctx.analysis;
-  const bucketMs = settings.bucketMinutes * 60_000;
+  const grid = bucketGrid(settings.bucketMinutes);
   const buckets = [...canaryBuckets.values()].sort((a, b) => a.start - b.start);
   const entries: TimelineEntry[] = [];
   for (const reason of ctx.analysis.verdict.reasons) {
@@ -232,11 +233,12 @@ function thresholdEntries(ctx: TimelineContext, canaryBuckets: Map<number, Bucke
     const crossing = crossingOf(buckets, rule.key, threshold, settings.minRequests);
     if (!crossing) continue;
     const { bucket, count, requests } = crossing;
-    const bucketEnd = Math.min((bucket.end ?? bucket.start + bucketMs) - 1, rollout.toMs);
+    const end = bucketEnd(grid, bucket);
+    const lastMs = Math.min(end - 1, rollout.toMs);
     // The sample: the first such event in the crossing bucket, or else the first of the window.
     const row =
-      firstCanaryEvent(ctx, rule.condition, { from: Math.max(bucket.start, rollout.fromMs), to: bucketEnd }) ??
-      firstCanaryEvent(ctx, rule.condition, { from: rollout.fromMs, to: bucketEnd });
+      firstCanaryEvent(ctx, rule.condition, { from: Math.max(bucket.start, rollout.fromMs), to: lastMs }) ??
+      firstCanaryEvent(ctx, rule.condition, { from: rollout.fromMs, to: lastMs });
     const rate = count / requests;
     entries.push({
       at: reviewTime(bucket.start),
@@ -244,7 +246,7 @@ function thresholdEntries(ctx: TimelineContext, canaryBuckets: Map<number, Bucke
       kind: 'threshold',
       title: `Canary ${rule.label} crossed ${formatMetricValue('ratio', threshold)} (${reason.rule})`,
       detail:
-        `By the end of the ${formatDuration((bucket.end ?? bucket.start + bucketMs) - bucket.start)} from ${formatUkWithZone(bucket.start)} the canary's ${rule.label} ` +
+        `By the end of the ${formatDuration(end - bucket.start)} from ${formatUkWithZone(bucket.start)} the canary's ${rule.label} ` +
         `since the window opened was ${formatRateWithCounts(rate, count, requests)}, above the threshold of ` +
         `${formatMetricValue('ratio', threshold)} that rule ${reason.rule} applies (outcome: ${reason.outcome}), ` +
         `and it stayed above it until the window closed.`,
