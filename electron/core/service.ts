@@ -100,6 +100,8 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
   let current = initial;
   const imports = createImportJobs(host.pickFiles);
   const pulls = createPullJobs(host.pullOptions);
+  /** An import or a pull writes to the open case. */
+  const writing = (): boolean => imports.busy() || pulls.busy();
   return {
     'case.info': () => caseInfo(current, chooseCase !== undefined, host.pickFiles !== undefined),
     'case.open': async ({ readOnly }) => {
@@ -110,7 +112,7 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
         );
       }
       // A running import or pull writes to the open case: it must end before the case is closed.
-      if (imports.busy() || pulls.busy()) {
+      if (writing()) {
         throw new CoalmineError(
           'BUSY',
           'an import or a pull is running; wait for it or cancel it, then open another case',
@@ -119,7 +121,7 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
       const next = await chooseCase({ readOnly });
       if (!next) return null;
       // The dialog may have stayed open while the page started one.
-      if (imports.busy() || pulls.busy()) {
+      if (writing()) {
         closeCase(next.db);
         throw new CoalmineError(
           'BUSY',
