@@ -661,7 +661,6 @@ Example: coalmine measures case.coalmine --define conversion --label "Conversion
         }
         throw error;
       }
-      io.out(`Coalmine web mode on ${casePath ? terminalText(casePath) : 'the demo case'}\n${server.url}\n`);
       // One shutdown, whatever signals follow: the case is always closed whole before the exit.
       let stopping: Promise<void> | null = null;
       const stop = (): void => {
@@ -673,6 +672,9 @@ Example: coalmine measures case.coalmine --define conversion --label "Conversion
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      // Only once the signals are ours: a Ctrl-C (or a test) that answers the address at once
+      // would otherwise end the process the default way, with the case still in WAL.
+      io.out(`Coalmine web mode on ${casePath ? terminalText(casePath) : 'the demo case'}\n${server.url}\n`);
     });
 
   addTagCommands(program, io);
