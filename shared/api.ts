@@ -234,7 +234,7 @@ export interface ComparisonRow {
   canaryCount: number | null;
   stableDenominator: number | null;
   canaryDenominator: number | null;
-  /** 95 % Wilson interval of a rate, in the row's unit. */
+  /** 95 % exact (Clopper–Pearson) interval of a rate, in the row's unit. */
   stableCi: [number, number] | null;
   canaryCi: [number, number] | null;
   /**

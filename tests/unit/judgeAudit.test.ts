@@ -527,6 +527,33 @@ describe('errors in a handful of canary requests', () => {
   });
 });
 
+describe('one error in a small canary', () => {
+  const verdictOf = (canaryErrors: number) =>
+    judge({
+      rows: [rateRow('rate5xx', '5xx rate', { k: 0, n: 20_000 }, { k: canaryErrors, n: 100 })],
+      requests: { stable: 20_000, canary: 100 },
+      surges: [],
+      exceptions: [],
+      settings: DEFAULT_ANALYSIS_SETTINGS,
+    }).verdict;
+
+  it('does not roll back on one 5xx in 100 requests, which a canary at the 0.1 % threshold shows one time in ten', () => {
+    // P(at least one error in 100 | 0.1 %) = 1 − 0.999^100 = 9.5 %: no evidence of a crossing.
+    // The Wilson interval (0.18 %–5.4 %) claimed one, and rolled the canary back.
+    const verdict = verdictOf(1);
+    const rule = verdict.reasons.find((r) => r.rule === 'error-rate');
+    expect(rule?.outcome).toBe('hold');
+    expect(rule?.text).toMatch(
+      /95 % interval \(0\.03 %.*\) reaches below the threshold: hold until more traffic tells/,
+    );
+    expect(verdict.decision).toBe('inconclusive');
+  });
+
+  it('rolls back on three 5xx in 100 requests, which a canary at the threshold shows one time in 6,000', () => {
+    expect(verdictOf(3).decision).toBe('rollback');
+  });
+});
+
 describe('rollouts defined by their versions', () => {
   it('refuses one version on both sides, which would compare the same events with themselves', () => {
     const db = openCase(path.join(tempDir(), 'same.coalmine'), { create: true });

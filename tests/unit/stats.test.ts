@@ -12,7 +12,7 @@ import {
   normalPValue,
   percentileOfSorted,
   twoProportionZ,
-  wilsonInterval,
+  exactInterval,
 } from '../../electron/core/analysis/stats.js';
 
 const asc = (values: number[]): number[] => [...values].sort((a, b) => a - b);
@@ -33,18 +33,47 @@ describe('normal tails', () => {
   });
 });
 
-describe('Wilson interval', () => {
-  it('for 10 of 100 is [0.0552, 0.1744] (R: prop.test(10, 100, correct = FALSE)$conf.int)', () => {
-    const [lo, hi] = wilsonInterval(10, 100) ?? [NaN, NaN];
-    expect(lo).toBeCloseTo(0.05522914, 7);
-    expect(hi).toBeCloseTo(0.17436566, 7);
+/** P(X >= k) for X ~ Binomial(n, p), summed term by term: independent of the beta function. */
+function binomialAtLeast(k: number, n: number, p: number): number {
+  let total = 0;
+  let logChoose = 0; // ln C(n, j), built up term by term
+  for (let j = 0; j <= n; j += 1) {
+    if (j >= k) total += Math.exp(logChoose + j * Math.log(p) + (n - j) * Math.log1p(-p));
+    logChoose += Math.log(n - j) - Math.log(j + 1);
+  }
+  return total;
+}
+
+describe('exact (Clopper–Pearson) interval', () => {
+  it('for 1 of 5 is [0.00505, 0.71642] (R: binom.test(1, 5)$conf.int), where Wilson started at 3.6 %', () => {
+    const [lo, hi] = exactInterval(1, 5) ?? [NaN, NaN];
+    expect(lo).toBeCloseTo(0.005050763, 8);
+    expect(hi).toBeCloseTo(0.716417936, 8);
   });
 
-  it('for 0 of 10 reaches up to z²/(n + z²) = 0.2775 by hand, and never below 0', () => {
-    const [lo, hi] = wilsonInterval(0, 10) ?? [NaN, NaN];
-    expect(lo).toBe(0);
-    expect(hi).toBeCloseTo(3.841458820694124 / 13.841458820694124, 12);
-    expect(wilsonInterval(0, 0)).toBeNull();
+  it('for 0 and n of n has the closed forms 1 − 0.025^(1/n) and its mirror, and null for no trials', () => {
+    expect(exactInterval(0, 10)).toEqual([0, expect.closeTo(1 - 0.025 ** (1 / 10), 12)]);
+    expect(exactInterval(10, 10)).toEqual([expect.closeTo(0.025 ** (1 / 10), 12), 1]);
+    expect(exactInterval(0, 0)).toBeNull();
+  });
+
+  it.each([
+    [3, 300],
+    [45, 1000],
+    [7, 40],
+    [199, 200],
+  ])('for %i of %i leaves 2.5 percent on each side, by the binomial sums', (k, n) => {
+    const [lo, hi] = exactInterval(k, n) ?? [NaN, NaN];
+    expect(binomialAtLeast(k, n, lo)).toBeCloseTo(0.025, 9);
+    expect(1 - binomialAtLeast(k + 1, n, hi)).toBeCloseTo(0.025, 9);
+  });
+
+  it('stays finite and ordered for a million requests', () => {
+    const [lo, hi] = exactInterval(10_000, 1_000_000) ?? [NaN, NaN];
+    expect(lo).toBeGreaterThan(0.0097);
+    expect(lo).toBeLessThan(0.01);
+    expect(hi).toBeGreaterThan(0.01);
+    expect(hi).toBeLessThan(0.0103);
   });
 });
 

@@ -1,7 +1,7 @@
 // Business measures: the ratio of two event filters the user defines (conversion = confirmed
 // checkouts / carts viewed), per track over the window. All measures are counted in one pass
-// per track. A ratio that stays within 0–1 on both tracks is a proportion, with a Wilson
-// interval and a two-sided test; one above 1 (more numerator than denominator events) is
+// per track. A ratio that stays within 0–1 on both tracks is a proportion, with an exact
+// (Clopper–Pearson) interval and a two-sided test; one above 1 (more numerator than denominator events) is
 // shown without them.
 import type { ComparisonRow, Rollout } from '../../../shared/api.js';
 import type { BusinessMeasure } from '../../../shared/analysisSettings.js';
@@ -9,7 +9,7 @@ import type { CaseDb } from '../case/caseStore.js';
 import { type Cohort, cohortFilter } from './cohorts.js';
 import { comparisonRow } from './compare.js';
 import { filterToSql } from './eventFilterSql.js';
-import { compareProportions, wilsonInterval } from './stats.js';
+import { compareProportions, exactInterval } from './stats.js';
 
 function countMeasures(db: CaseDb, rollout: Rollout, track: Cohort, measures: BusinessMeasure[]): number[] {
   const cohort = cohortFilter(rollout, track);
@@ -53,8 +53,8 @@ export function businessRows(db: CaseDb, rollout: Rollout, measures: BusinessMea
       canaryCount: ck,
       stableDenominator: sn,
       canaryDenominator: cn,
-      stableCi: proportion ? wilsonInterval(sk, sn) : null,
-      canaryCi: proportion ? wilsonInterval(ck, cn) : null,
+      stableCi: proportion ? exactInterval(sk, sn) : null,
+      canaryCi: proportion ? exactInterval(ck, cn) : null,
       pValue: tested?.pValue ?? null,
       test: tested?.test ?? null,
     });

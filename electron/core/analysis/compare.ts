@@ -1,6 +1,6 @@
 // The comparison table: the same figures for stable and canary over the rollout's window.
-// Requests are events that carry an HTTP status; rates are over requests, with a 95 % Wilson
-// interval and a two-sided test of the difference (Fisher's exact test when counts are
+// Requests are events that carry an HTTP status; rates are over requests, with a 95 % exact
+// (Clopper–Pearson) interval and a two-sided test of the difference (Fisher's exact test when counts are
 // small, the two-proportion z-test otherwise). Latency is over requests that carry a
 // duration; percentiles are nearest-rank. The mean and p50 rows carry one Mann–Whitney U test
 // of the two latency distributions. The p95 and p99 rows carry a test of the tail instead:
@@ -16,7 +16,7 @@ import {
   percentileOfSorted,
   ratio,
   relativeVariance,
-  wilsonInterval,
+  exactInterval,
 } from './stats.js';
 
 interface RowValues {
@@ -94,8 +94,8 @@ export function rateRow(
     canaryCount: canary.k,
     stableDenominator: stable.n,
     canaryDenominator: canary.n,
-    stableCi: proportion ? scaled(wilsonInterval(stable.k, stable.n), scale) : null,
-    canaryCi: proportion ? scaled(wilsonInterval(canary.k, canary.n), scale) : null,
+    stableCi: proportion ? scaled(exactInterval(stable.k, stable.n), scale) : null,
+    canaryCi: proportion ? scaled(exactInterval(canary.k, canary.n), scale) : null,
     pValue: tested?.pValue ?? null,
     test: tested?.test ?? null,
   });

@@ -116,17 +116,6 @@ export function normalPValue(z: number, alternative: Alternative): number {
   return Math.min(1, 2 * normalUpperTail(Math.abs(z)));
 }
 
-/** The Wilson score interval for k successes in n trials (95 % unless z says otherwise). */
-export function wilsonInterval(k: number, n: number, z = Z_95): [number, number] | null {
-  if (n <= 0) return null;
-  const p = k / n;
-  const z2 = z * z;
-  const denominator = 1 + z2 / n;
-  const centre = (p + z2 / (2 * n)) / denominator;
-  const half = (z / denominator) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
-}
-
 /**
  * Two-proportion z-test with the pooled standard error (the same p-value as R's
  * `prop.test(correct = FALSE)`, whose chi-square is z²). "greater" means the first
@@ -157,6 +146,78 @@ export function logGamma(x: number): number {
 
 function logChoose(n: number, k: number): number {
   return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+}
+
+/**
+ * The regularised incomplete beta function I_x(a, b), by the continued fraction of Numerical
+ * Recipes (§6.4, modified Lentz), on the side where it converges fast. I_p(k, n − k + 1) is
+ * P(X ≥ k) for X ~ Binomial(n, p).
+ */
+export function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x));
+  if (x < (a + 1) / (a + b + 2)) return (front * betaContinuedFraction(x, a, b)) / a;
+  return 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
+}
+
+function betaContinuedFraction(x: number, a: number, b: number): number {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  // Converges in O(sqrt(max(a, b))) terms: a few thousand for a million requests.
+  for (let m = 1; m <= 100_000; m += 1) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const step = d * c;
+    h *= step;
+    if (Math.abs(step - 1) < 1e-15) break;
+  }
+  return h;
+}
+
+/** The x in [0, 1] where I_x(a, b) = target, by bisection (I_x rises with x). */
+function inverseIncompleteBeta(target: number, a: number, b: number): number {
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 80 && hi - lo > 1e-15; i += 1) {
+    const mid = (lo + hi) / 2;
+    if (incompleteBeta(mid, a, b) < target) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * The exact (Clopper–Pearson) interval for k successes in n trials, 95 % unless `level` says
+ * otherwise: every rate inside it would make what was seen at least 2.5 % likely on each
+ * side. The judge decides whether a canary is above a threshold on it. The Wilson score
+ * interval, used before, claims too much on a handful of requests: for 1 error in 5 it starts at
+ * 3.6 %, yet a canary failing 2 % of its requests shows one or more errors in 5 requests one
+ * time in ten.
+ * (R: `binom.test(k, n)$conf.int`.)
+ */
+export function exactInterval(k: number, n: number, level = 0.95): [number, number] | null {
+  if (n <= 0) return null;
+  const tail = (1 - level) / 2;
+  const lower = k === 0 ? 0 : inverseIncompleteBeta(tail, k, n - k + 1);
+  const upper = k === n ? 1 : inverseIncompleteBeta(1 - tail, k + 1, n - k);
+  return [lower, upper];
 }
 
 /**
