@@ -189,6 +189,33 @@ function thresholdRule(
   const significant = significantlyWorse(row, settings.alpha);
   const material = row.stable === null ? null : materialLimit(row, row.stable, settings);
   const worse = significant && material !== null && row.canary > material.limit;
+  // Both tracks above the rollback threshold, the canary beyond the tolerance and its own
+  // interval clear of stable's rate, yet the test not significant (few requests, or the Holm
+  // adjustment): several times stable's rate is not a condition that predates the canary.
+  // It is held until more traffic tells, never promoted as pre-existing.
+  const ci = row.canaryCi;
+  if (
+    action === 'rollback' &&
+    row.stable !== null &&
+    row.stable > threshold &&
+    !worse &&
+    material !== null &&
+    row.canary > material.limit &&
+    ci !== null &&
+    ci[0] > row.stable
+  ) {
+    return reason(
+      rule,
+      row.metric,
+      row.unit,
+      values,
+      'hold',
+      `${label[0]?.toUpperCase() ?? ''}${label.slice(1)} is above the rollback threshold of ${t} on both tracks, but the canary's ` +
+        `${canaryText} is ${(row.canary / row.stable).toFixed(1)} times stable's ${stableText}, ` +
+        `and its 95 % interval (${formatInterval(row.unit, ci)}) lies above stable's rate; the difference is not yet significant ` +
+        `(${pText(row)}): hold until more traffic tells.`,
+    );
+  }
   if (row.stable !== null && row.stable > threshold && !worse) {
     const by =
       row.canary > row.stable && row.stable > 0
@@ -210,7 +237,6 @@ function thresholdRule(
         `${why}): a condition that predates the canary, so it does not block promotion.`,
     );
   }
-  const ci = row.canaryCi;
   const against =
     row.stable === null
       ? ''
