@@ -280,6 +280,32 @@ describe('pull over real HTTP (core and API)', () => {
     closeCase(db);
   });
 
+  it('checkpoints the log from its own thread while it writes, and leaves the log empty at the end', async () => {
+    const cluster = new FakeCluster(ecsDocs(9));
+    const server = await serve(cluster);
+    const casePath = path.join(tempDir(), 'checkpointed.coalmine');
+    const db = openCase(casePath, { create: true });
+    const during: number[] = [];
+    const result = await pullIntoCase(
+      db,
+      buildPullRequest({
+        url: server.url,
+        index: 'logs-*',
+        from: '2026-03-29T00:00:00Z',
+        to: '2026-03-29T01:00:00Z',
+        pageSize: 3,
+      }),
+      // The writer's own automatic checkpoints are off while the thread does them.
+      { onProgress: () => during.push(db.pragma('wal_autocheckpoint', { simple: true }) as number) },
+    );
+    expect(result).toMatchObject({ state: 'complete', events: 9 });
+    expect(during.length).toBeGreaterThan(0);
+    expect(new Set(during)).toEqual(new Set([0]));
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(fs.statSync(`${casePath}-wal`).size).toBe(0);
+    closeCase(db);
+  });
+
   it('pull.start runs a pull as a job through the API and never hands the credentials back', async () => {
     const cluster = new FakeCluster(ecsDocs(4));
     const server = await serve(cluster);

@@ -45,6 +45,7 @@ import { ecsDocumentRecords } from '../ingest/formats/ecsNdjson.js';
 import { documentKey } from '../ingest/formats/esSearch.js';
 import type { NormaliseContext } from '../ingest/normalise.js';
 import { createSourceWriter } from '../ingest/sourceWriter.js';
+import { type WalCheckpointer, startWalCheckpointer } from '../case/walCheckpointer.js';
 import {
   CLIENT_VERSION,
   type ClientSetup,
@@ -283,6 +284,8 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
     }
   };
 
+  // Started once the source exists; stopped however the pull ends.
+  let checkpointer: WalCheckpointer | null = null;
   try {
     let cluster: { name: string; uuid: string; version: string } = { name: '', uuid: '', version: '' };
     // Why the cluster's name and uuid are not recorded, when they are not.
@@ -469,6 +472,9 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
       }
     };
 
+    // A long pull grows the log as an import does: a thread checkpoints it (walCheckpointer.ts).
+    checkpointer = startWalCheckpointer(db);
+
     const kept = (): string =>
       `the ${counts.events} events (and ${counts.rejects} rejects) of the ${counts.lines} hits before it are kept and source #${sourceId} is marked incomplete`;
 
@@ -605,6 +611,7 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
           }
         }
         writer.flush();
+        checkpointer.afterBatch();
         progress();
         if (last === null) break;
         if (searchAfter && last[0] === searchAfter[0] && last[1] === searchAfter[1]) {
@@ -665,6 +672,7 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
     const overlaps = samePull.filter((s) => s.state === 'complete').map((s) => s.id);
     return resultOf({ sourceId, duplicateOf: null, replaced, overlaps, state: 'complete', message: null });
   } finally {
+    await checkpointer?.stop();
     await closePit();
     await client.close().catch(() => undefined);
   }
