@@ -27,7 +27,18 @@ const values = Array.from({ length: rows }, (_, i) => {
   const line = nginxLine(random, i);
   const request = line.slice(line.indexOf('"') + 1, line.indexOf('" '));
   const status = Number(line.split('" ')[1].split(' ')[0]);
-  return [1, i + 1, 1_763_542_800_000 + i * 50, i % 10 === 0 ? 'canary' : 'stable', 'checkout', '4.12.3', status, 12.5, status === 401 ? 1 : 0, request];
+  return [
+    1,
+    i + 1,
+    1_763_542_800_000 + i * 50,
+    i % 10 === 0 ? 'canary' : 'stable',
+    'checkout',
+    '4.12.3',
+    status,
+    12.5,
+    status === 401 ? 1 : 0,
+    request,
+  ];
 });
 
 const COLUMNS = 'source_id, source_line, ts, track, service, version, status, duration_ms, auth_failure, message';
@@ -78,7 +89,9 @@ try {
   ]) {
     const micros = measure(how);
     const ceiling = Math.round(1e6 / micros).toLocaleString('en-GB');
-    console.log(`${label.padEnd(42)} ${micros.toFixed(2).padStart(6)} µs a row  → at most ${ceiling.padStart(9)} events/s`);
+    console.log(
+      `${label.padEnd(42)} ${micros.toFixed(2).padStart(6)} µs a row  → at most ${ceiling.padStart(9)} events/s`,
+    );
   }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
