@@ -32,7 +32,13 @@ import { listSources, listUnfinishedSources } from '../core/case/sources.js';
 import { FORMATS } from '../core/ingest/formats/index.js';
 import { type ImportResult, importFile } from '../core/ingest/importFile.js';
 import { DEFAULT_ZONE, parseTypedTime } from '../core/ingest/time.js';
-import { checkImportRequest, recordCsvMapping, resolveImport } from '../core/ingest/importOptions.js';
+import {
+  DEFAULT_REQUEST_TIME_UNIT,
+  checkImportRequest,
+  recordCsvMapping,
+  resolveImport,
+} from '../core/ingest/importOptions.js';
+import { REQUEST_TIME_UNITS, type RequestTimeUnit } from '../../shared/importOptions.js';
 import { defaultDemoCasePath, demoLogsDir, rendererDir } from '../core/paths.js';
 import { folderPicker } from '../core/importJobs.js';
 import { startServiceThread } from '../core/serviceThread.js';
@@ -284,8 +290,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         '--request-time-unit <unit>',
         'access logs: the unit of a whole-number request time at the end of a line (Apache %T: s, %{ms}T: ms, %D: us)',
       )
-        .choices(['s', 'ms', 'us'])
-        .default('us'),
+        .choices(REQUEST_TIME_UNITS)
+        .default(DEFAULT_REQUEST_TIME_UNIT),
     )
     .addHelpText(
       'after',
@@ -306,7 +312,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           map?: string;
           mapping?: string;
           date?: string;
-          requestTimeUnit: 's' | 'ms' | 'us';
+          requestTimeUnit: RequestTimeUnit;
         },
       ) => {
         // The same checks as the app's import (ingest.start), named by these flags.
