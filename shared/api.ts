@@ -3,6 +3,14 @@
 // Electron, HTTP in web mode), and a result type. Channels are `coalmine:<domain>:<verb>`.
 import { z } from 'zod';
 import { type AnalysisSettings, analysisSettingsSchema } from './analysisSettings.js';
+import {
+  IMPORT_NAME_MAX,
+  IMPORT_YEAR_MAX,
+  IMPORT_YEAR_MIN,
+  REQUEST_TIME_UNITS,
+  type RequestTimeUnit,
+  parseImportDay,
+} from './importOptions.js';
 import type { Track } from './logEvent.js';
 import {
   REVIEW_FORMATS,
@@ -105,17 +113,34 @@ export const apiMethods = {
   // Files come from the desktop app's dialog or web mode's --import-dir folder, never from a path
   // the renderer names: it gets ids for the picked files and imports by id.
   'ingest.pick': { channel: 'coalmine:ingest:pick', input: z.object({}).strict() },
+  // The options of `coalmine import`, for every file of the import; the core checks them again
+  // (a real zone, a known format, a mapping saved in the case) and names the bad one.
   'ingest.start': {
     channel: 'coalmine:ingest:start',
     input: z
       .object({
         files: z.array(opaqueId).min(1).max(1000),
         track: z.enum(['canary', 'stable']).optional(),
+        service: z.string().trim().min(1).max(IMPORT_NAME_MAX).optional(),
+        version: z.string().trim().min(1).max(IMPORT_NAME_MAX).optional(),
         zone: z.string().min(1).max(64).optional(),
         format: z.string().min(1).max(64).optional(),
+        year: z.number().int().min(IMPORT_YEAR_MIN).max(IMPORT_YEAR_MAX).optional(),
+        /** DD/MM/YYYY: the day of the first record of a log that writes only the time of day. */
+        date: z
+          .string()
+          .max(10)
+          .refine((text) => parseImportDay(text) !== null, {
+            message: `write the day as DD/MM/YYYY (a real day, ${IMPORT_YEAR_MIN} to ${IMPORT_YEAR_MAX})`,
+          })
+          .optional(),
+        requestTimeUnit: z.enum(REQUEST_TIME_UNITS).optional(),
+        /** The name of a CSV column mapping saved in the case (`ingest.choices` lists them). */
+        mapping: z.string().min(1).max(64).optional(),
       })
       .strict(),
   },
+  'ingest.choices': { channel: 'coalmine:ingest:choices', input: z.object({}).strict() },
   'job.status': { channel: 'coalmine:job:status', input: z.object({ jobId: opaqueId }).strict() },
   'job.cancel': { channel: 'coalmine:job:cancel', input: z.object({ jobId: opaqueId }).strict() },
   // An Elasticsearch pull runs as a job too. Credentials cross once, into main; no status,
@@ -410,6 +435,7 @@ export interface ApiResults {
   /** Null when the user cancelled the dialog or this window cannot pick files. */
   'ingest.pick': PickedFiles | null;
   'ingest.start': { jobId: string };
+  'ingest.choices': IngestChoices;
   'job.status': JobStatus;
   'job.cancel': JobStatus;
   'pull.start': { jobId: string };
@@ -440,6 +466,17 @@ export interface PickedFiles {
   /** The folder the files were listed from (web mode), or null (the desktop app's dialog). */
   folder: string | null;
   files: { id: string; name: string; size: number }[];
+}
+
+/** What an import can be told, for the page's form to offer as lists. */
+export interface IngestChoices {
+  /** The formats Coalmine reads: `name` is what `format` takes, `label` what a person reads. */
+  formats: { name: string; label: string }[];
+  /** The CSV column mappings saved in this case: each column's field. */
+  csvMappings: { name: string; columns: Record<string, string> }[];
+  /** The zone of times written without one when the import names none. */
+  defaultZone: string;
+  defaultRequestTimeUnit: RequestTimeUnit;
 }
 
 export interface ImportFileResult {

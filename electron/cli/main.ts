@@ -31,17 +31,23 @@ import { readAnalysisSettings, resetAnalysisSettings, writeAnalysisSettings } fr
 import { listSources, listUnfinishedSources } from '../core/case/sources.js';
 import { FORMATS } from '../core/ingest/formats/index.js';
 import { type ImportResult, importFile } from '../core/ingest/importFile.js';
-import { DEFAULT_ZONE, checkZone, parseTypedTime } from '../core/ingest/time.js';
+import { DEFAULT_ZONE, parseTypedTime } from '../core/ingest/time.js';
+import {
+  DEFAULT_REQUEST_TIME_UNIT,
+  checkImportRequest,
+  recordCsvMapping,
+  resolveImport,
+} from '../core/ingest/importOptions.js';
+import { REQUEST_TIME_UNITS, type RequestTimeUnit } from '../../shared/importOptions.js';
 import { defaultDemoCasePath, demoLogsDir, rendererDir } from '../core/paths.js';
 import { folderPicker } from '../core/importJobs.js';
 import { startServiceThread } from '../core/serviceThread.js';
 import { startWebServer } from '../web/webServer.js';
-import { parseCsvMapping } from '../core/ingest/formats/csv.js';
 import { type Io, withCase, withWritableCase } from './caseAccess.js';
 import { clearProgress, progressPrinter } from './progressBar.js';
 import { addPullCommand } from './pullCommand.js';
 import { addReviewCommands } from './reviewCommand.js';
-import { addTagCommands, csvMappingForImport, recordCsvMapping } from './tagCommands.js';
+import { addTagCommands } from './tagCommands.js';
 import { terminalLines, terminalText } from './terminalText.js';
 import { textTable } from './textTable.js';
 
@@ -284,8 +290,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         '--request-time-unit <unit>',
         'access logs: the unit of a whole-number request time at the end of a line (Apache %T: s, %{ms}T: ms, %D: us)',
       )
-        .choices(['s', 'ms', 'us'])
-        .default('us'),
+        .choices(REQUEST_TIME_UNITS)
+        .default(DEFAULT_REQUEST_TIME_UNIT),
     )
     .addHelpText(
       'after',
@@ -306,39 +312,21 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           map?: string;
           mapping?: string;
           date?: string;
-          requestTimeUnit: 's' | 'ms' | 'us';
+          requestTimeUnit: RequestTimeUnit;
         },
       ) => {
-        checkZone(opts.zone);
-        const firstDay = opts.date === undefined ? undefined : isoDay(opts.date);
-        const year = opts.year === undefined ? undefined : Number(opts.year);
-        if (year !== undefined && !(/^\d{4}$/.test(opts.year ?? '') && year >= 1990 && year <= 2099)) {
-          throw new UsageError(`--year ${opts.year} is not a year between 1990 and 2099`);
-        }
-        if (opts.map !== undefined) parseCsvMapping(opts.map);
+        // The same checks as the app's import (ingest.start), named by these flags.
+        const request = checkImportRequest(opts, 'cli');
         // Every file is checked before the case is created or touched.
         for (const file of files) checkReadableFile(file);
         const db = openCase(casePath, { create: true });
         const results: ImportResult[] = [];
         try {
-          const csvMapping = csvMappingForImport(db, opts);
+          const { options, csvMapping } = resolveImport(db, request, 'cli');
           const onProgress = opts.json ? undefined : progressPrinter(process.stderr);
           for (const file of files) {
             try {
-              const result = await importFile(db, file, {
-                zone: opts.zone,
-                ...(opts.format ? { format: opts.format } : {}),
-                ...(year !== undefined ? { year } : {}),
-                ...(opts.track ? { track: opts.track } : {}),
-                ...(opts.service ? { service: opts.service } : {}),
-                ...(opts.version ? { version: opts.version } : {}),
-                ...(onProgress ? { onProgress } : {}),
-                formatOptions: {
-                  requestTimeUnit: opts.requestTimeUnit,
-                  ...(firstDay ? { date: firstDay } : {}),
-                  ...(csvMapping ? { csvMapping: csvMapping.mapping } : {}),
-                },
-              });
+              const result = await importFile(db, file, { ...options, ...(onProgress ? { onProgress } : {}) });
               recordCsvMapping(db, result.sourceId, result.format, csvMapping);
               results.push(result);
             } finally {
@@ -681,17 +669,6 @@ Example: coalmine measures case.coalmine --define conversion --label "Conversion
   addPullCommand(program, io, setExit, { ok: EXIT_OK, rejects: EXIT_REJECTS, interrupted: EXIT_INTERRUPTED });
 
   return program;
-}
-
-/** `DD/MM/YYYY` (how every date reads in Coalmine) as the `YYYY-MM-DD` the readers take; a usage error otherwise. */
-function isoDay(text: string): string {
-  const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text.trim());
-  const [day, month, year] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (!m || date.getUTCDate() !== day || date.getUTCMonth() !== month - 1) {
-    throw new UsageError(`--date ${text} is not a day written DD/MM/YYYY`);
-  }
-  return date.toISOString().slice(0, 10);
 }
 
 /** Runs the CLI; resolves to the exit code (the web command keeps running until stopped). */

@@ -1,11 +1,11 @@
 // `coalmine tags` (show, set or reset the case's track tagging rules) and `coalmine retag`
-// (recompute every stored event's track from the stored evidence), and the CSV mapping of an
-// import (`--map`, `--mapping`).
+// (recompute every stored event's track from the stored evidence), and `coalmine mappings` (the
+// CSV mappings saved in a case; an import's --map and --mapping are read in core/ingest/importOptions.ts).
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { CoalmineError } from '../../shared/errors.js';
 import type { CaseDb } from '../core/case/caseStore.js';
-import { csvMappingNamed, listCsvMappings, saveCsvMapping } from '../core/case/csvMappings.js';
+import { listCsvMappings } from '../core/case/csvMappings.js';
 import {
   type RetagResult,
   caseHasOwnTaggingRules,
@@ -14,8 +14,6 @@ import {
   retagCase,
   saveTaggingRules,
 } from '../core/case/retag.js';
-import { mergeSourceDetails } from '../core/case/sources.js';
-import { type CsvMapping, parseCsvMapping } from '../core/ingest/formats/csv.js';
 import { type TaggingRule, parseTaggingRules, ruleName } from '../core/ingest/tagging.js';
 import { type Io, withCase, withWritableCase } from './caseAccess.js';
 import { terminalText } from './terminalText.js';
@@ -150,35 +148,4 @@ export function addTagCommands(program: Command, io: Io): void {
         io.out(`${terminalText(name)}: ${terminalText(pairs.join(','))}\n`);
       }
     });
-}
-
-export interface CsvMappingChoice {
-  name: string;
-  mapping: CsvMapping;
-}
-
-/**
- * The CSV mapping an import uses: `--map` (saved in the case under `--mapping NAME`, or
- * "default"), or the one saved as `--mapping NAME`; null when neither is given.
- */
-export function csvMappingForImport(db: CaseDb, opts: { map?: string; mapping?: string }): CsvMappingChoice | null {
-  if (opts.map !== undefined) {
-    const mapping = parseCsvMapping(opts.map);
-    const name = opts.mapping ?? 'default';
-    saveCsvMapping(db, name, mapping);
-    return { name, mapping };
-  }
-  if (opts.mapping !== undefined) return { name: opts.mapping, mapping: csvMappingNamed(db, opts.mapping) };
-  return null;
-}
-
-/** Records the mapping a CSV source was read with, for the evidence appendix. */
-export function recordCsvMapping(
-  db: CaseDb,
-  sourceId: number | null,
-  format: string,
-  choice: CsvMappingChoice | null,
-): void {
-  if (sourceId === null || choice === null || (format !== 'csv' && format !== 'kibana-csv')) return;
-  mergeSourceDetails(db, sourceId, { csvMapping: { name: choice.name, columns: choice.mapping } });
 }

@@ -9,7 +9,14 @@ import path from 'node:path';
 import type { ImportFileResult, JobStatus, PickedFiles } from '../../shared/api.js';
 import { CoalmineError } from '../../shared/errors.js';
 import type { CaseDb } from './case/caseStore.js';
-import { type ImportOptions, type ImportResult, importFile } from './ingest/importFile.js';
+import { type ImportResult, importFile } from './ingest/importFile.js';
+import {
+  type ImportRequest,
+  type ResolvedImport,
+  checkImportRequest,
+  recordCsvMapping,
+  resolveImport,
+} from './ingest/importOptions.js';
 import { type Job, createJobRegistry } from './jobs.js';
 
 /** Asks the user for log files; null when they cancel. Returns absolute paths. */
@@ -44,7 +51,11 @@ function summary(result: ImportResult): ImportFileResult {
 
 export interface ImportJobs {
   pick(): Promise<PickedFiles | null>;
-  start(db: CaseDb, fileIds: string[], options: Pick<ImportOptions, 'track' | 'zone' | 'format'>): { jobId: string };
+  /**
+   * Starts importing the picked files with the options of `coalmine import`, the same for every
+   * file; a bad option is refused here, before the job starts, naming the option.
+   */
+  start(db: CaseDb, fileIds: string[], request: ImportRequest): { jobId: string };
   status(jobId: string): JobStatus;
   cancel(jobId: string): JobStatus;
   /** True while an import writes to the case. */
@@ -56,7 +67,7 @@ export function createImportJobs(picker: FilePicker | undefined): ImportJobs {
   const picked = new Map<string, string>();
   const jobs = createJobRegistry<JobStatus>('import');
 
-  async function run(db: CaseDb, job: Job<JobStatus>, paths: string[], options: ImportOptions): Promise<void> {
+  async function run(db: CaseDb, job: Job<JobStatus>, paths: string[], resolved: ResolvedImport): Promise<void> {
     const { status } = job;
     for (const file of paths) {
       if (job.controller.signal.aborted) break;
@@ -64,12 +75,13 @@ export function createImportJobs(picker: FilePicker | undefined): ImportJobs {
       status.progress = null;
       try {
         const result = await importFile(db, file, {
-          ...options,
+          ...resolved.options,
           signal: job.controller.signal,
           onProgress: (progress) => {
             status.progress = progress;
           },
         });
+        recordCsvMapping(db, result.sourceId, result.format, resolved.csvMapping);
         status.results.push(summary(result));
       } catch (error) {
         status.state = 'failed';
@@ -102,13 +114,14 @@ export function createImportJobs(picker: FilePicker | undefined): ImportJobs {
       });
       return { folder: chosen.folder, files };
     },
-    start(db, fileIds, options) {
+    start(db, fileIds, request) {
       jobs.assertIdle();
       const paths = fileIds.map((id) => {
         const p = picked.get(id);
         if (!p) throw new CoalmineError('BAD_INPUT', 'a file was not picked in this window; pick the files again');
         return p;
       });
+      const resolved = resolveImport(db, checkImportRequest(request, 'api'), 'api');
       return jobs.start(
         (jobId) => ({
           jobId,
@@ -120,7 +133,7 @@ export function createImportJobs(picker: FilePicker | undefined): ImportJobs {
           results: [],
           error: null,
         }),
-        (job) => run(db, job, paths, options),
+        (job) => run(db, job, paths, resolved),
       );
     },
     status: (jobId) => jobs.status(jobId),

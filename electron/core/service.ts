@@ -26,6 +26,7 @@ import { listSources } from './case/sources.js';
 import { type PullJobOptions, createPullJobs } from './elastic/pullJobs.js';
 import { buildPullRequest, checkCaPem } from './elastic/pullRequest.js';
 import { type FilePicker, createImportJobs } from './importJobs.js';
+import { importChoices } from './ingest/importOptions.js';
 import { type PdfPrinter, renderReview, reviewFileName } from './review/renderReview.js';
 import { buildReviewDocument } from './review/reviewModel.js';
 import type { ReviewFormat } from '../../shared/review.js';
@@ -173,6 +174,7 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
       }
       return imports.start(current.db, files, options);
     },
+    'ingest.choices': () => importChoices(current.db),
     'job.status': ({ jobId }) => imports.status(jobId),
     'job.cancel': ({ jobId }) => imports.cancel(jobId),
     'pull.start': (input) => {

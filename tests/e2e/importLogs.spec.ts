@@ -1,9 +1,11 @@
 // An analyst imports log files from the page: picks them from the folder web mode was given,
 // follows the progress, reads what each file held (rejected lines by number), and finds the
-// rollout the files contain.
+// rollout the files contain; with the Options, tells what the logs do not say (track, service,
+// version, the day of a log that writes only the time of day) and is told when an option is wrong.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coalmine-import-e2e-'));
@@ -23,25 +25,149 @@ fs.writeFileSync(
 );
 fs.writeFileSync(path.join(logs, 'stable.ndjson'), [event(1, 'stable', '5.0.9', 200)].join('\n') + '\n');
 
-test.use({ caseArgs: [path.join(dir, 'new.coalmine'), '--import-dir', logs] });
 test.afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-test('imports picked files and shows what they held', async ({ webApp }) => {
-  const { page } = webApp;
-  await expect(page.getByTestId('no-rollouts')).toBeVisible();
-  await page.getByTestId('import-open').click();
-  await expect(page.getByTestId('import-choose')).toContainText('canary.ndjson');
-  await expect(page.getByTestId('import-choose')).toContainText('stable.ndjson');
-  await page.getByTestId('import-start').click();
+test.describe('files that say their own track', () => {
+  test.use({ caseArgs: [path.join(dir, 'new.coalmine'), '--import-dir', logs] });
 
-  const result = page.getByTestId('import-result');
-  await expect(result).toHaveAttribute('data-state', 'done');
-  await expect(result.getByTestId('import-file-result')).toHaveCount(2);
-  await expect(result.getByTestId('import-file-result').first()).toContainText(
-    'canary.ndjson: 2 events, 1 rejected, 1 authentication failure (ecs-ndjson)',
-  );
-  await expect(result).toContainText('line 3: not valid JSON');
-  await expect(page.getByTestId('case-name')).toContainText('3 events · 2 sources');
-  await expect(page.getByTestId('rollout-item')).toContainText('payments');
-  await page.screenshot({ path: 'test-results/import-done.png', fullPage: true });
+  test('imports picked files and shows what they held', async ({ webApp }) => {
+    const { page } = webApp;
+    await expect(page.getByTestId('no-rollouts')).toBeVisible();
+    await page.getByTestId('import-open').click();
+    await expect(page.getByTestId('import-choose')).toContainText('canary.ndjson');
+    await expect(page.getByTestId('import-choose')).toContainText('stable.ndjson');
+    await page.getByTestId('import-start').click();
+
+    const result = page.getByTestId('import-result');
+    await expect(result).toHaveAttribute('data-state', 'done');
+    await expect(result.getByTestId('import-file-result')).toHaveCount(2);
+    await expect(result.getByTestId('import-file-result').first()).toContainText(
+      'canary.ndjson: 2 events, 1 rejected, 1 authentication failure (ecs-ndjson)',
+    );
+    await expect(result).toContainText('line 3: not valid JSON');
+    await expect(page.getByTestId('case-name')).toContainText('3 events · 2 sources');
+    await expect(page.getByTestId('rollout-item')).toContainText('payments');
+    await page.screenshot({ path: 'test-results/import-done.png', fullPage: true });
+  });
+});
+
+// logback's default layout: the time of day only, so the day comes from the Options.
+const appLogs = path.join(dir, 'app-logs');
+fs.mkdirSync(appLogs);
+const logback = (lines: [string, string, string][]): string =>
+  lines
+    .map(([time, level, text]) => `${time} [http-nio-8080-exec-1] ${level.padEnd(5)} com.shop.Checkout - ${text}`)
+    .join('\n') + '\n';
+fs.writeFileSync(
+  path.join(appLogs, 'checkout-canary.log'),
+  logback([
+    ['09:00:01.100', 'INFO', 'order 1 placed'],
+    ['09:00:02.200', 'ERROR', 'payment declined'],
+    ['09:00:03.300', 'INFO', 'order 2 placed'],
+  ]),
+);
+fs.writeFileSync(
+  path.join(appLogs, 'checkout-stable.log'),
+  logback([
+    ['09:00:01.500', 'INFO', 'order 0 placed'],
+    ['09:00:02.500', 'INFO', 'order 3 placed'],
+  ]),
+);
+
+/** Picks only `name` of the folder's files. */
+async function pickOnly(page: Page, name: string): Promise<void> {
+  await page.getByTestId('import-open').click();
+  const choose = page.getByTestId('import-choose');
+  await expect(choose).toContainText(name);
+  for (const box of await choose.getByRole('checkbox').all()) {
+    const label = (await box.evaluate((el) => el.closest('label')?.textContent)) ?? '';
+    await box.setChecked(label.includes(name));
+  }
+}
+
+/** Opens the Options from the keyboard, as a person tabbing through the form would. */
+async function openOptions(page: Page): Promise<void> {
+  const toggle = page.getByTestId('import-options-toggle');
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('import-options')).toHaveAttribute('open', '');
+}
+
+test.describe('the Options of an import', () => {
+  test.use({ caseArgs: [path.join(dir, 'options.coalmine'), '--import-dir', appLogs] });
+
+  test('tell the track, service, version and day of logs that write only the time of day', async ({ webApp }) => {
+    const { page } = webApp;
+    await expect(page.getByTestId('no-rollouts')).toBeVisible();
+
+    await pickOnly(page, 'checkout-canary.log');
+    const options = page.getByTestId('import-options');
+    await expect(options).not.toHaveAttribute('open', '');
+    await openOptions(page);
+    await expect(options).toContainText('These options apply to every file of this import.');
+    await expect(page.getByLabel('Zone of times without one')).toHaveValue('Europe/London');
+    await expect(page.getByTestId('import-format')).toContainText('Detect from content');
+    await expect(page.getByTestId('import-mapping')).toBeDisabled();
+    await page.getByLabel('Track of every event').selectOption('canary');
+    await page.getByLabel('Service', { exact: true }).fill('checkout');
+    await page.getByLabel('Version', { exact: true }).fill('2.1.0');
+    await page.getByLabel('Day of the first record').fill('19/11/2026');
+    await page.screenshot({ path: 'test-results/import-options.png', fullPage: true });
+    await page.getByTestId('import-start').click();
+
+    const result = page.getByTestId('import-result');
+    await expect(result).toHaveAttribute('data-state', 'done');
+    await expect(result.getByTestId('import-file-result')).toHaveText(
+      'checkout-canary.log: 3 events, 0 rejected, 0 authentication failures (java-log)',
+    );
+    await expect(result.getByTestId('import-result-options')).toHaveText(
+      'Options for every file: track canary · service checkout · version 2.1.0 · zone Europe/London · first day 19/11/2026',
+    );
+
+    // The stable side: the options are kept from the last import, two of them changed.
+    await pickOnly(page, 'checkout-stable.log');
+    await openOptions(page);
+    await expect(page.getByLabel('Service', { exact: true })).toHaveValue('checkout');
+    await page.getByLabel('Track of every event').selectOption('stable');
+    await page.getByLabel('Version', { exact: true }).fill('2.0.0');
+    await page.getByTestId('import-start').click();
+    await expect(result).toHaveAttribute('data-state', 'done');
+    await expect(result.getByTestId('import-file-result')).toHaveText(
+      'checkout-stable.log: 2 events, 0 rejected, 0 authentication failures (java-log)',
+    );
+
+    await expect(page.getByTestId('case-name')).toContainText('5 events · 2 sources');
+    const rollout = page.getByTestId('rollout-item');
+    await expect(rollout).toHaveCount(1);
+    await expect(rollout).toContainText('checkout');
+    await expect(rollout).toContainText('2.0.0 → 2.1.0');
+    await expect(rollout).toContainText('from 19/11/2026 09:00:01');
+  });
+});
+
+test.describe('a wrong option', () => {
+  test.use({ caseArgs: [path.join(dir, 'refused.coalmine'), '--import-dir', appLogs] });
+
+  test('is refused with a message naming it, and nothing is imported', async ({ webApp }) => {
+    const { page } = webApp;
+    await expect(page.getByTestId('no-rollouts')).toBeVisible();
+    await pickOnly(page, 'checkout-canary.log');
+    await openOptions(page);
+    await page.getByLabel('Zone of times without one').fill('Mars/Olympus');
+    await page.getByLabel('Day of the first record').fill('19/11/2026');
+    await page.getByTestId('import-start').click();
+    await expect(page.getByTestId('import-error')).toHaveText(
+      'zone: unknown time zone "Mars/Olympus" (use an IANA name such as Europe/London)',
+    );
+    // The form stays as it was, to be put right.
+    await expect(page.getByTestId('import-choose')).toBeVisible();
+    await expect(page.getByLabel('Zone of times without one')).toHaveValue('Mars/Olympus');
+    await expect(page.getByTestId('case-name')).toContainText('refused.coalmine · 0 events · 0 sources');
+
+    // A day that is no day is refused on the page, before anything is asked.
+    await page.getByLabel('Zone of times without one').fill('Europe/London');
+    await page.getByLabel('Day of the first record').fill('31/02/2026');
+    await page.getByTestId('import-start').click();
+    await expect(page.getByTestId('import-error')).toHaveText('Date: 31/02/2026 is not a day written DD/MM/YYYY.');
+  });
 });

@@ -1,13 +1,23 @@
 import { useCallback, useState } from 'react';
-import type { CoalmineApi, JobStatus, PickedFiles } from '../../../shared/api';
+import type { CoalmineApi, IngestChoices, JobStatus, PickedFiles } from '../../../shared/api';
 import { formatBytes, formatCount } from '../../../shared/metricFormat';
 import { formatDuration } from '../../../shared/ukTime';
 import { errorText, usePolledJob } from '../usePolledJob';
+import {
+  EMPTY_IMPORT_OPTIONS,
+  type ImportOptionValues,
+  ImportOptionsForm,
+  describeImportOptions,
+  importRequestOptions,
+} from './ImportOptions';
 
 type Stage =
   | { kind: 'closed' }
   | { kind: 'choosing'; picked: PickedFiles; selected: Set<string> }
   | { kind: 'running'; jobId: string; status: JobStatus | null };
+
+/** The lists the Options offer, read when files are picked (the saved mappings may have changed). */
+type Choices = { kind: 'loading' } | { kind: 'done'; value: IngestChoices } | { kind: 'failed'; message: string };
 
 function counted(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
@@ -31,12 +41,15 @@ function ProgressLine({ status }: { status: JobStatus }) {
   );
 }
 
-function Results({ status }: { status: JobStatus }) {
+function Results({ status, options }: { status: JobStatus; options: string }) {
   const heading =
     status.state === 'done' ? 'Import finished' : status.state === 'cancelled' ? 'Import cancelled' : 'Import failed';
   return (
     <div data-testid="import-result" data-state={status.state} data-ready="true">
       <h2>{heading}</h2>
+      <p className="muted" data-testid="import-result-options">
+        Options for every file: {options}
+      </p>
       {status.error !== null && (
         <p className="error" role="alert">
           {status.error}
@@ -80,7 +93,10 @@ export function ImportPanel({
   onImported: () => void;
 }) {
   const [stage, setStage] = useState<Stage>({ kind: 'closed' });
-  const [track, setTrack] = useState<'' | 'canary' | 'stable'>('');
+  const [options, setOptions] = useState<ImportOptionValues>(EMPTY_IMPORT_OPTIONS);
+  const [choices, setChoices] = useState<Choices>({ kind: 'loading' });
+  /** The options of the running or finished import, as the results name them. */
+  const [startedWith, setStartedWith] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [finished, setFinished] = useState<JobStatus | null>(null);
 
@@ -111,15 +127,33 @@ export function ImportPanel({
           return;
         }
         setStage({ kind: 'choosing', picked, selected: new Set(picked.files.map((f) => f.id)) });
+        api['ingest.choices']({}).then(
+          (value) => {
+            setChoices({ kind: 'done', value });
+            // The zone field shows the zone an empty one stands for, until the analyst types another.
+            setOptions((current) => (current.zone === '' ? { ...current, zone: value.defaultZone } : current));
+          },
+          (e: unknown) => setChoices({ kind: 'failed', message: errorText(e) }),
+        );
       },
       (e: unknown) => setError(errorText(e)),
     );
   };
 
+  const loaded = choices.kind === 'done' ? choices.value : null;
+
   const start = (files: string[]): void => {
     setError(null);
-    api['ingest.start']({ files, ...(track ? { track } : {}) }).then(
-      ({ jobId: started }) => setStage({ kind: 'running', jobId: started, status: null }),
+    const request = importRequestOptions(options);
+    if (!request.ok) {
+      setError(request.message);
+      return;
+    }
+    api['ingest.start']({ files, ...request.options }).then(
+      ({ jobId: started }) => {
+        setStartedWith(describeImportOptions(request.options, loaded));
+        setStage({ kind: 'running', jobId: started, status: null });
+      },
       (e: unknown) => setError(errorText(e)),
     );
   };
@@ -154,18 +188,12 @@ export function ImportPanel({
               </li>
             ))}
           </ul>
-          <label>
-            Track of every event:{' '}
-            <select
-              value={track}
-              data-testid="import-track"
-              onChange={(e) => setTrack(e.target.value as '' | 'canary' | 'stable')}
-            >
-              <option value="">as the logs say (tagging rules)</option>
-              <option value="canary">canary</option>
-              <option value="stable">stable</option>
-            </select>
-          </label>
+          <ImportOptionsForm
+            values={options}
+            onChange={setOptions}
+            choices={loaded}
+            choicesError={choices.kind === 'failed' ? choices.message : null}
+          />
           <span className="actions">
             <button
               type="button"
@@ -196,7 +224,7 @@ export function ImportPanel({
           </button>
         </div>
       )}
-      {finished !== null && stage.kind === 'closed' && <Results status={finished} />}
+      {finished !== null && stage.kind === 'closed' && <Results status={finished} options={startedWith} />}
       {error !== null && (
         <p className="error" role="alert" data-testid="import-error">
           {error}
