@@ -4,6 +4,7 @@
 // electron/core/ingest/tagging.ts.
 import { z } from 'zod';
 import { CoalmineError } from './errors.js';
+import type { Track } from './logEvent.js';
 
 const word = z.string().trim().min(1).max(200);
 const words = z.array(word).max(1000);
@@ -151,4 +152,38 @@ export function describeTaggingRule(rule: TaggingRule): string {
     case 'pod-template-hash':
       return `pod template hash: canary = ${listed(rule.canary)}; stable = ${listed(rule.stable)}`;
   }
+}
+
+/** Events per track and the rule that decided it (`coalmine tags`, the page's rules panel). */
+export interface TrackRuleCount {
+  track: Track;
+  rule: string | null;
+  events: number;
+}
+
+/** The case's rules as the page edits them. */
+export interface TaggingState {
+  rules: TaggingRules;
+  defaults: TaggingRules;
+  /** False while the case saved no rules of its own (the defaults apply). */
+  own: boolean;
+  tracks: TrackRuleCount[];
+}
+
+/** Events that a re-tag moved from one track to another. */
+export interface TrackMove {
+  from: Track;
+  to: Track;
+  events: number;
+}
+
+export interface RetagResult {
+  events: number;
+  /** Events whose track or track rule changed. */
+  changed: number;
+  byTrack: Record<Track, number>;
+  /** Each pair of tracks events moved between (a changed rule alone moves none), most first. */
+  moved: TrackMove[];
+  metrics: number;
+  metricsChanged: number;
 }

@@ -11,6 +11,9 @@ import {
   type TaggingRules,
   taggingRulesSchema,
 } from '../ingest/tagging.js';
+import type { RetagResult, TaggingState, TrackMove, TrackRuleCount } from '../../../shared/taggingRules.js';
+
+export type { RetagResult } from '../../../shared/taggingRules.js';
 import type { CaseDb } from './caseStore.js';
 import { deleteSetting, getSetting, putSetting } from './settings.js';
 
@@ -32,20 +35,6 @@ export function resetTaggingRules(db: CaseDb): void {
   deleteSetting(db, TAGGING_RULES_KEY);
 }
 
-/** Events that a re-tag moved from one track to another. */
-export interface TrackMove {
-  from: Track;
-  to: Track;
-  events: number;
-}
-
-/** Events per track and the rule that decided it (`coalmine tags`, the page's rules panel). */
-export interface TrackRuleCount {
-  track: Track;
-  rule: string | null;
-  events: number;
-}
-
 export function trackRuleCounts(db: CaseDb): TrackRuleCount[] {
   return db
     .prepare(
@@ -55,15 +44,14 @@ export function trackRuleCounts(db: CaseDb): TrackRuleCount[] {
     .all() as TrackRuleCount[];
 }
 
-export interface RetagResult {
-  events: number;
-  /** Events whose track or track rule changed. */
-  changed: number;
-  byTrack: Record<Track, number>;
-  /** Each pair of tracks events moved between (a changed rule alone moves none), most first. */
-  moved: TrackMove[];
-  metrics: number;
-  metricsChanged: number;
+/** The case's rules, the defaults, and how the stored events are tagged now. */
+export function taggingState(db: CaseDb): TaggingState {
+  return {
+    rules: caseTaggingRules(db),
+    defaults: DEFAULT_TAGGING_RULES,
+    own: caseHasOwnTaggingRules(db),
+    tracks: trackRuleCounts(db),
+  };
 }
 
 interface EventEvidenceRow extends TagEvidence {
