@@ -10,8 +10,12 @@ import path from 'node:path';
 import { expect, test } from './fixtures.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coalmine-editors-e2e-'));
+// Playwright loads this file in its runner too: the case is made in beforeAll, in the worker only.
+const dir = path.join(os.tmpdir(), `coalmine-editors-e2e-${process.pid}`);
 const casePath = path.join(dir, 'pods.coalmine');
+const coalmine = (...args: string[]): void => {
+  execFileSync(process.execPath, [path.join(root, 'bin/coalmine.js'), ...args], { stdio: 'ignore' });
+};
 
 /** 120 requests a track over 10 minutes; the canary answers mallory 401 fifteen times, stable alice twice. */
 function writeLogs(): string {
@@ -43,8 +47,10 @@ function writeLogs(): string {
   return file;
 }
 
-execFileSync(process.execPath, [path.join(root, 'bin/coalmine.js'), 'import', casePath, writeLogs()], {
-  stdio: 'ignore',
+test.beforeAll(() => {
+  if (fs.existsSync(casePath)) return;
+  fs.mkdirSync(dir, { recursive: true });
+  coalmine('import', casePath, writeLogs());
 });
 test.afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -144,6 +150,18 @@ test.describe('a writable case', () => {
 
 test.describe('a case opened read-only', () => {
   test.use({ caseArgs: [casePath, '--read-only'] });
+  // What the test above saves, saved here too, so this test stands on its own (a retry).
+  test.beforeAll(() => {
+    const rules = path.join(dir, 'rules.json');
+    fs.writeFileSync(
+      rules,
+      JSON.stringify({
+        rules: [{ kind: 'name', field: 'pod', name: 'checkout-pods', canary: ['v2'], stable: ['v1'] }],
+      }),
+    );
+    coalmine('tags', casePath, '--set', rules);
+    coalmine('settings', casePath, '--set', 'minRequests=100');
+  });
 
   test('shows the rules and settings without editing them', async ({ webApp }) => {
     const { page } = webApp;
