@@ -17,7 +17,13 @@ const coalmine = (...args: string[]): void => {
   execFileSync(process.execPath, [path.join(root, 'bin/coalmine.js'), ...args], { stdio: 'ignore' });
 };
 
-/** 120 requests a track over 10 minutes; the canary answers mallory 401 fifteen times, stable alice twice. */
+/** A user name written to act if it were rendered as HTML, with a right-to-left override. */
+const HOSTILE = '<img src=x onerror="window.__pwned=1">\u202Eevil';
+
+/**
+ * 120 requests a track over 10 minutes; the canary answers mallory 401 fifteen times (and a
+ * hostile user name once more), stable alice twice.
+ */
 function writeLogs(): string {
   const lines: string[] = [];
   const start = Date.UTC(2026, 10, 19, 9, 0, 0);
@@ -42,6 +48,18 @@ function writeLogs(): string {
       );
     }
   }
+  lines.push(
+    JSON.stringify({
+      '@timestamp': new Date(start + 121 * 5000).toISOString(),
+      'service.name': 'checkout',
+      'service.version': '2.0.0',
+      'kubernetes.pod.name': 'checkout-v2-7d9f6-0abcd',
+      'http.response.status_code': 401,
+      'client.ip': '203.0.113.9',
+      'user.name': HOSTILE,
+      message: 'GET /api/cart 401',
+    }),
+  );
   const file = path.join(dir, 'pods.ndjson');
   fs.writeFileSync(file, lines.join('\n') + '\n');
   return file;
@@ -67,7 +85,7 @@ test.describe('a writable case', () => {
     await tagging.locator('summary').click();
     await expect(tagging.getByTestId('tagging-track')).toHaveCount(1);
     await expect(tagging.getByTestId('tagging-track')).toContainText('unknown');
-    await expect(tagging.getByTestId('tagging-track')).toContainText('240');
+    await expect(tagging.getByTestId('tagging-track')).toContainText('241');
     await expect(tagging.getByTestId('tagging-rule')).toHaveCount(3);
 
     // A new rule of the wrong kind is named wrong beside its field, and cannot be saved.
@@ -97,9 +115,9 @@ test.describe('a writable case', () => {
 
     await tagging.getByTestId('tagging-retag').click();
     const result = tagging.getByTestId('retag-result');
-    await expect(result).toContainText('Re-tagged 240 events (240 changed): canary 120, stable 120, unknown 0');
+    await expect(result).toContainText('Re-tagged 241 events (241 changed): canary 121, stable 120, unknown 0');
     await expect(result.locator('[data-testid="retag-move"][data-from="unknown"][data-to="canary"]')).toHaveText(
-      '120 events moved from unknown to canary',
+      '121 events moved from unknown to canary',
     );
     await expect(result.locator('[data-testid="retag-move"][data-from="unknown"][data-to="stable"]')).toHaveText(
       '120 events moved from unknown to stable',
@@ -136,13 +154,19 @@ test.describe('a writable case', () => {
     const affected = page.getByTestId('affected');
     await expect(affected.locator('#affected-title')).toHaveText('Who was affected');
     await expect(affected.getByTestId('affected-summary')).toContainText(
-      '1 principal and 1 client IP failed authentication on the canary and never on stable in the window.',
+      '2 principals and 1 client IP failed authentication on the canary and never on stable in the window.',
     );
     const canaryOnly = affected.getByTestId('affected-canary-only').getByTestId('affected-party');
-    await expect(canaryOnly.filter({ hasText: 'Principal' })).toContainText('mallory');
-    await expect(canaryOnly.filter({ hasText: 'Principal' })).toContainText('15');
-    await expect(canaryOnly.filter({ hasText: 'Client IP' })).toContainText('203.0.113.9');
+    await expect(canaryOnly).toHaveCount(3);
+    await expect(canaryOnly.nth(0)).toHaveText(['Principal', 'mallory', '15'].join(''));
+    await expect(canaryOnly.filter({ hasText: 'Client IP' })).toHaveText(['Client IP', '203.0.113.9', '16'].join(''));
     await expect(affected).not.toContainText('alice');
+    // Log text is text: the tag is shown, not run, and the override is a visible stand-in.
+    await expect(canaryOnly.filter({ hasText: 'evil' })).toContainText(
+      '<img src=x onerror="window.__pwned=1">\uFFFDevil',
+    );
+    await expect(affected.locator('img')).toHaveCount(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 
     await page.screenshot({ path: 'test-results/editors.png', fullPage: true });
   });
