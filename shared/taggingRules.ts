@@ -6,13 +6,15 @@ import { z } from 'zod';
 import { CoalmineError } from './errors.js';
 import type { Track } from './logEvent.js';
 
-const word = z.string().trim().min(1).max(200);
-const words = z.array(word).max(1000);
+/** A text field of a rule; the messages are shown beside the field on the page. */
+const text = (max: number) => z.string().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+const word = z.string().trim().min(1, 'a word must not be empty').max(200, 'a word holds at most 200 characters');
+const words = z.array(word).max(1000, 'at most 1,000 words');
 
 const labelRule = z
   .object({
     kind: z.literal('label'),
-    name: z.string().min(1).max(100).optional(),
+    name: text(100).optional(),
     /** Label values (compared trimmed, case-insensitively) that mean each track. */
     canary: words,
     stable: words,
@@ -22,7 +24,7 @@ const labelRule = z
 const nameRule = z
   .object({
     kind: z.literal('name'),
-    name: z.string().min(1).max(100).optional(),
+    name: text(100).optional(),
     field: z.enum(['host', 'pod']),
     /** Words looked for in the host or pod name, with no letter just before or after them. */
     canary: words,
@@ -33,18 +35,18 @@ const nameRule = z
 const versionRule = z
   .object({
     kind: z.literal('version'),
-    name: z.string().min(1).max(100).optional(),
+    name: text(100).optional(),
     /** The service this rollout is of; absent: any service. Compared exactly. */
-    service: z.string().min(1).max(500).optional(),
-    canaryVersion: z.string().min(1).max(500),
-    stableVersion: z.string().min(1).max(500).optional(),
+    service: text(500).optional(),
+    canaryVersion: text(500),
+    stableVersion: text(500).optional(),
   })
   .strict();
 
 const podTemplateHashRule = z
   .object({
     kind: z.literal('pod-template-hash'),
-    name: z.string().min(1).max(100).optional(),
+    name: text(100).optional(),
     /**
      * Argo Rollouts' `rollouts-pod-template-hash` of the canary and of the stable ReplicaSet
      * (`kubectl argo rollouts get rollout`, or the Rollout's status). A pod of a ReplicaSet is

@@ -25,6 +25,7 @@ describe('tagging rule issues', () => {
       { rule: 1, field: 'canaryVersion', path: 'rules.1.canaryVersion' },
       { rule: 2, field: 'kind', path: 'rules.2.kind' },
     ]);
+    expect(issues.slice(0, 2).map((i) => i.message)).toEqual(['a word must not be empty', 'must not be empty']);
     expect(taggingRulesIssues({ rules: 'x' })).toMatchObject([{ rule: null, field: null, path: 'rules' }]);
     expect(taggingRulesIssues([])).toMatchObject([{ rule: null, path: '(top)' }]);
   });
