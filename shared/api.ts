@@ -14,11 +14,13 @@ import {
 import type { Track } from './logEvent.js';
 import {
   REVIEW_FORMATS,
+  type ReviewAffected,
   type ReviewDocument,
   type ReviewFormat,
   type ReviewNotes,
   reviewNotesSchema,
 } from './review.js';
+import type { RetagResult, TaggingState } from './taggingRules.js';
 
 const rolloutId = z
   .string()
@@ -95,6 +97,17 @@ export const apiMethods = {
     channel: 'coalmine:settings:update',
     input: z.object({ changes: analysisSettingsSchema.partial() }).strict(),
   },
+  // The case's track tagging rules (shared/taggingRules.ts), edited on the page as with
+  // `coalmine tags`, and re-tagging without re-importing. Saved rules get the CLI's own check
+  // (parseTaggingRules), whose message names each rule and field; here only their outline.
+  'tagging.get': { channel: 'coalmine:tagging:get', input: z.object({}).strict() },
+  'tagging.save': {
+    channel: 'coalmine:tagging:save',
+    input: z.object({ rules: z.array(z.record(z.string(), z.unknown())).max(1000) }).strict(),
+  },
+  'tagging.retag': { channel: 'coalmine:tagging:retag', input: z.object({}).strict() },
+  // "Who was affected" of the review (review/reviewAffected.ts), in clear as the rest of the page.
+  'rollout.affected': { channel: 'coalmine:rollout:affected', input: z.object({ rolloutId }).strict() },
   // The review (shared/review.ts): exported in one format, shown for editing, and the notes the
   // analyst writes into it. Personal data is pseudonymised unless the caller says otherwise.
   'review.export': {
@@ -428,6 +441,10 @@ export interface ApiResults {
   'rollout.remove': Rollout[];
   'settings.get': SettingsResult;
   'settings.update': SettingsResult;
+  'tagging.get': TaggingState;
+  'tagging.save': TaggingState;
+  'tagging.retag': RetagResult;
+  'rollout.affected': ReviewAffected;
   'review.export': ReviewExport;
   'review.document': ReviewDocument;
   'review.notes.get': ReviewNotes;

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { CoalmineError } from '../../shared/errors.js';
-import type { CaseDb } from '../core/case/caseStore.js';
+import { describeTaggingRule, parseTaggingRules, ruleName } from '../../shared/taggingRules.js';
 import { listCsvMappings } from '../core/case/csvMappings.js';
 import {
   type RetagResult,
@@ -13,39 +13,11 @@ import {
   resetTaggingRules,
   retagCase,
   saveTaggingRules,
+  trackRuleCounts,
 } from '../core/case/retag.js';
-import { type TaggingRule, parseTaggingRules, ruleName } from '../core/ingest/tagging.js';
 import { type Io, withCase, withWritableCase } from './caseAccess.js';
 import { terminalText } from './terminalText.js';
 import { textTable } from './textTable.js';
-
-function describeRule(rule: TaggingRule): string {
-  switch (rule.kind) {
-    case 'label':
-      return `label value: canary = ${rule.canary.join(', ') || '—'}; stable = ${rule.stable.join(', ') || '—'}`;
-    case 'name':
-      return `${rule.field} name holds the word: canary = ${rule.canary.join(', ') || '—'}; stable = ${rule.stable.join(', ') || '—'}`;
-    case 'version':
-      return `${rule.service ? `service ${rule.service}, ` : ''}version ${rule.canaryVersion} = canary${rule.stableVersion ? `; ${rule.stableVersion} = stable` : ''}`;
-    case 'pod-template-hash':
-      return `pod template hash: canary = ${rule.canary.join(', ') || '—'}; stable = ${rule.stable.join(', ') || '—'}`;
-  }
-}
-
-interface TrackCount {
-  track: string;
-  rule: string | null;
-  events: number;
-}
-
-function trackCounts(db: CaseDb): TrackCount[] {
-  return db
-    .prepare(
-      `SELECT track, track_rule AS rule, count(*) AS events FROM events GROUP BY track, track_rule
-       ORDER BY track, track_rule`,
-    )
-    .all() as TrackCount[];
-}
 
 function readRulesFile(file: string): unknown {
   let textValue: string;
@@ -96,7 +68,7 @@ export function addTagCommands(program: Command, io: Io): void {
       const shown = withCase(casePath, (db) => ({
         own: caseHasOwnTaggingRules(db),
         rules: caseTaggingRules(db),
-        tracks: trackCounts(db),
+        tracks: trackRuleCounts(db),
       }));
       if (opts.json) {
         io.out(JSON.stringify(shown, null, 2) + '\n');
@@ -106,7 +78,7 @@ export function addTagCommands(program: Command, io: Io): void {
         `${shown.own ? "The case's own tagging rules" : 'The default tagging rules (the case saved none)'}, tried in order after an import's --track:\n`,
       );
       shown.rules.rules.forEach((rule, i) => {
-        io.out(`  ${i + 1}. ${terminalText(ruleName(rule))}: ${terminalText(describeRule(rule))}\n`);
+        io.out(`  ${i + 1}. ${terminalText(ruleName(rule))}: ${terminalText(describeTaggingRule(rule))}\n`);
       });
       if (shown.tracks.length > 0) {
         io.out('\n');

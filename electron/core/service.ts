@@ -30,6 +30,10 @@ import { importChoices } from './ingest/importOptions.js';
 import { type PdfPrinter, renderReview, reviewFileName } from './review/renderReview.js';
 import { buildReviewDocument } from './review/reviewModel.js';
 import type { ReviewFormat } from '../../shared/review.js';
+import { parseTaggingRules } from '../../shared/taggingRules.js';
+import { refuseCaseWrite } from './caseWrites.js';
+import { retagCase, saveTaggingRules, taggingState } from './case/retag.js';
+import { affectedInClear } from './review/affectedInClear.js';
 
 export interface OpenCase {
   path: string;
@@ -150,6 +154,17 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
       settings: writeAnalysisSettings(current.db, changes),
       defaults: DEFAULT_ANALYSIS_SETTINGS,
     }),
+    'tagging.get': () => taggingState(current.db),
+    'tagging.save': ({ rules }) => {
+      refuseCaseWrite(current, writing(), 'its tagging rules cannot be saved');
+      saveTaggingRules(current.db, parseTaggingRules({ rules }));
+      return taggingState(current.db);
+    },
+    'tagging.retag': () => {
+      refuseCaseWrite(current, writing(), 'it cannot be re-tagged');
+      return retagCase(current.db);
+    },
+    'rollout.affected': ({ rolloutId }) => affectedInClear(current.db, rolloutId),
     'review.export': (request) => exportReview(current.db, request, host.printPdf),
     'review.document': ({ rolloutId, pseudonymise }) => buildReviewDocument(current.db, { rolloutId, pseudonymise }),
     'review.notes.get': ({ rolloutId }) => readReviewNotes(current.db, rolloutId),

@@ -6,10 +6,14 @@ import { ComparisonView } from './views/ComparisonView';
 import { ImportPanel } from './views/ImportPanel';
 import { PullPanel } from './views/PullPanel';
 import { RolloutList } from './views/RolloutList';
+import { SettingsPanel } from './views/SettingsPanel';
+import { TaggingRulesPanel } from './views/TaggingRulesPanel';
 
 export function App({ api }: { api: CoalmineApi }) {
   // Bumped when another case is opened, so everything shown is read again.
   const [generation, setGeneration] = useState(0);
+  // Bumped when another case is opened only: the editors start again from that case's values.
+  const [opened, setOpened] = useState(0);
   const info = useAsync(useCallback(() => api['case.info']({}).then((v) => ({ ...v, generation })), [api, generation]));
   const rollouts = useAsync(
     useCallback(() => api['rollout.list']({}).then((v) => ({ list: v, generation })), [api, generation]),
@@ -17,6 +21,11 @@ export function App({ api }: { api: CoalmineApi }) {
   const [chosen, setChosen] = useState<string | null>(null);
   const [openError, setOpenError] = useState<string | null>(null);
   const refresh = useCallback(() => setGeneration((g) => g + 1), []);
+
+  // Whether the case is read-only, kept while case.info is read again after a refresh, so the
+  // editors stay mounted (with what is being edited and the last re-tag's report).
+  const [readOnly, setReadOnly] = useState<boolean | null>(null);
+  if (info.status === 'done' && info.value.readOnly !== readOnly) setReadOnly(info.value.readOnly);
 
   const list = rollouts.status === 'done' ? rollouts.value.list : [];
   const selected = chosen !== null && list.some((r) => r.id === chosen) ? chosen : (list[0]?.id ?? null);
@@ -29,6 +38,7 @@ export function App({ api }: { api: CoalmineApi }) {
         if (opened === null) return;
         setChosen(null);
         setGeneration((g) => g + 1);
+        setOpened((o) => o + 1);
       },
       (error: unknown) => setOpenError(error instanceof Error ? error.message : String(error)),
     );
@@ -79,6 +89,18 @@ export function App({ api }: { api: CoalmineApi }) {
               onImported={refresh}
             />
             <PullPanel api={api} enabled={info.status === 'done' ? !info.value.readOnly : null} onPulled={refresh} />
+            {readOnly !== null && (
+              <>
+                <TaggingRulesPanel
+                  key={`tagging-${opened}`}
+                  api={api}
+                  canWrite={!readOnly}
+                  generation={generation}
+                  onRetagged={refresh}
+                />
+                <SettingsPanel key={`settings-${opened}`} api={api} canWrite={!readOnly} onSaved={refresh} />
+              </>
+            )}
             {rollouts.status === 'done' && selected === null && (
               <p className="empty" data-testid="no-rollouts" data-ready="true">
                 This case holds no rollout yet: no event is on the canary track.

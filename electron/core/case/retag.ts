@@ -11,6 +11,9 @@ import {
   type TaggingRules,
   taggingRulesSchema,
 } from '../ingest/tagging.js';
+import type { RetagResult, TaggingState, TrackMove, TrackRuleCount } from '../../../shared/taggingRules.js';
+
+export type { RetagResult } from '../../../shared/taggingRules.js';
 import type { CaseDb } from './caseStore.js';
 import { deleteSetting, getSetting, putSetting } from './settings.js';
 
@@ -32,13 +35,23 @@ export function resetTaggingRules(db: CaseDb): void {
   deleteSetting(db, TAGGING_RULES_KEY);
 }
 
-export interface RetagResult {
-  events: number;
-  /** Events whose track or track rule changed. */
-  changed: number;
-  byTrack: Record<Track, number>;
-  metrics: number;
-  metricsChanged: number;
+export function trackRuleCounts(db: CaseDb): TrackRuleCount[] {
+  return db
+    .prepare(
+      `SELECT track, track_rule AS rule, count(*) AS events FROM events GROUP BY track, track_rule
+       ORDER BY track, track_rule`,
+    )
+    .all() as TrackRuleCount[];
+}
+
+/** The case's rules, the defaults, and how the stored events are tagged now. */
+export function taggingState(db: CaseDb): TaggingState {
+  return {
+    rules: caseTaggingRules(db),
+    defaults: DEFAULT_TAGGING_RULES,
+    own: caseHasOwnTaggingRules(db),
+    tracks: trackRuleCounts(db),
+  };
 }
 
 interface EventEvidenceRow extends TagEvidence {
@@ -86,7 +99,7 @@ function retagTable(
   db: CaseDb,
   table: 'events' | 'metrics',
   rules: TaggingRules,
-  onTrack: (track: Track) => void = () => undefined,
+  onTrack: (track: Track, before: Track) => void = () => undefined,
 ): TableRetag {
   const page = db.prepare(
     `SELECT t.id, t.track, t.track_rule AS trackRule, t.track_label AS trackLabel, t.host, t.pod, t.service,
@@ -103,7 +116,7 @@ function retagTable(
     for (const row of rows) {
       const decided = tag(row, { track: row.sourceTrack, rules });
       counts.rows += 1;
-      onTrack(decided.track);
+      onTrack(decided.track, row.track);
       if (decided.track !== row.track || decided.trackRule !== row.trackRule) {
         update.run(decided.track, decided.trackRule, row.id);
         counts.changed += 1;
@@ -116,14 +129,21 @@ function retagTable(
 
 function retagPages(db: CaseDb, rules: TaggingRules): RetagResult {
   const byTrack: Record<Track, number> = { canary: 0, stable: 0, unknown: 0 };
-  const events = retagTable(db, 'events', rules, (track) => {
+  const moves = new Map<string, TrackMove>();
+  const events = retagTable(db, 'events', rules, (track, before) => {
     byTrack[track] += 1;
+    if (track === before) return;
+    const key = `${before}>${track}`;
+    const move = moves.get(key) ?? { from: before, to: track, events: 0 };
+    move.events += 1;
+    moves.set(key, move);
   });
   const metrics = retagTable(db, 'metrics', rules);
   return {
     events: events.rows,
     changed: events.changed,
     byTrack,
+    moved: [...moves.values()].sort((a, b) => b.events - a.events),
     metrics: metrics.rows,
     metricsChanged: metrics.changed,
   };

@@ -2,89 +2,25 @@
 // extract the evidence (the track-like label a record carries, its host, pod, service and
 // version); these rules decide the track and name the rule that decided it (`track_rule`), so
 // a reader can check why and a case can be re-tagged from the stored columns without
-// re-importing. The rules are data (JSON checked by zod), saved in the case's settings, and
-// reach the parse worker as plain data in the normalise context, never through a DB handle.
-import { z } from 'zod';
-import { CoalmineError } from '../../../shared/errors.js';
+// re-importing. The rules are data (JSON checked by zod, shared/taggingRules.ts), saved in the
+// case's settings, and reach the parse worker as plain data in the normalise context, never
+// through a DB handle.
 import type { Track } from '../../../shared/logEvent.js';
+import { type TaggingRule, type TaggingRules, ruleName } from '../../../shared/taggingRules.js';
 import { field } from './fieldAccess.js';
 
-const word = z.string().trim().min(1).max(200);
-const words = z.array(word).max(1000);
-
-const labelRule = z
-  .object({
-    kind: z.literal('label'),
-    name: z.string().min(1).max(100).optional(),
-    /** Label values (compared trimmed, case-insensitively) that mean each track. */
-    canary: words,
-    stable: words,
-  })
-  .strict();
-
-const nameRule = z
-  .object({
-    kind: z.literal('name'),
-    name: z.string().min(1).max(100).optional(),
-    field: z.enum(['host', 'pod']),
-    /** Words looked for in the host or pod name, with no letter just before or after them. */
-    canary: words,
-    stable: words,
-  })
-  .strict();
-
-const versionRule = z
-  .object({
-    kind: z.literal('version'),
-    name: z.string().min(1).max(100).optional(),
-    /** The service this rollout is of; absent: any service. Compared exactly. */
-    service: z.string().min(1).max(500).optional(),
-    canaryVersion: z.string().min(1).max(500),
-    stableVersion: z.string().min(1).max(500).optional(),
-  })
-  .strict();
-
-const podTemplateHashRule = z
-  .object({
-    kind: z.literal('pod-template-hash'),
-    name: z.string().min(1).max(100).optional(),
-    /**
-     * Argo Rollouts' `rollouts-pod-template-hash` of the canary and of the stable ReplicaSet
-     * (`kubectl argo rollouts get rollout`, or the Rollout's status). A pod of a ReplicaSet is
-     * named `<rollout>-<hash>-<suffix>`: the hash is the pod name's second-to-last segment.
-     */
-    canary: words,
-    stable: words,
-  })
-  .strict();
-
-export const taggingRuleSchema = z.discriminatedUnion('kind', [labelRule, nameRule, versionRule, podTemplateHashRule]);
-export const taggingRulesSchema = z
-  .object({
-    /** Tried in order; the first rule that names a track decides it. */
-    rules: z.array(taggingRuleSchema).max(1000),
-  })
-  .strict();
-
-export type TaggingRule = z.infer<typeof taggingRuleSchema>;
-export type TaggingRules = z.infer<typeof taggingRulesSchema>;
+export {
+  DEFAULT_TAGGING_RULES,
+  type TaggingRule,
+  type TaggingRules,
+  parseTaggingRules,
+  ruleName,
+  taggingRuleSchema,
+  taggingRulesSchema,
+} from '../../../shared/taggingRules.js';
 
 /** The settings key the case keeps its rules under. */
 export const TAGGING_RULES_KEY = 'tagging.rules';
-
-/**
- * Argo Rollouts' canary strategy adds `canaryMetadata`/`stableMetadata` labels to the pods
- * of each ReplicaSet (its documentation's example: `role: canary` / `role: stable`); the
- * blue-green strategy's `previewMetadata`/`activeMetadata` (`role: preview` / `role: active`):
- * the preview is the new version, the active one is what serves users until promotion.
- */
-export const DEFAULT_TAGGING_RULES: TaggingRules = {
-  rules: [
-    { kind: 'label', canary: ['canary', 'preview'], stable: ['stable', 'baseline', 'primary', 'active'] },
-    { kind: 'name', field: 'pod', canary: ['canary'], stable: ['stable', 'baseline', 'primary'] },
-    { kind: 'name', field: 'host', canary: ['canary'], stable: ['stable', 'baseline', 'primary'] },
-  ],
-};
 
 /**
  * Where formats look for the track-like label, in order: ECS `labels.*` (what our own
@@ -210,21 +146,6 @@ function compileRule(rule: TaggingRule): Matcher {
   }
 }
 
-/** The name recorded in `track_rule`: the rule's own name, else its kind (and field). */
-export function ruleName(rule: TaggingRule): string {
-  if (rule.name) return rule.name;
-  switch (rule.kind) {
-    case 'label':
-      return 'label';
-    case 'name':
-      return `${rule.field}-name`;
-    case 'version':
-      return rule.service ? `version:${rule.service}` : 'version';
-    case 'pod-template-hash':
-      return 'pod-template-hash';
-  }
-}
-
 /** `track_rule` of a track given to a whole import (`--track`). */
 export const IMPORT_RULE = 'import';
 
@@ -246,15 +167,4 @@ export function compileRules(rules: TaggingRules): CompiledRules {
       return UNKNOWN;
     },
   };
-}
-
-/** Parses rules given as JSON text (a file to `coalmine tags --set`); throws with what is wrong. */
-export function parseTaggingRules(value: unknown): TaggingRules {
-  const result = taggingRulesSchema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(top)'}: ${i.message}`)
-    .join('; ');
-  throw new CoalmineError('BAD_INPUT', `tagging rules are not valid: ${issues}`);
 }

@@ -12,6 +12,7 @@ import {
 import { formatDuration, formatUkWithZone } from '../../../shared/ukTime';
 import { desktopEvents } from '../api/client';
 import { useAsync } from '../useAsync';
+import { AffectedView } from './AffectedView';
 import { AuthTimeline } from './AuthTimeline';
 import { ExportMenu } from './ExportMenu';
 import { ReviewNotesPanel } from './ReviewNotesPanel';
@@ -348,6 +349,7 @@ export function ComparisonView({
       <Surges analysis={analysis} />
       <Exceptions analysis={analysis} />
       <AuthFailures analysis={analysis} />
+      <AffectedView api={api} rolloutId={rollout.id} />
       {canWrite && (
         <AdjustRollout
           key={`${rollout.from}-${rollout.to}`}
