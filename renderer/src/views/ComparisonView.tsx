@@ -342,9 +342,9 @@ export function ComparisonView({
       <VerdictPanel analysis={analysis} />
       <ComparisonTable analysis={analysis} />
       <p className="footnote">
-        Requests are events with an HTTP status; rates are over requests, with 95 % Wilson intervals and a two-sided
-        test (Fisher&apos;s exact or two-proportion z); latency percentiles are nearest-rank, compared with Mann–Whitney
-        U. Times are Europe/London.
+        Requests are events with an HTTP status; rates are over requests, with 95 % exact (Clopper–Pearson) intervals
+        and a two-sided test (Fisher&apos;s exact or two-proportion z); latency percentiles are nearest-rank, compared
+        with Mann–Whitney U. Times are Europe/London.
       </p>
       <Surges analysis={analysis} />
       <Exceptions analysis={analysis} />
