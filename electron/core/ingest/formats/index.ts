@@ -5,6 +5,8 @@ import { accessLogFormat } from './accessLog.js';
 import { javaLogFormat, laravelLogFormat, pythonLogFormat, webErrorLogFormat } from './appLog.js';
 import { ecsNdjsonFormat } from './ecsNdjson.js';
 import { esSearchFormat } from './esSearch.js';
+import { goLogFormat } from './goLog.js';
+import { criLogFormat, kubectlLogFormat } from './containerLog.js';
 import { csvFormat } from './csv.js';
 import { jsonLinesFormat } from './jsonLines.js';
 import { kibanaCsvFormat } from './kibanaCsv.js';
@@ -26,6 +28,9 @@ export const FORMATS: readonly LogFormat[] = [
   laravelLogFormat,
   webErrorLogFormat,
   logfmtFormat,
+  criLogFormat,
+  kubectlLogFormat,
+  goLogFormat,
 ];
 
 export function formatNamed(name: string): LogFormat {
