@@ -8,6 +8,7 @@ import { esSearchFormat } from './esSearch.js';
 import { goLogFormat } from './goLog.js';
 import { criLogFormat, kubectlLogFormat } from './containerLog.js';
 import { csvFormat } from './csv.js';
+import { elbLogFormat } from './albLog.js';
 import { jsonLinesFormat } from './jsonLines.js';
 import { kibanaCsvFormat } from './kibanaCsv.js';
 import { logfmtFormat } from './logfmt.js';
@@ -31,6 +32,7 @@ export const FORMATS: readonly LogFormat[] = [
   criLogFormat,
   kubectlLogFormat,
   goLogFormat,
+  elbLogFormat,
 ];
 
 export function formatNamed(name: string): LogFormat {

@@ -14,6 +14,7 @@
 import type { NewEvent } from '../../case/events.js';
 import { repeatedMessage } from '../classify.js';
 import { parseTime, wallTimeToUtc } from '../time.js';
+import { RepeatExpander } from './syslogRepeats.js';
 import { type FormatContext, type LogFormat, blankEvent } from './types.js';
 
 const MONTHS: Record<string, number> = {
@@ -263,12 +264,18 @@ export const syslogFormat: LogFormat = {
     return share < 0.5 ? 0 : 0.5 + 0.45 * share;
   },
   open(ctx, sink) {
+    const repeats = new RepeatExpander();
     return {
       line(number, text) {
         if (text.trim() === '') return;
         const outcome = parseSyslogLine(text, number, ctx);
-        if (outcome.ok) sink.event(outcome.event);
-        else sink.reject(number, outcome.reason, text);
+        if (!outcome.ok) {
+          sink.reject(number, outcome.reason, text);
+          return;
+        }
+        const expanded = repeats.expand(outcome.event);
+        if ('reject' in expanded) sink.reject(number, expanded.reject, text);
+        else for (const event of expanded.events) sink.event(event);
       },
       end() {},
     };
