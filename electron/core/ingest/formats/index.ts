@@ -6,6 +6,7 @@ import { javaLogFormat, laravelLogFormat, pythonLogFormat, webErrorLogFormat } f
 import { ecsNdjsonFormat } from './ecsNdjson.js';
 import { esSearchFormat } from './esSearch.js';
 import { goLogFormat } from './goLog.js';
+import { herokuLogFormat } from './herokuLog.js';
 import { criLogFormat, kubectlLogFormat } from './containerLog.js';
 import { csvFormat } from './csv.js';
 import { elbLogFormat } from './albLog.js';
@@ -33,6 +34,7 @@ export const FORMATS: readonly LogFormat[] = [
   kubectlLogFormat,
   goLogFormat,
   elbLogFormat,
+  herokuLogFormat,
 ];
 
 export function formatNamed(name: string): LogFormat {
