@@ -9,7 +9,7 @@
 import type { NewEvent } from '../../case/events.js';
 import { type OuterTime } from './jsonLines.js';
 import { multilineParser } from './multiline.js';
-import { statedLevel } from './plainText.js';
+import { CONTINUATION, statedLevel } from './plainText.js';
 import { wallTimeToUtc } from '../time.js';
 import { type LogFormat, blankEvent } from './types.js';
 
@@ -18,6 +18,9 @@ const GO_LOG_LINE =
 // nginx's error log opens the same way: `2024/01/01 10:00:00 [error] 12#12: …` is web-error-log's.
 const NGINX_ERROR =
   /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} \[(?:debug|info|notice|warn|error|crit|alert|emerg)\] \d+#\d+:/;
+
+// The lines a panic prints besides its goroutine dump (plainText's CONTINUATION).
+const PANIC_LINE = /^(?:panic: |\[recovered\]|exit status \d+$)/;
 
 export interface GoLogHeader {
   time: OuterTime;
@@ -85,14 +88,16 @@ export const goLogFormat: LogFormat = {
   probe(sample) {
     if (sample.length === 0) return 0;
     let headers = 0;
+    let trace = 0;
     for (const line of sample) {
       const header = goLogHeader(line, 'UTC');
-      if (header !== null && !('bad' in header)) headers += 1;
+      if (header !== null) headers += 1;
+      else if (PANIC_LINE.test(line) || CONTINUATION.test(line)) trace += 1;
     }
-    const share = headers / sample.length;
     // A panic's dump may fill most of a short sample; the first line must still be a header.
     if (headers === 0 || goLogHeader(sample[0] ?? '', 'UTC') === null) return 0;
-    return share < 0.3 ? 0 : 0.45 + 0.4 * share;
+    const share = (headers + trace) / sample.length;
+    return share < 0.5 ? 0 : 0.45 + 0.4 * share;
   },
   open(ctx, sink) {
     return multilineParser<GoLogHeader | { bad: string }>(

@@ -11,13 +11,8 @@ const LEADING_LEVEL =
 const LEVEL_WORD = /^(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|PANIC|CRITICAL|SEVERE)$/;
 const LOGFMT_LEVEL = /(?:^|\s)(?:level|lvl|severity)="?([A-Za-z]+)"?(?:\s|$)/;
 
-const LEVEL_NAMES: Record<string, string> = {
-  err: 'error',
-  warn: 'warning',
-  crit: 'critical',
-  emerg: 'emergency',
-  severe: 'error',
-};
+// Lower case, as the other formats write levels; only abbreviations that no logger's level set uses as a name are spelt out.
+const LEVEL_NAMES: Record<string, string> = { err: 'error', crit: 'critical', emerg: 'emergency' };
 
 function named(word: string): string {
   const lower = word.toLowerCase();
