@@ -45,6 +45,9 @@ const SAMPLES: Record<string, string[]> = {
     '2024-05-01T10:00:00.123456+00:00 heroku[router]: at=info method=GET path="/cart" host=shop.herokuapp.com request_id=8601b555 fwd="203.0.113.5" dyno=web.1 connect=1ms service=23ms status=200 bytes=512 protocol=https',
     '2024-05-01T10:00:01.000000+00:00 app[web.1]: Started GET "/cart"',
   ],
+  'ruby-log': [
+    'I, [2024-05-01T10:00:00.123456 #4242]  INFO -- : [req-7f3a] method=GET path=/cart format=html controller=CartsController action=show status=200 duration=12.34 view=5.1 db=2.2',
+  ],
   'go-log': ['2024/05/01 10:00:00 listening on :8080', '2024/05/01 10:00:01.123456 server.go:42: request failed'],
   'access-log': [
     '192.0.2.10 - bob [01/May/2024:10:00:00 +0000] "GET /cart HTTP/1.1" 200 512 "-" "curl/8"',
@@ -464,6 +467,46 @@ describe('lograge, Go time.Time.String() and the logfmt duration that is not a s
   it('never takes a duration (`service=23ms`) for the service name', () => {
     const run = read(['time=2024-05-01T10:00:00Z level=info service=23ms status=200 msg=x app=checkout']);
     expect(run.events[0]?.service).toBe('checkout');
+  });
+});
+
+describe("Ruby's Logger (Rails production.log) with lograge in it", () => {
+  it('reads the Logger line, the tags aside, the lograge pairs with their ms, and a backtrace', () => {
+    const run = read(
+      [
+        'I, [2024-05-01T10:00:00.123456 #4242]  INFO -- : [req-7f3a] method=POST path=/login format=html controller=SessionsController action=create status=401 duration=12.34 view=5.1 db=2.2',
+        'F, [2024-05-01T10:00:01.000000 #4242] FATAL -- : [req-8b1c] ',
+        'ActionController::RoutingError (No route matches [GET] "/nope"):',
+        '  ',
+        "actionpack (7.1.3) lib/action_dispatch/middleware/debug_exceptions.rb:61:in `call'",
+        'W, [2024-05-01T10:00:02.5 #4242]  WARN -- sidekiq: {"msg":"retrying","time":"2024-05-01T09:00:02.000Z"}',
+        'E, [2024-05-01T25:00:00.000000 #4242] ERROR -- : hour 25',
+      ],
+      'production.log',
+      'Europe/London',
+    );
+    expect(run.format).toBe('ruby-log');
+    expect(run.events.map((e) => [e.sourceLine, iso(e.ts), e.level])).toEqual([
+      [1, '2024-05-01T09:00:00.123Z', 'info'],
+      [2, '2024-05-01T09:00:01.000Z', 'fatal'],
+      [6, '2024-05-01T09:00:02.000Z', 'warn'],
+    ]);
+    expect(run.events[0]).toMatchObject({
+      tsText: '2024-05-01T10:00:00.123456',
+      httpMethod: 'POST',
+      urlPath: '/login',
+      status: 401,
+      durationMs: 12.34,
+      authRule: 'http-401',
+    });
+    expect(run.events[1]).toMatchObject({
+      errorType: 'ActionController::RoutingError',
+      errorMessage: 'No route matches [GET] "/nope"',
+    });
+    expect(run.events[2]?.message).toBe('retrying');
+    expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [7, 'time "2024-05-01T25:00:00.000000" is not a real date and time'],
+    ]);
   });
 });
 

@@ -13,6 +13,7 @@ import { elbLogFormat } from './albLog.js';
 import { jsonLinesFormat } from './jsonLines.js';
 import { kibanaCsvFormat } from './kibanaCsv.js';
 import { logfmtFormat } from './logfmt.js';
+import { rubyLogFormat } from './rubyLog.js';
 import { syslogFormat } from './syslog.js';
 import type { LogFormat } from './types.js';
 
@@ -35,6 +36,7 @@ export const FORMATS: readonly LogFormat[] = [
   goLogFormat,
   elbLogFormat,
   herokuLogFormat,
+  rubyLogFormat,
 ];
 
 export function formatNamed(name: string): LogFormat {
