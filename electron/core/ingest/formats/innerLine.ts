@@ -17,6 +17,11 @@ import { CONTINUATION, statedLevel } from './plainText.js';
 import type { RecordSink } from './types.js';
 import { blankEvent } from './types.js';
 
+// Two or more pairs and nothing else. Each pair ends at white space or the end, so a line
+// that fails is given up in one pass (a value may hold `=`; `\S*` then `\s*` would let every
+// `=` start a pair, and a failing line try them all).
+const LOGFMT_PAIRS = /^(?:[A-Za-z_@][\w.@-]*=(?:"(?:[^"\\]|\\.)*"|[^\s"]*)(?:\s+|$)){2,}$/;
+
 export type InnerOutcome = { ok: true; event: NewEvent } | { ok: false; reason: string };
 
 function jsonObject(text: string): Record<string, unknown> | null {
@@ -65,7 +70,7 @@ export function innerLineToEvent(
   }
   // logfmt only when the line is pairs through and through (`at=info method=GET …`), not prose
   // that happens to start with `key=value`.
-  if (LOGFMT_START.test(text) && /^(?:[A-Za-z_@][\w.@-]*=(?:"(?:[^"\\]|\\.)*"|\S*)\s*){2,}$/.test(text)) {
+  if (LOGFMT_START.test(text) && LOGFMT_PAIRS.test(text)) {
     return logfmtToEvent(text, lineNumber, raw, zone, outer);
   }
   if (outer === null) return { ok: false, reason: 'no time: the line names none and its envelope gives none' };
