@@ -34,6 +34,9 @@ const SAMPLES: Record<string, string[]> = {
     '2024-05-01T10:00:00.123456789Z stdout F {"level":"info","msg":"started"}',
     '2024-05-01T10:00:01.000000000Z stderr F plain text',
   ],
+  'docker-json-log': [
+    '{"log":"{\\"level\\":\\"info\\",\\"msg\\":\\"started\\"}\\n","stream":"stdout","time":"2024-05-01T10:00:00.123456789Z"}',
+  ],
   'kubectl-log': [
     '[pod/checkout-canary-7d9f8-x2k4p/app] 2024-05-01T10:00:00.123Z {"msg":"started"}',
     '[pod/checkout-stable-5c6d7-abcde/app] 2024-05-01T10:00:00.200Z GET /health 200',
@@ -199,6 +202,41 @@ describe('CRI container logs', () => {
   it('leaves pod and service empty when the file is not named as /var/log/containers names it', () => {
     const run = read(['2024-05-01T10:00:00Z stdout F hello'], '0.log');
     expect(run.events[0]).toMatchObject({ pod: null, service: null, track: 'unknown', message: 'hello' });
+  });
+});
+
+describe("Docker's json-file", () => {
+  it('reads the app line inside `log` with its own mapping, joins a cut line, and rejects what is not an entry', () => {
+    const entry = (log: string, time: string, stream = 'stdout') => JSON.stringify({ log, stream, time });
+    const run = read(
+      [
+        entry('{"level":"error","msg":"login failed","status":401}\n', '2024-05-01T10:00:00.123456789Z'),
+        entry('the first 16 KiB of a long line, ', '2024-05-01T10:00:01Z'),
+        entry('warning: on stderr meanwhile\n', '2024-05-01T10:00:01.5Z', 'stderr'),
+        entry('and its end\n', '2024-05-01T10:00:02Z'),
+        '{"log":"no time\n","stream":"stdout"}',
+        entry('bad time\n', '2024-05-01T10:00:60Z'),
+      ],
+      CRI_FILE,
+    );
+    expect(run.format).toBe('docker-json-log');
+    const events = byLine(run.events);
+    expect(events.map((e) => [e.sourceLine, iso(e.ts), e.message, e.pod, e.track])).toEqual([
+      [1, '2024-05-01T10:00:00.123Z', 'login failed', 'checkout-canary-7d9f8-x2k4p', 'canary'],
+      [
+        2,
+        '2024-05-01T10:00:01.000Z',
+        'the first 16 KiB of a long line, and its end',
+        'checkout-canary-7d9f8-x2k4p',
+        'canary',
+      ],
+      [3, '2024-05-01T10:00:01.500Z', 'warning: on stderr meanwhile', 'checkout-canary-7d9f8-x2k4p', 'canary'],
+    ]);
+    expect(events[0]).toMatchObject({ status: 401, level: 'error', authRule: 'http-401' });
+    expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [5, 'not a Docker json-file entry ({"log":…,"stream":…,"time":…})'],
+      [6, 'time "2024-05-01T10:00:60Z" is not a real date and time'],
+    ]);
   });
 });
 

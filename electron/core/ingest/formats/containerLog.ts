@@ -1,4 +1,4 @@
-// Kubernetes container logs as files, in the two shapes they are found in:
+// Kubernetes container logs as files, in the three shapes they are found in:
 //   cri-log      the kubelet's files (/var/log/pods/…/0.log, /var/log/containers/*.log), as
 //                containerd and CRI-O write them: `<RFC 3339 nano time> <stdout|stderr> <P|F>
 //                <content>`. The runtime splits a long line into partial records (`P`) ended
@@ -6,6 +6,9 @@
 //                keeps the first part's line number and time (when the app began writing it).
 //                The pod and container are in the name /var/log/containers gives the file
 //                (`<pod>_<namespace>_<container>-<container id>.log`), not in its lines.
+//   docker-json-log  Docker's json-file driver (`{"log":"…\n","stream":"stdout","time":"…"}`),
+//                what Kubernetes on dockershim linked into /var/log/containers too; a long line is
+//                cut into entries of which only the last ends with a line end.
 //   kubectl-log  what `kubectl logs` saves: `--prefix` opens each line with
 //                `[pod/<pod>/<container>]`, `--timestamps` with an RFC 3339 time; either or both.
 // The content is whatever the app wrote, read with the mapping of its own format where one
@@ -69,16 +72,79 @@ interface Partial {
   parts: string[];
   raws: string[];
   chars: number;
-  /** Set once the parts grew too long and were rejected: the rest up to the `F` is skipped. */
+  /** Set once the parts grew too long and were rejected: the rest up to the last part is skipped. */
   dropped: boolean;
 }
 
+/**
+ * Joins the parts a runtime cut a long line into (CRI's `P` records, Docker's entries without
+ * a line end), per stream: stdout's parts never join stderr's. The line keeps its first
+ * part's number and time (when the app began writing it) and all the parts' records as raw.
+ */
+class PartialLines {
+  private readonly open = new Map<string, Partial>();
+
+  constructor(
+    private readonly sink: RecordSink,
+    /** How the format calls a part and the last part, for reasons. */
+    private readonly words: { part: string; last: string },
+    private readonly whole: (stream: string, content: string, line: number, raw: string, time: OuterTime) => void,
+  ) {}
+
+  add(stream: string, last: boolean, content: string, line: number, raw: string, time: OuterTime): void {
+    const open = this.open.get(stream);
+    if (last) {
+      this.open.delete(stream);
+      if (open === undefined) this.whole(stream, content, line, raw, time);
+      else if (!open.dropped) {
+        this.whole(stream, open.parts.join('') + content, open.line, [...open.raws, raw].join('\n'), open.time);
+      }
+      return;
+    }
+    const part = open ?? { line, time, parts: [], raws: [], chars: 0, dropped: false };
+    this.open.set(stream, part);
+    if (part.dropped) return;
+    part.parts.push(content);
+    part.raws.push(raw);
+    part.chars += content.length;
+    if (part.chars > MAX_JOINED_CHARS) {
+      this.sink.reject(
+        part.line,
+        `a line cut into ${this.words.part} records grew past ${MAX_JOINED_CHARS / 1024 / 1024} MiB; skipped to its ${this.words.last} record`,
+        part.raws.join('\n').slice(0, 64 * 1024),
+      );
+      part.dropped = true;
+      part.parts = [];
+      part.raws = [];
+    }
+  }
+
+  end(): void {
+    for (const part of this.open.values()) {
+      if (part.dropped) continue;
+      this.sink.reject(
+        part.line,
+        `${this.words.part} records the file ends before their ${this.words.last} record: the rest of the line is not in this file`,
+        part.raws.join('\n'),
+      );
+    }
+    this.open.clear();
+  }
+}
+
+function whereOfFile(fileName: string): Where {
+  const named = CONTAINERS_FILE.exec(fileName);
+  return { pod: named?.[1] ?? null, container: named?.[3] ?? null };
+}
+
 function openCri(ctx: FormatContext, sink: RecordSink): RecordParser {
-  const named = CONTAINERS_FILE.exec(ctx.fileName);
-  const where: Where = { pod: named?.[1] ?? null, container: named?.[3] ?? null };
+  const where = whereOfFile(ctx.fileName);
   const joiner = new ContinuationJoiner(sink);
-  // Each stream is cut into parts on its own: stdout's parts never join stderr's.
-  const partials = new Map<string, Partial>();
+  const partials = new PartialLines(
+    sink,
+    { part: 'partial (P)', last: 'full (F)' },
+    (stream, content, line, raw, time) => readInner(joiner, ctx, { ...where, stream }, content, line, raw, time),
+  );
   return {
     line(number, text) {
       if (text.trim() === '') return;
@@ -97,52 +163,57 @@ function openCri(ctx: FormatContext, sink: RecordSink): RecordParser {
         sink.reject(number, time.reason, text);
         return;
       }
-      const open = partials.get(stream);
-      if (tag === 'P') {
-        const part = open ?? { line: number, time: time.time, parts: [], raws: [], chars: 0, dropped: false };
-        partials.set(stream, part);
-        if (part.dropped) return;
-        part.parts.push(content);
-        part.raws.push(text);
-        part.chars += content.length;
-        if (part.chars > MAX_JOINED_CHARS) {
-          sink.reject(
-            part.line,
-            `a line cut into partial (P) records grew past ${MAX_JOINED_CHARS / 1024 / 1024} MiB; skipped to its full (F) record`,
-            part.raws.join('\n').slice(0, 64 * 1024),
-          );
-          part.dropped = true;
-          part.parts = [];
-          part.raws = [];
-        }
-        return;
-      }
-      partials.delete(stream);
-      if (open?.dropped) return;
-      if (open === undefined) {
-        readInner(joiner, ctx, where, content, number, text, time.time);
-        return;
-      }
-      readInner(
-        joiner,
-        ctx,
-        where,
-        open.parts.join('') + content,
-        open.line,
-        [...open.raws, text].join('\n'),
-        open.time,
-      );
+      partials.add(stream, tag === 'F', content, number, text, time.time);
     },
     end() {
-      for (const part of partials.values()) {
-        if (part.dropped) continue;
-        sink.reject(
-          part.line,
-          'partial (P) records the file ends before their full (F) record: the rest of the line is not in this file',
-          part.raws.join('\n'),
-        );
+      partials.end();
+      joiner.end();
+    },
+  };
+}
+
+/** Docker's json-file entry: `{"log":"…\n","stream":"stdout","time":"…"}` (and `attrs` with --log-opt labels). */
+function dockerEntry(text: string): { log: string; stream: string; time: string } | null {
+  if (!text.startsWith('{"log":')) return null;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof doc !== 'object' || doc === null) return null;
+  const { log, stream, time, ...rest } = doc as Record<string, unknown>;
+  if (typeof log !== 'string' || typeof stream !== 'string' || typeof time !== 'string') return null;
+  return Object.keys(rest).every((key) => key === 'attrs') ? { log, stream, time } : null;
+}
+
+function openDocker(ctx: FormatContext, sink: RecordSink): RecordParser {
+  const where = whereOfFile(ctx.fileName);
+  const joiner = new ContinuationJoiner(sink);
+  const partials = new PartialLines(
+    sink,
+    { part: 'partial', last: 'line-ending' },
+    (stream, content, line, raw, time) => readInner(joiner, ctx, { ...where, stream }, content, line, raw, time),
+  );
+  return {
+    line(number, text) {
+      if (text.trim() === '') return;
+      const entry = dockerEntry(text.trim());
+      if (entry === null) {
+        sink.reject(number, 'not a Docker json-file entry ({"log":…,"stream":…,"time":…})', text);
+        return;
       }
-      partials.clear();
+      const time = outerTimeOf(entry.time);
+      if (!time.ok) {
+        sink.reject(number, time.reason, text);
+        return;
+      }
+      // Docker cuts a line longer than 16 KiB into entries; only the last ends with the line end.
+      const last = entry.log.endsWith('\n');
+      partials.add(entry.stream, last, last ? entry.log.replace(/\r?\n$/, '') : entry.log, number, text, time.time);
+    },
+    end() {
+      partials.end();
       joiner.end();
     },
   };
@@ -190,6 +261,18 @@ export const criLogFormat: LogFormat = {
     return fits < 0.5 ? 0 : 0.55 + 0.45 * fits;
   },
   open: openCri,
+};
+
+export const dockerJsonLogFormat: LogFormat = {
+  name: 'docker-json-log',
+  label: "Docker's json-file container log (also Kubernetes on dockershim: /var/log/containers)",
+  probe(sample) {
+    if (sample.length === 0) return 0;
+    const fits = sample.filter((line) => dockerEntry(line.trim()) !== null).length / sample.length;
+    // Above json-lines' 0.9, which reads these entries only as their `log` text.
+    return fits < 0.5 ? 0 : 0.91 + 0.05 * fits;
+  },
+  open: openDocker,
 };
 
 export const kubectlLogFormat: LogFormat = {

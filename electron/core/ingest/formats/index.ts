@@ -7,7 +7,7 @@ import { ecsNdjsonFormat } from './ecsNdjson.js';
 import { esSearchFormat } from './esSearch.js';
 import { goLogFormat } from './goLog.js';
 import { herokuLogFormat } from './herokuLog.js';
-import { criLogFormat, kubectlLogFormat } from './containerLog.js';
+import { criLogFormat, dockerJsonLogFormat, kubectlLogFormat } from './containerLog.js';
 import { csvFormat } from './csv.js';
 import { elbLogFormat } from './albLog.js';
 import { jsonLinesFormat } from './jsonLines.js';
@@ -32,6 +32,7 @@ export const FORMATS: readonly LogFormat[] = [
   webErrorLogFormat,
   logfmtFormat,
   criLogFormat,
+  dockerJsonLogFormat,
   kubectlLogFormat,
   goLogFormat,
   elbLogFormat,
