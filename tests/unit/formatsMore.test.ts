@@ -96,6 +96,7 @@ describe('CRI container logs', () => {
         '2024-05-01T10:00:04Z stdout F 2024/05/01 11:00:04 main.go:12: listening',
         '2024-05-01T10:00:05Z stderr F ERROR: could not reach the database',
         '2024-05-01T10:00:06Z stdout F Failed password for root from 203.0.113.12 port 22 ssh2',
+        '2024-05-01T10:00:07Z stdout F 2024-05-01 10:00:07,000 - shop.pay - WARNING - retrying the capture',
       ],
       CRI_FILE,
     );
@@ -111,6 +112,7 @@ describe('CRI container logs', () => {
       [5, '2024-05-01T10:00:04.000Z', '2024-05-01T10:00:04Z'],
       [6, '2024-05-01T10:00:05.000Z', '2024-05-01T10:00:05Z'],
       [7, '2024-05-01T10:00:06.000Z', '2024-05-01T10:00:06Z'],
+      [8, '2024-05-01T10:00:07.000Z', '2024-05-01T10:00:07Z'],
     ]);
     for (const e of events) {
       expect(e).toMatchObject({ pod: 'checkout-canary-7d9f8-x2k4p', service: 'app', track: 'canary' });
@@ -132,6 +134,7 @@ describe('CRI container logs', () => {
     expect(events[4]).toMatchObject({ message: 'listening', level: null });
     expect(events[5]).toMatchObject({ message: 'ERROR: could not reach the database', level: 'error' });
     expect(events[6]).toMatchObject({ authRule: 'sshd-failed-password', user: null });
+    expect(events[7]).toMatchObject({ level: 'warning' });
   });
 
   it('joins partial (P) records to their full (F) record per stream, at the first part’s line and time', () => {

@@ -7,7 +7,7 @@
 const LEADING_LEVEL =
   /^\[?(trace|debug|info|notice|warn|warning|error|err|fatal|panic|crit|critical|alert|emerg)\]?(?::|\s|$)/i;
 // A level word after a leading time, as most line formats write it: `10:00:00.123 ERROR …`,
-// `2024-05-01 10:00:00,123 [main] WARN …` (the first five words are looked at).
+// `2024-05-01 10:00:00,123 [main] WARN …`, Python's `… - name - ERROR - …` (the first eight words are looked at).
 const LEVEL_WORD = /^(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|PANIC|CRITICAL|SEVERE)$/;
 const LOGFMT_LEVEL = /(?:^|\s)(?:level|lvl|severity)="?([A-Za-z]+)"?(?:\s|$)/;
 
@@ -24,7 +24,7 @@ export function statedLevel(text: string): string | null {
   const head = text.slice(0, 200);
   const leading = LEADING_LEVEL.exec(head);
   if (leading?.[1]) return named(leading[1]);
-  for (const word of head.split(/\s+/, 5)) {
+  for (const word of head.split(/\s+/, 8)) {
     const bare = word.replace(/^\[|\]:?$|:$/g, '');
     if (LEVEL_WORD.test(bare)) return named(bare);
   }
