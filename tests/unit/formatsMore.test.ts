@@ -291,7 +291,7 @@ describe('AWS load balancer access logs', () => {
   it('maps an Application Load Balancer line: time, client, request, status, summed times, target group as host', () => {
     const run = read([
       `https 2024-05-01T10:00:00.123456Z app/shop-alb/50dc6c495c0c9188 203.0.113.5:46532 10.0.0.66:8080 0.001 0.026 0.003 401 401 34 366 "POST https://shop.example.com:443/login?next=%2F HTTP/1.1" "Mozilla/5.0 (X11)" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 ${tail('checkout-canary')}`,
-      `h2 2024-05-01T10:00:01.000000Z app/shop-alb/50dc6c495c0c9188 [2001:db8::7]:443 10.0.0.67:8080 -1 -1 -1 502 - 34 0 "GET https://shop.example.com:443/cart HTTP/2.0" "curl/8.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 ${tail('checkout-stable', 'TargetFailedToRespond')}`,
+      `h2 2024-05-01T10:00:01.000000Z app/shop-alb/50dc6c495c0c9188 2001:db8::7:443 10.0.0.67:8080 -1 -1 -1 502 - 34 0 "GET https://shop.example.com:443/cart HTTP/2.0" "curl/8.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 ${tail('checkout-stable', 'TargetFailedToRespond')}`,
     ]);
     expect(run.format).toBe('elb-log');
     expect(run.rejects).toEqual([]);

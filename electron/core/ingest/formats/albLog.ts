@@ -38,11 +38,16 @@ function unquote(token: string | undefined): string | null {
   return bare === '-' || bare === '' ? null : bare;
 }
 
-/** `10.0.0.1:443` / `[2001:db8::1]:443` → the address; `-` → null. */
+/**
+ * The address of a `client:port` field. The load balancer always writes the port, after the
+ * last colon, an IPv6 address's too (`2001:db8::7:443`, or bracketed); `-` is none.
+ */
 function addressOf(token: string | undefined): string | null {
   const value = unquote(token);
   if (value === null) return null;
-  return /^\[([0-9A-Fa-f:.]+)\]:\d+$/.exec(value)?.[1] ?? /^([^:]+):\d+$/.exec(value)?.[1] ?? value;
+  const bracketed = /^\[([0-9A-Fa-f:.]+)\]:\d+$/.exec(value);
+  if (bracketed) return bracketed[1] ?? null;
+  return /^(.+):\d+$/.exec(value)?.[1] ?? value;
 }
 
 /** The name in `arn:aws:elasticloadbalancing:…:targetgroup/<name>/<id>`, or null. */
