@@ -393,6 +393,20 @@ describe('Heroku logs', () => {
     expect(events[3]).toMatchObject({ message: 'State changed from up to crashed', pod: 'web.1' });
   });
 
+  it("reads a Rails app's Logger lines with lograge in them, at the router's exact time", () => {
+    const run = read([
+      '2024-05-01T10:00:00.123456+00:00 app[web.1]: I, [2024-05-01T10:00:00.120000 #4]  INFO -- : [8601b555] method=GET path=/cart format=html controller=CartsController action=show status=500 duration=812.5 view=0.0 db=700.1',
+      '2024-05-01T10:00:01.000000+00:00 app[web.1]: I, [2024-05-01T10:00:01.000000 #4]  INFO -- : [8601b556] Started GET "/" for 203.0.113.5',
+    ]);
+    expect(run.format).toBe('heroku-log');
+    expect(
+      byLine(run.events).map((e) => [iso(e.ts), e.level, e.status, e.durationMs, e.urlPath, e.message, e.pod]),
+    ).toEqual([
+      ['2024-05-01T10:00:00.123Z', 'info', 500, 812.5, '/cart', null, 'web.1'],
+      ['2024-05-01T10:00:01.000Z', 'info', null, null, null, '[8601b556] Started GET "/" for 203.0.113.5', 'web.1'],
+    ]);
+  });
+
   it('rejects lines that are not Heroku lines, and a bad time', () => {
     const run = read([
       '2024-05-01T10:00:00+00:00 app[web.1]: fine',

@@ -1,6 +1,7 @@
 // A line an application wrote, found inside an envelope that adds its own time (a Kubernetes
 // container log, `heroku logs`): whatever the app wrote, read line by line with the mapping
-// of the format it is in — a JSON document, an access-log line, a Go `log` line, logfmt —
+// of the format it is in — a JSON document, an access-log line, a Go `log` line, a Ruby
+// Logger line (whose message is read the same way), logfmt —
 // and free text otherwise. The envelope's time is taken where the line has none of its own;
 // a line whose own time is bad is rejected, as a bad time says the line is not what it seems.
 // The event keeps the envelope's whole record as its raw text and line number.
@@ -14,6 +15,7 @@ import { goLogHeader } from './goLog.js';
 import { type OuterTime, jsonDocumentToEvent } from './jsonLines.js';
 import { LOGFMT_START, logfmtToEvent } from './logfmt.js';
 import { CONTINUATION, statedLevel } from './plainText.js';
+import { rubyLoggerHeader, withTags } from './rubyLogger.js';
 import type { RecordSink } from './types.js';
 import { blankEvent } from './types.js';
 
@@ -67,6 +69,15 @@ export function innerLineToEvent(
     event.message = go.message;
     event.level = statedLevel(go.message);
     return { ok: true, event };
+  }
+  const ruby = rubyLoggerHeader(text, zone);
+  if (ruby !== null) {
+    if ('bad' in ruby.time) return { ok: false, reason: ruby.time.bad };
+    // As Go's, the Logger's time has no zone: the envelope's exact time reads the same moment.
+    const time = outer ?? ruby.time;
+    const outcome = withTags(ruby, (body) => innerLineToEvent(body, lineNumber, raw, zone, time));
+    if (outcome.ok) outcome.event.level = ruby.level;
+    return outcome;
   }
   // logfmt only when the line is pairs through and through (`at=info method=GET …`), not prose
   // that happens to start with `key=value`.

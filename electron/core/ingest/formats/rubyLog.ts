@@ -7,56 +7,13 @@
 // time — local, without a zone, so read in the import's — where the message has none. Lines
 // that are not a Logger line (an exception's backtrace, printed after the line that logged
 // it) join the record above, and Ruby's `Type (message):` names its exception.
-import { wallTimeToUtc } from '../time.js';
 import { innerLineToEvent } from './innerLine.js';
 import { multilineParser } from './multiline.js';
+import { RUBY_LINE, type RubyHeader, rubyLoggerHeader, withTags } from './rubyLogger.js';
 import type { LogFormat } from './types.js';
 
-const RUBY_LINE =
-  /^([DIWEFAU]), \[(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? #\d+\] +(DEBUG|INFO|WARN|ERROR|FATAL|UNKNOWN|ANY) -- ([^:]*): ?(.*)$/s;
-// Rails' tags before the message: `[f7a3…] [shop.example.com] …`.
-const TAGS = /^(?:\[[^\]]*\] )+/;
 // `ActionController::RoutingError (No route matches [GET] "/x"):`, `NoMethodError (undefined method …):`
 const RUBY_EXCEPTION = /^\s*((?:[A-Z]\w*::)*[A-Z]\w*) \((.*)\):\s*$/s;
-
-interface RubyHeader {
-  time: { ms: number; text: string } | { bad: string };
-  level: string;
-  message: string;
-}
-
-function headerOf(text: string, zone: string): RubyHeader | null {
-  const m = RUBY_LINE.exec(text);
-  if (!m) return null;
-  const [, , y, mo, d, h, mi, s, frac = '', severity = '', , message = ''] = m;
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map((part) => Number(part));
-  const shown = text.slice(4, text.indexOf(' #'));
-  const wall = Date.UTC(
-    year ?? 0,
-    (month ?? 0) - 1,
-    day,
-    hour,
-    minute,
-    second,
-    frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0,
-  );
-  const back = new Date(wall);
-  const real =
-    back.getUTCDate() === day &&
-    back.getUTCMonth() === (month ?? 0) - 1 &&
-    (hour ?? 0) < 24 &&
-    (minute ?? 0) < 60 &&
-    (second ?? 0) < 60 &&
-    (year ?? 0) >= 1990 &&
-    (year ?? 0) <= 2099;
-  return {
-    time: real
-      ? { ms: wallTimeToUtc(wall, zone), text: shown }
-      : { bad: `time "${shown}" is not a real date and time` },
-    level: severity === 'ANY' || severity === 'UNKNOWN' ? 'unknown' : severity.toLowerCase(),
-    message,
-  };
-}
 
 export const rubyLogFormat: LogFormat = {
   name: 'ruby-log',
@@ -73,7 +30,7 @@ export const rubyLogFormat: LogFormat = {
     return multilineParser<RubyHeader>(
       sink,
       'Ruby Logger',
-      (text) => headerOf(text, ctx.zone),
+      (text) => rubyLoggerHeader(text, ctx.zone),
       (record) => {
         const { header, firstLine, lines } = record;
         const raw = lines.join('\n');
@@ -81,8 +38,8 @@ export const rubyLogFormat: LogFormat = {
           sink.reject(firstLine, header.time.bad, raw);
           return;
         }
-        const message = header.message.replace(TAGS, '');
-        const outcome = innerLineToEvent(message, firstLine, raw, ctx.zone, header.time);
+        const time = header.time;
+        const outcome = withTags(header, (body) => innerLineToEvent(body, firstLine, raw, ctx.zone, time));
         if (!outcome.ok) {
           sink.reject(firstLine, outcome.reason, raw);
           return;
@@ -92,7 +49,7 @@ export const rubyLogFormat: LogFormat = {
         event.level = header.level;
         const rest = lines.slice(1);
         if (rest.length > 0) event.errorStack = rest.join('\n');
-        for (const text of [message, ...rest]) {
+        for (const text of [header.body, ...rest]) {
           const exception = RUBY_EXCEPTION.exec(text);
           if (exception) {
             event.errorType ??= exception[1] ?? null;
