@@ -498,6 +498,9 @@ describe('syslog and auth.log variants', () => {
     const run = read(lines, 'auth.log');
     expect(run.rejects).toEqual([]);
     expect(run.events.map((e) => [e.authRule, e.user, e.clientIp])).toEqual([
+      // The fold stands for three more attempts: three events (syslogRepeats.ts).
+      ['sshd-failed-password', 'root', '203.0.113.12'],
+      ['sshd-failed-password', 'root', '203.0.113.12'],
       ['sshd-failed-password', 'root', '203.0.113.12'],
       ['su-failed', 'bob', null],
       ['sshd-invalid-user', 'test', '203.0.113.30'],

@@ -202,8 +202,9 @@ export function ecsAuthenticationFailure(eventCategory: unknown, eventOutcome: u
 // not spend its time on a megabyte of hostile text.
 const READ_LIMIT = 4096;
 
-// rsyslog and syslog-ng fold repeats into `message repeated 3 times: [ Failed password …]`:
-// the attempt inside is what the line says (counted once: an event has no repeat count).
+// rsyslog folds repeats into `message repeated 3 times: [ Failed password …]`: the attempt
+// inside is what the line says. The syslog reader stores the fold as that many events
+// (formats/syslogRepeats.ts); other readers keep the line as one event.
 const REPEATED = /^message repeated \d+ times: \[ ?(.*)\]$/s;
 
 /** The message a `message repeated N times: [ … ]` line repeats, or the message itself. */

@@ -28,6 +28,7 @@
 // (`outbound|8080|canary|reviews.shop.svc.cluster.local`) names the service and, in its
 // subset, the traffic split's track label. A response code of 0 (no response was sent: the
 // client went away) is kept as a request without a status.
+// Apache's ssl_request_log (`[%t] %h protocol cipher "%r" %b`) is read too: see SSL_REQUEST_LINE.
 import type { NewEvent } from '../../case/events.js';
 import { parseTime } from '../time.js';
 import { type LogFormat, blankEvent } from './types.js';
@@ -230,7 +231,10 @@ export function parseAccessLine(line: string, lineNumber: number, integerUnit: T
   // `10.0.0.2, 10.0.0.1 - - […]`: the usual shape takes the list's head for a virtual host.
   if (m === null || m[1]?.endsWith(',') === true) m = addressListLine(line) ?? m;
   if (!m) {
-    const envoy = line.charCodeAt(0) === 0x5b /* [ */ ? parseEnvoyLine(line, lineNumber) : null;
+    const envoy =
+      line.charCodeAt(0) === 0x5b /* [ */
+        ? (parseSslRequestLine(line, lineNumber) ?? parseEnvoyLine(line, lineNumber))
+        : null;
     return (
       envoy ?? {
         ok: false,
@@ -270,6 +274,29 @@ export function parseAccessLine(line: string, lineNumber: number, integerUnit: T
   event.user = dash(user);
   event.host = vhostName(vhost);
   event.durationMs = requestTimeMs(tail, integerUnit);
+  return { ok: true, event };
+}
+
+// Apache's ssl_request_log, as the stock ssl.conf (Debian's default-ssl, RHEL's mod_ssl) writes it:
+//   CustomLog logs/ssl_request_log "%t %h %{SSL_PROTOCOL}x %{SSL_CIPHER}x \"%r\" %b"
+// It has no status: the request is kept without one (ssl_access_log has it, for the same request).
+const SSL_REQUEST_LINE = new RegExp(String.raw`^\[([^\]]*)\] (\S+) (\S+) (\S+) ${QUOTED} (\d+|-)$`);
+
+/** An ssl_request_log line into an event, or null when the line is not of that shape. */
+function parseSslRequestLine(line: string, lineNumber: number): AccessOutcome | null {
+  const m = SSL_REQUEST_LINE.exec(line);
+  if (!m) return null;
+  const [, timeText = '', client, , , request = ''] = m;
+  const time = timeOf(timeText);
+  if (!time.ok) return time;
+  const event = blankEvent(lineNumber, line, time.ms, timeText);
+  const parts = request.split(' ');
+  if (parts.length >= 2 && /^[A-Z][A-Z-]*$/.test(parts[0] as string)) {
+    event.httpMethod = parts[0] as string;
+    event.urlPath = (parts[1] as string).split(/[?#]/, 1)[0] || '/';
+  }
+  event.message = request;
+  event.clientIp = clientAddress(client);
   return { ok: true, event };
 }
 
@@ -350,7 +377,9 @@ export const accessLogFormat: LogFormat = {
   probe(sample) {
     const fits = sample.filter((line) => {
       const m = ACCESS_LOG_LINE.exec(line) ?? addressListLine(line);
-      return m !== null ? TIME.test(m[5] ?? '') : ENVOY_LINE.test(line);
+      if (m !== null) return TIME.test(m[5] ?? '');
+      const ssl = SSL_REQUEST_LINE.exec(line);
+      return ssl !== null ? TIME.test(ssl[1] ?? '') : ENVOY_LINE.test(line);
     }).length;
     // Most lines must fit; the bracketed time and quoted request make a false match unlikely.
     return sample.length > 0 && fits / sample.length >= 0.5 ? 0.6 + 0.4 * (fits / sample.length) : 0;

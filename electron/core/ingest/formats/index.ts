@@ -5,10 +5,15 @@ import { accessLogFormat } from './accessLog.js';
 import { javaLogFormat, laravelLogFormat, pythonLogFormat, webErrorLogFormat } from './appLog.js';
 import { ecsNdjsonFormat } from './ecsNdjson.js';
 import { esSearchFormat } from './esSearch.js';
+import { goLogFormat } from './goLog.js';
+import { herokuLogFormat } from './herokuLog.js';
+import { criLogFormat, dockerJsonLogFormat, kubectlLogFormat } from './containerLog.js';
 import { csvFormat } from './csv.js';
+import { elbLogFormat } from './albLog.js';
 import { jsonLinesFormat } from './jsonLines.js';
 import { kibanaCsvFormat } from './kibanaCsv.js';
 import { logfmtFormat } from './logfmt.js';
+import { rubyLogFormat } from './rubyLog.js';
 import { syslogFormat } from './syslog.js';
 import type { LogFormat } from './types.js';
 
@@ -26,6 +31,13 @@ export const FORMATS: readonly LogFormat[] = [
   laravelLogFormat,
   webErrorLogFormat,
   logfmtFormat,
+  criLogFormat,
+  dockerJsonLogFormat,
+  kubectlLogFormat,
+  goLogFormat,
+  elbLogFormat,
+  herokuLogFormat,
+  rubyLogFormat,
 ];
 
 export function formatNamed(name: string): LogFormat {

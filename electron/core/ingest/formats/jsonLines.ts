@@ -98,7 +98,7 @@ function timeOf(doc: Doc, zone: string): { result: TimeResult; text: string; key
     if (typeof value === 'string' && EPOCH_TEXT.test(value.trim())) {
       return { result: parseTime(epochMs(Number(value.trim())), zone), text: shown, key };
     }
-    let result = parseTime(value, zone);
+    let result = parseTime(typeof value === 'string' ? goTimeString(value) : value, zone);
     // nginx's $time_local (and Logstash's grok `timestamp`): `17/Dec/2018:10:47:58 +0800`.
     if (!result.ok && typeof value === 'string' && /^\d{2}\/[A-Z][a-z]{2}\/\d{4}:/.test(value)) {
       result = parseAccessTime(value);
@@ -106,6 +106,17 @@ function timeOf(doc: Doc, zone: string): { result: TimeResult; text: string; key
     return { result, text: shown, key };
   }
   return null;
+}
+
+// Go's time.Time.String() (what `fmt` prints, and so many logfmt lines): `2024-05-01
+// 10:00:00.123 +0000 UTC`, with a monotonic clock reading (`m=+0.000123`) when the time came
+// from time.Now(). The numeric offset says the instant; the zone's abbreviation adds nothing.
+const GO_TIME_STRING =
+  /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,9})? [+-]\d{4}) (?:[A-Za-z]{1,6}|[+-]\d{2,4})(?: m=[+-]\d+(?:\.\d+)?)?$/;
+
+/** A Go time.Time.String() as the ISO form parseTime reads; any other text as it is. */
+function goTimeString(value: string): string {
+  return GO_TIME_STRING.exec(value.trim())?.[1] ?? value;
 }
 
 function clip(text: string): string {
@@ -214,6 +225,14 @@ const DURATION_FIELDS: readonly [string, number][] = [
 /** Duration fields with no unit in their name: read by their value's shape (unitDuration). */
 const UNIT_DURATION_FIELDS = ['duration', 'latency', 'elapsed', 'httpRequest.latency'];
 
+/**
+ * Rails' lograge writes `controller` and `action` beside `duration`, `view` and `db`, all three
+ * in milliseconds as bare numbers (`duration=12.34`): there a fraction is not seconds.
+ */
+function isLograge(doc: Doc): boolean {
+  return Object.hasOwn(doc, 'controller') && Object.hasOwn(doc, 'action') && Object.hasOwn(doc, 'duration');
+}
+
 /** Duration in ms: ECS `event.duration` (ns), then DURATION_FIELDS, then UNIT_DURATION_FIELDS. */
 function durationOf(doc: Doc): { ok: true; value: number | null } | { ok: false; reason: string } {
   const ecs = numberField(field(doc, 'event.duration'), 'event.duration');
@@ -221,6 +240,10 @@ function durationOf(doc: Doc): { ok: true; value: number | null } | { ok: false;
   if (ecs.value !== null) {
     if (ecs.value < 0) return { ok: false, reason: `event.duration ${ecs.value} is negative` };
     return { ok: true, value: ecs.value / 1e6 };
+  }
+  if (isLograge(doc)) {
+    const ms = nonNegative(doc.duration);
+    if (ms !== null) return { ok: true, value: ms };
   }
   for (const [path, toMs] of DURATION_FIELDS) {
     const value = nonNegative(field(doc, path));
@@ -337,6 +360,20 @@ function firstScalar(doc: Doc, paths: readonly string[]): string | number | bool
   return undefined;
 }
 
+/**
+ * The service's name: the first alias whose value is not a duration. Heroku's router and
+ * other logfmt writers use `service=23ms` for the time spent serving, not for a name.
+ */
+function serviceName(doc: Doc): string | null {
+  for (const path of SERVICE_FIELDS) {
+    const value = firstScalar(doc, [path]);
+    if (value === undefined) continue;
+    if (typeof value === 'string' && GO_DURATION.test(value.trim())) continue;
+    return name(value);
+  }
+  return null;
+}
+
 /** An identifying field that access logs write as `-` when there is none. */
 function dashless(value: unknown): string | null {
   const n = name(value);
@@ -371,14 +408,29 @@ function requestOf(request: string | null): { method: string | null; target: str
   return { method: null, target: request.startsWith('/') ? request : null };
 }
 
-/** One JSON document of any of these shapes into an event. */
+/** A time given from outside a document: the container runtime's, when the app wrote none. */
+export interface OuterTime {
+  ms: number;
+  text: string;
+}
+
+/**
+ * One JSON document of any of these shapes into an event. `outerTime` (a container log's
+ * own time) is taken when the document has no time field; a time field that is bad is still
+ * a reject, as it says the document is not what it seems.
+ */
 export function jsonDocumentToEvent(
   doc: Doc,
   lineNumber: number,
   raw: string,
   zone: string,
+  outerTime: OuterTime | null = null,
 ): { ok: true; event: NewEvent } | { ok: false; reason: string } {
-  const time = timeOf(doc, zone);
+  const time =
+    timeOf(doc, zone) ??
+    (outerTime === null
+      ? null
+      : { result: { ok: true as const, ms: outerTime.ms }, text: outerTime.text, key: 'outer time' });
   if (time === null) return { ok: false, reason: `no time (looked for ${TIME_FIELDS.join(', ')})` };
   if (!time.result.ok) return { ok: false, reason: `${time.key}: ${time.result.reason}` };
 
@@ -396,7 +448,7 @@ export function jsonDocumentToEvent(
 
   const event = blankEvent(lineNumber, raw, time.result.ms, time.text);
   event.trackLabel = trackLabelOf(doc);
-  event.service = name(firstScalar(doc, SERVICE_FIELDS));
+  event.service = serviceName(doc);
   event.version = name(firstScalar(doc, ['service.version', 'version', 'app_version']));
   const host = firstScalar(doc, ['host.name', 'host.hostname', 'hostname', '_HOSTNAME', 'HOSTNAME']);
   event.host = name(host ?? (typeof doc.host === 'string' ? doc.host : field(doc, 'node.name')));

@@ -7,7 +7,8 @@
 // The pairs become a document read through the JSON lines aliases (jsonLines.ts), so a key
 // means here what it means there (`ts`, `level`, `msg`, `status`, `duration=250ms`, …).
 import { pathOf } from './ecsNdjson.js';
-import { jsonDocumentToEvent } from './jsonLines.js';
+import type { NewEvent } from '../../case/events.js';
+import { type OuterTime, jsonDocumentToEvent } from './jsonLines.js';
 import type { LogFormat } from './types.js';
 
 /** Pairs beyond this are not read: a record names its fields in the first few hundred. */
@@ -71,7 +72,7 @@ export function parseLogfmt(line: string): Record<string, unknown> | null {
 }
 
 // A line that opens with a key and a value, as the probe wants to see most lines do.
-const LOGFMT_START = /^[A-Za-z_@][\w.@-]*=(?:"|[^\s"=])/;
+export const LOGFMT_START = /^[A-Za-z_@][\w.@-]*=(?:"|[^\s"=])/;
 /**
  * Keys only logfmt writers use for what the JSON aliases name otherwise: Grafana's and log15's
  * `t` (time) and `lvl` (level). Renamed here, so a bare `t` never becomes a time in JSON lines.
@@ -86,6 +87,31 @@ function withLogfmtNames(doc: Record<string, unknown>): Record<string, unknown> 
     }
   }
   return doc;
+}
+
+/**
+ * One logfmt line into an event, or why not. `outerTime` (a container log's time) is taken
+ * when the pairs hold no time; `raw` is what the event keeps as its record.
+ */
+export function logfmtToEvent(
+  text: string,
+  lineNumber: number,
+  raw: string,
+  zone: string,
+  outerTime: OuterTime | null = null,
+): { ok: true; event: NewEvent } | { ok: false; reason: string } {
+  const doc = parseLogfmt(text.trim());
+  if (doc === null) {
+    return { ok: false, reason: 'not a logfmt line (key=value pairs, a value with spaces in double quotes)' };
+  }
+  const outcome = jsonDocumentToEvent(withLogfmtNames(doc), lineNumber, raw, zone, outerTime);
+  if (!outcome.ok) return outcome;
+  const { event } = outcome;
+  // lograge and the Go HTTP loggers write the request's path as `path`.
+  if (event.urlPath === null && typeof doc.path === 'string' && doc.path.startsWith('/')) {
+    event.urlPath = pathOf(doc.path);
+  }
+  return outcome;
 }
 
 const TIME_KEY = /(?:^|\s)(?:time|ts|timestamp|t|@timestamp|date|datetime)=/;
@@ -108,22 +134,9 @@ export const logfmtFormat: LogFormat = {
     return {
       line(number, text) {
         if (text.trim() === '') return;
-        const doc = parseLogfmt(text.trim());
-        if (doc === null) {
-          sink.reject(number, 'not a logfmt line (key=value pairs, a value with spaces in double quotes)', text);
-          return;
-        }
-        const outcome = jsonDocumentToEvent(withLogfmtNames(doc), number, text, ctx.zone);
-        if (!outcome.ok) {
-          sink.reject(number, outcome.reason, text);
-          return;
-        }
-        const { event } = outcome;
-        // lograge and the Go HTTP loggers write the request's path as `path`.
-        if (event.urlPath === null && typeof doc.path === 'string' && doc.path.startsWith('/')) {
-          event.urlPath = pathOf(doc.path);
-        }
-        sink.event(event);
+        const outcome = logfmtToEvent(text, number, text, ctx.zone);
+        if (outcome.ok) sink.event(outcome.event);
+        else sink.reject(number, outcome.reason, text);
       },
       end() {},
     };

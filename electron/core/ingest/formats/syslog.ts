@@ -14,6 +14,8 @@
 import type { NewEvent } from '../../case/events.js';
 import { repeatedMessage } from '../classify.js';
 import { parseTime, wallTimeToUtc } from '../time.js';
+import { routerFields } from './herokuLog.js';
+import { RepeatExpander } from './syslogRepeats.js';
 import { type FormatContext, type LogFormat, blankEvent } from './types.js';
 
 const MONTHS: Record<string, number> = {
@@ -209,14 +211,17 @@ function splitStructuredData(rest: string): { ok: true; message: string } | { ok
 }
 
 function parse5424(m: RegExpExecArray, line: number, text: string, ctx: FormatContext): Outcome {
-  const [, pri, version, time = '', host, app, , , rest] = m;
+  const [, pri, version, time = '', host, app, procid, , rest] = m;
   if (version !== '1') return { ok: false, reason: `RFC 5424 version ${version} is not 1` };
   const severity = severityOf(pri);
   if (!severity.ok) return severity;
   if (time === '-') return { ok: false, reason: 'no timestamp (RFC 5424 "-")' };
   const parsed = parseTime(time, ctx.zone);
   if (!parsed.ok) return parsed;
-  const sd = splitStructuredData(rest ?? '-');
+  // Heroku's Logplex drains frame lines without the structured-data field (`… heroku router - at=info …`).
+  const logplex = app === 'heroku' || app === 'app';
+  const split = splitStructuredData(rest ?? '-');
+  const sd = !split.ok && logplex ? { ok: true as const, message: rest ?? '' } : split;
   if (!sd.ok) return sd;
   const event = blankEvent(line, text, parsed.ms, time);
   event.level = severity.level;
@@ -225,6 +230,7 @@ function parse5424(m: RegExpExecArray, line: number, text: string, ctx: FormatCo
   event.service = program === null ? null : serviceOf(program);
   // A UTF-8 message starts with a byte-order mark (RFC 5424 §6.4).
   event.message = sd.message.replace(/^\uFEFF/, '');
+  if (app === 'heroku' && procid === 'router' && routerFields(event, event.message)) return { ok: true, event };
   const fields = authFieldsOf(event.message);
   event.user = fields.user;
   event.clientIp = fields.clientIp;
@@ -263,12 +269,18 @@ export const syslogFormat: LogFormat = {
     return share < 0.5 ? 0 : 0.5 + 0.45 * share;
   },
   open(ctx, sink) {
+    const repeats = new RepeatExpander();
     return {
       line(number, text) {
         if (text.trim() === '') return;
         const outcome = parseSyslogLine(text, number, ctx);
-        if (outcome.ok) sink.event(outcome.event);
-        else sink.reject(number, outcome.reason, text);
+        if (!outcome.ok) {
+          sink.reject(number, outcome.reason, text);
+          return;
+        }
+        const expanded = repeats.expand(outcome.event);
+        if ('reject' in expanded) sink.reject(number, expanded.reject, text);
+        else for (const event of expanded.events) sink.event(event);
       },
       end() {},
     };

@@ -1,0 +1,160 @@
+// A line an application wrote, found inside an envelope that adds its own time (a Kubernetes
+// container log, `heroku logs`): whatever the app wrote, read line by line with the mapping
+// of the format it is in — a JSON document, an access-log line, a Go `log` line, a Ruby
+// Logger line (whose message is read the same way), logfmt —
+// and free text otherwise. The envelope's time is taken where the line has none of its own;
+// a line whose own time is bad is rejected, as a bad time says the line is not what it seems.
+// The event keeps the envelope's whole record as its raw text and line number.
+//
+// A program that prints an exception does so line by line, so a trace arrives as many
+// envelope records: ContinuationJoiner joins the lines that continue a record (plainText.ts,
+// CONTINUATION) to the one before them from the same container, as the stack of that event.
+import type { NewEvent } from '../../case/events.js';
+import { parseAccessLine } from './accessLog.js';
+import { goLogHeader } from './goLog.js';
+import { type OuterTime, jsonDocumentToEvent } from './jsonLines.js';
+import { LOGFMT_START, logfmtToEvent } from './logfmt.js';
+import { CONTINUATION, statedLevel } from './plainText.js';
+import { rubyLoggerHeader, withTags } from './rubyLogger.js';
+import type { RecordSink } from './types.js';
+import { blankEvent } from './types.js';
+
+// Two or more pairs and nothing else. Each pair ends at white space or the end, so a line
+// that fails is given up in one pass (a value may hold `=`; `\S*` then `\s*` would let every
+// `=` start a pair, and a failing line try them all).
+const LOGFMT_PAIRS = /^(?:[A-Za-z_@][\w.@-]*=(?:"(?:[^"\\]|\\.)*"|[^\s"]*)(?:\s+|$)){2,}$/;
+
+export type InnerOutcome = { ok: true; event: NewEvent } | { ok: false; reason: string };
+
+function jsonObject(text: string): Record<string, unknown> | null {
+  if (!text.startsWith('{') || !text.endsWith('}')) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One line an app wrote into an event. `raw` and `lineNumber` are the envelope's record;
+ * `outer` its time (null when the envelope has none, as `kubectl logs` without --timestamps).
+ */
+export function innerLineToEvent(
+  inner: string,
+  lineNumber: number,
+  raw: string,
+  zone: string,
+  outer: OuterTime | null,
+): InnerOutcome {
+  const text = inner.trim();
+  const doc = jsonObject(text);
+  if (doc !== null) return jsonDocumentToEvent(doc, lineNumber, raw, zone, outer);
+  if (text.includes('] "')) {
+    const access = parseAccessLine(text, lineNumber);
+    if (access.ok) {
+      access.event.raw = raw;
+      return access;
+    }
+  }
+  const go = goLogHeader(text, zone);
+  if (go !== null) {
+    if ('bad' in go) return { ok: false, reason: go.bad };
+    // Go's time has no zone (the container's, most often UTC, not the import's): the
+    // envelope's exact time is the better reading of the same moment.
+    const time = outer ?? go.time;
+    const event = blankEvent(lineNumber, raw, time.ms, time.text);
+    event.message = go.message;
+    event.level = statedLevel(go.message);
+    return { ok: true, event };
+  }
+  const ruby = rubyLoggerHeader(text, zone);
+  if (ruby !== null) {
+    if ('bad' in ruby.time) return { ok: false, reason: ruby.time.bad };
+    // As Go's, the Logger's time has no zone: the envelope's exact time reads the same moment.
+    const time = outer ?? ruby.time;
+    const outcome = withTags(ruby, (body) => innerLineToEvent(body, lineNumber, raw, zone, time));
+    if (outcome.ok) outcome.event.level = ruby.level;
+    return outcome;
+  }
+  // logfmt only when the line is pairs through and through (`at=info method=GET …`), not prose
+  // that happens to start with `key=value`.
+  if (LOGFMT_START.test(text) && LOGFMT_PAIRS.test(text)) {
+    return logfmtToEvent(text, lineNumber, raw, zone, outer);
+  }
+  if (outer === null) return { ok: false, reason: 'no time: the line names none and its envelope gives none' };
+  const event = blankEvent(lineNumber, raw, outer.ms, outer.text);
+  event.message = inner;
+  event.level = statedLevel(text);
+  return { ok: true, event };
+}
+
+/** A record held open while the next line from its container may continue it. */
+interface Held {
+  event: NewEvent;
+  lines: number;
+  chars: number;
+}
+
+/** Lines and characters a joined record may reach; more continuation lines become their own events. */
+const MAX_JOINED_LINES = 2000;
+const MAX_JOINED_CHARS = 512 * 1024;
+/** Containers held open at once; beyond, the one least recently written to is finished. */
+const MAX_HELD = 1000;
+
+/** Joins continuation lines to the record before them from the same container (`key`). */
+export class ContinuationJoiner {
+  private readonly held = new Map<string, Held>();
+
+  constructor(private readonly sink: RecordSink) {}
+
+  /**
+   * One line from container `key`: joined to the record held for it when it continues it,
+   * else read through `read` (null when it is blank: nothing is stored for it).
+   */
+  add(key: string, inner: string, lineNumber: number, raw: string, read: () => InnerOutcome): void {
+    if (inner.trim() === '') return;
+    const open = this.held.get(key);
+    if (
+      open !== undefined &&
+      CONTINUATION.test(inner) &&
+      open.lines < MAX_JOINED_LINES &&
+      open.chars + inner.length < MAX_JOINED_CHARS
+    ) {
+      const { event } = open;
+      event.errorStack = event.errorStack === null ? inner : `${event.errorStack}\n${inner}`;
+      event.raw = `${event.raw}\n${raw}`;
+      open.lines += 1;
+      open.chars += raw.length + 1;
+      // Most recently written last, so the oldest is first to go when too many are held.
+      this.held.delete(key);
+      this.held.set(key, open);
+      return;
+    }
+    this.finish(key);
+    const outcome = read();
+    if (!outcome.ok) {
+      this.sink.reject(lineNumber, outcome.reason, raw);
+      return;
+    }
+    this.held.set(key, { event: outcome.event, lines: 1, chars: raw.length });
+    if (this.held.size > MAX_HELD) {
+      const oldest = this.held.keys().next().value;
+      if (oldest !== undefined) this.finish(oldest);
+    }
+  }
+
+  /** Every held record, at the end of the input. */
+  end(): void {
+    for (const key of [...this.held.keys()]) this.finish(key);
+  }
+
+  private finish(key: string): void {
+    const open = this.held.get(key);
+    if (open === undefined) return;
+    this.held.delete(key);
+    this.sink.event(open.event);
+  }
+}

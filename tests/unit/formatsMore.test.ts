@@ -1,0 +1,646 @@
+// The logs canary rollouts on Kubernetes, AWS and Heroku leave, and a few line shapes around
+// them: Kubernetes container logs (CRI files, `kubectl logs --prefix --timestamps`), AWS load
+// balancer access logs, Heroku's router and app lines, Go's standard `log`, lograge, Go's
+// time.Time.String() in logfmt, Apache's ssl_request_log, and syslog's repeat folds. Each case
+// is a few lines written here after the upstream documentation of the format, read as an
+// import reads them: detection from the first lines, then the format, then normalise.
+import { describe, expect, it } from 'vitest';
+import { detectFormat, formatNamed } from '../../electron/core/ingest/formats/index.js';
+import { MAX_REPEATS } from '../../electron/core/ingest/formats/syslogRepeats.js';
+import { runFormat } from '../helpers/runFormat.js';
+
+function read(lines: readonly string[], fileName = 'test.log', zone = 'Europe/London') {
+  const format = detectFormat(
+    lines.filter((l) => l.trim() !== ''),
+    fileName,
+  );
+  return { format: format.name, ...runFormat(format, lines, { fileName, zone }) };
+}
+
+/** Reads the lines with the format named (the lines of a hostile case may not be enough to detect it). */
+function runWith(name: string, lines: readonly string[], fileName = 'test.log') {
+  return runFormat(formatNamed(name), lines, { fileName });
+}
+
+const iso = (ms: number | undefined): string => new Date(ms ?? 0).toISOString();
+const byLine = <T extends { sourceLine: number }>(events: T[]): T[] =>
+  [...events].sort((a, b) => a.sourceLine - b.sourceLine);
+
+const CRI_FILE = `checkout-canary-7d9f8-x2k4p_shop_app-${'0123456789abcdef'.repeat(4)}.log`;
+
+// One sample of each new format, and of the formats already read that open lines the same way.
+const SAMPLES: Record<string, string[]> = {
+  'cri-log': [
+    '2024-05-01T10:00:00.123456789Z stdout F {"level":"info","msg":"started"}',
+    '2024-05-01T10:00:01.000000000Z stderr F plain text',
+  ],
+  'docker-json-log': [
+    '{"log":"{\\"level\\":\\"info\\",\\"msg\\":\\"started\\"}\\n","stream":"stdout","time":"2024-05-01T10:00:00.123456789Z"}',
+  ],
+  'kubectl-log': [
+    '[pod/checkout-canary-7d9f8-x2k4p/app] 2024-05-01T10:00:00.123Z {"msg":"started"}',
+    '[pod/checkout-stable-5c6d7-abcde/app] 2024-05-01T10:00:00.200Z GET /health 200',
+  ],
+  'elb-log': [
+    'https 2024-05-01T10:00:00.123456Z app/shop-alb/50dc6c495c0c9188 203.0.113.5:46532 10.0.0.66:8080 0.001 0.026 0.000 200 200 34 366 "GET https://shop.example.com:443/cart HTTP/1.1" "curl/8.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/checkout-canary/73e2d6bc24d8a067 "Root=1-5833" "shop.example.com" "-" 1 2024-05-01T10:00:00.097000Z "forward" "-" "-" "10.0.0.66:8080" "200" "-" "-"',
+  ],
+  'heroku-log': [
+    '2024-05-01T10:00:00.123456+00:00 heroku[router]: at=info method=GET path="/cart" host=shop.herokuapp.com request_id=8601b555 fwd="203.0.113.5" dyno=web.1 connect=1ms service=23ms status=200 bytes=512 protocol=https',
+    '2024-05-01T10:00:01.000000+00:00 app[web.1]: Started GET "/cart"',
+  ],
+  'ruby-log': [
+    'I, [2024-05-01T10:00:00.123456 #4242]  INFO -- : [req-7f3a] method=GET path=/cart format=html controller=CartsController action=show status=200 duration=12.34 view=5.1 db=2.2',
+  ],
+  'go-log': ['2024/05/01 10:00:00 listening on :8080', '2024/05/01 10:00:01.123456 server.go:42: request failed'],
+  'access-log': [
+    '192.0.2.10 - bob [01/May/2024:10:00:00 +0000] "GET /cart HTTP/1.1" 200 512 "-" "curl/8"',
+    '[01/May/2024:10:00:00 +0000] 192.0.2.1 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 "GET / HTTP/1.1" 2326',
+  ],
+  syslog: [
+    '2024-05-01T10:00:00.123456+00:00 web01 sshd[99]: Failed password for root from 203.0.113.12 port 22 ssh2',
+    '<158>1 2024-05-01T10:00:00.123456+00:00 host heroku router - at=info method=GET path="/" host=a.herokuapp.com fwd="203.0.113.5" dyno=web.1 connect=1ms service=5ms status=200 bytes=1',
+  ],
+  'json-lines': ['{"time":"2024-05-01T10:00:00Z","level":"info","msg":"started"}'],
+  logfmt: ['time=2024-05-01T10:00:00Z level=info msg="started" status=200'],
+  'java-log': ['2024-05-01T10:00:00.123Z ERROR [main] com.shop.Pay - capture failed'],
+  'web-error-log': [
+    '2024/05/01 10:00:00 [error] 12#12: *5 open() "/x" failed (2: No such file or directory), client: 192.0.2.1',
+  ],
+};
+
+describe('detection of the new formats, and of the formats they resemble', () => {
+  for (const [name, lines] of Object.entries(SAMPLES)) {
+    it(`reads the ${name} sample as ${name}`, () => {
+      expect(detectFormat(lines, name === 'cri-log' ? CRI_FILE : 'x.log').name).toBe(name);
+    });
+  }
+
+  it('takes bare `kubectl logs --timestamps` lines only where no other format reads them', () => {
+    expect(detectFormat(['2024-05-01T10:00:00.123456789Z hello', '2024-05-01T10:00:01Z world'], 'x.log').name).toBe(
+      'kubectl-log',
+    );
+    // An ISO time then a host and a program is syslog's; a level after it an application log's.
+    expect(detectFormat(SAMPLES.syslog?.slice(0, 1) ?? [], 'x.log').name).toBe('syslog');
+    expect(detectFormat(SAMPLES['java-log'] ?? [], 'x.log').name).toBe('java-log');
+  });
+});
+
+describe('CRI container logs', () => {
+  it('maps the app line with its own format, the pod and container from the file name, and tags by pod', () => {
+    const run = read(
+      [
+        '2024-05-01T10:00:00.123456789Z stdout F {"level":"error","msg":"login failed","status":401,"user":"bob","client_ip":"203.0.113.9","method":"POST","url":"/login?next=/"}',
+        '2024-05-01T10:00:01.5Z stdout F {"time":"2024-05-01T10:00:01.400Z","msg":"own time wins"}',
+        '2024-05-01T10:00:02Z stdout F 10.0.0.1 - - [01/May/2024:10:00:02 +0000] "GET /cart?id=7 HTTP/1.1" 503 12 "-" "curl/8" 0.250',
+        '2024-05-01T10:00:03Z stdout F time="2024-05-01 10:00:03.25 +0000 UTC m=+0.000123" level=warn msg="slow" duration=250ms',
+        '2024-05-01T10:00:04Z stdout F 2024/05/01 11:00:04 main.go:12: listening',
+        '2024-05-01T10:00:05Z stderr F ERROR: could not reach the database',
+        '2024-05-01T10:00:06Z stdout F Failed password for root from 203.0.113.12 port 22 ssh2',
+        '2024-05-01T10:00:07Z stdout F 2024-05-01 10:00:07,000 - shop.pay - WARNING - retrying the capture',
+      ],
+      CRI_FILE,
+    );
+    expect(run.format).toBe('cri-log');
+    expect(run.rejects).toEqual([]);
+    const events = byLine(run.events);
+    expect(events.map((e) => [e.sourceLine, iso(e.ts), e.tsText])).toEqual([
+      [1, '2024-05-01T10:00:00.123Z', '2024-05-01T10:00:00.123456789Z'],
+      [2, '2024-05-01T10:00:01.400Z', '2024-05-01T10:00:01.400Z'],
+      [3, '2024-05-01T10:00:02.000Z', '01/May/2024:10:00:02 +0000'],
+      [4, '2024-05-01T10:00:03.250Z', '2024-05-01 10:00:03.25 +0000 UTC m=+0.000123'],
+      // Go's zone-less time is the container's local time, not the import's: the runtime's exact time is taken.
+      [5, '2024-05-01T10:00:04.000Z', '2024-05-01T10:00:04Z'],
+      [6, '2024-05-01T10:00:05.000Z', '2024-05-01T10:00:05Z'],
+      [7, '2024-05-01T10:00:06.000Z', '2024-05-01T10:00:06Z'],
+      [8, '2024-05-01T10:00:07.000Z', '2024-05-01T10:00:07Z'],
+    ]);
+    for (const e of events) {
+      expect(e).toMatchObject({ pod: 'checkout-canary-7d9f8-x2k4p', service: 'app', track: 'canary' });
+    }
+    expect(events[0]).toMatchObject({
+      level: 'error',
+      message: 'login failed',
+      status: 401,
+      user: 'bob',
+      clientIp: '203.0.113.9',
+      httpMethod: 'POST',
+      urlPath: '/login',
+      authFailure: true,
+      authRule: 'http-401',
+      raw: '2024-05-01T10:00:00.123456789Z stdout F {"level":"error","msg":"login failed","status":401,"user":"bob","client_ip":"203.0.113.9","method":"POST","url":"/login?next=/"}',
+    });
+    expect(events[2]).toMatchObject({ status: 503, durationMs: 250, clientIp: '10.0.0.1', urlPath: '/cart' });
+    expect(events[3]).toMatchObject({ level: 'warn', message: 'slow', durationMs: 250 });
+    expect(events[4]).toMatchObject({ message: 'listening', level: null });
+    expect(events[5]).toMatchObject({ message: 'ERROR: could not reach the database', level: 'error' });
+    expect(events[6]).toMatchObject({ authRule: 'sshd-failed-password', user: null });
+    expect(events[7]).toMatchObject({ level: 'warning' });
+  });
+
+  it('joins partial (P) records to their full (F) record per stream, at the first part’s line and time', () => {
+    const run = read(
+      [
+        '2024-05-01T10:00:00.000Z stdout P {"level":"info","msg":"a long ',
+        '2024-05-01T10:00:00.100Z stderr F a stderr line in between',
+        '2024-05-01T10:00:00.200Z stdout P line cut ',
+        '2024-05-01T10:00:00.300Z stdout F in three"}',
+      ],
+      CRI_FILE,
+    );
+    expect(run.rejects).toEqual([]);
+    const events = byLine(run.events);
+    expect(events.map((e) => [e.sourceLine, iso(e.ts), e.message])).toEqual([
+      [1, '2024-05-01T10:00:00.000Z', 'a long line cut in three'],
+      [2, '2024-05-01T10:00:00.100Z', 'a stderr line in between'],
+    ]);
+    expect(events[0]?.raw.split('\n')).toEqual([
+      '2024-05-01T10:00:00.000Z stdout P {"level":"info","msg":"a long ',
+      '2024-05-01T10:00:00.200Z stdout P line cut ',
+      '2024-05-01T10:00:00.300Z stdout F in three"}',
+    ]);
+  });
+
+  it('joins the lines of a stack trace to the record they follow, from the same container and stream', () => {
+    const run = read(
+      [
+        '2024-05-01T10:00:00Z stdout F 2024-05-01 10:00:00,123 ERROR [main] com.shop.Pay - capture failed',
+        '2024-05-01T10:00:00Z stdout F java.lang.IllegalStateException: order 7 has no payment',
+        '2024-05-01T10:00:00Z stdout F \tat com.shop.Pay.capture(Pay.java:42)',
+        '2024-05-01T10:00:00Z stdout F \t... 3 more',
+        '2024-05-01T10:00:01Z stdout F next record',
+      ],
+      CRI_FILE,
+    );
+    const events = byLine(run.events);
+    expect(events.map((e) => [e.sourceLine, e.level, e.errorType, e.errorMessage])).toEqual([
+      [1, 'error', 'java.lang.IllegalStateException', 'order 7 has no payment'],
+      [5, null, null, null],
+    ]);
+    expect(events[0]?.raw.split('\n')).toHaveLength(4);
+    expect(events[0]?.fingerprint).not.toBeNull();
+  });
+
+  it('rejects bad lines with their number and reason, and a line whose full record never comes', () => {
+    const run = read(
+      [
+        '2024-05-01T10:00:00Z stdout F fine',
+        '2024-13-01T10:00:00Z stdout F month 13',
+        '2024-05-01T10:00:00Z stdout X unknown tag',
+        'truncated 2024-05-01T10:00:00Z',
+        '2024-05-01T10:00:00Z stdout F {"time":"yesterday","msg":"a bad time of its own"}',
+        '2024-05-01T10:00:01Z stdout P the file ends before ',
+      ],
+      CRI_FILE,
+    );
+    expect(run.events.map((e) => e.message)).toEqual(['fine']);
+    expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [2, 'time "2024-13-01T10:00:00Z" is not a real date and time'],
+      [3, 'CRI tag "X" is neither P (partial) nor F (full)'],
+      [4, 'not a CRI container log line (time stdout|stderr P|F content)'],
+      [5, 'time: time "yesterday" is not ISO 8601'],
+      [6, 'partial (P) records the file ends before their full (F) record: the rest of the line is not in this file'],
+    ]);
+  });
+
+  it('leaves pod and service empty when the file is not named as /var/log/containers names it', () => {
+    const run = read(['2024-05-01T10:00:00Z stdout F hello'], '0.log');
+    expect(run.events[0]).toMatchObject({ pod: null, service: null, track: 'unknown', message: 'hello' });
+  });
+});
+
+describe("Docker's json-file", () => {
+  it('reads the app line inside `log` with its own mapping, joins a cut line, and rejects what is not an entry', () => {
+    const entry = (log: string, time: string, stream = 'stdout') => JSON.stringify({ log, stream, time });
+    const run = read(
+      [
+        entry('{"level":"error","msg":"login failed","status":401}\n', '2024-05-01T10:00:00.123456789Z'),
+        entry('the first 16 KiB of a long line, ', '2024-05-01T10:00:01Z'),
+        entry('warning: on stderr meanwhile\n', '2024-05-01T10:00:01.5Z', 'stderr'),
+        entry('and its end\n', '2024-05-01T10:00:02Z'),
+        '{"log":"no time\n","stream":"stdout"}',
+        entry('bad time\n', '2024-05-01T10:00:60Z'),
+      ],
+      CRI_FILE,
+    );
+    expect(run.format).toBe('docker-json-log');
+    const events = byLine(run.events);
+    expect(events.map((e) => [e.sourceLine, iso(e.ts), e.message, e.pod, e.track])).toEqual([
+      [1, '2024-05-01T10:00:00.123Z', 'login failed', 'checkout-canary-7d9f8-x2k4p', 'canary'],
+      [
+        2,
+        '2024-05-01T10:00:01.000Z',
+        'the first 16 KiB of a long line, and its end',
+        'checkout-canary-7d9f8-x2k4p',
+        'canary',
+      ],
+      [3, '2024-05-01T10:00:01.500Z', 'warning: on stderr meanwhile', 'checkout-canary-7d9f8-x2k4p', 'canary'],
+    ]);
+    expect(events[0]).toMatchObject({ status: 401, level: 'error', authRule: 'http-401' });
+    expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [5, 'not a Docker json-file entry ({"log":…,"stream":…,"time":…})'],
+      [6, 'time "2024-05-01T10:00:60Z" is not a real date and time'],
+    ]);
+  });
+});
+
+describe('kubectl logs', () => {
+  it('takes pod and container from --prefix and the time from --timestamps', () => {
+    const run = read([
+      '[pod/checkout-canary-7d9f8-x2k4p/app] 2024-05-01T10:00:00.123456789Z {"level":"info","msg":"hello","service":"checkout"}',
+      '[pod/checkout-stable-5c6d7-abcde/app] 2024-05-01T10:00:00.200+01:00 method=GET path=/cart status=503 duration=12.5 controller=CartsController action=show',
+      '[pod/checkout-stable-5c6d7-abcde/app] {"time":"2024-05-01T10:00:01Z","msg":"own time, no --timestamps"}',
+    ]);
+    expect(run.format).toBe('kubectl-log');
+    expect(run.rejects).toEqual([]);
+    const events = byLine(run.events);
+    expect(events.map((e) => [iso(e.ts), e.pod, e.service, e.track])).toEqual([
+      ['2024-05-01T10:00:00.123Z', 'checkout-canary-7d9f8-x2k4p', 'checkout', 'canary'],
+      ['2024-05-01T09:00:00.200Z', 'checkout-stable-5c6d7-abcde', 'app', 'stable'],
+      ['2024-05-01T10:00:01.000Z', 'checkout-stable-5c6d7-abcde', 'app', 'stable'],
+    ]);
+    // lograge: a bare duration is milliseconds.
+    expect(events[1]).toMatchObject({ httpMethod: 'GET', urlPath: '/cart', status: 503, durationMs: 12.5 });
+  });
+
+  it('reads --timestamps without --prefix, and rejects a line with no time at all', () => {
+    const run = runWith('kubectl-log', [
+      '2024-05-01T10:00:00Z {"msg":"a"}',
+      '2024-05-01T10:00:01Z plain b',
+      'no prefix, no time',
+      '[pod/p-1/app] plain, and no time either',
+      '[pod/p-1/app] 2024-02-30T10:00:00Z impossible day',
+    ]);
+    expect(run.events.map((e) => [e.sourceLine, e.message])).toEqual([
+      [1, 'a'],
+      [2, 'plain b'],
+    ]);
+    expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [3, 'not a kubectl logs line ([pod/NAME/CONTAINER] prefix or RFC 3339 time)'],
+      [4, 'no time: the line names none and its envelope gives none'],
+      [5, 'time "2024-02-30T10:00:00Z" is not a real date and time'],
+    ]);
+  });
+});
+
+describe('AWS load balancer access logs', () => {
+  const arn = (group: string) =>
+    `arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/${group}/73e2d6bc24d8a067`;
+  const tail = (group: string, error = '-') =>
+    `${arn(group)} "Root=1-58337262-36d228ad5d99923122bbe354" "shop.example.com" "arn:aws:acm:eu-west-2:123456789012:certificate/1234" 1 2024-05-01T10:00:00.097000Z "forward" "-" "${error}" "10.0.0.66:8080" "200" "-" "-" TID_1`;
+
+  it('maps an Application Load Balancer line: time, client, request, status, summed times, target group as host', () => {
+    const run = read([
+      `https 2024-05-01T10:00:00.123456Z app/shop-alb/50dc6c495c0c9188 203.0.113.5:46532 10.0.0.66:8080 0.001 0.026 0.003 401 401 34 366 "POST https://shop.example.com:443/login?next=%2F HTTP/1.1" "Mozilla/5.0 (X11)" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 ${tail('checkout-canary')}`,
+      `h2 2024-05-01T10:00:01.000000Z app/shop-alb/50dc6c495c0c9188 2001:db8::7:443 10.0.0.67:8080 -1 -1 -1 502 - 34 0 "GET https://shop.example.com:443/cart HTTP/2.0" "curl/8.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 ${tail('checkout-stable', 'TargetFailedToRespond')}`,
+    ]);
+    expect(run.format).toBe('elb-log');
+    expect(run.rejects).toEqual([]);
+    const [first, second] = run.events;
+    expect(first).toMatchObject({
+      tsText: '2024-05-01T10:00:00.123456Z',
+      clientIp: '203.0.113.5',
+      httpMethod: 'POST',
+      urlPath: '/login',
+      status: 401,
+      host: 'checkout-canary',
+      track: 'canary',
+      authRule: 'http-401',
+      message: 'POST https://shop.example.com:443/login?next=%2F HTTP/1.1',
+    });
+    expect(iso(first?.ts)).toBe('2024-05-01T10:00:00.123Z');
+    expect(first?.durationMs).toBeCloseTo(30, 6);
+    // -1: not processed to the end; no duration rather than a negative one.
+    expect(second).toMatchObject({
+      clientIp: '2001:db8::7',
+      status: 502,
+      durationMs: null,
+      host: 'checkout-stable',
+      track: 'stable',
+      message: 'GET https://shop.example.com:443/cart HTTP/2.0 (TargetFailedToRespond)',
+    });
+  });
+
+  it('reads a Classic Load Balancer line (no type, no target group): the host from the URL', () => {
+    const run = read([
+      '2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.38.0" - -',
+    ]);
+    expect(run.format).toBe('elb-log');
+    expect(run.events[0]).toMatchObject({
+      host: 'www.example.com',
+      status: 200,
+      urlPath: '/',
+      clientIp: '192.168.131.39',
+    });
+    expect(run.events[0]?.durationMs).toBeCloseTo(1.178, 6);
+  });
+
+  it('rejects a truncated line, a bad time, a bad status and a bad processing time with the line', () => {
+    const good = `https 2024-05-01T10:00:00.123456Z app/a/1 203.0.113.5:1 10.0.0.66:8080 0.001 0.026 0.003 200 200 34 366 "GET https://a.example:443/ HTTP/1.1" "ua" - - ${tail('tg')}`;
+    const run = read([
+      good,
+      'https 2024-05-01T10:00:00.123456Z app/a/1 203.0.113.5:1 10.0.0.66:8080 0.001',
+      good.replace('2024-05-01T10:00:00.123456Z', '2024-05-01 10:00:00'),
+      good.replace(' 200 200 ', ' 2xx 200 '),
+      good.replace('0.026', 'fast'),
+      good.slice(0, good.indexOf(' HTTP/1.1"')),
+    ]);
+    expect(run.events.map((e) => e.sourceLine)).toEqual([1]);
+    expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [2, '5 fields where an ELB access log has at least 12 (truncated line?)'],
+      [3, 'time "2024-05-01" is not ISO 8601 UTC'],
+      [4, 'elb_status_code "2xx" is not an HTTP status'],
+      [5, 'processing times "0.001 fast 0.003" are not seconds (or -1)'],
+      [6, 'the request is not quoted (truncated line?)'],
+    ]);
+  });
+});
+
+describe('Heroku logs', () => {
+  it("reads the router's request: connect + service as the duration (service is no service's name)", () => {
+    const run = read([
+      '2024-05-01T10:00:00.123456+00:00 heroku[router]: at=info method=POST path="/login?next=/" host=shop-canary.herokuapp.com request_id=8601b555 fwd="203.0.113.5, 10.1.1.1" dyno=web.1 connect=1ms service=23ms status=401 bytes=512 protocol=https',
+      '2024-05-01T10:00:30.000000+00:00 heroku[router]: at=error code=H12 desc="Request timeout" method=GET path="/slow" host=shop.herokuapp.com request_id=x fwd="203.0.113.6" dyno=web.2 connect=0ms service=30000ms status=503 bytes=0 protocol=https',
+      '2024-05-01T10:00:31.000000+00:00 app[web.1]: {"level":"error","msg":"boom","user":"bob"}',
+      '2024-05-01T10:00:32.000000+00:00 heroku[web.1]: State changed from up to crashed',
+    ]);
+    expect(run.format).toBe('heroku-log');
+    expect(run.rejects).toEqual([]);
+    const events = byLine(run.events);
+    expect(events[0]).toMatchObject({
+      tsText: '2024-05-01T10:00:00.123456+00:00',
+      level: 'info',
+      httpMethod: 'POST',
+      urlPath: '/login',
+      host: 'shop-canary.herokuapp.com',
+      pod: 'web.1',
+      clientIp: '203.0.113.5',
+      status: 401,
+      durationMs: 24,
+      service: null,
+      track: 'canary',
+      authRule: 'http-401',
+      message: 'POST /login?next=/',
+    });
+    expect(events[1]).toMatchObject({
+      level: 'error',
+      status: 503,
+      durationMs: 30000,
+      pod: 'web.2',
+      message: 'H12 Request timeout: GET /slow',
+    });
+    expect(events[2]).toMatchObject({ level: 'error', message: 'boom', user: 'bob', pod: 'web.1' });
+    expect(iso(events[2]?.ts)).toBe('2024-05-01T10:00:31.000Z');
+    expect(events[3]).toMatchObject({ message: 'State changed from up to crashed', pod: 'web.1' });
+  });
+
+  it("reads a Rails app's Logger lines with lograge in them, at the router's exact time", () => {
+    const run = read([
+      '2024-05-01T10:00:00.123456+00:00 app[web.1]: I, [2024-05-01T10:00:00.120000 #4]  INFO -- : [8601b555] method=GET path=/cart format=html controller=CartsController action=show status=500 duration=812.5 view=0.0 db=700.1',
+      '2024-05-01T10:00:01.000000+00:00 app[web.1]: I, [2024-05-01T10:00:01.000000 #4]  INFO -- : [8601b556] Started GET "/" for 203.0.113.5',
+    ]);
+    expect(run.format).toBe('heroku-log');
+    expect(
+      byLine(run.events).map((e) => [iso(e.ts), e.level, e.status, e.durationMs, e.urlPath, e.message, e.pod]),
+    ).toEqual([
+      ['2024-05-01T10:00:00.123Z', 'info', 500, 812.5, '/cart', null, 'web.1'],
+      ['2024-05-01T10:00:01.000Z', 'info', null, null, null, '[8601b556] Started GET "/" for 203.0.113.5', 'web.1'],
+    ]);
+  });
+
+  it('rejects lines that are not Heroku lines, and a bad time', () => {
+    const run = read([
+      '2024-05-01T10:00:00+00:00 app[web.1]: fine',
+      '2024-05-01T10:00:01+00:00 app[web.1]: fine too',
+      'app[web.1]: no time',
+      '2024-05-01T25:00:00+00:00 app[web.1]: hour 25',
+    ]);
+    expect(run.format).toBe('heroku-log');
+    expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [3, 'not a Heroku log line (time source[dyno]: message)'],
+      [4, 'time "2024-05-01T25:00:00+00:00" is not a real date and time'],
+    ]);
+  });
+
+  it('reads router lines that came through a Logplex syslog drain (no structured-data field)', () => {
+    const run = read([
+      '<158>1 2024-05-01T10:00:00.123456+00:00 host heroku router - at=info method=GET path="/x" host=a.herokuapp.com fwd="203.0.113.5" dyno=web.1 connect=1ms service=5ms status=200 bytes=1',
+      '<190>1 2024-05-01T10:00:01.000000+00:00 host app web.1 - Completed 200 OK in 5ms',
+    ]);
+    expect(run.format).toBe('syslog');
+    expect(run.rejects).toEqual([]);
+    expect(run.events[0]).toMatchObject({
+      status: 200,
+      durationMs: 6,
+      host: 'a.herokuapp.com',
+      pod: 'web.1',
+      urlPath: '/x',
+    });
+    expect(run.events[1]).toMatchObject({ message: 'Completed 200 OK in 5ms', service: 'app' });
+  });
+});
+
+describe("Go's standard log", () => {
+  it('reads the flags: date and time, microseconds, the caller, a prefix; the zone is the import’s', () => {
+    const run = read(
+      [
+        '2024/05/01 10:00:00 listening on :8080',
+        '2024/05/01 10:00:01.123456 server.go:42: [ERROR] request failed',
+        'checkout: 2024/05/01 10:00:02 /src/app/main.go:7: error: upstream refused',
+      ],
+      'app.log',
+      'Europe/London',
+    );
+    expect(run.format).toBe('go-log');
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [iso(e.ts), e.tsText, e.level, e.message])).toEqual([
+      ['2024-05-01T09:00:00.000Z', '2024/05/01 10:00:00', null, 'listening on :8080'],
+      ['2024-05-01T09:00:01.123Z', '2024/05/01 10:00:01.123456', 'error', '[ERROR] request failed'],
+      ['2024-05-01T09:00:02.000Z', '2024/05/01 10:00:02', 'error', 'error: upstream refused'],
+    ]);
+  });
+
+  it('joins a panic and its goroutine dump to the record above, named by the panic', () => {
+    const run = read([
+      '2024/05/01 10:00:00 handling /pay',
+      '2024/05/01 10:00:01 http: panic serving 10.0.0.1:1234: runtime error: index out of range [3] with length 3',
+      'panic: runtime error: index out of range [3] with length 3',
+      '',
+      'goroutine 1 [running]:',
+      'main.main()',
+      '\t/app/main.go:12 +0x1d',
+      '2024-05-01 not a record header',
+      '2024/02/30 10:00:02 impossible day',
+      'its continuation',
+    ]);
+    expect(run.events.map((e) => [e.sourceLine, e.errorType, e.errorMessage])).toEqual([
+      [1, null, null],
+      [2, 'panic', 'runtime error: index out of range [3] with length 3'],
+    ]);
+    expect(run.events[1]?.errorStack?.split('\n')).toHaveLength(6);
+    expect(run.events[1]?.level).toBe('fatal');
+    expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [9, 'time "2024/02/30 10:00:02" is not a real date and time'],
+    ]);
+  });
+
+  it("leaves nginx's error log, which opens the same way, to web-error-log", () => {
+    expect(detectFormat(SAMPLES['web-error-log'] ?? [], 'error.log').name).toBe('web-error-log');
+  });
+});
+
+describe('lograge, Go time.Time.String() and the logfmt duration that is not a service', () => {
+  it('reads lograge durations as milliseconds, in logfmt and in JSON', () => {
+    const run = read([
+      'time=2024-05-01T10:00:00Z method=GET path=/users/7 format=html controller=UsersController action=show status=200 duration=58.33 view=40.43 db=15.26',
+    ]);
+    expect(run.format).toBe('logfmt');
+    expect(run.events[0]).toMatchObject({ urlPath: '/users/7', status: 200, durationMs: 58.33 });
+    const json = read([
+      '{"@timestamp":"2024-05-01T10:00:00Z","@version":"1","method":"GET","path":"/","controller":"A","action":"b","status":200,"duration":58.33,"view":1.5,"db":2}',
+    ]);
+    expect(json.events[0]?.durationMs).toBe(58.33);
+    // Not lograge: a fraction without a unit is still seconds (Caddy, zap).
+    const caddy = read(['{"ts":1714557600.5,"level":"info","msg":"handled request","duration":0.0583,"status":200}']);
+    expect(caddy.events[0]?.durationMs).toBeCloseTo(58.3, 6);
+  });
+
+  it("reads Go's time.Time.String(), with its zone name and a monotonic reading, by its offset", () => {
+    const run = read([
+      'time="2024-05-01 11:00:00.123456789 +0100 BST" level=info msg=a',
+      'time="2024-05-01 10:00:01 +0000 UTC m=+0.001234567" level=info msg=b',
+      'time="2024-05-01 10:00:02 -0700 -07" level=info msg=c',
+      'time="2024-05-01 10:00:03 +0000 UTC trailing" level=info msg=d',
+    ]);
+    expect(run.events.map((e) => iso(e.ts))).toEqual([
+      '2024-05-01T10:00:00.123Z',
+      '2024-05-01T10:00:01.000Z',
+      '2024-05-01T17:00:02.000Z',
+    ]);
+    expect(run.rejects.map((r) => r.line)).toEqual([4]);
+  });
+
+  it('never takes a duration (`service=23ms`) for the service name', () => {
+    const run = read(['time=2024-05-01T10:00:00Z level=info service=23ms status=200 msg=x app=checkout']);
+    expect(run.events[0]?.service).toBe('checkout');
+  });
+});
+
+describe("Ruby's Logger (Rails production.log) with lograge in it", () => {
+  it('reads the Logger line, the tags aside, the lograge pairs with their ms, and a backtrace', () => {
+    const run = read(
+      [
+        'I, [2024-05-01T10:00:00.123456 #4242]  INFO -- : [req-7f3a] method=POST path=/login format=html controller=SessionsController action=create status=401 duration=12.34 view=5.1 db=2.2',
+        'F, [2024-05-01T10:00:01.000000 #4242] FATAL -- : [req-8b1c] ',
+        'ActionController::RoutingError (No route matches [GET] "/nope"):',
+        '  ',
+        "actionpack (7.1.3) lib/action_dispatch/middleware/debug_exceptions.rb:61:in `call'",
+        'W, [2024-05-01T10:00:02.5 #4242]  WARN -- sidekiq: {"msg":"retrying","time":"2024-05-01T09:00:02.000Z"}',
+        'E, [2024-05-01T25:00:00.000000 #4242] ERROR -- : hour 25',
+      ],
+      'production.log',
+      'Europe/London',
+    );
+    expect(run.format).toBe('ruby-log');
+    expect(run.events.map((e) => [e.sourceLine, iso(e.ts), e.level])).toEqual([
+      [1, '2024-05-01T09:00:00.123Z', 'info'],
+      [2, '2024-05-01T09:00:01.000Z', 'fatal'],
+      [6, '2024-05-01T09:00:02.000Z', 'warn'],
+    ]);
+    expect(run.events[0]).toMatchObject({
+      tsText: '2024-05-01T10:00:00.123456',
+      httpMethod: 'POST',
+      urlPath: '/login',
+      status: 401,
+      durationMs: 12.34,
+      authRule: 'http-401',
+    });
+    expect(run.events[1]).toMatchObject({
+      errorType: 'ActionController::RoutingError',
+      errorMessage: 'No route matches [GET] "/nope"',
+    });
+    expect(run.events[2]?.message).toBe('retrying');
+    expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [7, 'time "2024-05-01T25:00:00.000000" is not a real date and time'],
+    ]);
+  });
+});
+
+describe("Apache's ssl_request_log", () => {
+  it('reads time, client and request; it writes no status', () => {
+    const run = read([
+      '[10/Oct/2000:13:55:36 -0700] 192.0.2.1 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 "GET /apache_pb.gif?x=1 HTTP/1.1" 2326',
+      '[10/Oct/2000:13:55:37 -0700] 192.0.2.2 TLSv1.3 TLS_AES_256_GCM_SHA384 "POST /login HTTP/1.1" -',
+      '[10/Oct/2000:25:55:37 -0700] 192.0.2.2 TLSv1.3 TLS_AES_256_GCM_SHA384 "POST /login HTTP/1.1" -',
+    ]);
+    expect(run.format).toBe('access-log');
+    expect(run.events.map((e) => [iso(e.ts), e.clientIp, e.httpMethod, e.urlPath, e.status])).toEqual([
+      ['2000-10-10T20:55:36.000Z', '192.0.2.1', 'GET', '/apache_pb.gif', null],
+      ['2000-10-10T20:55:37.000Z', '192.0.2.2', 'POST', '/login', null],
+    ]);
+    expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [3, 'time "10/Oct/2000:25:55:37 -0700" is not a real date and time'],
+    ]);
+  });
+});
+
+describe('syslog repeat folds', () => {
+  it('counts an auth failure repeated 5 times as 6 failures, the 5 at the fold’s own line', () => {
+    const run = read(
+      [
+        'Nov  6 09:15:00 web01 sshd[99]: Failed password for root from 203.0.113.12 port 22 ssh2',
+        'Nov  6 09:15:05 web01 sshd[99]: message repeated 5 times: [ Failed password for root from 203.0.113.12 port 22 ssh2]',
+        'Nov  6 09:15:06 web01 sshd[99]: Accepted password for bob from 203.0.113.13 port 22 ssh2',
+      ],
+      'auth.log',
+    );
+    expect(run.format).toBe('syslog');
+    const failures = run.events.filter((e) => e.authRule === 'sshd-failed-password');
+    expect(failures).toHaveLength(6);
+    expect(failures.map((e) => e.sourceLine)).toEqual([1, 2, 2, 2, 2, 2]);
+    expect(failures[1]).toMatchObject({
+      user: 'root',
+      clientIp: '203.0.113.12',
+      host: 'web01',
+      service: 'sshd',
+      message: 'Failed password for root from 203.0.113.12 port 22 ssh2',
+      raw: 'Nov  6 09:15:05 web01 sshd[99]: message repeated 5 times: [ Failed password for root from 203.0.113.12 port 22 ssh2]',
+    });
+    expect(run.events).toHaveLength(7);
+  });
+
+  it("repeats the host's previous message for sysklogd's and syslog-ng's folds, which do not say it", () => {
+    const run = read(
+      [
+        'Nov  6 09:15:00 web01 sshd[99]: Failed password for bob from 203.0.113.13 port 22 ssh2',
+        'Nov  6 09:15:01 web02 sshd[7]: Server listening on 0.0.0.0 port 22.',
+        'Nov  6 09:15:07 web01 last message repeated 2 times',
+        "Nov  6 09:15:08 web01 Last message 'Failed password for' repeated 1 times, suppressed by syslog-ng on web01",
+        // Not this host's previous message: kept as the one line it is.
+        "Nov  6 09:15:09 web02 Last message 'Failed password' repeated 3 times, suppressed by syslog-ng on web02",
+        'Nov  6 09:15:10 web03 last message repeated 4 times',
+      ],
+      'auth.log',
+    );
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [e.sourceLine, e.host, e.authRule, iso(e.ts).slice(11, 19)])).toEqual([
+      [1, 'web01', 'sshd-failed-password', '09:15:00'],
+      [2, 'web02', null, '09:15:01'],
+      [3, 'web01', 'sshd-failed-password', '09:15:07'],
+      [3, 'web01', 'sshd-failed-password', '09:15:07'],
+      [4, 'web01', 'sshd-failed-password', '09:15:08'],
+      [5, 'web02', null, '09:15:09'],
+      [6, 'web03', null, '09:15:10'],
+    ]);
+    expect(run.events[5]?.message).toMatch(/^Last message 'Failed password' repeated 3 times/);
+  });
+
+  it('rejects a fold too large to be real, with its line', () => {
+    const run = runFormat(formatNamed('syslog'), [
+      `Nov  6 09:15:05 web01 sshd[99]: message repeated ${MAX_REPEATS + 1} times: [ Failed password for root from 203.0.113.12 port 22 ssh2]`,
+    ]);
+    expect(run.events).toEqual([]);
+    expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [1, `repeat count ${MAX_REPEATS + 1} is above ${MAX_REPEATS}: not expanded`],
+    ]);
+  });
+});
