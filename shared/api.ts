@@ -2,7 +2,12 @@
 // Every method has an input schema, checked wherever a call enters the core (IPC in
 // Electron, HTTP in web mode), and a result type. Channels are `coalmine:<domain>:<verb>`.
 import { z } from 'zod';
-import { ANALYSIS_SETTING_KEYS, type AnalysisSettings, analysisSettingsSchema } from './analysisSettings.js';
+import {
+  ANALYSIS_SETTING_KEYS,
+  type AnalysisSettingKey,
+  type AnalysisSettings,
+  analysisSettingsSchema,
+} from './analysisSettings.js';
 import {
   IMPORT_NAME_MAX,
   IMPORT_YEAR_MAX,
@@ -450,6 +455,8 @@ export interface RolloutAnalysis extends Analysis {
 export interface SettingsResult {
   settings: AnalysisSettings;
   defaults: AnalysisSettings;
+  /** The settings with a value saved in the case; the others take their defaults. */
+  saved: AnalysisSettingKey[];
 }
 
 export interface ApiResults {

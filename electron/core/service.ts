@@ -11,15 +11,21 @@ import {
   type ApiResults,
   type CaseInfo,
   type ReviewExport,
+  type SettingsResult,
   apiMethods,
   isApiMethod,
 } from '../../shared/api.js';
 import { type ApiEnvelope, CoalmineError } from '../../shared/errors.js';
-import { DEFAULT_ANALYSIS_SETTINGS } from '../../shared/analysisSettings.js';
+import { type AnalysisSettings, DEFAULT_ANALYSIS_SETTINGS } from '../../shared/analysisSettings.js';
 import { defineRollout, findRolloutWindow, listRollouts, removeRolloutDefinition } from './analysis/rollouts.js';
 import { type CaseDb, closeCase } from './case/caseStore.js';
 import { countEvents } from './case/events.js';
-import { readAnalysisSettings, resetAnalysisSettings, writeAnalysisSettings } from './case/analysisSettings.js';
+import {
+  readAnalysisSettings,
+  resetAnalysisSettings,
+  savedAnalysisSettingKeys,
+  writeAnalysisSettings,
+} from './case/analysisSettings.js';
 import { readReviewNotes, saveReviewNotes } from './case/reviewNotes.js';
 import { listSources } from './case/sources.js';
 import { type PullJobOptions, createPullJobs } from './elastic/pullJobs.js';
@@ -58,6 +64,10 @@ export function caseInfo(opened: OpenCase, canOpenOther = false, canImport = fal
     events: countEvents(opened.db),
     sources: listSources(opened.db),
   };
+}
+
+function settingsResult(db: CaseDb, settings: AnalysisSettings): SettingsResult {
+  return { settings, defaults: DEFAULT_ANALYSIS_SETTINGS, saved: savedAnalysisSettingKeys(db) };
 }
 
 export interface ReviewExportRequest {
@@ -155,14 +165,14 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
       refuseWrite('no rollout can be removed from it');
       return removeRolloutDefinition(current.db, rolloutId);
     },
-    'settings.get': () => ({ settings: readAnalysisSettings(current.db), defaults: DEFAULT_ANALYSIS_SETTINGS }),
+    'settings.get': () => settingsResult(current.db, readAnalysisSettings(current.db)),
     'settings.update': ({ changes }) => {
       refuseWrite('its settings cannot be saved');
-      return { settings: writeAnalysisSettings(current.db, changes), defaults: DEFAULT_ANALYSIS_SETTINGS };
+      return settingsResult(current.db, writeAnalysisSettings(current.db, changes));
     },
     'settings.reset': ({ keys }) => {
       refuseWrite('its settings cannot be reset');
-      return { settings: resetAnalysisSettings(current.db, keys), defaults: DEFAULT_ANALYSIS_SETTINGS };
+      return settingsResult(current.db, resetAnalysisSettings(current.db, keys));
     },
     'tagging.get': () => taggingState(current.db),
     'tagging.save': ({ rules }) => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiEnvelope } from '../../shared/errors.js';
 import type { RetagResult, TaggingState } from '../../shared/taggingRules.js';
 import { DEFAULT_TAGGING_RULES } from '../../shared/taggingRules.js';
-import type { Analysis, RolloutAnalysis } from '../../shared/api.js';
+import type { Analysis, RolloutAnalysis, SettingsResult } from '../../shared/api.js';
 import type { ReviewDocument } from '../../shared/review.js';
 import { type CaseDb, closeCase, openCase } from '../../electron/core/case/caseStore.js';
 import { folderPicker } from '../../electron/core/importJobs.js';
@@ -286,6 +286,32 @@ describe('judge settings and who was affected, through the API', () => {
     expect(second.settings.errorRateRollback).toBe(0.02);
     expect(reason(second)?.threshold).toBe(0.02);
     expect(reason(second)?.text).not.toBe(reason(first)?.text);
+    closeCase(db);
+  });
+
+  it('a reset deletes the saved value, as `coalmine settings --reset` and `coalmine tags --reset` do', async () => {
+    const { casePath, db } = await podCase();
+    const service = createService({ path: casePath, db, readOnly: false });
+    const saved = await value<SettingsResult>(
+      dispatch(service, 'settings.update', { changes: { minRequests: 10, bucketMinutes: 5 } }),
+    );
+    expect([...saved.saved].sort()).toEqual(['bucketMinutes', 'minRequests']);
+    const reset = await value<SettingsResult>(dispatch(service, 'settings.reset', { keys: ['minRequests'] }));
+    expect(reset.settings.minRequests).toBe(reset.defaults.minRequests);
+    expect(reset.saved).toEqual(['bucketMinutes']);
+    expect(db.prepare(`SELECT key FROM settings WHERE key LIKE 'analysis.%'`).all()).toEqual([
+      { key: 'analysis.bucketMinutes' },
+    ]);
+    expect(await dispatch(service, 'settings.reset', { keys: ['nope'] })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT' },
+    });
+
+    await value(dispatch(service, 'tagging.save', { rules: DEFAULT_TAGGING_RULES.rules }));
+    expect((await value<TaggingState>(dispatch(service, 'tagging.get', {}))).own).toBe(true);
+    const back = await value<TaggingState>(dispatch(service, 'tagging.reset', {}));
+    expect(back).toMatchObject({ own: false, rules: DEFAULT_TAGGING_RULES });
+    expect(db.prepare(`SELECT count(*) AS n FROM settings WHERE key = 'tagging.rules'`).get()).toEqual({ n: 0 });
     closeCase(db);
   });
 

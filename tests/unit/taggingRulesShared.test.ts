@@ -56,7 +56,9 @@ describe('tagging rule issues', () => {
 
 describe('setting units', () => {
   it('cover every numeric setting, and read as a person reads them', () => {
-    expect(NUMERIC_SETTING_KEYS.sort()).toEqual(ANALYSIS_SETTING_KEYS.filter((k) => k !== 'businessMeasures').sort());
+    expect([...NUMERIC_SETTING_KEYS].sort()).toEqual(
+      ANALYSIS_SETTING_KEYS.filter((k) => k !== 'businessMeasures').sort(),
+    );
     expect(formatSettingValue(ANALYSIS_SETTING_UNITS.errorRateRollback, 0.001)).toBe('0.001 (0.10 %)');
     expect(formatSettingValue(ANALYSIS_SETTING_UNITS.latencyAlertMs, 500)).toBe('500.0 ms');
     expect(formatSettingValue(ANALYSIS_SETTING_UNITS.bucketMinutes, 1)).toBe('1 minute');
