@@ -2,7 +2,12 @@
 // Every method has an input schema, checked wherever a call enters the core (IPC in
 // Electron, HTTP in web mode), and a result type. Channels are `coalmine:<domain>:<verb>`.
 import { z } from 'zod';
-import { type AnalysisSettings, analysisSettingsSchema } from './analysisSettings.js';
+import {
+  ANALYSIS_SETTING_KEYS,
+  type AnalysisSettingKey,
+  type AnalysisSettings,
+  analysisSettingsSchema,
+} from './analysisSettings.js';
 import {
   IMPORT_NAME_MAX,
   IMPORT_YEAR_MAX,
@@ -97,6 +102,19 @@ export const apiMethods = {
     channel: 'coalmine:settings:update',
     input: z.object({ changes: analysisSettingsSchema.partial() }).strict(),
   },
+  // Removes the saved values of these settings, so they take their defaults again (as
+  // `coalmine settings --reset`); a value saved equal to the default is not the same thing.
+  'settings.reset': {
+    channel: 'coalmine:settings:reset',
+    input: z
+      .object({
+        keys: z
+          .array(z.enum(ANALYSIS_SETTING_KEYS as [string, ...string[]]))
+          .min(1)
+          .max(100),
+      })
+      .strict(),
+  },
   // The case's track tagging rules (shared/taggingRules.ts), edited on the page as with
   // `coalmine tags`, and re-tagging without re-importing. Saved rules get the CLI's own check
   // (parseTaggingRules), whose message names each rule and field; here only their outline.
@@ -105,9 +123,9 @@ export const apiMethods = {
     channel: 'coalmine:tagging:save',
     input: z.object({ rules: z.array(z.record(z.string(), z.unknown())).max(1000) }).strict(),
   },
+  // Deletes the case's own rules, so the defaults apply (as `coalmine tags --reset`, without its re-tag).
+  'tagging.reset': { channel: 'coalmine:tagging:reset', input: z.object({}).strict() },
   'tagging.retag': { channel: 'coalmine:tagging:retag', input: z.object({}).strict() },
-  // "Who was affected" of the review (review/reviewAffected.ts), in clear as the rest of the page.
-  'rollout.affected': { channel: 'coalmine:rollout:affected', input: z.object({ rolloutId }).strict() },
   // The review (shared/review.ts): exported in one format, shown for editing, and the notes the
   // analyst writes into it. Personal data is pseudonymised unless the caller says otherwise.
   'review.export': {
@@ -426,9 +444,19 @@ export interface Analysis {
   excludedSources: SourceSummary[];
 }
 
+/**
+ * A rollout as the page shows it: the analysis, and the review's "Who was affected" section
+ * built from that same analysis in the same read transaction (names in clear).
+ */
+export interface RolloutAnalysis extends Analysis {
+  affected: ReviewAffected;
+}
+
 export interface SettingsResult {
   settings: AnalysisSettings;
   defaults: AnalysisSettings;
+  /** The settings with a value saved in the case; the others take their defaults. */
+  saved: AnalysisSettingKey[];
 }
 
 export interface ApiResults {
@@ -436,15 +464,16 @@ export interface ApiResults {
   /** Null when the user cancelled the dialog. */
   'case.open': CaseInfo | null;
   'rollout.list': Rollout[];
-  'rollout.analyse': Analysis;
+  'rollout.analyse': RolloutAnalysis;
   'rollout.define': Rollout;
   'rollout.remove': Rollout[];
   'settings.get': SettingsResult;
   'settings.update': SettingsResult;
+  'settings.reset': SettingsResult;
   'tagging.get': TaggingState;
   'tagging.save': TaggingState;
+  'tagging.reset': TaggingState;
   'tagging.retag': RetagResult;
-  'rollout.affected': ReviewAffected;
   'review.export': ReviewExport;
   'review.document': ReviewDocument;
   'review.notes.get': ReviewNotes;

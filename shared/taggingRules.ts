@@ -6,8 +6,12 @@ import { z } from 'zod';
 import { CoalmineError } from './errors.js';
 import type { Track } from './logEvent.js';
 
-/** A text field of a rule; the messages are shown beside the field on the page. */
-const text = (max: number) => z.string().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+/**
+ * A text field of a rule, kept trimmed as words are (versions and names are compared exactly: a
+ * stray space would match nothing), so the page, which trims what is typed, keeps every rule the
+ * CLI saves. The messages are shown beside the field on the page.
+ */
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 const word = z.string().trim().min(1, 'a word must not be empty').max(200, 'a word holds at most 200 characters');
 const words = z.array(word).max(1000, 'at most 1,000 words');
 
@@ -102,6 +106,8 @@ export interface TaggingRuleIssue {
   rule: number | null;
   /** The rule's field (`canary`, `canaryVersion`, …); null when the rule as a whole is wrong. */
   field: string | null;
+  /** The word of a word list (0-based) that is wrong; null when the field as a whole is. */
+  item: number | null;
   /** The path as the CLI prints it: `rules.1.canaryVersion`. */
   path: string;
   message: string;
@@ -109,11 +115,13 @@ export interface TaggingRuleIssue {
 
 function issuesOf(error: z.ZodError): TaggingRuleIssue[] {
   return error.issues.map((i) => {
-    const [top, index, name] = i.path;
+    const [top, index, name, item] = i.path;
     const rule = top === 'rules' && typeof index === 'number' ? index : null;
+    const field = rule !== null && typeof name === 'string' ? name : null;
     return {
       rule,
-      field: rule !== null && typeof name === 'string' ? name : null,
+      field,
+      item: field !== null && typeof item === 'number' ? item : null,
       path: i.path.length > 0 ? i.path.map(String).join('.') : '(top)',
       message: i.message,
     };

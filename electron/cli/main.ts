@@ -27,6 +27,7 @@ import { analyseRollout } from '../core/analysis/analyse.js';
 import { defineRollout, listRollouts, removeRolloutDefinition } from '../core/analysis/rollouts.js';
 import { DECISION_WORDS } from '../core/analysis/verdict.js';
 import { closeCase, openCase } from '../core/case/caseStore.js';
+import { refuseCaseWrite } from '../core/caseWrites.js';
 import { readAnalysisSettings, resetAnalysisSettings, writeAnalysisSettings } from '../core/case/analysisSettings.js';
 import { listSources, listUnfinishedSources } from '../core/case/sources.js';
 import { FORMATS } from '../core/ingest/formats/index.js';
@@ -505,10 +506,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           }
           changes[key] = settingValue(pair.slice(eq + 1));
         }
-        settings = withWritableCase(casePath, (db) => {
-          if (opts.reset) resetAnalysisSettings(db, opts.reset);
-          return writeAnalysisSettings(db, changes);
-        });
+        settings = withWritableCase(casePath, (db) =>
+          db.transaction(() => {
+            refuseCaseWrite({ path: casePath, db, readOnly: false }, false, 'its settings cannot change');
+            if (opts.reset) resetAnalysisSettings(db, opts.reset);
+            return writeAnalysisSettings(db, changes);
+          })(),
+        );
       } else {
         settings = withCase(casePath, readAnalysisSettings);
       }
@@ -572,6 +576,7 @@ Example: coalmine measures case.coalmine --define conversion --label "Conversion
             }
           }
           settings = withWritableCase(casePath, (db) => {
+            refuseCaseWrite({ path: casePath, db, readOnly: false }, false, 'its business measures cannot change');
             const current = readAnalysisSettings(db).businessMeasures;
             if (remove && !current.some((m) => m.name === remove)) {
               throw new CoalmineError('NOT_FOUND', `no business measure "${remove}" in this case`);

@@ -15,6 +15,7 @@ import {
   saveTaggingRules,
   trackRuleCounts,
 } from '../core/case/retag.js';
+import { refuseCaseWrite } from '../core/caseWrites.js';
 import { type Io, withCase, withWritableCase } from './caseAccess.js';
 import { terminalText } from './terminalText.js';
 import { textTable } from './textTable.js';
@@ -56,6 +57,7 @@ export function addTagCommands(program: Command, io: Io): void {
         const rules = opts.set ? parseTaggingRules(readRulesFile(opts.set)) : null;
         const result = withWritableCase(casePath, (db) =>
           db.transaction(() => {
+            refuseCaseWrite({ path: casePath, db, readOnly: false }, false, 'its tagging rules cannot change');
             if (rules) saveTaggingRules(db, rules);
             else resetTaggingRules(db);
             return retagCase(db);
@@ -98,7 +100,10 @@ export function addTagCommands(program: Command, io: Io): void {
     .argument('<case>', 'case file')
     .option('--json', 'print JSON')
     .action((casePath: string, opts: { json?: boolean }) => {
-      const result = withWritableCase(casePath, (db) => retagCase(db));
+      const result = withWritableCase(casePath, (db) => {
+        refuseCaseWrite({ path: casePath, db, readOnly: false }, false, 'it cannot be re-tagged');
+        return retagCase(db);
+      });
       if (opts.json) io.out(JSON.stringify(result, null, 2) + '\n');
       else printRetag(io, result);
     });

@@ -11,16 +11,21 @@ import {
   type ApiResults,
   type CaseInfo,
   type ReviewExport,
+  type SettingsResult,
   apiMethods,
   isApiMethod,
 } from '../../shared/api.js';
 import { type ApiEnvelope, CoalmineError } from '../../shared/errors.js';
-import { DEFAULT_ANALYSIS_SETTINGS } from '../../shared/analysisSettings.js';
-import { analyseRollout } from './analysis/analyse.js';
+import { type AnalysisSettings, DEFAULT_ANALYSIS_SETTINGS } from '../../shared/analysisSettings.js';
 import { defineRollout, findRolloutWindow, listRollouts, removeRolloutDefinition } from './analysis/rollouts.js';
 import { type CaseDb, closeCase } from './case/caseStore.js';
 import { countEvents } from './case/events.js';
-import { readAnalysisSettings, writeAnalysisSettings } from './case/analysisSettings.js';
+import {
+  readAnalysisSettings,
+  resetAnalysisSettings,
+  savedAnalysisSettingKeys,
+  writeAnalysisSettings,
+} from './case/analysisSettings.js';
 import { readReviewNotes, saveReviewNotes } from './case/reviewNotes.js';
 import { listSources } from './case/sources.js';
 import { type PullJobOptions, createPullJobs } from './elastic/pullJobs.js';
@@ -32,8 +37,8 @@ import { buildReviewDocument } from './review/reviewModel.js';
 import type { ReviewFormat } from '../../shared/review.js';
 import { parseTaggingRules } from '../../shared/taggingRules.js';
 import { refuseCaseWrite } from './caseWrites.js';
-import { retagCase, saveTaggingRules, taggingState } from './case/retag.js';
-import { affectedInClear } from './review/affectedInClear.js';
+import { resetTaggingRules, retagCase, saveTaggingRules, taggingState } from './case/retag.js';
+import { analyseRolloutForPage } from './review/rolloutOnPage.js';
 
 export interface OpenCase {
   path: string;
@@ -59,6 +64,10 @@ export function caseInfo(opened: OpenCase, canOpenOther = false, canImport = fal
     events: countEvents(opened.db),
     sources: listSources(opened.db),
   };
+}
+
+function settingsResult(db: CaseDb, settings: AnalysisSettings): SettingsResult {
+  return { settings, defaults: DEFAULT_ANALYSIS_SETTINGS, saved: savedAnalysisSettingKeys(db) };
 }
 
 export interface ReviewExportRequest {
@@ -107,6 +116,8 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
   const pulls = createPullJobs(host.pullOptions);
   /** An import or a pull writes to the open case. */
   const writing = (): boolean => imports.busy() || pulls.busy();
+  /** Every writing method asks first (caseWrites.ts); `what` ends the refusal's sentence. */
+  const refuseWrite = (what: string): void => refuseCaseWrite(current, writing(), what);
   return {
     'case.info': () => caseInfo(current, chooseCase !== undefined, host.pickFiles !== undefined),
     'case.open': async ({ readOnly }) => {
@@ -139,66 +150,64 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
       return caseInfo(current, true, host.pickFiles !== undefined);
     },
     'rollout.list': () => listRollouts(current.db),
-    'rollout.analyse': ({ rolloutId }) => analyseRollout(current.db, rolloutId),
-    'rollout.define': ({ service, canaryVersion, stableVersion, from, to }) =>
-      defineRollout(current.db, {
+    'rollout.analyse': ({ rolloutId }) => analyseRolloutForPage(current.db, rolloutId),
+    'rollout.define': ({ service, canaryVersion, stableVersion, from, to }) => {
+      refuseWrite('no rollout can be defined in it');
+      return defineRollout(current.db, {
         service,
         canaryVersion,
         stableVersion,
         from: from === undefined ? undefined : parseTypedTime(from, DEFAULT_ZONE, "the window's start"),
         to: to === undefined ? undefined : parseTypedTime(to, DEFAULT_ZONE, "the window's end"),
-      }),
-    'rollout.remove': ({ rolloutId }) => removeRolloutDefinition(current.db, rolloutId),
-    'settings.get': () => ({ settings: readAnalysisSettings(current.db), defaults: DEFAULT_ANALYSIS_SETTINGS }),
-    'settings.update': ({ changes }) => ({
-      settings: writeAnalysisSettings(current.db, changes),
-      defaults: DEFAULT_ANALYSIS_SETTINGS,
-    }),
+      });
+    },
+    'rollout.remove': ({ rolloutId }) => {
+      refuseWrite('no rollout can be removed from it');
+      return removeRolloutDefinition(current.db, rolloutId);
+    },
+    'settings.get': () => settingsResult(current.db, readAnalysisSettings(current.db)),
+    'settings.update': ({ changes }) => {
+      refuseWrite('its settings cannot be saved');
+      return settingsResult(current.db, writeAnalysisSettings(current.db, changes));
+    },
+    'settings.reset': ({ keys }) => {
+      refuseWrite('its settings cannot be reset');
+      return settingsResult(current.db, resetAnalysisSettings(current.db, keys));
+    },
     'tagging.get': () => taggingState(current.db),
     'tagging.save': ({ rules }) => {
-      refuseCaseWrite(current, writing(), 'its tagging rules cannot be saved');
+      refuseWrite('its tagging rules cannot be saved');
       saveTaggingRules(current.db, parseTaggingRules({ rules }));
       return taggingState(current.db);
     },
+    'tagging.reset': () => {
+      refuseWrite('its tagging rules cannot be reset');
+      resetTaggingRules(current.db);
+      return taggingState(current.db);
+    },
     'tagging.retag': () => {
-      refuseCaseWrite(current, writing(), 'it cannot be re-tagged');
+      refuseWrite('it cannot be re-tagged');
       return retagCase(current.db);
     },
-    'rollout.affected': ({ rolloutId }) => affectedInClear(current.db, rolloutId),
     'review.export': (request) => exportReview(current.db, request, host.printPdf),
     'review.document': ({ rolloutId, pseudonymise }) => buildReviewDocument(current.db, { rolloutId, pseudonymise }),
     'review.notes.get': ({ rolloutId }) => readReviewNotes(current.db, rolloutId),
     'review.notes.save': ({ rolloutId, notes }) => {
-      if (current.readOnly) {
-        throw new CoalmineError(
-          'READ_ONLY',
-          `${path.basename(current.path)} is open read-only: review notes cannot be saved in it`,
-        );
-      }
+      refuseWrite('review notes cannot be saved in it');
       // Notes are kept per rollout: refuse an id that names none, rather than keep them where no review reads them.
       findRolloutWindow(current.db, rolloutId);
       return saveReviewNotes(current.db, rolloutId, notes);
     },
     'ingest.pick': () => imports.pick(),
     'ingest.start': ({ files, ...options }) => {
-      if (current.readOnly) {
-        throw new CoalmineError(
-          'READ_ONLY',
-          `${path.basename(current.path)} is open read-only: nothing can be imported into it`,
-        );
-      }
+      refuseWrite('nothing can be imported into it');
       return imports.start(current.db, files, options);
     },
     'ingest.choices': () => importChoices(current.db),
     'job.status': ({ jobId }) => imports.status(jobId),
     'job.cancel': ({ jobId }) => imports.cancel(jobId),
     'pull.start': (input) => {
-      if (current.readOnly) {
-        throw new CoalmineError(
-          'READ_ONLY',
-          `${path.basename(current.path)} is open read-only: nothing can be pulled into it`,
-        );
-      }
+      refuseWrite('nothing can be pulled into it');
       const request = buildPullRequest({
         ...input,
         tls: {

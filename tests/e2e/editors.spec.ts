@@ -99,19 +99,33 @@ test.describe('a writable case', () => {
 
     // Made a pod-name rule, it reads in words, and goes first.
     await tagging.getByTestId('rule-4-kind').selectOption('name');
-    await tagging.getByTestId('rule-4-canary').fill('v2');
-    await tagging.getByTestId('rule-4-stable').fill('v1');
+    // Words are one to a box: a word holding a comma stays one word.
+    await tagging.getByTestId('rule-4-canary-add').click();
+    await expect(tagging.getByTestId('rule-4-canary-1')).toHaveAttribute('aria-invalid', 'true');
+    await tagging.getByTestId('rule-4-canary-1').fill('v2');
+    await tagging.getByTestId('rule-4-canary-add').click();
+    await tagging.getByTestId('rule-4-canary-2').fill('eu,canary');
+    await tagging.getByTestId('rule-4-stable-add').click();
+    await tagging.getByTestId('rule-4-stable-1').fill('v1');
     await tagging.getByTestId('rule-4-name').fill('checkout-pods');
     await expect(fourth.getByTestId('rule-field-error')).toHaveCount(0);
     await expect(fourth.getByTestId('rule-description')).toHaveText(
-      'pod name holds the word: canary = v2; stable = v1',
+      'pod name holds the word: canary = v2, eu,canary; stable = v1',
     );
+    // The label names the field; its hint describes it.
+    await expect(
+      page.getByRole('textbox', { name: 'Rule name (kept with each event it tags)', exact: true }),
+    ).toHaveCount(4);
     for (let i = 0; i < 3; i += 1) await page.getByRole('button', { name: `Move rule ${4 - i} up` }).click();
     await expect(tagging.getByTestId('rule-1-name')).toHaveValue('checkout-pods');
     // A re-tag applies saved rules only.
     await expect(tagging.getByTestId('tagging-retag')).toBeDisabled();
     await tagging.getByTestId('tagging-save').click();
     await expect(tagging.getByTestId('tagging-notice')).toContainText('Saved');
+    await expect(tagging.getByTestId('tagging-source')).toHaveText('The case’s own rules');
+    // Saved as typed, and shown again one word to a box.
+    await expect(tagging.getByTestId('rule-1-canary-1')).toHaveValue('v2');
+    await expect(tagging.getByTestId('rule-1-canary-2')).toHaveValue('eu,canary');
 
     await tagging.getByTestId('tagging-retag').click();
     const result = tagging.getByTestId('retag-result');
@@ -123,6 +137,10 @@ test.describe('a writable case', () => {
       '120 events moved from unknown to stable',
     );
     await expect(tagging.locator('[data-testid="tagging-track"][data-track="canary"]')).toContainText('checkout-pods');
+    // The report describes the rules it applied: an edit to them takes it away.
+    await tagging.getByTestId('rule-1-name').fill('checkout-pods-2');
+    await expect(tagging.getByTestId('retag-result')).toHaveCount(0);
+    await tagging.getByTestId('tagging-undo').click();
 
     // The rollout is found now, with too few requests for the checklist's 200 a track.
     await expect(page.locator('#comparison-title')).toHaveText('checkout: 1.9.0 → 2.0.0');
@@ -146,10 +164,23 @@ test.describe('a writable case', () => {
     await expect(minRequestsReason).toHaveAttribute('data-outcome', 'pass');
     await expect(minRequestsReason).toContainText('at least 100 each');
 
-    // Reset to the default: the field shows 200 again, to be saved.
+    await expect(settings.locator('[data-key="minRequests"]')).toHaveAttribute('data-saved', 'true');
+    await expect(settings.getByTestId('settings-source')).toContainText('saved its own value of 1 setting');
+
+    // Reset deletes the saved value: the case uses the default again, and the rollout is judged with it.
     await settings.getByTestId('setting-reset-minRequests').click();
+    await expect(settings.getByTestId('settings-saved')).toContainText('minRequests uses its default again');
     await expect(settings.getByTestId('setting-input-minRequests')).toHaveValue('200');
-    await expect(settings.getByTestId('settings-save')).toBeEnabled();
+    await expect(settings.locator('[data-key="minRequests"]').getByTestId('setting-default')).toBeVisible();
+    await expect(settings.getByTestId('settings-source')).toHaveText('This case uses the default of every setting.');
+    await expect(settings.getByTestId('settings-save')).toBeDisabled();
+    await expect(settings.getByTestId('setting-reset-minRequests')).toBeDisabled();
+    await expect(minRequestsReason).toHaveAttribute('data-outcome', 'insufficient-data');
+    // A field error is a description of its field, not an alert at each keystroke.
+    await minRequests.fill('x');
+    await expect(settings.getByRole('alert')).toHaveCount(0);
+    await expect(minRequests).toHaveAccessibleDescription(/not a number/);
+    await settings.getByTestId('settings-undo').click();
 
     const affected = page.getByTestId('affected');
     await expect(affected.locator('#affected-title')).toHaveText('Who was affected');
@@ -169,6 +200,13 @@ test.describe('a writable case', () => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 
     await page.screenshot({ path: 'test-results/editors.png', fullPage: true });
+
+    // "Use the defaults" deletes the case's own rules, as `coalmine tags --reset`.
+    await tagging.getByTestId('tagging-defaults').click();
+    await expect(tagging.getByTestId('tagging-notice')).toContainText('uses the default rules again');
+    await expect(tagging.getByTestId('tagging-source')).toHaveText('The default rules (the case has saved none)');
+    await expect(tagging.getByTestId('tagging-rule')).toHaveCount(3);
+    await expect(tagging.getByTestId('tagging-defaults')).toBeDisabled();
   });
 });
 

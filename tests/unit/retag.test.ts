@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { openCase } from '../../electron/core/case/caseStore.js';
 import { caseTaggingRules, retagCase, saveTaggingRules } from '../../electron/core/case/retag.js';
 import { insertSource } from '../../electron/core/case/sources.js';
+import { refuseCaseWrite } from '../../electron/core/caseWrites.js';
 import { importFile } from '../../electron/core/ingest/importFile.js';
 import { DEFAULT_TAGGING_RULES } from '../../electron/core/ingest/tagging.js';
 import { ecs, tempDir, writeLines } from '../helpers/tempCase.js';
@@ -99,8 +100,9 @@ describe('retag', () => {
 });
 
 describe('re-tagging under a running import', () => {
-  it('is refused while an import of this process still writes to the case', () => {
-    const db = openCase(path.join(tempDir(), 'busy.coalmine'), { create: true });
+  it('is refused by the guard of every write while an import of this process still writes to the case', () => {
+    const casePath = path.join(tempDir(), 'busy.coalmine');
+    const db = openCase(casePath, { create: true });
     insertSource(db, {
       path: '/logs/big.ndjson',
       name: 'big.ndjson',
@@ -113,7 +115,9 @@ describe('re-tagging under a running import', () => {
       version: null,
       importedAt: 0,
     });
-    expect(() => retagCase(db)).toThrow(/being imported right now; re-tag once it has finished/);
+    expect(() => refuseCaseWrite({ path: casePath, db, readOnly: false }, false, 'it cannot be re-tagged')).toThrow(
+      /^source #\d+ of busy\.coalmine is being imported right now: it cannot be re-tagged until that import has finished$/,
+    );
     db.close();
   });
 });

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { ApiEnvelope } from '../../shared/errors.js';
 import type { RetagResult, TaggingState } from '../../shared/taggingRules.js';
 import { DEFAULT_TAGGING_RULES } from '../../shared/taggingRules.js';
-import type { Analysis } from '../../shared/api.js';
-import type { ReviewAffected, ReviewDocument } from '../../shared/review.js';
+import type { Analysis, RolloutAnalysis, SettingsResult } from '../../shared/api.js';
+import type { ReviewDocument } from '../../shared/review.js';
 import { type CaseDb, closeCase, openCase } from '../../electron/core/case/caseStore.js';
 import { folderPicker } from '../../electron/core/importJobs.js';
 import { importFile } from '../../electron/core/ingest/importFile.js';
@@ -181,6 +181,16 @@ describe('tagging rules through the API', () => {
       ok: false,
       error: { code: 'BUSY' },
     });
+    // The Settings panel is open during an import too: its save and reset wait as well.
+    for (const [method, input] of [
+      ['settings.update', { changes: { minRequests: 10 } }],
+      ['settings.reset', { keys: ['minRequests'] }],
+      ['tagging.reset', {}],
+    ] as const) {
+      const answer = await dispatch(service, method, input);
+      expect(answer, method).toMatchObject({ ok: false, error: { code: 'BUSY' } });
+      expect(answer.ok ? '' : answer.error.message).toContain('an import or a pull is writing to pods.coalmine');
+    }
     let state = 'running';
     while (state === 'running') {
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -190,6 +200,69 @@ describe('tagging rules through the API', () => {
     // Once the import ended, the same re-tag goes through.
     expect(await value<RetagResult>(dispatch(service, 'tagging.retag', {}))).toMatchObject({ events: 2030 });
     closeCase(writable);
+  });
+});
+
+/** Marks a source as being imported now by a process on another host (a shared folder). */
+function importingElsewhere(db: CaseDb): number {
+  const id = (db.prepare(`SELECT min(id) AS id FROM sources`).get() as { id: number }).id;
+  db.prepare(`UPDATE sources SET state = 'importing', importer = 'other-host:4242', heartbeat_at = ? WHERE id = ?`).run(
+    Date.now(),
+    id,
+  );
+  return id;
+}
+
+/** One call of every method that writes to the case, with input its schema accepts. */
+const WRITES: [string, unknown][] = [
+  ['settings.update', { changes: { minRequests: 10 } }],
+  ['settings.reset', { keys: ['minRequests'] }],
+  ['tagging.save', { rules: [] }],
+  ['tagging.reset', {}],
+  ['tagging.retag', {}],
+  ['review.notes.save', { rolloutId: 'checkout@2.0.0', notes: {} }],
+  ['rollout.define', { service: 'checkout', canaryVersion: '2.0.0' }],
+  ['rollout.remove', { rolloutId: 'checkout@2.0.0' }],
+  ['ingest.start', { files: ['not-picked'] }],
+  [
+    'pull.start',
+    { url: 'http://127.0.0.1:9', index: 'logs-*', from: '19/11/2026 09:00:00', to: '19/11/2026 10:00:00' },
+  ],
+];
+
+describe('one guard for every write', () => {
+  it('refuses every writing method on a read-only case, with the case named', async () => {
+    const { casePath, db } = await podCase();
+    closeCase(db);
+    const readOnly = openCase(casePath, { readOnly: true });
+    const viewer = createService({ path: casePath, db: readOnly, readOnly: true });
+    for (const [method, input] of WRITES) {
+      const answer = await dispatch(viewer, method, input);
+      expect(answer, method).toMatchObject({ ok: false, error: { code: 'READ_ONLY' } });
+      expect(answer.ok ? '' : answer.error.message, method).toMatch(/^pods\.coalmine is open read-only: /);
+    }
+    closeCase(readOnly);
+  });
+
+  it('refuses every writing method while another process imports into the case, and nothing changes', async () => {
+    const { casePath, db } = await podCase();
+    const service = createService({ path: casePath, db, readOnly: false });
+    const source = importingElsewhere(db);
+    const before = await value<TaggingState>(dispatch(service, 'tagging.get', {}));
+    for (const [method, input] of WRITES) {
+      const answer = await dispatch(service, method, input);
+      expect(answer, method).toMatchObject({ ok: false, error: { code: 'BUSY' } });
+      expect(answer.ok ? '' : answer.error.message, method).toContain(
+        `source #${source} of pods.coalmine is being imported`,
+      );
+    }
+    expect(await value<TaggingState>(dispatch(service, 'tagging.get', {}))).toEqual(before);
+    expect(db.prepare(`SELECT count(*) AS n FROM settings WHERE key LIKE 'analysis.%'`).get()).toEqual({ n: 0 });
+    // Once that import is over, the same writes go through.
+    db.prepare(`UPDATE sources SET state = 'complete' WHERE id = ?`).run(source);
+    expect(await dispatch(service, 'settings.update', { changes: { minRequests: 10 } })).toMatchObject({ ok: true });
+    expect(await dispatch(service, 'tagging.retag', {})).toMatchObject({ ok: true });
+    closeCase(db);
   });
 });
 
@@ -216,7 +289,33 @@ describe('judge settings and who was affected, through the API', () => {
     closeCase(db);
   });
 
-  it('"Who was affected" is the review\'s own section, names in clear', async () => {
+  it('a reset deletes the saved value, as `coalmine settings --reset` and `coalmine tags --reset` do', async () => {
+    const { casePath, db } = await podCase();
+    const service = createService({ path: casePath, db, readOnly: false });
+    const saved = await value<SettingsResult>(
+      dispatch(service, 'settings.update', { changes: { minRequests: 10, bucketMinutes: 5 } }),
+    );
+    expect([...saved.saved].sort()).toEqual(['bucketMinutes', 'minRequests']);
+    const reset = await value<SettingsResult>(dispatch(service, 'settings.reset', { keys: ['minRequests'] }));
+    expect(reset.settings.minRequests).toBe(reset.defaults.minRequests);
+    expect(reset.saved).toEqual(['bucketMinutes']);
+    expect(db.prepare(`SELECT key FROM settings WHERE key LIKE 'analysis.%'`).all()).toEqual([
+      { key: 'analysis.bucketMinutes' },
+    ]);
+    expect(await dispatch(service, 'settings.reset', { keys: ['nope'] })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT' },
+    });
+
+    await value(dispatch(service, 'tagging.save', { rules: DEFAULT_TAGGING_RULES.rules }));
+    expect((await value<TaggingState>(dispatch(service, 'tagging.get', {}))).own).toBe(true);
+    const back = await value<TaggingState>(dispatch(service, 'tagging.reset', {}));
+    expect(back).toMatchObject({ own: false, rules: DEFAULT_TAGGING_RULES });
+    expect(db.prepare(`SELECT count(*) AS n FROM settings WHERE key = 'tagging.rules'`).get()).toEqual({ n: 0 });
+    closeCase(db);
+  });
+
+  it('"Who was affected" comes with the analysis and is the review\'s own section, names in clear', async () => {
     const db = await caseOf(
       scenario({
         surges: [{ status: 401, fromMinute: 30, toMinute: 40, rate: 0.3, path: '/api/login', user: 'mallory' }],
@@ -224,15 +323,22 @@ describe('judge settings and who was affected, through the API', () => {
     );
     const service = createService({ path: db.name, db, readOnly: false });
     const rolloutId = 'shop-api@1.1.0';
-    const affected = await value<ReviewAffected>(dispatch(service, 'rollout.affected', { rolloutId }));
+    const { affected, ...analysis } = await value<RolloutAnalysis>(dispatch(service, 'rollout.analyse', { rolloutId }));
     const review = await value<ReviewDocument>(
       dispatch(service, 'review.document', { rolloutId, pseudonymise: false }),
     );
     expect(affected).toEqual(review.affected);
+    // From the same judgement: the surges it lists are the analysis's own.
+    expect(affected.surges.map((s) => s.status)).toEqual(analysis.surges.map((s) => s.status));
+    // The section is no longer a method of its own, judging the rollout a second time.
+    expect(await dispatch(service, 'rollout.affected', { rolloutId })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     expect(affected.canaryOnly).toContainEqual(expect.objectContaining({ kind: 'user', name: 'mallory' }));
     expect(affected.surges).toHaveLength(1);
     expect(affected.surges[0]?.parties).toContainEqual(expect.objectContaining({ kind: 'user', name: 'mallory' }));
-    expect(await dispatch(service, 'rollout.affected', { rolloutId: 'nothing@0' })).toMatchObject({ ok: false });
+    expect(await dispatch(service, 'rollout.analyse', { rolloutId: 'nothing@0' })).toMatchObject({ ok: false });
     closeCase(db);
   });
 });

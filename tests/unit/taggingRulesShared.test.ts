@@ -20,10 +20,10 @@ describe('tagging rule issues', () => {
         { kind: 'guess' },
       ],
     });
-    expect(issues.map(({ rule, field, path }) => ({ rule, field, path }))).toEqual([
-      { rule: 0, field: 'canary', path: 'rules.0.canary.1' },
-      { rule: 1, field: 'canaryVersion', path: 'rules.1.canaryVersion' },
-      { rule: 2, field: 'kind', path: 'rules.2.kind' },
+    expect(issues.map(({ rule, field, item, path }) => ({ rule, field, item, path }))).toEqual([
+      { rule: 0, field: 'canary', item: 1, path: 'rules.0.canary.1' },
+      { rule: 1, field: 'canaryVersion', item: null, path: 'rules.1.canaryVersion' },
+      { rule: 2, field: 'kind', item: null, path: 'rules.2.kind' },
     ]);
     expect(issues.slice(0, 2).map((i) => i.message)).toEqual(['a word must not be empty', 'must not be empty']);
     expect(taggingRulesIssues({ rules: 'x' })).toMatchObject([{ rule: null, field: null, path: 'rules' }]);
@@ -37,6 +37,23 @@ describe('tagging rule issues', () => {
     expect(parseTaggingRules({ rules: [{ kind: 'label', canary: [' Canary '], stable: [] }] })).toEqual({
       rules: [{ kind: 'label', canary: ['Canary'], stable: [] }],
     });
+    // Names and versions too (compared exactly, a stray space would match nothing); a word may hold a comma.
+    expect(
+      parseTaggingRules({
+        rules: [
+          { kind: 'version', name: ' pods ', service: ' checkout ', canaryVersion: ' 2.0.0 ' },
+          { kind: 'name', field: 'pod', canary: ['eu,canary'], stable: [] },
+        ],
+      }),
+    ).toEqual({
+      rules: [
+        { kind: 'version', name: 'pods', service: 'checkout', canaryVersion: '2.0.0' },
+        { kind: 'name', field: 'pod', canary: ['eu,canary'], stable: [] },
+      ],
+    });
+    expect(taggingRulesIssues({ rules: [{ kind: 'version', canaryVersion: '   ' }] })).toMatchObject([
+      { path: 'rules.0.canaryVersion', message: 'must not be empty' },
+    ]);
   });
 
   it('say what each rule matches in words', () => {
@@ -56,7 +73,9 @@ describe('tagging rule issues', () => {
 
 describe('setting units', () => {
   it('cover every numeric setting, and read as a person reads them', () => {
-    expect(NUMERIC_SETTING_KEYS.sort()).toEqual(ANALYSIS_SETTING_KEYS.filter((k) => k !== 'businessMeasures').sort());
+    expect([...NUMERIC_SETTING_KEYS].sort()).toEqual(
+      ANALYSIS_SETTING_KEYS.filter((k) => k !== 'businessMeasures').sort(),
+    );
     expect(formatSettingValue(ANALYSIS_SETTING_UNITS.errorRateRollback, 0.001)).toBe('0.001 (0.10 %)');
     expect(formatSettingValue(ANALYSIS_SETTING_UNITS.latencyAlertMs, 500)).toBe('500.0 ms');
     expect(formatSettingValue(ANALYSIS_SETTING_UNITS.bucketMinutes, 1)).toBe('1 minute');

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import {
   ANALYSIS_SETTING_KEYS,
+  type AnalysisSettingKey,
   type AnalysisSettings,
   DEFAULT_ANALYSIS_SETTINGS,
   analysisSettingsSchema,
@@ -31,6 +32,16 @@ export function readAnalysisSettings(db: CaseDb): AnalysisSettings {
     }
   }
   return analysisSettingsSchema.parse(settings);
+}
+
+/** The settings that have a value saved in the case (the others take their defaults), in the contract's order. */
+export function savedAnalysisSettingKeys(db: CaseDb): AnalysisSettingKey[] {
+  const saved = new Set(
+    (db.prepare(`SELECT key FROM settings WHERE key LIKE 'analysis.%'`).all() as { key: string }[]).map((r) =>
+      r.key.slice(PREFIX.length),
+    ),
+  );
+  return ANALYSIS_SETTING_KEYS.filter((key) => saved.has(key));
 }
 
 function writable(db: CaseDb): void {

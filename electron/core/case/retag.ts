@@ -1,7 +1,5 @@
 // The case's tagging rules, and re-tagging: the track of every stored event (and metric
 // sample) recomputed from the stored evidence columns, without reading the files again.
-import { CoalmineError } from '../../../shared/errors.js';
-import { importIsLive } from './sources.js';
 import type { Track } from '../../../shared/logEvent.js';
 import { tag } from '../ingest/normalise.js';
 import {
@@ -67,21 +65,10 @@ const PAGE = 5000;
  * Recomputes `track` and `track_rule` of every event with `rules` (the case's by default). A
  * source imported with `--track` (kept on `sources.track`) stays wholly on that track. One
  * transaction (the analysis never sees a half re-tagged case), read in pages by id (a case of
- * millions of events is never held in memory).
+ * millions of events is never held in memory). Callers refuse it first while an import writes
+ * (caseWrites.ts: the same guard for the page and the CLI).
  */
 export function retagCase(db: CaseDb, rules: TaggingRules = caseTaggingRules(db)): RetagResult {
-  // An import running now tags its batches with the rules it read at its start: re-tagging
-  // under it would leave the case tagged by two sets of rules.
-  const live = (
-    db.prepare(`SELECT id, importer, heartbeat_at FROM sources WHERE state = 'importing'`).all() as {
-      id: number;
-      importer: string | null;
-      heartbeat_at: number | null;
-    }[]
-  ).find((s) => importIsLive(s.importer, s.heartbeat_at));
-  if (live) {
-    throw new CoalmineError('BUSY', `source #${live.id} is being imported right now; re-tag once it has finished`);
-  }
   return db.transaction(() => retagPages(db, rules))();
 }
 

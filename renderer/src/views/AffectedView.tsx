@@ -1,11 +1,8 @@
-import { useCallback } from 'react';
-import type { CoalmineApi } from '../../../shared/api';
 import { showControlCharacters } from '../../../shared/controlCharacters';
 import { formatCount } from '../../../shared/metricFormat';
 import type { ReviewAffected, ReviewAffectedParty } from '../../../shared/review';
-import { useAsync } from '../useAsync';
 
-// "Who was affected", the review's own section (the core builds it: rollout.affected), with
+// "Who was affected", the review's own section (the core builds it with the analysis it comes from: rollout.analyse), with
 // names in clear as everywhere else on the page. Names come from logs: React text only, with
 // control characters (a line break, a bidi override) shown as visible stand-ins.
 
@@ -143,18 +140,12 @@ function Affected({ affected }: { affected: ReviewAffected }) {
   );
 }
 
-export function AffectedView({ api, rolloutId }: { api: CoalmineApi; rolloutId: string }) {
-  const state = useAsync(useCallback(() => api['rollout.affected']({ rolloutId }), [api, rolloutId]));
+/** The section of the rollout the page judged (rollout.analyse brings it with the analysis). */
+export function AffectedView({ affected }: { affected: ReviewAffected }) {
   return (
-    <section data-testid="affected" aria-labelledby="affected-title" aria-busy={state.status === 'loading'}>
+    <section data-testid="affected" aria-labelledby="affected-title">
       <h2 id="affected-title">Who was affected</h2>
-      {state.status === 'loading' && <p className="muted">Reading who failed authentication…</p>}
-      {state.status === 'failed' && (
-        <p className="error" role="alert" data-testid="affected-error">
-          {state.message}
-        </p>
-      )}
-      {state.status === 'done' && <Affected affected={state.value} />}
+      <Affected affected={affected} />
     </section>
   );
 }

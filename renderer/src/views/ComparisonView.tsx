@@ -349,7 +349,7 @@ export function ComparisonView({
       <Surges analysis={analysis} />
       <Exceptions analysis={analysis} />
       <AuthFailures analysis={analysis} />
-      <AffectedView api={api} rolloutId={rollout.id} />
+      <AffectedView affected={analysis.affected} />
       {canWrite && (
         <AdjustRollout
           key={`${rollout.from}-${rollout.to}`}

@@ -11,8 +11,9 @@ import { ANALYSIS_SETTING_HELP, type AnalysisSettings, analysisSettingsShape } f
 import { useAsync } from '../useAsync';
 import { errorText } from '../usePolledJob';
 
-// The judge's settings saved with the case (settings.get / settings.update): each with its
-// meaning, unit and default, a reset to the default per field, and one Save. Checked here with
+// The judge's settings saved with the case (settings.get / settings.update / settings.reset):
+// each with its meaning, unit and default, whether the case saved its own value, a reset that
+// deletes that value (as `coalmine settings --reset`), and one Save. Checked here with
 // the contract's own schema, so a wrong value is named beside its field before anything is sent.
 
 type Texts = Record<NumericSettingKey, string>;
@@ -29,24 +30,25 @@ function checked(key: NumericSettingKey, text: string): { value: number } | { er
   return result.success ? { value } : { error: result.error.issues[0]?.message ?? 'not valid' };
 }
 
+/** What the last save or reset did, for the form's one polite live region. */
+type Outcome = { kind: 'saved' | 'reset'; text: string } | { kind: 'failed'; text: string } | null;
+
 function SettingsForm({
   api,
   loaded,
   canWrite,
-  justSaved,
-  onEdit,
-  onSaved,
+  onJudgeAgain,
 }: {
   api: CoalmineApi;
   loaded: SettingsResult;
   canWrite: boolean;
-  /** Say that the values shown were just saved (until the next edit). */
-  justSaved: boolean;
-  onEdit: () => void;
-  onSaved: () => void;
+  /** The case's settings changed: the page judges the rollout again. */
+  onJudgeAgain: () => void;
 }) {
+  // What the case holds now: replaced by each save and reset, which answer with it.
+  const [held, setHeld] = useState<SettingsResult>(loaded);
   const [texts, setTexts] = useState<Texts>(() => textsOf(loaded.settings));
-  const [error, setError] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome>(null);
   const [saving, setSaving] = useState(false);
   const checks = Object.fromEntries(NUMERIC_SETTING_KEYS.map((key) => [key, checked(key, texts[key])])) as Record<
     NumericSettingKey,
@@ -55,30 +57,69 @@ function SettingsForm({
   const changes: Partial<AnalysisSettings> = {};
   for (const key of NUMERIC_SETTING_KEYS) {
     const c = checks[key];
-    if ('value' in c && c.value !== loaded.settings[key]) changes[key] = c.value;
+    if ('value' in c && c.value !== held.settings[key]) changes[key] = c.value;
   }
   const invalid = NUMERIC_SETTING_KEYS.some((key) => 'error' in checks[key]);
   const dirty = Object.keys(changes).length > 0;
+  const saved = new Set<string>(held.saved);
+  const savedNumeric = NUMERIC_SETTING_KEYS.filter((key) => saved.has(key)).length;
+
+  const edit = (key: NumericSettingKey, text: string): void => {
+    setOutcome(null);
+    setTexts({ ...texts, [key]: text });
+  };
 
   const submit = (event: FormEvent): void => {
     event.preventDefault();
-    if (!canWrite || invalid || !dirty) return;
-    setError(null);
+    if (!canWrite || invalid || !dirty || saving) return;
+    setOutcome(null);
     setSaving(true);
     api['settings.update']({ changes }).then(
-      () => {
+      (result) => {
         setSaving(false);
-        onSaved();
+        setHeld(result);
+        setTexts(textsOf(result.settings));
+        setOutcome({ kind: 'saved', text: 'Saved; the verdict below is judged with these settings.' });
+        onJudgeAgain();
       },
       (e: unknown) => {
         setSaving(false);
-        setError(errorText(e));
+        setOutcome({ kind: 'failed', text: errorText(e) });
+      },
+    );
+  };
+
+  /** Deletes the key's saved value (settings.reset), as `coalmine settings --reset`: the case then uses the default. */
+  const reset = (key: NumericSettingKey): void => {
+    setOutcome(null);
+    setSaving(true);
+    api['settings.reset']({ keys: [key] }).then(
+      (result) => {
+        setSaving(false);
+        setHeld(result);
+        // Other fields keep what is being typed in them.
+        setTexts((current) => ({ ...current, [key]: String(result.settings[key]) }));
+        const unit = ANALYSIS_SETTING_UNITS[key];
+        setOutcome({
+          kind: 'reset',
+          text: `${key} uses its default again, ${formatSettingValue(unit, result.defaults[key])}; the verdict below is judged with it.`,
+        });
+        onJudgeAgain();
+      },
+      (e: unknown) => {
+        setSaving(false);
+        setOutcome({ kind: 'failed', text: errorText(e) });
       },
     );
   };
 
   return (
-    <form onSubmit={submit} className="settings-form" data-testid="settings-form">
+    <form onSubmit={submit} className="settings-form" data-testid="settings-form" aria-label="Judge settings">
+      <p className="muted" data-testid="settings-source">
+        {savedNumeric === 0
+          ? 'This case uses the default of every setting.'
+          : `This case saved its own value of ${savedNumeric} ${savedNumeric === 1 ? 'setting' : 'settings'}; the others use their defaults.`}
+      </p>
       <table className="comparison settings-table">
         <thead>
           <tr>
@@ -94,15 +135,18 @@ function SettingsForm({
             const unit = ANALYSIS_SETTING_UNITS[key];
             const check = checks[key];
             const inputId = `setting-${key}`;
+            const helpId = `${inputId}-help`;
             const errorId = `${inputId}-error`;
-            const isDefault = 'value' in check && check.value === loaded.defaults[key];
+            const ownValue = saved.has(key);
             return (
-              <tr key={key} data-testid="setting" data-key={key}>
+              <tr key={key} data-testid="setting" data-key={key} data-saved={ownValue}>
                 <th scope="row">
                   <label htmlFor={inputId}>
                     <code>{key}</code>
-                    <span className="setting-help">{ANALYSIS_SETTING_HELP[key]}</span>
                   </label>
+                  <span className="setting-help" id={helpId}>
+                    {ANALYSIS_SETTING_HELP[key]}
+                  </span>
                 </th>
                 <td>
                   <input
@@ -112,34 +156,34 @@ function SettingsForm({
                     value={texts[key]}
                     readOnly={!canWrite}
                     aria-invalid={'error' in check}
-                    aria-describedby={'error' in check ? errorId : undefined}
-                    onChange={(e) => {
-                      onEdit();
-                      setTexts({ ...texts, [key]: e.target.value });
-                    }}
+                    aria-describedby={'error' in check ? `${errorId} ${helpId}` : helpId}
+                    onChange={(e) => edit(key, e.target.value)}
                   />
                   {'error' in check && (
-                    <span className="field-error" id={errorId} data-testid="setting-error" role="alert">
+                    <span className="field-error" id={errorId} data-testid="setting-error">
                       {check.error}
                     </span>
                   )}
                   {'value' in check && unit === 'fraction' && (
                     <span className="muted"> {formatSettingValue(unit, check.value)}</span>
                   )}
+                  {!ownValue && (
+                    <span className="muted setting-origin" data-testid="setting-default">
+                      {' '}
+                      (the default)
+                    </span>
+                  )}
                 </td>
                 <td>{SETTING_UNIT_LABELS[unit]}</td>
-                <td>{formatSettingValue(unit, loaded.defaults[key])}</td>
+                <td>{formatSettingValue(unit, held.defaults[key])}</td>
                 {canWrite && (
                   <td>
                     <button
                       type="button"
-                      disabled={isDefault}
-                      aria-label={`Reset ${key} to its default, ${formatSettingValue(unit, loaded.defaults[key])}`}
+                      disabled={!ownValue || saving}
+                      aria-label={`Reset ${key} to its default, ${formatSettingValue(unit, held.defaults[key])}`}
                       data-testid={`setting-reset-${key}`}
-                      onClick={() => {
-                        onEdit();
-                        setTexts({ ...texts, [key]: String(loaded.defaults[key]) });
-                      }}
+                      onClick={() => reset(key)}
                     >
                       Reset
                     </button>
@@ -152,7 +196,7 @@ function SettingsForm({
       </table>
       <p className="muted">
         Business measures:{' '}
-        {loaded.settings.businessMeasures.length === 0 ? 'none' : loaded.settings.businessMeasures.length} (edited with{' '}
+        {held.settings.businessMeasures.length === 0 ? 'none' : held.settings.businessMeasures.length} (edited with{' '}
         <code>coalmine measures</code>).
       </p>
       {canWrite ? (
@@ -164,24 +208,28 @@ function SettingsForm({
             type="button"
             data-testid="settings-undo"
             disabled={!dirty && !invalid}
-            onClick={() => setTexts(textsOf(loaded.settings))}
+            onClick={() => {
+              setOutcome(null);
+              setTexts(textsOf(held.settings));
+            }}
           >
             Undo changes
           </button>
-          {justSaved && !dirty && (
-            <span role="status" data-testid="settings-saved">
-              Saved; the verdict below is judged with these settings.
-            </span>
-          )}
         </span>
       ) : (
         <p className="muted">This case is open read-only: its settings are shown, not changed.</p>
       )}
-      {error !== null && (
-        <p className="error" role="alert" data-testid="settings-save-error">
-          {error}
-        </p>
-      )}
+      {/* One polite live region for what a save or a reset did: field errors are not announced at each keystroke. */}
+      <p
+        role="status"
+        aria-live="polite"
+        data-testid="settings-outcome"
+        className={outcome?.kind === 'failed' ? 'error' : undefined}
+      >
+        {outcome !== null && (
+          <span data-testid={outcome.kind === 'failed' ? 'settings-save-error' : 'settings-saved'}>{outcome.text}</span>
+        )}
+      </p>
     </form>
   );
 }
@@ -196,10 +244,7 @@ export function SettingsPanel({
   canWrite: boolean;
   onSaved: () => void;
 }) {
-  // Bumped after a save: the form is built again from what the case now holds.
-  const [version, setVersion] = useState(0);
-  const [justSaved, setJustSaved] = useState(false);
-  const state = useAsync(useCallback(() => api['settings.get']({}).then((v) => ({ v, version })), [api, version]));
+  const state = useAsync(useCallback(() => api['settings.get']({}), [api]));
   return (
     <details className="editor-panel" data-testid="settings-panel">
       <summary>Judge settings (thresholds of the verdict)</summary>
@@ -210,19 +255,7 @@ export function SettingsPanel({
         </p>
       )}
       {state.status === 'done' && (
-        <SettingsForm
-          key={state.value.version}
-          api={api}
-          loaded={state.value.v}
-          canWrite={canWrite}
-          justSaved={justSaved}
-          onEdit={() => setJustSaved(false)}
-          onSaved={() => {
-            setJustSaved(true);
-            setVersion((v) => v + 1);
-            onSaved();
-          }}
-        />
+        <SettingsForm api={api} loaded={state.value} canWrite={canWrite} onJudgeAgain={onSaved} />
       )}
     </details>
   );

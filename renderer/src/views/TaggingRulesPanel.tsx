@@ -13,7 +13,8 @@ import {
 import { errorText } from '../usePolledJob';
 
 // The case's track tagging rules as an editable list (tagging.get / tagging.save), and the
-// re-tag that applies the saved rules to the stored events (tagging.retag). The rules are
+// re-tag that applies the saved rules to the stored events (tagging.retag); "Use the defaults"
+// deletes the case's own rules (tagging.reset), as `coalmine tags --reset` does. The rules are
 // checked while they are typed with the same schema the core checks them with, and each
 // problem is shown beside its field. Values (label words, pod names) are form values and
 // React text, never HTML.
@@ -36,8 +37,9 @@ interface RuleRow {
   kind: Kind;
   name: string;
   field: 'host' | 'pod';
-  canary: string;
-  stable: string;
+  /** The words as typed, one per input: a word may hold a comma or any other character. */
+  canary: string[];
+  stable: string[];
   service: string;
   canaryVersion: string;
   stableVersion: string;
@@ -47,7 +49,7 @@ let nextKey = 1;
 
 function rowOf(rule: TaggingRule | { kind: Kind }): RuleRow {
   const r = rule as Partial<Record<string, unknown>>;
-  const list = (value: unknown): string => (Array.isArray(value) ? value.join(', ') : '');
+  const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
   const text = (value: unknown): string => (typeof value === 'string' ? value : '');
   return {
     key: nextKey++,
@@ -62,22 +64,15 @@ function rowOf(rule: TaggingRule | { kind: Kind }): RuleRow {
   };
 }
 
-/** Words are typed separated by commas. */
-const words = (text: string): string[] =>
-  text
-    .split(',')
-    .map((w) => w.trim())
-    .filter((w) => w !== '');
-
 /** The rule a row stands for; checked afterwards, so an empty required field stays to be named. */
 function ruleOf(row: RuleRow): Record<string, unknown> {
   const name = row.name.trim() === '' ? {} : { name: row.name.trim() };
   switch (row.kind) {
     case 'label':
     case 'pod-template-hash':
-      return { kind: row.kind, ...name, canary: words(row.canary), stable: words(row.stable) };
+      return { kind: row.kind, ...name, canary: row.canary, stable: row.stable };
     case 'name':
-      return { kind: row.kind, ...name, field: row.field, canary: words(row.canary), stable: words(row.stable) };
+      return { kind: row.kind, ...name, field: row.field, canary: row.canary, stable: row.stable };
     case 'version':
       return {
         kind: row.kind,
@@ -111,6 +106,28 @@ const WORD_LABELS: Record<Exclude<Kind, 'version'>, { canary: string; stable: st
   },
 };
 
+/** Ids of the hint and the error that describe a control, when shown. */
+const describedBy = (id: string, error: string | undefined, hint: string | undefined): string | undefined =>
+  [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter((x) => x !== null).join(' ') || undefined;
+
+/** A hint and an error beside a control, outside its label: read as its description, not its name. */
+function FieldNotes({ id, error, hint }: { id: string; error: string | undefined; hint: string | undefined }) {
+  return (
+    <>
+      {hint && (
+        <small className="muted" id={`${id}-hint`}>
+          {hint}
+        </small>
+      )}
+      {error && (
+        <span className="field-error" id={`${id}-error`} data-testid="rule-field-error">
+          {error}
+        </span>
+      )}
+    </>
+  );
+}
+
 function Field({
   id,
   label,
@@ -126,29 +143,86 @@ function Field({
   hint?: string;
   onChange: (value: string) => void;
 }) {
-  const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter((x) => x !== null).join(' ');
   return (
-    <label htmlFor={id} className="rule-field">
-      <span>{label}</span>
+    <div className="rule-field">
+      <label htmlFor={id}>{label}</label>
       <input
         id={id}
         data-testid={id}
         value={value}
         aria-invalid={error !== undefined}
-        aria-describedby={described || undefined}
+        aria-describedby={describedBy(id, error, hint)}
         onChange={(e) => onChange(e.target.value)}
       />
-      {hint && (
-        <small className="muted" id={`${id}-hint`}>
-          {hint}
-        </small>
-      )}
-      {error && (
-        <span className="field-error" id={`${id}-error`} data-testid="rule-field-error">
-          {error}
-        </span>
-      )}
-    </label>
+      <FieldNotes id={id} error={error} hint={hint} />
+    </div>
+  );
+}
+
+/**
+ * A list of words, one input each (so a word holding a comma stays one word), with its own
+ * add and remove buttons. `errors` maps `''` (the list) and each word's index to its problem.
+ */
+function WordList({
+  id,
+  label,
+  words,
+  errors,
+  hint,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  words: string[];
+  errors: Map<string, string>;
+  hint: string;
+  onChange: (words: string[]) => void;
+}) {
+  const listError = errors.get('');
+  return (
+    <fieldset className="rule-field word-list" data-testid={id} aria-describedby={describedBy(id, listError, hint)}>
+      <legend>{label}</legend>
+      {words.length === 0 && <span className="muted">none</span>}
+      <ol>
+        {words.map((word, i) => {
+          const wordId = `${id}-${i + 1}`;
+          const error = errors.get(String(i));
+          return (
+            <li key={i}>
+              <span className="word">
+                <input
+                  id={wordId}
+                  data-testid={wordId}
+                  value={word}
+                  aria-label={`${label}: word ${i + 1}`}
+                  aria-invalid={error !== undefined}
+                  aria-describedby={describedBy(wordId, error, undefined)}
+                  onChange={(e) => onChange(words.map((w, j) => (j === i ? e.target.value : w)))}
+                />
+                <button
+                  type="button"
+                  aria-label={`Remove word ${i + 1} of ${label}`}
+                  data-testid={`${wordId}-remove`}
+                  onClick={() => onChange(words.filter((_, j) => j !== i))}
+                >
+                  ×
+                </button>
+              </span>
+              <FieldNotes id={wordId} error={error} hint={undefined} />
+            </li>
+          );
+        })}
+      </ol>
+      <button
+        type="button"
+        data-testid={`${id}-add`}
+        aria-label={`Add a word to ${label}`}
+        onClick={() => onChange([...words, ''])}
+      >
+        Add a word
+      </button>
+      <FieldNotes id={id} error={listError} hint={hint} />
+    </fieldset>
   );
 }
 
@@ -164,14 +238,24 @@ function RuleEditor({
   row: RuleRow;
   index: number;
   count: number;
-  /** Problems by field; `''` holds those of the rule as a whole. */
+  /** Problems by field (`canary`), or word of a field (`canary.2`); `''` holds those of the rule as a whole. */
   errors: Map<string, string>;
   onChange: (row: RuleRow) => void;
   onMove: (by: -1 | 1) => void;
   onRemove: () => void;
 }) {
   const id = (field: string): string => `rule-${index + 1}-${field}`;
-  const set = (field: keyof RuleRow) => (value: string) => onChange({ ...row, [field]: value });
+  const set = (field: 'name' | 'service' | 'canaryVersion' | 'stableVersion') => (value: string) =>
+    onChange({ ...row, [field]: value });
+  /** The problems of one word list: `''` for the list, else the word's index. */
+  const wordErrors = (field: 'canary' | 'stable'): Map<string, string> => {
+    const found = new Map<string, string>();
+    for (const [key, message] of errors) {
+      if (key === field) found.set('', message);
+      else if (key.startsWith(`${field}.`)) found.set(key.slice(field.length + 1), message);
+    }
+    return found;
+  };
   const rule = ruleOf(row);
   const valid = errors.size === 0;
   const number = index + 1;
@@ -260,21 +344,21 @@ function RuleEditor({
           </>
         ) : (
           <>
-            <Field
+            <WordList
               id={id('canary')}
               label={WORD_LABELS[row.kind].canary}
-              value={row.canary}
-              error={errors.get('canary')}
-              hint="separated by commas"
-              onChange={set('canary')}
+              words={row.canary}
+              errors={wordErrors('canary')}
+              hint="one word to a box; a word may hold spaces and commas"
+              onChange={(canary) => onChange({ ...row, canary })}
             />
-            <Field
+            <WordList
               id={id('stable')}
               label={WORD_LABELS[row.kind].stable}
-              value={row.stable}
-              error={errors.get('stable')}
+              words={row.stable}
+              errors={wordErrors('stable')}
               hint={WORD_LABELS[row.kind].hint}
-              onChange={set('stable')}
+              onChange={(stable) => onChange({ ...row, stable })}
             />
           </>
         )}
@@ -293,7 +377,7 @@ function RuleEditor({
 
 function RetagReport({ result }: { result: RetagResult }) {
   return (
-    <div role="status" data-testid="retag-result" className="retag-result">
+    <div data-testid="retag-result" className="retag-result">
       <p>
         Re-tagged {formatCount(result.events)} events ({formatCount(result.changed)} changed): canary{' '}
         {formatCount(result.byTrack.canary)}, stable {formatCount(result.byTrack.stable)}, unknown{' '}
@@ -390,7 +474,7 @@ export function TaggingRulesPanel({
     const found = new Map<string, string>();
     for (const issue of issues) {
       if (issue.rule !== index) continue;
-      const field = issue.field ?? '';
+      const field = issue.field === null ? '' : issue.item === null ? issue.field : `${issue.field}.${issue.item}`;
       if (!found.has(field)) found.set(field, issue.message);
     }
     return found;
@@ -401,13 +485,17 @@ export function TaggingRulesPanel({
     setRows(next);
     setNotice(null);
     setError(null);
+    // A re-tag report describes the rules it applied: edited rules are no longer those.
+    setRetag(null);
   };
 
   const save = (event: FormEvent): void => {
     event.preventDefault();
-    if (issues.length > 0 || !dirty) return;
+    if (issues.length > 0 || !dirty || busy) return;
     setBusy(true);
     setError(null);
+    setNotice(null);
+    setRetag(null);
     api['tagging.save']({ rules }).then(
       (saved) => {
         setBusy(false);
@@ -422,10 +510,33 @@ export function TaggingRulesPanel({
     );
   };
 
+  /** Deletes the case's own rules (tagging.reset), as `coalmine tags --reset`: the defaults apply again. */
+  const useDefaults = (): void => {
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    setRetag(null);
+    api['tagging.reset']({}).then(
+      (reset) => {
+        setBusy(false);
+        setState(reset);
+        setRows(rowsOf(reset.rules));
+        setNotice(
+          'The case uses the default rules again. New imports use them; re-tag to apply them to the events already stored.',
+        );
+      },
+      (e: unknown) => {
+        setBusy(false);
+        setError(errorText(e));
+      },
+    );
+  };
+
   const runRetag = (): void => {
     setBusy(true);
     setError(null);
     setNotice(null);
+    setRetag(null);
     api['tagging.retag']({}).then(
       (result) => {
         setBusy(false);
@@ -452,8 +563,11 @@ export function TaggingRulesPanel({
       {state !== null && (
         <>
           <p className="muted">
-            {state.own ? 'The case’s own rules' : 'The default rules (the case has saved none)'}, tried in order for
-            each event; the first rule that names a track decides it. A file imported with a track keeps it.
+            <span data-testid="tagging-source">
+              {state.own ? 'The case’s own rules' : 'The default rules (the case has saved none)'}
+            </span>
+            , tried in order for each event; the first rule that names a track decides it. A file imported with a track
+            keeps it.
           </p>
           {canWrite ? (
             <form onSubmit={save} data-testid="tagging-form" aria-label="Tagging rules">
@@ -503,9 +617,18 @@ export function TaggingRulesPanel({
                 >
                   Add rule
                 </button>
-                <button type="button" data-testid="tagging-defaults" onClick={() => change(rowsOf(state.defaults))}>
+                <button
+                  type="button"
+                  data-testid="tagging-defaults"
+                  disabled={busy || !state.own}
+                  aria-describedby="tagging-defaults-hint"
+                  onClick={useDefaults}
+                >
                   Use the defaults
                 </button>
+                <small className="muted" id="tagging-defaults-hint">
+                  {state.own ? 'deletes the case’s own rules' : 'the case uses them now'}
+                </small>
                 <button
                   type="button"
                   data-testid="tagging-undo"
@@ -537,17 +660,16 @@ export function TaggingRulesPanel({
               <p className="muted">This case is open read-only: its rules are shown, not changed.</p>
             </>
           )}
-          {notice !== null && (
-            <p role="status" data-testid="tagging-notice">
-              {notice}
-            </p>
-          )}
-          {error !== null && (
-            <p className="error" role="alert" data-testid="tagging-save-error">
-              {error}
-            </p>
-          )}
-          {retag !== null && <RetagReport result={retag} />}
+          {/* One polite live region for what a save, a reset or a re-tag did. */}
+          <div role="status" aria-live="polite" data-testid="tagging-outcome">
+            {notice !== null && <p data-testid="tagging-notice">{notice}</p>}
+            {error !== null && (
+              <p className="error" data-testid="tagging-save-error">
+                {error}
+              </p>
+            )}
+            {retag !== null && <RetagReport result={retag} />}
+          </div>
           <TrackCounts state={state} />
         </>
       )}
