@@ -14,6 +14,7 @@ import {
   REQUEST_TIME_UNITS,
   type RequestTimeUnit,
   importDayProblem,
+  parseImportDay,
 } from './importOptions.js';
 import type { Track } from './logEvent.js';
 import {
@@ -148,8 +149,7 @@ export const apiMethods = {
           .string()
           .max(IMPORT_DAY_LENGTH)
           .superRefine((text, ctx) => {
-            const problem = importDayProblem(text);
-            if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+            if (parseImportDay(text) === null) ctx.addIssue({ code: 'custom', message: importDayProblem(text) });
           })
           .optional(),
         requestTimeUnit: z.enum(REQUEST_TIME_UNITS).optional(),

@@ -85,11 +85,12 @@ export function parseImportDay(text: string): string | null {
   return `${m[3]}-${m[2]}-${m[1]}`;
 }
 
-/** What is wrong with a day given for an import, as a reason after the option's name; null if nothing. */
-export function importDayProblem(text: string): string | null {
-  return parseImportDay(text) === null
-    ? `${text.trim()} is not a day written DD/MM/YYYY (a real day, ${IMPORT_YEAR_MIN} to ${IMPORT_YEAR_MAX})`
-    : null;
+/**
+ * Why `text` is no day an import takes, once parseImportDay has said so: the one wording of the
+ * page, the API's schema and the core, each putting it after its name for the option.
+ */
+export function importDayProblem(text: string): string {
+  return `${text.trim()} is not a day written DD/MM/YYYY (a real day, ${IMPORT_YEAR_MIN} to ${IMPORT_YEAR_MAX})`;
 }
 
 /** A year as typed (the CLI) or sent (the API), or null unless it is four digits in range. */
@@ -100,12 +101,10 @@ export function parseImportYear(value: string | number): number | null {
   return year >= IMPORT_YEAR_MIN && year <= IMPORT_YEAR_MAX ? year : null;
 }
 
-/** What is wrong with a year given for an import, as a reason after the option's name; null if nothing. */
-export function importYearProblem(value: string | number): string | null {
+/** Why `value` is no year an import takes, once parseImportYear has said so (as importDayProblem). */
+export function importYearProblem(value: string | number): string {
   const text = typeof value === 'number' ? String(value) : value.trim();
-  return parseImportYear(value) === null
-    ? `${text} is not a year between ${IMPORT_YEAR_MIN} and ${IMPORT_YEAR_MAX}`
-    : null;
+  return `${text} is not a year between ${IMPORT_YEAR_MIN} and ${IMPORT_YEAR_MAX}`;
 }
 
 export function isRequestTimeUnit(value: string): value is RequestTimeUnit {

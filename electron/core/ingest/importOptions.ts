@@ -106,12 +106,12 @@ export function checkImportRequest(request: ImportRequest, naming: OptionNaming)
   if (zone !== undefined) checked.zone = checkedBy('zone', naming, () => checkZone(zone));
   if (request.year !== undefined) {
     const year = parseImportYear(request.year);
-    if (year === null) refuse('year', naming, importYearProblem(request.year) ?? 'is not a year');
+    if (year === null) refuse('year', naming, importYearProblem(request.year));
     checked.year = year;
   }
   if (request.date !== undefined) {
     const day = parseImportDay(request.date);
-    if (day === null) refuse('date', naming, importDayProblem(request.date) ?? 'is not a day');
+    if (day === null) refuse('date', naming, importDayProblem(request.date));
     checked.day = day;
   }
   if (request.requestTimeUnit !== undefined) {

@@ -14,6 +14,7 @@ import {
   type RequestTimeUnit,
   importDayProblem,
   importYearProblem,
+  parseImportDay,
   parseImportYear,
   refusedOption,
 } from '../../../shared/importOptions';
@@ -117,12 +118,13 @@ export function importRequestOptions(
   if (values.mapping) options.mapping = values.mapping;
   if (values.year.trim()) {
     const year = parseImportYear(values.year);
-    if (year === null) return { ok: false, problem: { field: 'year', reason: importYearProblem(values.year) ?? '' } };
+    if (year === null) return { ok: false, problem: { field: 'year', reason: importYearProblem(values.year) } };
     options.year = year;
   }
   if (values.date.trim()) {
-    const problem = importDayProblem(values.date);
-    if (problem !== null) return { ok: false, problem: { field: 'date', reason: problem } };
+    if (parseImportDay(values.date) === null) {
+      return { ok: false, problem: { field: 'date', reason: importDayProblem(values.date) } };
+    }
     options.date = values.date.trim();
   }
   return { ok: true, options };
