@@ -215,6 +215,7 @@ test.describe('a wrong option', () => {
     await expect(zone).toHaveAttribute('aria-invalid', 'true');
     await expect(zone).toHaveAccessibleDescription(/^unknown time zone "Mars\/Olympus"/);
     await expect(page.getByTestId('import-option-error')).toHaveCount(1);
+    await page.screenshot({ path: 'test-results/import-refused.png', fullPage: true });
     // The form stays as it was, to be put right.
     await expect(page.getByTestId('import-choose')).toBeVisible();
     await expect(zone).toHaveValue('Mars/Olympus');
