@@ -165,6 +165,45 @@ test.describe('the Options of an import', () => {
   });
 });
 
+test.describe('another case', () => {
+  test.use({ caseArgs: [path.join(dir, 'first.coalmine'), '--import-dir', appLogs] });
+
+  test('starts with none of the last case’s options or results', async ({ webApp }) => {
+    const { page } = webApp;
+    // Web mode serves one case; the desktop app's Open case… is stood in for by answering
+    // case.info and case.open as the desktop does (the same case, opened again).
+    await page.route('**/api/case.info', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { ok: boolean; value?: Record<string, unknown> };
+      if (body.value) body.value.canOpenOther = true;
+      await route.fulfill({ response, json: body });
+    });
+    await page.route('**/api/case.open', async (route) => {
+      const info = await page.request.fetch(route.request().url().replace('case.open', 'case.info'), {
+        method: 'POST',
+        headers: route.request().headers(),
+        data: {},
+      });
+      await route.fulfill({ response: info });
+    });
+    await page.reload();
+    await expect(page.getByTestId('no-rollouts')).toBeVisible();
+    await pickOnly(page, 'checkout-canary.log');
+    await openOptions(page);
+    await page.getByLabel('Zone of times without one').fill('UTC');
+    await page.getByLabel('Day of the first record').fill('19/11/2026');
+    await page.getByTestId('import-start').click();
+    await expect(page.getByTestId('import-result')).toHaveAttribute('data-state', 'done');
+
+    await page.getByTestId('open-case').click();
+    await expect(page.getByTestId('import-result')).toHaveCount(0);
+    await pickOnly(page, 'checkout-stable.log');
+    await expect(page.getByTestId('import-options-toggle')).toHaveText('Options');
+    await openOptions(page);
+    await expect(page.getByLabel('Zone of times without one')).toHaveValue('Europe/London');
+  });
+});
+
 test.describe('the Import button', () => {
   test.use({ caseArgs: [path.join(dir, 'once.coalmine'), '--import-dir', appLogs] });
 
