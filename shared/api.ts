@@ -9,11 +9,16 @@ import {
   analysisSettingsSchema,
 } from './analysisSettings.js';
 import {
+  IMPORT_DAY_LENGTH,
+  IMPORT_FORMAT_MAX,
+  IMPORT_MAPPING_NAME_MAX,
   IMPORT_NAME_MAX,
   IMPORT_YEAR_MAX,
   IMPORT_YEAR_MIN,
+  IMPORT_ZONE_MAX,
   REQUEST_TIME_UNITS,
   type RequestTimeUnit,
+  importDayProblem,
   parseImportDay,
 } from './importOptions.js';
 import type { Track } from './logEvent.js';
@@ -154,20 +159,20 @@ export const apiMethods = {
         track: z.enum(['canary', 'stable']).optional(),
         service: z.string().trim().min(1).max(IMPORT_NAME_MAX).optional(),
         version: z.string().trim().min(1).max(IMPORT_NAME_MAX).optional(),
-        zone: z.string().min(1).max(64).optional(),
-        format: z.string().min(1).max(64).optional(),
+        zone: z.string().min(1).max(IMPORT_ZONE_MAX).optional(),
+        format: z.string().min(1).max(IMPORT_FORMAT_MAX).optional(),
         year: z.number().int().min(IMPORT_YEAR_MIN).max(IMPORT_YEAR_MAX).optional(),
         /** DD/MM/YYYY: the day of the first record of a log that writes only the time of day. */
         date: z
           .string()
-          .max(10)
-          .refine((text) => parseImportDay(text) !== null, {
-            message: `write the day as DD/MM/YYYY (a real day, ${IMPORT_YEAR_MIN} to ${IMPORT_YEAR_MAX})`,
+          .max(IMPORT_DAY_LENGTH)
+          .superRefine((text, ctx) => {
+            if (parseImportDay(text) === null) ctx.addIssue({ code: 'custom', message: importDayProblem(text) });
           })
           .optional(),
         requestTimeUnit: z.enum(REQUEST_TIME_UNITS).optional(),
         /** The name of a CSV column mapping saved in the case (`ingest.choices` lists them). */
-        mapping: z.string().min(1).max(64).optional(),
+        mapping: z.string().min(1).max(IMPORT_MAPPING_NAME_MAX).optional(),
       })
       .strict(),
   },

@@ -6,6 +6,9 @@
 export const REQUEST_TIME_UNITS = ['s', 'ms', 'us'] as const;
 export type RequestTimeUnit = (typeof REQUEST_TIME_UNITS)[number];
 
+/** The unit an import takes when none is given: Apache's %D, the one most access-log formats end with. */
+export const DEFAULT_REQUEST_TIME_UNIT: RequestTimeUnit = 'us';
+
 export const REQUEST_TIME_UNIT_LABELS: Record<RequestTimeUnit, string> = {
   s: 'seconds (Apache %T)',
   ms: 'milliseconds (Apache %{ms}T)',
@@ -18,6 +21,14 @@ export const IMPORT_YEAR_MAX = 2099;
 
 /** Longest service or version name an import may give every event. */
 export const IMPORT_NAME_MAX = 1000;
+/** Longest zone name an import takes (IANA names are far shorter). */
+export const IMPORT_ZONE_MAX = 64;
+/** Longest format name an import takes. */
+export const IMPORT_FORMAT_MAX = 64;
+/** Longest CSV mapping name (the case store's rule for a mapping's name). */
+export const IMPORT_MAPPING_NAME_MAX = 64;
+/** A day is written DD/MM/YYYY: ten characters. */
+export const IMPORT_DAY_LENGTH = 'DD/MM/YYYY'.length;
 
 /** The options an import takes, by the name the API gives them. */
 export type ImportOptionKey =
@@ -43,6 +54,23 @@ export function optionName(key: ImportOptionKey, naming: OptionNaming): string {
   return naming === 'cli' ? CLI_FLAGS[key] : key;
 }
 
+const OPTION_KEYS = Object.keys(CLI_FLAGS) as ImportOptionKey[];
+
+/**
+ * The option a refusal of the API's options names, and the reason after it. The core's checks
+ * write `<field> <reason>` or `<field>: <reason>` (electron/core/ingest/importOptions.ts), so
+ * the page can put the reason beside the field the analyst sees; null for any other message.
+ */
+export function refusedOption(message: string): { key: ImportOptionKey; reason: string } | null {
+  for (const key of OPTION_KEYS) {
+    const rest = message.startsWith(key) ? message.slice(key.length) : null;
+    if (rest === null) continue;
+    const reason = rest.startsWith(': ') ? rest.slice(2) : rest.startsWith(' ') ? rest.slice(1) : null;
+    if (reason) return { key, reason };
+  }
+  return null;
+}
+
 /**
  * `DD/MM/YYYY` (how every date reads in Coalmine) as the `YYYY-MM-DD` the readers take, or
  * null unless it is a real day written that way, in the years an import accepts.
@@ -57,12 +85,26 @@ export function parseImportDay(text: string): string | null {
   return `${m[3]}-${m[2]}-${m[1]}`;
 }
 
+/**
+ * Why `text` is no day an import takes, once parseImportDay has said so: the one wording of the
+ * page, the API's schema and the core, each putting it after its name for the option.
+ */
+export function importDayProblem(text: string): string {
+  return `${text.trim()} is not a day written DD/MM/YYYY (a real day, ${IMPORT_YEAR_MIN} to ${IMPORT_YEAR_MAX})`;
+}
+
 /** A year as typed (the CLI) or sent (the API), or null unless it is four digits in range. */
 export function parseImportYear(value: string | number): number | null {
   const text = typeof value === 'number' ? String(value) : value.trim();
   if (!/^\d{4}$/.test(text)) return null;
   const year = Number(text);
   return year >= IMPORT_YEAR_MIN && year <= IMPORT_YEAR_MAX ? year : null;
+}
+
+/** Why `value` is no year an import takes, once parseImportYear has said so (as importDayProblem). */
+export function importYearProblem(value: string | number): string {
+  const text = typeof value === 'number' ? String(value) : value.trim();
+  return `${text} is not a year between ${IMPORT_YEAR_MIN} and ${IMPORT_YEAR_MAX}`;
 }
 
 export function isRequestTimeUnit(value: string): value is RequestTimeUnit {

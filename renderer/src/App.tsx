@@ -84,6 +84,7 @@ export function App({ api }: { api: CoalmineApi }) {
           <main className="content">
             {/* Always mounted, so a refresh of the case after an import keeps the import's report. */}
             <ImportPanel
+              key={`import-${opened}`}
               api={api}
               enabled={info.status === 'done' ? info.value.canImport : null}
               onImported={refresh}

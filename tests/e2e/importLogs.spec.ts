@@ -102,17 +102,26 @@ test.describe('the Options of an import', () => {
 
     await pickOnly(page, 'checkout-canary.log');
     const options = page.getByTestId('import-options');
+    const summary = page.getByTestId('import-options-toggle');
     await expect(options).not.toHaveAttribute('open', '');
+    await expect(summary).toHaveText('Options');
     await openOptions(page);
-    await expect(options).toContainText('These options apply to every file of this import.');
+    await expect(options).toContainText('These options apply to every file of this import');
     await expect(page.getByLabel('Zone of times without one')).toHaveValue('Europe/London');
     await expect(page.getByTestId('import-format')).toContainText('Detect from content');
     await expect(page.getByTestId('import-mapping')).toBeDisabled();
     await page.getByLabel('Track of every event').selectOption('canary');
     await page.getByLabel('Service', { exact: true }).fill('checkout');
     await page.getByLabel('Version', { exact: true }).fill('2.1.0');
+    await page.getByLabel('Zone of times without one').fill('UTC');
     await page.getByLabel('Day of the first record').fill('19/11/2026');
     await page.screenshot({ path: 'test-results/import-options.png', fullPage: true });
+    // Closed, the Options still say everything that changes the import.
+    await summary.click();
+    await expect(options).not.toHaveAttribute('open', '');
+    await expect(summary).toHaveText(
+      'Options: track canary, service checkout, version 2.1.0, zone UTC, first day 19/11/2026',
+    );
     await page.getByTestId('import-start').click();
 
     const result = page.getByTestId('import-result');
@@ -121,19 +130,30 @@ test.describe('the Options of an import', () => {
       'checkout-canary.log: 3 events, 0 rejected, 0 authentication failures (java-log)',
     );
     await expect(result.getByTestId('import-result-options')).toHaveText(
-      'Options for every file: track canary · service checkout · version 2.1.0 · zone Europe/London · first day 19/11/2026',
+      'Options for every file: track canary · service checkout · version 2.1.0 · zone UTC · first day 19/11/2026',
     );
 
-    // The stable side: the options are kept from the last import, two of them changed.
+    // The stable side: the options start again, but for the zone, and the summary says so;
+    // nothing of the canary import (its track above all) is applied to these files unseen.
     await pickOnly(page, 'checkout-stable.log');
+    await expect(options).not.toHaveAttribute('open', '');
+    await expect(summary).toHaveText('Options: zone UTC');
     await openOptions(page);
-    await expect(page.getByLabel('Service', { exact: true })).toHaveValue('checkout');
+    await expect(page.getByLabel('Track of every event')).toHaveValue('');
+    await expect(page.getByLabel('Service', { exact: true })).toHaveValue('');
+    await expect(page.getByLabel('Day of the first record')).toHaveValue('');
+    await expect(page.getByLabel('Zone of times without one')).toHaveValue('UTC');
     await page.getByLabel('Track of every event').selectOption('stable');
+    await page.getByLabel('Service', { exact: true }).fill('checkout');
     await page.getByLabel('Version', { exact: true }).fill('2.0.0');
+    await page.getByLabel('Day of the first record').fill('19/11/2026');
     await page.getByTestId('import-start').click();
     await expect(result).toHaveAttribute('data-state', 'done');
     await expect(result.getByTestId('import-file-result')).toHaveText(
       'checkout-stable.log: 2 events, 0 rejected, 0 authentication failures (java-log)',
+    );
+    await expect(result.getByTestId('import-result-options')).toHaveText(
+      'Options for every file: track stable · service checkout · version 2.0.0 · zone UTC · first day 19/11/2026',
     );
 
     await expect(page.getByTestId('case-name')).toContainText('5 events · 2 sources');
@@ -145,29 +165,115 @@ test.describe('the Options of an import', () => {
   });
 });
 
+test.describe('another case', () => {
+  test.use({ caseArgs: [path.join(dir, 'first.coalmine'), '--import-dir', appLogs] });
+
+  test('starts with none of the last case’s options or results', async ({ webApp }) => {
+    const { page } = webApp;
+    // Web mode serves one case; the desktop app's Open case… is stood in for by answering
+    // case.info and case.open as the desktop does (the same case, opened again).
+    await page.route('**/api/case.info', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { ok: boolean; value?: Record<string, unknown> };
+      if (body.value) body.value.canOpenOther = true;
+      await route.fulfill({ response, json: body });
+    });
+    await page.route('**/api/case.open', async (route) => {
+      const info = await page.request.fetch(route.request().url().replace('case.open', 'case.info'), {
+        method: 'POST',
+        headers: route.request().headers(),
+        data: {},
+      });
+      await route.fulfill({ response: info });
+    });
+    await page.reload();
+    await expect(page.getByTestId('no-rollouts')).toBeVisible();
+    await pickOnly(page, 'checkout-canary.log');
+    await openOptions(page);
+    await page.getByLabel('Zone of times without one').fill('UTC');
+    await page.getByLabel('Day of the first record').fill('19/11/2026');
+    await page.getByTestId('import-start').click();
+    await expect(page.getByTestId('import-result')).toHaveAttribute('data-state', 'done');
+
+    await page.getByTestId('open-case').click();
+    await expect(page.getByTestId('import-result')).toHaveCount(0);
+    await pickOnly(page, 'checkout-stable.log');
+    await expect(page.getByTestId('import-options-toggle')).toHaveText('Options');
+    await openOptions(page);
+    await expect(page.getByLabel('Zone of times without one')).toHaveValue('Europe/London');
+  });
+});
+
+test.describe('the Import button', () => {
+  test.use({ caseArgs: [path.join(dir, 'once.coalmine'), '--import-dir', appLogs] });
+
+  test('starts one import however often it is pressed while the import is asked for', async ({ webApp }) => {
+    const { page } = webApp;
+    await expect(page.getByTestId('no-rollouts')).toBeVisible();
+    let asked = 0;
+    let release = (): void => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/ingest.start', async (route) => {
+      asked += 1;
+      await released;
+      await route.continue();
+    });
+    await pickOnly(page, 'checkout-canary.log');
+    const start = page.getByTestId('import-start');
+    await start.click();
+    await expect(start).toBeDisabled();
+    await start.click({ force: true });
+    release();
+    await expect(page.getByTestId('import-result')).toHaveAttribute('data-state', 'done');
+    await expect(page.getByTestId('import-error')).toHaveCount(0);
+    expect(asked).toBe(1);
+  });
+});
+
 test.describe('a wrong option', () => {
   test.use({ caseArgs: [path.join(dir, 'refused.coalmine'), '--import-dir', appLogs] });
 
-  test('is refused with a message naming it, and nothing is imported', async ({ webApp }) => {
+  test('is refused with a message naming its field, marked on the field, and nothing is imported', async ({
+    webApp,
+  }) => {
     const { page } = webApp;
     await expect(page.getByTestId('no-rollouts')).toBeVisible();
     await pickOnly(page, 'checkout-canary.log');
     await openOptions(page);
-    await page.getByLabel('Zone of times without one').fill('Mars/Olympus');
+    const zone = page.getByLabel('Zone of times without one');
+    await zone.fill('Mars/Olympus');
     await page.getByLabel('Day of the first record').fill('19/11/2026');
+    // Closed again, the Options open by themselves to show the field the core refused.
+    await page.getByTestId('import-options-toggle').click();
+    await expect(page.getByTestId('import-options')).not.toHaveAttribute('open', '');
     await page.getByTestId('import-start').click();
     await expect(page.getByTestId('import-error')).toHaveText(
-      'zone: unknown time zone "Mars/Olympus" (use an IANA name such as Europe/London)',
+      'Zone of times without one: unknown time zone "Mars/Olympus" (use an IANA name such as Europe/London)',
     );
+    await expect(page.getByTestId('import-options')).toHaveAttribute('open', '');
+    await expect(zone).toHaveAttribute('aria-invalid', 'true');
+    await expect(zone).toHaveAccessibleDescription(/^unknown time zone "Mars\/Olympus"/);
+    await expect(page.getByTestId('import-option-error')).toHaveCount(1);
+    await page.screenshot({ path: 'test-results/import-refused.png', fullPage: true });
     // The form stays as it was, to be put right.
     await expect(page.getByTestId('import-choose')).toBeVisible();
-    await expect(page.getByLabel('Zone of times without one')).toHaveValue('Mars/Olympus');
+    await expect(zone).toHaveValue('Mars/Olympus');
     await expect(page.getByTestId('case-name')).toContainText('refused.coalmine · 0 events · 0 sources');
 
-    // A day that is no day is refused on the page, before anything is asked.
-    await page.getByLabel('Zone of times without one').fill('Europe/London');
-    await page.getByLabel('Day of the first record').fill('31/02/2026');
+    // Once changed, the field is no longer marked.
+    await zone.fill('Europe/London');
+    await expect(zone).not.toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByTestId('import-option-error')).toHaveCount(0);
+
+    // A day that is no day is refused on the page, before anything is asked, by the field's label.
+    const day = page.getByLabel('Day of the first record');
+    await day.fill('31/02/2026');
     await page.getByTestId('import-start').click();
-    await expect(page.getByTestId('import-error')).toHaveText('Date: 31/02/2026 is not a day written DD/MM/YYYY.');
+    await expect(page.getByTestId('import-error')).toHaveText(
+      'Day of the first record: 31/02/2026 is not a day written DD/MM/YYYY (a real day, 1990 to 2099)',
+    );
+    await expect(day).toHaveAttribute('aria-invalid', 'true');
+    await expect(day).toHaveAccessibleDescription(/^31\/02\/2026 is not a day written DD\/MM\/YYYY/);
+    await expect(zone).not.toHaveAttribute('aria-invalid', 'true');
   });
 });

@@ -10,6 +10,7 @@ import { saveCsvMapping } from '../../electron/core/case/csvMappings.js';
 import { listSources } from '../../electron/core/case/sources.js';
 import { folderPicker } from '../../electron/core/importJobs.js';
 import { type Service, createService, dispatch } from '../../electron/core/service.js';
+import { importDayProblem, refusedOption } from '../../shared/importOptions.js';
 import { coalmine } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tempCase.js';
 
@@ -208,10 +209,22 @@ describe('ingest.start with the options of coalmine import', () => {
       ok: false,
       error: { code: 'NOT_FOUND', message: expect.stringMatching(/^mapping: no CSV mapping named "nope"/) as unknown },
     });
-    expect(await refused({ date: '31/02/2026' })).toMatchObject({
+    const badDay = await refused({ date: '31/02/2026' });
+    expect(badDay).toMatchObject({
       ok: false,
       error: { code: 'BAD_INPUT', message: expect.stringMatching(/ingest\.start:[\s\S]*date/) as unknown },
     });
+    // The schema words a bad day as the core and the page do.
+    expect(badDay.ok ? '' : badDay.error.message).toContain(importDayProblem('31/02/2026'));
+    // Each refusal by the core names the field the page marks.
+    for (const [options, key] of [
+      [{ zone: 'Mars/Olympus' }, 'zone'],
+      [{ format: 'nginx-json' }, 'format'],
+      [{ mapping: 'nope' }, 'mapping'],
+    ] as const) {
+      const envelope = await refused(options);
+      expect(refusedOption(envelope.ok ? '' : envelope.error.message)?.key).toBe(key);
+    }
     expect(listSources(db)).toEqual([]);
     // Nothing is left running: a good import starts at once.
     const access = picked?.files.find((f) => f.name === 'access.log')?.id ?? '';

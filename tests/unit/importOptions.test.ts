@@ -15,7 +15,16 @@ import { FORMATS } from '../../electron/core/ingest/formats/index.js';
 import { createService, dispatch } from '../../electron/core/service.js';
 import { apiMethods } from '../../shared/api.js';
 import { CoalmineError } from '../../shared/errors.js';
-import { optionName, parseImportDay, parseImportYear } from '../../shared/importOptions.js';
+import {
+  DEFAULT_REQUEST_TIME_UNIT,
+  IMPORT_NAME_MAX,
+  importDayProblem,
+  importYearProblem,
+  optionName,
+  parseImportDay,
+  parseImportYear,
+  refusedOption,
+} from '../../shared/importOptions.js';
 import { tempDir } from '../helpers/tempCase.js';
 
 function refusal(request: ImportRequest, naming: 'cli' | 'api'): string {
@@ -122,6 +131,61 @@ describe('checkImportRequest', () => {
     expect(refusal({ requestTimeUnit: 'ns' }, 'cli')).toBe('--request-time-unit "ns" is not a unit; give s, ms or us');
   });
 
+  it('names the refused option so the page can find its field again, and the reason after it', () => {
+    const requests: ImportRequest[] = [
+      { format: 'nginx-json' },
+      { track: 'blue' },
+      { service: 'x'.repeat(IMPORT_NAME_MAX + 1) },
+      { version: 'v'.repeat(IMPORT_NAME_MAX + 1) },
+      { zone: 'Mars/Olympus' },
+      { year: 1989 },
+      { date: '31/02/2026' },
+      { requestTimeUnit: 'ns' },
+      { mapping: '../web' },
+    ];
+    for (const request of requests) {
+      const key = Object.keys(request)[0] as keyof ImportRequest;
+      const message = refusal(request, 'api');
+      const found = refusedOption(message);
+      expect(found?.key, message).toBe(key);
+      expect(message.endsWith(found?.reason ?? '-'), message).toBe(true);
+      expect(found?.reason).not.toMatch(/^[: ]/);
+    }
+    expect(refusedOption('zone: unknown time zone "Mars/Olympus" (use an IANA name such as Europe/London)')).toEqual({
+      key: 'zone',
+      reason: 'unknown time zone "Mars/Olympus" (use an IANA name such as Europe/London)',
+    });
+    // Other messages name no option, even when they start with an option's name.
+    for (const other of [
+      'zone.coalmine is open read-only: nothing can be imported into it',
+      'mappings are missing',
+      'ingest.start: ✖ Invalid input\n  → at date',
+      'zone',
+      'zone: ',
+    ]) {
+      expect(refusedOption(other), other).toBeNull();
+    }
+    // `map` is a prefix of `mapping`: each is found as itself.
+    expect(refusedOption('mapping: no CSV mapping named "x"')?.key).toBe('mapping');
+    expect(refusedOption('map: "when" is not a field')?.key).toBe('map');
+  });
+
+  it('words a bad day and year once, for the page, the API and the core alike', () => {
+    expect(importDayProblem('31/02/2026')).toBe(
+      '31/02/2026 is not a day written DD/MM/YYYY (a real day, 1990 to 2099)',
+    );
+    expect(importDayProblem(' 2026-10-25 ')).toBe(
+      '2026-10-25 is not a day written DD/MM/YYYY (a real day, 1990 to 2099)',
+    );
+    expect(importYearProblem(' 19x5 ')).toBe('19x5 is not a year between 1990 and 2099');
+    expect(importYearProblem(2100)).toBe('2100 is not a year between 1990 and 2099');
+    expect(refusal({ date: '31/02/2026' }, 'api')).toBe(`date ${importDayProblem('31/02/2026')}`);
+    expect(refusal({ date: '31/02/2026' }, 'cli')).toBe(`--date ${importDayProblem('31/02/2026')}`);
+    expect(refusal({ year: 2100 }, 'api')).toBe(`year ${importYearProblem(2100)}`);
+    const parsed = apiMethods['ingest.start'].input.safeParse({ files: ['AAAAAAAAAAAA'], date: '31/02/2026' });
+    expect(parsed.success ? [] : parsed.error.issues.map((i) => i.message)).toEqual([importDayProblem('31/02/2026')]);
+  });
+
   it('refuses a bad --map before anything is opened', () => {
     expect(() => checkImportRequest({ map: 'When=when' }, 'cli')).toThrow(/"when" is not a field Coalmine reads/);
   });
@@ -193,8 +257,9 @@ describe('the API', () => {
       formats: FORMATS.map((f) => ({ name: f.name, label: f.label })),
       csvMappings: [],
       defaultZone: 'Europe/London',
-      defaultRequestTimeUnit: 'us',
+      defaultRequestTimeUnit: DEFAULT_REQUEST_TIME_UNIT,
     });
+    expect(DEFAULT_REQUEST_TIME_UNIT).toBe('us');
     saveCsvMapping(db, 'kibana', { '@timestamp': 'timestamp', 'host.name': 'host' });
     const listed = await dispatch(service, 'ingest.choices', {});
     expect(listed).toMatchObject({

@@ -5,12 +5,14 @@
 import type { IngestChoices } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import {
+  DEFAULT_REQUEST_TIME_UNIT,
+  IMPORT_MAPPING_NAME_MAX,
   IMPORT_NAME_MAX,
-  IMPORT_YEAR_MAX,
-  IMPORT_YEAR_MIN,
   type ImportOptionKey,
   type OptionNaming,
   type RequestTimeUnit,
+  importDayProblem,
+  importYearProblem,
   isRequestTimeUnit,
   optionName,
   parseImportDay,
@@ -56,7 +58,8 @@ export interface CheckedImportRequest {
   map?: CsvMapping;
 }
 
-export const DEFAULT_REQUEST_TIME_UNIT: RequestTimeUnit = 'us';
+// The CLI reads the default from here; it lives in shared/ so the page's form starts from it too.
+export { DEFAULT_REQUEST_TIME_UNIT };
 
 function refuse(key: ImportOptionKey, naming: OptionNaming, reason: string): never {
   throw new CoalmineError('BAD_INPUT', `${optionName(key, naming)} ${reason}`);
@@ -103,20 +106,12 @@ export function checkImportRequest(request: ImportRequest, naming: OptionNaming)
   if (zone !== undefined) checked.zone = checkedBy('zone', naming, () => checkZone(zone));
   if (request.year !== undefined) {
     const year = parseImportYear(request.year);
-    if (year === null) {
-      refuse('year', naming, `${String(request.year)} is not a year between ${IMPORT_YEAR_MIN} and ${IMPORT_YEAR_MAX}`);
-    }
+    if (year === null) refuse('year', naming, importYearProblem(request.year));
     checked.year = year;
   }
   if (request.date !== undefined) {
     const day = parseImportDay(request.date);
-    if (day === null) {
-      refuse(
-        'date',
-        naming,
-        `${request.date} is not a day written DD/MM/YYYY (a real day, ${IMPORT_YEAR_MIN} to ${IMPORT_YEAR_MAX})`,
-      );
-    }
+    if (day === null) refuse('date', naming, importDayProblem(request.date));
     checked.day = day;
   }
   if (request.requestTimeUnit !== undefined) {
@@ -127,7 +122,11 @@ export function checkImportRequest(request: ImportRequest, naming: OptionNaming)
   }
   if (request.mapping !== undefined) {
     if (!MAPPING_NAME.test(request.mapping)) {
-      refuse('mapping', naming, `"${request.mapping}": a mapping name is 1 to 64 letters, digits, . _ or -`);
+      refuse(
+        'mapping',
+        naming,
+        `"${request.mapping}": a mapping name is 1 to ${IMPORT_MAPPING_NAME_MAX} letters, digits, . _ or -`,
+      );
     }
     checked.mapping = request.mapping;
   }

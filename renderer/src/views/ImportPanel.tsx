@@ -5,10 +5,15 @@ import { formatDuration } from '../../../shared/ukTime';
 import { errorText, usePolledJob } from '../usePolledJob';
 import {
   EMPTY_IMPORT_OPTIONS,
+  type ImportOptionProblem,
   type ImportOptionValues,
   ImportOptionsForm,
   describeImportOptions,
+  freshImportOptions,
+  importOptionProblemText,
+  importOptionsWithChoices,
   importRequestOptions,
+  refusedImportOption,
 } from './ImportOptions';
 
 type Stage =
@@ -94,7 +99,12 @@ export function ImportPanel({
 }) {
   const [stage, setStage] = useState<Stage>({ kind: 'closed' });
   const [options, setOptions] = useState<ImportOptionValues>(EMPTY_IMPORT_OPTIONS);
+  const [optionsOpen, setOptionsOpen] = useState(false);
+  /** An option refused by the page or the core, marked on its field. */
+  const [refused, setRefused] = useState<ImportOptionProblem | null>(null);
   const [choices, setChoices] = useState<Choices>({ kind: 'loading' });
+  /** While `ingest.start` is asked, so a second press cannot start the import twice. */
+  const [starting, setStarting] = useState(false);
   /** The options of the running or finished import, as the results name them. */
   const [startedWith, setStartedWith] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -116,8 +126,15 @@ export function ImportPanel({
   );
   usePolledJob(jobId, readStatus, onStatus, setError);
 
+  const refuse = (problem: ImportOptionProblem): void => {
+    setRefused(problem);
+    setError(importOptionProblemText(problem));
+    setOptionsOpen(true);
+  };
+
   const pick = (): void => {
     setError(null);
+    setRefused(null);
     setFinished(null);
     api['ingest.pick']({}).then(
       (picked) => {
@@ -127,11 +144,15 @@ export function ImportPanel({
           return;
         }
         setStage({ kind: 'choosing', picked, selected: new Set(picked.files.map((f) => f.id)) });
+        // New files, new options: what the last import was told (its track above all) must not
+        // be applied to these unseen.
+        setOptions(freshImportOptions);
+        setOptionsOpen(false);
+        setChoices({ kind: 'loading' });
         api['ingest.choices']({}).then(
           (value) => {
             setChoices({ kind: 'done', value });
-            // The zone field shows the zone an empty one stands for, until the analyst types another.
-            setOptions((current) => (current.zone === '' ? { ...current, zone: value.defaultZone } : current));
+            setOptions((current) => importOptionsWithChoices(current, value));
           },
           (e: unknown) => setChoices({ kind: 'failed', message: errorText(e) }),
         );
@@ -143,19 +164,34 @@ export function ImportPanel({
   const loaded = choices.kind === 'done' ? choices.value : null;
 
   const start = (files: string[]): void => {
+    if (starting) return;
     setError(null);
+    setRefused(null);
     const request = importRequestOptions(options);
     if (!request.ok) {
-      setError(request.message);
+      refuse(request.problem);
       return;
     }
+    setStarting(true);
     api['ingest.start']({ files, ...request.options }).then(
       ({ jobId: started }) => {
+        setStarting(false);
         setStartedWith(describeImportOptions(request.options, loaded));
         setStage({ kind: 'running', jobId: started, status: null });
       },
-      (e: unknown) => setError(errorText(e)),
+      (e: unknown) => {
+        setStarting(false);
+        const problem = refusedImportOption(e);
+        if (problem !== null) refuse(problem);
+        else setError(errorText(e));
+      },
     );
+  };
+
+  const changeOptions = (next: ImportOptionValues): void => {
+    setOptions(next);
+    // A refused value, once changed, is no longer the one refused.
+    if (refused !== null && next[refused.field] !== options[refused.field]) setRefused(null);
   };
 
   if (enabled === false || (enabled === null && stage.kind === 'closed' && finished === null)) return null;
@@ -190,20 +226,24 @@ export function ImportPanel({
           </ul>
           <ImportOptionsForm
             values={options}
-            onChange={setOptions}
+            onChange={changeOptions}
             choices={loaded}
             choicesError={choices.kind === 'failed' ? choices.message : null}
+            open={optionsOpen}
+            onToggle={setOptionsOpen}
+            problem={refused}
           />
           <span className="actions">
             <button
               type="button"
               data-testid="import-start"
-              disabled={stage.selected.size === 0}
+              disabled={stage.selected.size === 0 || starting}
+              aria-busy={starting || undefined}
               onClick={() => start([...stage.selected])}
             >
               Import {stage.selected.size} file{stage.selected.size === 1 ? '' : 's'}
             </button>
-            <button type="button" onClick={() => setStage({ kind: 'closed' })}>
+            <button type="button" disabled={starting} onClick={() => setStage({ kind: 'closed' })}>
               Close
             </button>
           </span>
