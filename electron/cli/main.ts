@@ -634,7 +634,7 @@ Example: coalmine measures case.coalmine --define conversion --label "Conversion
         served: casePath
           ? // A folder to import from means the analyst is starting a case: create it if it is new.
             { kind: 'file', path: casePath, readOnly, create: opts.importDir !== undefined && !readOnly }
-          : { kind: 'demo', path: defaultDemoCasePath(), logsDir: demoLogsDir() },
+          : { kind: 'demo', path: defaultDemoCasePath(), logsDir: demoLogsDir(), readOnly },
         host: opts.importDir === undefined ? {} : { pickFiles: folderPicker(opts.importDir) },
         // A page whose calls can only fail is no use: say why and end.
         onStopped: (reason) => {

@@ -49,7 +49,11 @@ if (data.hostCan.printPdf) {
 async function openServed(): Promise<OpenCase> {
   const { served } = data;
   if (served.kind === 'demo') {
-    return { path: served.path, db: await ensureDemoCase(served.path, served.logsDir), readOnly: false };
+    const db = await ensureDemoCase(served.path, served.logsDir);
+    if (!served.readOnly) return { path: served.path, db, readOnly: false };
+    // `--read-only` on the demo: the auditor's view of it, once it exists.
+    closeCase(db);
+    return { path: served.path, db: openCase(served.path, { readOnly: true }), readOnly: true };
   }
   const db: CaseDb = openCase(served.path, { readOnly: served.readOnly, create: served.create });
   return { path: served.path, db, readOnly: served.readOnly };

@@ -30,7 +30,7 @@ function initialCase(): ServedCase {
   const logsDir = app.isPackaged
     ? path.join(process.resourcesPath, 'demo')
     : path.join(app.getAppPath(), 'resources', 'demo');
-  return { kind: 'demo', path: path.join(app.getPath('userData'), 'demo.coalmine'), logsDir };
+  return { kind: 'demo', path: path.join(app.getPath('userData'), 'demo.coalmine'), logsDir, readOnly: false };
 }
 
 async function main(): Promise<void> {

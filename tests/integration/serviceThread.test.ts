@@ -59,6 +59,20 @@ describe('the service thread', () => {
     expect(await thread.call('case.info', { f: () => 1 })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
   });
 
+  it('serves the demo case read-only when asked (web --read-only with no case): the auditor’s view of it', async () => {
+    const demoPath = path.join(tempDir(), 'demo.coalmine');
+    const logsDir = path.join(projectRoot, 'resources/demo');
+    const writable = await startServiceThread({ served: { kind: 'demo', path: demoPath, logsDir, readOnly: false } });
+    expect(await value<CaseInfo>(writable, 'case.info')).toMatchObject({ readOnly: false });
+    await writable.close();
+    running = await startServiceThread({ served: { kind: 'demo', path: demoPath, logsDir, readOnly: true } });
+    expect(await value<CaseInfo>(running, 'case.info')).toMatchObject({ readOnly: true });
+    expect(await running.call('settings.reset', { keys: ['alpha'] })).toMatchObject({
+      ok: false,
+      error: { code: 'READ_ONLY' },
+    });
+  });
+
   it('refuses to start on a file that is not a case, with the reason', async () => {
     const notACase = writeLines('notes.coalmine', ['just text']);
     await expect(
