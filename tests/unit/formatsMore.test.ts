@@ -6,7 +6,7 @@
 // import reads them: detection from the first lines, then the format, then normalise.
 import { describe, expect, it } from 'vitest';
 import { detectFormat, formatNamed } from '../../electron/core/ingest/formats/index.js';
-import { MAX_REPEATS } from '../../electron/core/ingest/formats/syslogRepeats.js';
+import { COPIES_PER_LINE, MAX_REPEATS, RSYSLOG_MAX_MESSAGE } from '../../electron/core/ingest/formats/syslogRepeats.js';
 import { runFormat } from '../helpers/runFormat.js';
 
 function read(lines: readonly string[], fileName = 'test.log', zone = 'Europe/London') {
@@ -632,6 +632,33 @@ describe('syslog repeat folds', () => {
       [6, 'web03', null, '09:15:10'],
     ]);
     expect(run.events[5]?.message).toMatch(/^Last message 'Failed password' repeated 3 times/);
+  });
+
+  it('keeps bracketed text longer than rsyslog writes (800 bytes) as one event, never multiplied', () => {
+    const long = `Failed password for root from 203.0.113.12 port 22 ssh2 ${'x'.repeat(3000)}`;
+    const run = runWith('syslog', [
+      `Nov  6 09:15:05 web01 sshd[99]: message repeated 100000 times: [ ${long}]`,
+      `Nov  6 09:15:06 web01 sshd[99]: message repeated 2 times: [ ${'y'.repeat(RSYSLOG_MAX_MESSAGE - 1)}]`,
+    ]);
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => e.sourceLine)).toEqual([1, 2, 2]);
+    expect(run.events[0]?.message).toMatch(/^message repeated 100000 times: \[ Failed password/);
+  });
+
+  it('rejects folds beyond the copies a file may make, with the line and the count', () => {
+    const fold = (n: number) =>
+      `Nov  6 09:15:05 web01 sshd[99]: message repeated ${MAX_REPEATS} times: [ Failed password for root from 203.0.113.${n} port 22 ssh2]`;
+    const lines = [fold(1), fold(2), ...Array.from({ length: 10 }, (_, i) => fold(i + 3))];
+    const run = runWith('syslog', lines);
+    // The first fold fits the allowance of one big burst; the second would need about 100,000
+    // more lines of file before it.
+    expect(run.events).toHaveLength(MAX_REPEATS);
+    expect(run.rejects).toHaveLength(lines.length - 1);
+    expect(run.rejects[0]).toMatchObject({ line: 2 });
+    expect(run.rejects[0]?.reason).toBe(
+      `repeat count ${MAX_REPEATS} would make ${2 * MAX_REPEATS} copies of folded messages by this line, ` +
+        `above the ${MAX_REPEATS + 2 * COPIES_PER_LINE} allowed: not expanded`,
+    );
   });
 
   it('rejects a fold too large to be real, with its line', () => {

@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { openCase } from '../../electron/core/case/caseStore.js';
 import { listRejects } from '../../electron/core/case/rejects.js';
 import { importFile } from '../../electron/core/ingest/importFile.js';
-import { tempDir } from '../helpers/tempCase.js';
+import { type ParseMessage, runParseJob } from '../../electron/core/ingest/parseJob.js';
+import { DEFAULT_TAGGING_RULES } from '../../electron/core/ingest/tagging.js';
+import { MAX_REPEATS } from '../../electron/core/ingest/formats/syslogRepeats.js';
+import { tempDir, writeLines } from '../helpers/tempCase.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'formats-more');
 const CRI_FILE = `checkout-canary-7d9f8-x2k4p_shop_app-${'0123456789abcdef'.repeat(4)}.log`;
@@ -96,5 +99,32 @@ describe('importing the new formats', () => {
       message: 'Failed password for root from 203.0.113.12 port 52000 ssh2',
     });
     db.close();
+  });
+
+  it('hands the copies of one big fold to the writer in batches, not as one message', async () => {
+    const message = `Failed password for root from 203.0.113.12 port 22 ssh2 ${'x'.repeat(700)}`;
+    const file = writeLines('auth.log', [
+      `Nov  6 09:15:00 web01 sshd[99]: ${message}`,
+      `Nov  6 09:15:05 web01 sshd[99]: message repeated ${MAX_REPEATS} times: [ ${message}]`,
+      'Nov  6 09:15:06 web01 sshd[99]: Accepted password for bob from 203.0.113.13 port 22 ssh2',
+    ]);
+    const batches: number[] = [];
+    let end: ParseMessage | null = null;
+    await runParseJob(
+      {
+        path: file,
+        format: 'syslog',
+        formatContext: { zone: 'UTC', year: 2026, fileName: 'auth.log', options: {} },
+        normaliseContext: { track: null, service: null, version: null, rules: DEFAULT_TAGGING_RULES },
+        batchSize: 5000,
+      },
+      (m) => {
+        if (m.type === 'batch') batches.push(m.events.count);
+        else end = m;
+      },
+    );
+    expect(end).toMatchObject({ type: 'end', lines: 3 });
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(MAX_REPEATS + 2);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(5000);
   });
 });
