@@ -137,6 +137,29 @@ describe('CRI container logs', () => {
     expect(events[7]).toMatchObject({ level: 'warning' });
   });
 
+  it("takes the runtime's exact time over an app time without an offset, never the import's zone", () => {
+    const run = read(
+      [
+        '2024-05-01T10:00:00.500Z stdout F {"time":"2024-05-01T10:00:00.123","msg":"zone-less ISO"}',
+        '2024-05-01T10:00:01.500Z stdout F {"asctime":"2024-05-01 10:00:01,123","levelname":"INFO","message":"python"}',
+        '2024-05-01T10:00:02.500Z stdout F time="2024-05-01 10:00:02,123" level=info msg="logfmt without an offset"',
+        '2024-05-01T10:00:03.500Z stdout F {"time":"2024-05-01T11:00:03.123+01:00","msg":"own offset wins"}',
+        '2024-05-01T10:00:04.500Z stdout F {"ts":1714557604123,"msg":"epoch wins"}',
+        '2024-05-01T10:00:05.500Z stdout F {"time":"2024-05-01T10:00:99","msg":"a bad own time still rejects"}',
+      ],
+      CRI_FILE,
+    );
+    expect(run.format).toBe('cri-log');
+    expect(byLine(run.events).map((e) => [e.sourceLine, iso(e.ts)])).toEqual([
+      [1, '2024-05-01T10:00:00.500Z'],
+      [2, '2024-05-01T10:00:01.500Z'],
+      [3, '2024-05-01T10:00:02.500Z'],
+      [4, '2024-05-01T10:00:03.123Z'],
+      [5, '2024-05-01T10:00:04.123Z'],
+    ]);
+    expect(run.rejects.map((r) => r.line)).toEqual([6]);
+  });
+
   it('joins partial (P) records to their full (F) record per stream, at the first part’s line and time', () => {
     const run = read(
       [
