@@ -203,6 +203,38 @@ describe('CRI container logs', () => {
     expect(events[0]?.fingerprint).not.toBeNull();
   });
 
+  it('joins only lines written with the record: a later or unrelated exception line is its own record', () => {
+    const run = read(
+      [
+        '2024-05-01T10:06:00Z stdout F INFO cart updated',
+        // Three minutes later: never the info line's trace.
+        '2024-05-01T10:09:00Z stdout F TimeoutError: upstream timed out',
+        '2024-05-01T10:09:00.000100Z stdout F \tat Gateway.call (/app/gateway.js:12:5)',
+        '2024-05-01T10:10:00Z stdout F INFO retrying',
+        // At once, but an exception header under an ordinary line is not its trace.
+        '2024-05-01T10:10:00.000200Z stdout F ValueError: bad input',
+        '2024-05-01T10:11:00Z stdout F ERROR payment failed',
+        '2024-05-01T10:11:00.000300Z stdout F java.lang.IllegalStateException: no payment',
+        '2024-05-01T10:11:00.000400Z stdout F \tat com.shop.Pay.capture(Pay.java:42)',
+        // A frame long after its record: a line of its own.
+        '2024-05-01T10:12:00Z stdout F \tat com.shop.Pay.capture(Pay.java:42)',
+      ],
+      CRI_FILE,
+    );
+    expect(run.rejects).toEqual([]);
+    const events = byLine(run.events);
+    expect(events.map((e) => [e.sourceLine, e.errorType, e.errorMessage, e.raw.split('\n').length])).toEqual([
+      [1, null, null, 1],
+      [2, 'TimeoutError', 'upstream timed out', 2],
+      [4, null, null, 1],
+      [5, 'ValueError', 'bad input', 1],
+      [6, 'java.lang.IllegalStateException', 'no payment', 3],
+      [9, null, null, 1],
+    ]);
+    expect(events[1]?.errorStack).toBe('TimeoutError: upstream timed out\n\tat Gateway.call (/app/gateway.js:12:5)');
+    expect(iso(events[1]?.ts)).toBe('2024-05-01T10:09:00.000Z');
+  });
+
   it('rejects bad lines with their number and reason, and a line whose full record never comes', () => {
     const run = read(
       [

@@ -56,14 +56,21 @@ function readInner(
   raw: string,
   time: OuterTime | null,
 ): void {
-  joiner.add(`${where.pod ?? ''}/${where.container ?? ''}/${where.stream ?? ''}`, content, line, raw, () => {
-    const outcome = innerLineToEvent(content, line, raw, ctx.zone, time);
-    if (outcome.ok) {
-      outcome.event.pod ??= where.pod;
-      outcome.event.service ??= where.container;
-    }
-    return outcome;
-  });
+  joiner.add(
+    `${where.pod ?? ''}/${where.container ?? ''}/${where.stream ?? ''}`,
+    content,
+    line,
+    raw,
+    time?.ms ?? null,
+    () => {
+      const outcome = innerLineToEvent(content, line, raw, ctx.zone, time);
+      if (outcome.ok) {
+        outcome.event.pod ??= where.pod;
+        outcome.event.service ??= where.container;
+      }
+      return outcome;
+    },
+  );
 }
 
 interface Partial {

@@ -81,7 +81,7 @@ export const herokuLogFormat: LogFormat = {
           return;
         }
         const outer = { ms: time.ms, text: timeText };
-        joiner.add(`${source}[${dyno}]`, body, number, line, () => {
+        joiner.add(`${source}[${dyno}]`, body, number, line, outer.ms, () => {
           if (source === 'heroku' && dyno === 'router') {
             const event = blankEvent(number, line, outer.ms, outer.text);
             if (routerFields(event, body)) return { ok: true, event };

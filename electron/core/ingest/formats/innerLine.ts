@@ -8,13 +8,17 @@
 //
 // A program that prints an exception does so line by line, so a trace arrives as many
 // envelope records: ContinuationJoiner joins the lines that continue a record (plainText.ts,
-// CONTINUATION) to the one before them from the same container, as the stack of that event.
+// FRAME_LINE, EXCEPTION_HEADER) to the one before them from the same container, as the stack
+// of that event. The lines of one trace are written together, so they join only within
+// JOIN_WITHIN_MS of the record's envelope time; and an exception's header joins only a record
+// that speaks of an error (`ERROR Payment failed` above `java.lang.IllegalStateException: …`):
+// under an ordinary line, `TimeoutError: upstream timed out` is a record of its own.
 import type { NewEvent } from '../../case/events.js';
 import { parseAccessLine } from './accessLog.js';
 import { goLogHeader } from './goLog.js';
 import { type OuterTime, jsonDocumentToEvent } from './jsonLines.js';
 import { LOGFMT_START, logfmtToEvent } from './logfmt.js';
-import { CONTINUATION, statedLevel } from './plainText.js';
+import { EXCEPTION_HEADER, FRAME_LINE, statedLevel } from './plainText.js';
 import { rubyLoggerHeader, withTags } from './rubyLogger.js';
 import type { RecordSink } from './types.js';
 import { blankEvent } from './types.js';
@@ -96,6 +100,8 @@ interface Held {
   event: NewEvent;
   lines: number;
   chars: number;
+  /** The envelope time of the last line joined (null when the envelope has no time). */
+  at: number | null;
 }
 
 /** Lines and characters a joined record may reach; more continuation lines become their own events. */
@@ -103,6 +109,30 @@ const MAX_JOINED_LINES = 2000;
 const MAX_JOINED_CHARS = 512 * 1024;
 /** Containers held open at once; beyond, the one least recently written to is finished. */
 const MAX_HELD = 1000;
+/**
+ * How far apart (envelope time) a line may be from the line before it in the same record: a
+ * program writes a trace in one go, so its lines are microseconds apart, and a line written a
+ * while later is a new record whatever it looks like.
+ */
+export const JOIN_WITHIN_MS = 1000;
+/** Levels of a record that a trace may follow (a logger's `error(msg, exception)`; Java's `warn(msg, e)` too). */
+const ERROR_LEVELS = new Set([
+  'warn',
+  'warning',
+  'error',
+  'fatal',
+  'critical',
+  'severe',
+  'panic',
+  'alert',
+  'emergency',
+]);
+
+function speaksOfError(event: NewEvent): boolean {
+  return (
+    event.errorStack !== null || event.errorType !== null || (event.level !== null && ERROR_LEVELS.has(event.level))
+  );
+}
 
 /** Joins continuation lines to the record before them from the same container (`key`). */
 export class ContinuationJoiner {
@@ -111,23 +141,20 @@ export class ContinuationJoiner {
   constructor(private readonly sink: RecordSink) {}
 
   /**
-   * One line from container `key`: joined to the record held for it when it continues it,
-   * else read through `read` (null when it is blank: nothing is stored for it).
+   * One line from container `key`, written at envelope time `at` (null when the envelope has
+   * none): joined to the record held for it when it continues it, else read through `read`.
+   * A blank line stores nothing.
    */
-  add(key: string, inner: string, lineNumber: number, raw: string, read: () => InnerOutcome): void {
+  add(key: string, inner: string, lineNumber: number, raw: string, at: number | null, read: () => InnerOutcome): void {
     if (inner.trim() === '') return;
     const open = this.held.get(key);
-    if (
-      open !== undefined &&
-      CONTINUATION.test(inner) &&
-      open.lines < MAX_JOINED_LINES &&
-      open.chars + inner.length < MAX_JOINED_CHARS
-    ) {
+    if (open !== undefined && this.continues(open, inner, at)) {
       const { event } = open;
       event.errorStack = event.errorStack === null ? inner : `${event.errorStack}\n${inner}`;
       event.raw = `${event.raw}\n${raw}`;
       open.lines += 1;
       open.chars += raw.length + 1;
+      open.at = at ?? open.at;
       // Most recently written last, so the oldest is first to go when too many are held.
       this.held.delete(key);
       this.held.set(key, open);
@@ -139,7 +166,15 @@ export class ContinuationJoiner {
       this.sink.reject(lineNumber, outcome.reason, raw);
       return;
     }
-    this.held.set(key, { event: outcome.event, lines: 1, chars: raw.length });
+    const { event } = outcome;
+    // An exception's header that joined nothing is an error of its own, its trace to follow.
+    const header = event.errorType === null && event.message === inner ? EXCEPTION_HEADER.exec(inner.trim()) : null;
+    if (header !== null) {
+      event.errorType = header[1] ?? null;
+      event.errorMessage = header[2] ?? null;
+      event.errorStack = inner;
+    }
+    this.held.set(key, { event, lines: 1, chars: raw.length, at });
     if (this.held.size > MAX_HELD) {
       const oldest = this.held.keys().next().value;
       if (oldest !== undefined) this.finish(oldest);
@@ -149,6 +184,13 @@ export class ContinuationJoiner {
   /** Every held record, at the end of the input. */
   end(): void {
     for (const key of [...this.held.keys()]) this.finish(key);
+  }
+
+  private continues(open: Held, inner: string, at: number | null): boolean {
+    if (open.lines >= MAX_JOINED_LINES || open.chars + inner.length >= MAX_JOINED_CHARS) return false;
+    if (at !== null && open.at !== null && Math.abs(at - open.at) > JOIN_WITHIN_MS) return false;
+    if (FRAME_LINE.test(inner)) return true;
+    return EXCEPTION_HEADER.test(inner) && speaksOfError(open.event);
   }
 
   private finish(key: string): void {
