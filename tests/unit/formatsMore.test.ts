@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectFormat, formatNamed } from '../../electron/core/ingest/formats/index.js';
 import { COPIES_PER_LINE, MAX_REPEATS, RSYSLOG_MAX_MESSAGE } from '../../electron/core/ingest/formats/syslogRepeats.js';
+import { workloadOfPod } from '../../electron/core/ingest/formats/podWorkload.js';
 import { runFormat } from '../helpers/runFormat.js';
 
 function read(lines: readonly string[], fileName = 'test.log', zone = 'Europe/London') {
@@ -115,7 +116,7 @@ describe('CRI container logs', () => {
       [8, '2024-05-01T10:00:07.000Z', '2024-05-01T10:00:07Z'],
     ]);
     for (const e of events) {
-      expect(e).toMatchObject({ pod: 'checkout-canary-7d9f8-x2k4p', service: 'app', track: 'canary' });
+      expect(e).toMatchObject({ pod: 'checkout-canary-7d9f8-x2k4p', service: 'checkout', track: 'canary' });
     }
     expect(events[0]).toMatchObject({
       level: 'error',
@@ -255,6 +256,27 @@ describe('CRI container logs', () => {
       [5, 'time: time "yesterday" is not ISO 8601'],
       [6, 'partial (P) records the file ends before their full (F) record: the rest of the line is not in this file'],
     ]);
+  });
+
+  it("names the service after the pod's workload, not the container (often just `app`)", () => {
+    expect(
+      [
+        'checkout-7d9f8c6b54-x2k4p', // Deployment
+        'checkout-canary-5d59d67564-q8zmw', // a `-canary` Deployment
+        'checkout-primary-6c9b8f7d4-vwz2t', // Flagger's primary
+        'payments-baseline-0', // a StatefulSet
+        'node-exporter-7xkq2', // DaemonSet
+        'ledger-stable-12', // StatefulSet with a track word
+        'web', // nothing to reduce
+        'checkout-canary', // a bare pod named by hand
+      ].map(workloadOfPod),
+    ).toEqual(['checkout', 'checkout', 'checkout', 'payments', 'node-exporter', 'ledger', null, null]);
+    const file = (pod: string) => `${pod}_shop_app-${'0123456789abcdef'.repeat(4)}.log`;
+    const line = '2024-05-01T10:00:00Z stdout F GET /pay 500';
+    expect(read([line], file('payments-7d9f8c6b54-x2k4p')).events[0]?.service).toBe('payments');
+    expect(read([line], file('checkout-canary-5d59d67564-q8zmw')).events[0]?.service).toBe('checkout');
+    // A pod name that does not reduce leaves the container's name.
+    expect(read([line], file('web')).events[0]?.service).toBe('app');
   });
 
   it('leaves pod and service empty when the file is not named as /var/log/containers names it', () => {

@@ -1,6 +1,7 @@
 // The new formats through importFile (the parse worker, normalise and the case): the counts on
 // the source, the rows stored, and the rejects with their lines. The fixtures are synthetic,
 // written after the formats' documentation (tests/fixtures/formats-more).
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -42,7 +43,7 @@ describe('importing the new formats', () => {
     for (const row of rows) {
       expect(row).toMatchObject({
         pod: 'checkout-canary-7d9f8-x2k4p',
-        service: 'app',
+        service: 'checkout',
         track: 'canary',
         rule: 'pod-name',
       });
@@ -126,5 +127,25 @@ describe('importing the new formats', () => {
     expect(end).toMatchObject({ type: 'end', lines: 3 });
     expect(batches.reduce((a, b) => a + b, 0)).toBe(MAX_REPEATS + 2);
     expect(Math.max(...batches)).toBeLessThanOrEqual(5000);
+  });
+
+  it("keeps two deployments' `app` containers apart as services, and `--service` still wins", async () => {
+    const dir = tempDir();
+    const write = (pod: string, message: string): string => {
+      const file = path.join(dir, `${pod}_shop_app-${'0123456789abcdef'.repeat(4)}.log`);
+      fs.writeFileSync(file, `2024-05-01T10:00:00Z stdout F ${message}\n`);
+      return file;
+    };
+    const db = newCase();
+    await importFile(db, write('payments-canary-7d9f8c6b54-x2k4p', 'paid'));
+    await importFile(db, write('checkout-5d59d67564-q8zmw', 'checked out'));
+    await importFile(db, write('search-6c9b8f7d4-vwz2t', 'searched'), { service: 'catalogue' });
+    const rows = db.prepare('SELECT service, message FROM events ORDER BY id').all();
+    expect(rows).toEqual([
+      { service: 'payments', message: 'paid' },
+      { service: 'checkout', message: 'checked out' },
+      { service: 'catalogue', message: 'searched' },
+    ]);
+    db.close();
   });
 });
