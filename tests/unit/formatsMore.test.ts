@@ -386,11 +386,12 @@ describe('AWS load balancer access logs', () => {
     });
     expect(iso(first?.ts)).toBe('2024-05-01T10:00:00.123Z');
     expect(first?.durationMs).toBeCloseTo(30, 6);
-    // -1: not processed to the end; no duration rather than a negative one.
+    // -1: not processed to the end; the whole wait, from request_creation_time (10:00:00.097) to
+    // the response (10:00:01.000), so the slowest requests stay in p95 and p99.
     expect(second).toMatchObject({
       clientIp: '2001:db8::7',
       status: 502,
-      durationMs: null,
+      durationMs: 903,
       host: 'checkout-stable',
       track: 'stable',
       message: 'GET https://shop.example.com:443/cart HTTP/2.0 (TargetFailedToRespond)',
@@ -409,6 +410,18 @@ describe('AWS load balancer access logs', () => {
       clientIp: '192.168.131.39',
     });
     expect(run.events[0]?.durationMs).toBeCloseTo(1.178, 6);
+  });
+
+  it('reads a bracketed IPv6 host in the URL; a Classic line with -1 has no duration (nothing says when it began)', () => {
+    const run = read([
+      '2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 "GET https://[2001:db8::1]:443/x?y=1 HTTP/1.1" "curl/7.38.0" - -',
+      '2015-05-13T23:39:44.945958Z my-loadbalancer 192.168.131.39:2817 - -1 -1 -1 504 0 0 0 "GET http://[::1]/ HTTP/1.1" "curl/7.38.0" - -',
+    ]);
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [e.host, e.urlPath, e.status, e.durationMs === null])).toEqual([
+      ['2001:db8::1', '/x', 200, false],
+      ['::1', '/', 504, true],
+    ]);
   });
 
   it('rejects a truncated line, a bad time, a bad status and a bad processing time with the line', () => {

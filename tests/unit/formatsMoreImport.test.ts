@@ -73,7 +73,8 @@ describe('importing the new formats', () => {
     expect(rows).toEqual([
       { line: 1, host: 'checkout-canary', track: 'canary', status: 200, ms: 46, ip: '203.0.113.5', path: '/cart' },
       { line: 2, host: 'checkout-stable', track: 'stable', status: 401, ms: 12, ip: '203.0.113.6', path: '/login' },
-      { line: 3, host: 'checkout-canary', track: 'canary', status: 503, ms: null, ip: '203.0.113.7', path: '/cart' },
+      // -1 times: the wait from request_creation_time, here none (no target to try).
+      { line: 3, host: 'checkout-canary', track: 'canary', status: 503, ms: 0, ip: '203.0.113.7', path: '/cart' },
     ]);
     expect(listRejects(db, result.sourceId ?? -1).map((r) => r.line)).toEqual([4]);
     db.close();
