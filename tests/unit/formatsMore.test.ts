@@ -446,6 +446,15 @@ describe('AWS load balancer access logs', () => {
 });
 
 describe('Heroku logs', () => {
+  it('leaves syslog lines without a host to syslog: only Logplex sources (heroku, app) are Heroku', () => {
+    const lines = [
+      '2024-05-01T10:00:00+00:00 sshd[99]: Failed password for root from 203.0.113.12 port 22 ssh2',
+      '2024-05-01T10:00:01+00:00 cron[12]: (root) CMD (run-parts /etc/cron.hourly)',
+    ];
+    expect(formatNamed('heroku-log').probe(lines, 'auth.log')).toBe(0);
+    expect(read(lines, 'auth.log').format).not.toBe('heroku-log');
+  });
+
   it("reads the router's request: connect + service as the duration (service is no service's name)", () => {
     const run = read([
       '2024-05-01T10:00:00.123456+00:00 heroku[router]: at=info method=POST path="/login?next=/" host=shop-canary.herokuapp.com request_id=8601b555 fwd="203.0.113.5, 10.1.1.1" dyno=web.1 connect=1ms service=23ms status=401 bytes=512 protocol=https',
@@ -506,7 +515,7 @@ describe('Heroku logs', () => {
     ]);
     expect(run.format).toBe('heroku-log');
     expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
-      [3, 'not a Heroku log line (time source[dyno]: message)'],
+      [3, 'not a Heroku log line (time heroku|app[dyno]: message)'],
       [4, 'time "2024-05-01T25:00:00+00:00" is not a real date and time'],
     ]);
   });
