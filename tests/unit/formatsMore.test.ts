@@ -554,8 +554,26 @@ describe("Go's standard log", () => {
     expect(run.events.map((e) => [iso(e.ts), e.tsText, e.level, e.message])).toEqual([
       ['2024-05-01T09:00:00.000Z', '2024/05/01 10:00:00', null, 'listening on :8080'],
       ['2024-05-01T09:00:01.123Z', '2024/05/01 10:00:01.123456', 'error', '[ERROR] request failed'],
-      ['2024-05-01T09:00:02.000Z', '2024/05/01 10:00:02', 'error', 'error: upstream refused'],
+      ['2024-05-01T09:00:02.000Z', '2024/05/01 10:00:02', 'error', 'checkout: error: upstream refused'],
     ]);
+  });
+
+  it('takes the level a log.New prefix states, and keeps the prefix in the message', () => {
+    const lines = [
+      'ERROR: 2024/05/01 10:00:00 main.go:12: db down',
+      'INFO: 2024/05/01 10:00:01 main.go:13: [WARN] retrying',
+      'payments 2024/05/01 10:00:02 main.go:14: [WARN] slow',
+    ];
+    const run = read(lines, 'app.log');
+    expect(run.format).toBe('go-log');
+    expect(run.events.map((e) => [e.level, e.message])).toEqual([
+      ['error', 'ERROR: db down'],
+      ['info', 'INFO: [WARN] retrying'],
+      ['warn', 'payments [WARN] slow'],
+    ]);
+    // The same inside a container envelope.
+    const cri = read([`2024-05-01T10:00:00Z stderr F ${lines[0]}`], CRI_FILE);
+    expect(cri.events[0]).toMatchObject({ level: 'error', message: 'ERROR: db down' });
   });
 
   it('joins a panic and its goroutine dump to the record above, named by the panic', () => {

@@ -71,7 +71,7 @@ export function innerLineToEvent(
     const time = outer ?? go.time;
     const event = blankEvent(lineNumber, raw, time.ms, time.text);
     event.message = go.message;
-    event.level = statedLevel(go.message);
+    event.level = go.level;
     return { ok: true, event };
   }
   const ruby = rubyLoggerHeader(text, zone);
