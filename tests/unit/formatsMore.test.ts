@@ -643,6 +643,23 @@ describe('lograge, Go time.Time.String() and the logfmt duration that is not a s
 });
 
 describe("Ruby's Logger (Rails production.log) with lograge in it", () => {
+  it('skips the header Logger.new(path) writes on line 1: detected, and no reject', () => {
+    const run = read(
+      [
+        '# Logfile created on 2024-05-01 10:00:00 +0100 by logger.rb/v1.6.0',
+        'I, [2024-05-01T10:00:00.123456 #4242]  INFO -- : Started GET "/" for 203.0.113.5',
+        'E, [2024-05-01T10:00:01.000000 #4242] ERROR -- : boom',
+      ],
+      'production.log',
+    );
+    expect(run.format).toBe('ruby-log');
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [e.sourceLine, e.level])).toEqual([
+      [2, 'info'],
+      [3, 'error'],
+    ]);
+  });
+
   it('reads the Logger line, the tags aside, the lograge pairs with their ms, and a backtrace', () => {
     const run = read(
       [
