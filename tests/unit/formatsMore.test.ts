@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { detectFormat, formatNamed } from '../../electron/core/ingest/formats/index.js';
 import { COPIES_PER_LINE, MAX_REPEATS, RSYSLOG_MAX_MESSAGE } from '../../electron/core/ingest/formats/syslogRepeats.js';
+import { ContinuationJoiner } from '../../electron/core/ingest/formats/innerLine.js';
 import { workloadOfPod } from '../../electron/core/ingest/formats/podWorkload.js';
+import { blankEvent } from '../../electron/core/ingest/formats/types.js';
 import { runFormat } from '../helpers/runFormat.js';
 
 function read(lines: readonly string[], fileName = 'test.log', zone = 'Europe/London') {
@@ -234,6 +236,27 @@ describe('CRI container logs', () => {
     ]);
     expect(events[1]?.errorStack).toBe('TimeoutError: upstream timed out\n\tat Gateway.call (/app/gateway.js:12:5)');
     expect(iso(events[1]?.ts)).toBe('2024-05-01T10:09:00.000Z');
+  });
+
+  it('finishes the oldest held records first when their text passes the held limit', () => {
+    const finished: number[] = [];
+    const joiner = new ContinuationJoiner(
+      { event: (e) => finished.push(e.sourceLine), metric: () => {}, reject: () => {} },
+      250,
+    );
+    const add = (key: string, line: number, inner: string) => {
+      const raw = `${inner} ${'.'.repeat(100)}`;
+      joiner.add(key, inner, line, raw, 0, () => ({ ok: true, event: blankEvent(line, raw, 0, '') }));
+    };
+    add('a', 1, 'ERROR a failed');
+    add('b', 2, 'ERROR b failed');
+    expect(finished).toEqual([]);
+    add('c', 3, 'ERROR c failed'); // about 350 characters held: a, the oldest, is finished
+    expect(finished).toEqual([1]);
+    add('b', 4, '\tat B.run(B.java:1)'); // joins b, which is now the most recent
+    expect(finished).toEqual([1, 3]);
+    joiner.end();
+    expect(finished).toEqual([1, 3, 2]);
   });
 
   it('rejects bad lines with their number and reason, and a line whose full record never comes', () => {

@@ -110,6 +110,11 @@ const MAX_JOINED_CHARS = 512 * 1024;
 /** Containers held open at once; beyond, the one least recently written to is finished. */
 const MAX_HELD = 1000;
 /**
+ * Characters of raw text held open in all (a record may be a joined line of 8 MiB): beyond,
+ * the records least recently written to are finished until the rest fit.
+ */
+export const MAX_HELD_CHARS = 64 * 1024 * 1024;
+/**
  * How far apart (envelope time) a line may be from the line before it in the same record: a
  * program writes a trace in one go, so its lines are microseconds apart, and a line written a
  * while later is a new record whatever it looks like.
@@ -137,8 +142,13 @@ function speaksOfError(event: NewEvent): boolean {
 /** Joins continuation lines to the record before them from the same container (`key`). */
 export class ContinuationJoiner {
   private readonly held = new Map<string, Held>();
+  /** The sum of the held records' `chars`. */
+  private heldChars = 0;
 
-  constructor(private readonly sink: RecordSink) {}
+  constructor(
+    private readonly sink: RecordSink,
+    private readonly maxHeldChars = MAX_HELD_CHARS,
+  ) {}
 
   /**
    * One line from container `key`, written at envelope time `at` (null when the envelope has
@@ -154,10 +164,12 @@ export class ContinuationJoiner {
       event.raw = `${event.raw}\n${raw}`;
       open.lines += 1;
       open.chars += raw.length + 1;
+      this.heldChars += raw.length + 1;
       open.at = at ?? open.at;
       // Most recently written last, so the oldest is first to go when too many are held.
       this.held.delete(key);
       this.held.set(key, open);
+      this.finishOldestBeyondLimits();
       return;
     }
     this.finish(key);
@@ -175,9 +187,16 @@ export class ContinuationJoiner {
       event.errorStack = inner;
     }
     this.held.set(key, { event, lines: 1, chars: raw.length, at });
-    if (this.held.size > MAX_HELD) {
+    this.heldChars += raw.length;
+    this.finishOldestBeyondLimits();
+  }
+
+  /** Finishes the records least recently written to while too many, or too much text, are held. */
+  private finishOldestBeyondLimits(): void {
+    while (this.held.size > MAX_HELD || (this.heldChars > this.maxHeldChars && this.held.size > 1)) {
       const oldest = this.held.keys().next().value;
-      if (oldest !== undefined) this.finish(oldest);
+      if (oldest === undefined) return;
+      this.finish(oldest);
     }
   }
 
@@ -197,6 +216,7 @@ export class ContinuationJoiner {
     const open = this.held.get(key);
     if (open === undefined) return;
     this.held.delete(key);
+    this.heldChars -= open.chars;
     this.sink.event(open.event);
   }
 }
