@@ -818,6 +818,22 @@ describe('syslog repeat folds', () => {
     );
   });
 
+  it("repeats the previous message for BSD and macOS syslogd's `--- last message repeated N times ---`", () => {
+    const run = read(
+      [
+        'Nov  6 09:15:00 mac01 sshd[99]: Failed password for bob from 203.0.113.13 port 22 ssh2',
+        'Nov  6 09:15:07 mac01 --- last message repeated 2 times ---',
+      ],
+      'auth.log',
+    );
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [e.sourceLine, e.authRule])).toEqual([
+      [1, 'sshd-failed-password'],
+      [2, 'sshd-failed-password'],
+      [2, 'sshd-failed-password'],
+    ]);
+  });
+
   it('rejects a fold too large to be real, with its line', () => {
     const run = runFormat(formatNamed('syslog'), [
       `Nov  6 09:15:05 web01 sshd[99]: message repeated ${MAX_REPEATS + 1} times: [ Failed password for root from 203.0.113.12 port 22 ssh2]`,

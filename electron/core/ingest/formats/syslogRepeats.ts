@@ -1,6 +1,7 @@
 // syslog daemons fold a burst of identical messages into one line:
 //   rsyslog ($RepeatedMsgReduction)  `sshd[99]: message repeated 5 times: [ Failed password for root …]`
 //   sysklogd                         `last message repeated 5 times`
+//   BSD, macOS syslogd               `--- last message repeated 5 times ---`
 //   syslog-ng (suppress())           `Last message 'Failed password for' repeated 5 times, suppressed by syslog-ng on web01`
 // The first of the burst was logged on its own line before; the fold stands for N more. An
 // auth failure repeated 5 times is 6 failures, so the fold becomes N events, each a copy of
@@ -35,7 +36,8 @@ export const RSYSLOG_MAX_MESSAGE = 800;
 const MAX_HOSTS = 10_000;
 
 const RSYSLOG = /^message repeated (\d+) times?: \[ ?(.*)\]$/s;
-const SYSKLOGD = /^last message repeated (\d+) times?$/i;
+// BSD and macOS syslogd frame it: `--- last message repeated 2 times ---`.
+const SYSKLOGD = /^(?:--- )?last message repeated (\d+) times?(?: ---)?$/i;
 const SYSLOG_NG = /^Last message '(.*)' repeated (\d+) times?, suppressed by syslog-ng on \S+$/s;
 
 /** A parsed line stands for `copies` events like `event`: the line itself (1) or a fold (N). */
