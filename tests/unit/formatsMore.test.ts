@@ -683,6 +683,32 @@ describe("Ruby's Logger (Rails production.log) with lograge in it", () => {
     ]);
   });
 
+  it("reads Rails' `Completed 500 … in 45ms` as the request's status and duration, and lograge JSON's path", () => {
+    const run = read(
+      [
+        'I, [2024-05-01T10:00:00.000000 #4242]  INFO -- : [req-1] Started GET "/cart" for 203.0.113.5 at 2024-05-01 10:00:00 +0100',
+        'I, [2024-05-01T10:00:00.045000 #4242]  INFO -- : [req-1] Completed 500 Internal Server Error in 45ms (Views: 1.2ms | ActiveRecord: 2.1ms | Allocations: 812)',
+        'I, [2024-05-01T10:00:01.000000 #4242]  INFO -- : [req-2] Completed 401 Unauthorized in 3.5ms (ActiveRecord: 0.0ms)',
+        'I, [2024-05-01T10:00:02.000000 #4242]  INFO -- : {"method":"GET","path":"/orders/7","format":"html","controller":"OrdersController","action":"show","status":200,"duration":12.3}',
+        'I, [2024-05-01T10:00:03.000000 #4242]  INFO -- : Completed the nightly export in 12 minutes',
+      ],
+      'production.log',
+    );
+    expect(run.format).toBe('ruby-log');
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [e.sourceLine, e.status, e.durationMs, e.urlPath])).toEqual([
+      [1, null, null, null],
+      [2, 500, 45, null],
+      [3, 401, 3.5, null],
+      [4, 200, 12.3, '/orders/7'],
+      [5, null, null, null],
+    ]);
+    const heroku = read([
+      '2024-05-01T10:00:00.000000+00:00 app[web.1]: [req-3] Completed 503 Service Unavailable in 30001ms (ActiveRecord: 0.0ms)',
+    ]);
+    expect(heroku.events[0]).toMatchObject({ status: 503, durationMs: 30001, pod: 'web.1' });
+  });
+
   it('reads the Logger line, the tags aside, the lograge pairs with their ms, and a backtrace', () => {
     const run = read(
       [

@@ -19,7 +19,7 @@ import { goLogHeader } from './goLog.js';
 import { type OuterTime, jsonDocumentToEvent } from './jsonLines.js';
 import { LOGFMT_START, logfmtToEvent } from './logfmt.js';
 import { EXCEPTION_HEADER, FRAME_LINE, statedLevel } from './plainText.js';
-import { rubyLoggerHeader, withTags } from './rubyLogger.js';
+import { railsCompleted, rubyLoggerHeader, withTags } from './rubyLogger.js';
 import type { RecordSink } from './types.js';
 import { blankEvent } from './types.js';
 
@@ -92,6 +92,11 @@ export function innerLineToEvent(
   const event = blankEvent(lineNumber, raw, outer.ms, outer.text);
   event.message = inner;
   event.level = statedLevel(text);
+  const completed = railsCompleted(text);
+  if (completed !== null) {
+    event.status = completed.status;
+    event.durationMs = completed.durationMs;
+  }
   return { ok: true, event };
 }
 

@@ -477,9 +477,16 @@ export function jsonDocumentToEvent(
   // nginx's `$request` and Logstash's grok `request`: a request line, or only its target.
   const request = requestOf(text(field(doc, 'request')));
   event.httpMethod = text(firstScalar(doc, METHOD_FIELDS) ?? request.method)?.toUpperCase() ?? null;
+  // Envoy and lograge's JSON write the request's path as `path`, which elsewhere may be a file's.
   event.urlPath =
     text(field(doc, 'url.path')) ??
-    pathOf(text(firstScalar(doc, URL_FIELDS) ?? request.target ?? (envoy ? firstScalar(doc, ['path']) : undefined)));
+    pathOf(
+      text(
+        firstScalar(doc, URL_FIELDS) ??
+          request.target ??
+          (envoy || isLograge(doc) ? firstScalar(doc, ['path']) : undefined),
+      ),
+    );
   event.status = ecsStatus.value ?? httpStatus(firstScalar(doc, STATUS_FIELDS));
   event.durationMs = duration.value;
   event.clientIp = ipOf(firstScalar(doc, CLIENT_IP_FIELDS));
