@@ -221,6 +221,9 @@ describe('CRI container logs', () => {
         '2024-05-01T10:11:00.000400Z stdout F \tat com.shop.Pay.capture(Pay.java:42)',
         // A frame long after its record: a line of its own.
         '2024-05-01T10:12:00Z stdout F \tat com.shop.Pay.capture(Pay.java:42)',
+        // A traceback printed on its own: its exception line ends it.
+        '2024-05-01T10:13:00Z stderr F Traceback (most recent call last):',
+        '2024-05-01T10:13:00.000100Z stderr F ValueError: bad state',
       ],
       CRI_FILE,
     );
@@ -233,6 +236,7 @@ describe('CRI container logs', () => {
       [5, 'ValueError', 'bad input', 1],
       [6, 'java.lang.IllegalStateException', 'no payment', 3],
       [9, null, null, 1],
+      [10, 'ValueError', 'bad state', 2],
     ]);
     expect(events[1]?.errorStack).toBe('TimeoutError: upstream timed out\n\tat Gateway.call (/app/gateway.js:12:5)');
     expect(iso(events[1]?.ts)).toBe('2024-05-01T10:09:00.000Z');

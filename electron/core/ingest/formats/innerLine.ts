@@ -138,9 +138,15 @@ const ERROR_LEVELS = new Set([
   'emergency',
 ]);
 
+// Python's traceback printed on its own (traceback.print_exc()) opens with this line.
+const TRACEBACK_START = /^Traceback \(most recent call last\):/;
+
 function speaksOfError(event: NewEvent): boolean {
   return (
-    event.errorStack !== null || event.errorType !== null || (event.level !== null && ERROR_LEVELS.has(event.level))
+    event.errorStack !== null ||
+    event.errorType !== null ||
+    (event.level !== null && ERROR_LEVELS.has(event.level)) ||
+    TRACEBACK_START.test(event.message ?? '')
   );
 }
 
