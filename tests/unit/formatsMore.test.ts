@@ -6,7 +6,10 @@
 // import reads them: detection from the first lines, then the format, then normalise.
 import { describe, expect, it } from 'vitest';
 import { detectFormat, formatNamed } from '../../electron/core/ingest/formats/index.js';
-import { MAX_REPEATS } from '../../electron/core/ingest/formats/syslogRepeats.js';
+import { COPIES_PER_LINE, MAX_REPEATS, RSYSLOG_MAX_MESSAGE } from '../../electron/core/ingest/formats/syslogRepeats.js';
+import { ContinuationJoiner } from '../../electron/core/ingest/formats/innerLine.js';
+import { workloadOfPod } from '../../electron/core/ingest/formats/podWorkload.js';
+import { blankEvent } from '../../electron/core/ingest/formats/types.js';
 import { runFormat } from '../helpers/runFormat.js';
 
 function read(lines: readonly string[], fileName = 'test.log', zone = 'Europe/London') {
@@ -115,7 +118,7 @@ describe('CRI container logs', () => {
       [8, '2024-05-01T10:00:07.000Z', '2024-05-01T10:00:07Z'],
     ]);
     for (const e of events) {
-      expect(e).toMatchObject({ pod: 'checkout-canary-7d9f8-x2k4p', service: 'app', track: 'canary' });
+      expect(e).toMatchObject({ pod: 'checkout-canary-7d9f8-x2k4p', service: 'checkout', track: 'canary' });
     }
     expect(events[0]).toMatchObject({
       level: 'error',
@@ -135,6 +138,29 @@ describe('CRI container logs', () => {
     expect(events[5]).toMatchObject({ message: 'ERROR: could not reach the database', level: 'error' });
     expect(events[6]).toMatchObject({ authRule: 'sshd-failed-password', user: null });
     expect(events[7]).toMatchObject({ level: 'warning' });
+  });
+
+  it("takes the runtime's exact time over an app time without an offset, never the import's zone", () => {
+    const run = read(
+      [
+        '2024-05-01T10:00:00.500Z stdout F {"time":"2024-05-01T10:00:00.123","msg":"zone-less ISO"}',
+        '2024-05-01T10:00:01.500Z stdout F {"asctime":"2024-05-01 10:00:01,123","levelname":"INFO","message":"python"}',
+        '2024-05-01T10:00:02.500Z stdout F time="2024-05-01 10:00:02,123" level=info msg="logfmt without an offset"',
+        '2024-05-01T10:00:03.500Z stdout F {"time":"2024-05-01T11:00:03.123+01:00","msg":"own offset wins"}',
+        '2024-05-01T10:00:04.500Z stdout F {"ts":1714557604123,"msg":"epoch wins"}',
+        '2024-05-01T10:00:05.500Z stdout F {"time":"2024-05-01T10:00:99","msg":"a bad own time still rejects"}',
+      ],
+      CRI_FILE,
+    );
+    expect(run.format).toBe('cri-log');
+    expect(byLine(run.events).map((e) => [e.sourceLine, iso(e.ts)])).toEqual([
+      [1, '2024-05-01T10:00:00.500Z'],
+      [2, '2024-05-01T10:00:01.500Z'],
+      [3, '2024-05-01T10:00:02.500Z'],
+      [4, '2024-05-01T10:00:03.123Z'],
+      [5, '2024-05-01T10:00:04.123Z'],
+    ]);
+    expect(run.rejects.map((r) => r.line)).toEqual([6]);
   });
 
   it('joins partial (P) records to their full (F) record per stream, at the first part’s line and time', () => {
@@ -180,6 +206,63 @@ describe('CRI container logs', () => {
     expect(events[0]?.fingerprint).not.toBeNull();
   });
 
+  it('joins only lines written with the record: a later or unrelated exception line is its own record', () => {
+    const run = read(
+      [
+        '2024-05-01T10:06:00Z stdout F INFO cart updated',
+        // Three minutes later: never the info line's trace.
+        '2024-05-01T10:09:00Z stdout F TimeoutError: upstream timed out',
+        '2024-05-01T10:09:00.000100Z stdout F \tat Gateway.call (/app/gateway.js:12:5)',
+        '2024-05-01T10:10:00Z stdout F INFO retrying',
+        // At once, but an exception header under an ordinary line is not its trace.
+        '2024-05-01T10:10:00.000200Z stdout F ValueError: bad input',
+        '2024-05-01T10:11:00Z stdout F ERROR payment failed',
+        '2024-05-01T10:11:00.000300Z stdout F java.lang.IllegalStateException: no payment',
+        '2024-05-01T10:11:00.000400Z stdout F \tat com.shop.Pay.capture(Pay.java:42)',
+        // A frame long after its record: a line of its own.
+        '2024-05-01T10:12:00Z stdout F \tat com.shop.Pay.capture(Pay.java:42)',
+        // A traceback printed on its own: its exception line ends it.
+        '2024-05-01T10:13:00Z stderr F Traceback (most recent call last):',
+        '2024-05-01T10:13:00.000100Z stderr F ValueError: bad state',
+      ],
+      CRI_FILE,
+    );
+    expect(run.rejects).toEqual([]);
+    const events = byLine(run.events);
+    expect(events.map((e) => [e.sourceLine, e.errorType, e.errorMessage, e.raw.split('\n').length])).toEqual([
+      [1, null, null, 1],
+      [2, 'TimeoutError', 'upstream timed out', 2],
+      [4, null, null, 1],
+      [5, 'ValueError', 'bad input', 1],
+      [6, 'java.lang.IllegalStateException', 'no payment', 3],
+      [9, null, null, 1],
+      [10, 'ValueError', 'bad state', 2],
+    ]);
+    expect(events[1]?.errorStack).toBe('TimeoutError: upstream timed out\n\tat Gateway.call (/app/gateway.js:12:5)');
+    expect(iso(events[1]?.ts)).toBe('2024-05-01T10:09:00.000Z');
+  });
+
+  it('finishes the oldest held records first when their text passes the held limit', () => {
+    const finished: number[] = [];
+    const joiner = new ContinuationJoiner(
+      { event: (e) => finished.push(e.sourceLine), metric: () => {}, reject: () => {} },
+      250,
+    );
+    const add = (key: string, line: number, inner: string) => {
+      const raw = `${inner} ${'.'.repeat(100)}`;
+      joiner.add(key, inner, line, raw, 0, () => ({ ok: true, event: blankEvent(line, raw, 0, '') }));
+    };
+    add('a', 1, 'ERROR a failed');
+    add('b', 2, 'ERROR b failed');
+    expect(finished).toEqual([]);
+    add('c', 3, 'ERROR c failed'); // about 350 characters held: a, the oldest, is finished
+    expect(finished).toEqual([1]);
+    add('b', 4, '\tat B.run(B.java:1)'); // joins b, which is now the most recent
+    expect(finished).toEqual([1, 3]);
+    joiner.end();
+    expect(finished).toEqual([1, 3, 2]);
+  });
+
   it('rejects bad lines with their number and reason, and a line whose full record never comes', () => {
     const run = read(
       [
@@ -200,6 +283,27 @@ describe('CRI container logs', () => {
       [5, 'time: time "yesterday" is not ISO 8601'],
       [6, 'partial (P) records the file ends before their full (F) record: the rest of the line is not in this file'],
     ]);
+  });
+
+  it("names the service after the pod's workload, not the container (often just `app`)", () => {
+    expect(
+      [
+        'checkout-7d9f8c6b54-x2k4p', // Deployment
+        'checkout-canary-5d59d67564-q8zmw', // a `-canary` Deployment
+        'checkout-primary-6c9b8f7d4-vwz2t', // Flagger's primary
+        'payments-baseline-0', // a StatefulSet
+        'node-exporter-7xkq2', // DaemonSet
+        'ledger-stable-12', // StatefulSet with a track word
+        'web', // nothing to reduce
+        'checkout-canary', // a bare pod named by hand
+      ].map(workloadOfPod),
+    ).toEqual(['checkout', 'checkout', 'checkout', 'payments', 'node-exporter', 'ledger', null, null]);
+    const file = (pod: string) => `${pod}_shop_app-${'0123456789abcdef'.repeat(4)}.log`;
+    const line = '2024-05-01T10:00:00Z stdout F GET /pay 500';
+    expect(read([line], file('payments-7d9f8c6b54-x2k4p')).events[0]?.service).toBe('payments');
+    expect(read([line], file('checkout-canary-5d59d67564-q8zmw')).events[0]?.service).toBe('checkout');
+    // A pod name that does not reduce leaves the container's name.
+    expect(read([line], file('web')).events[0]?.service).toBe('app');
   });
 
   it('leaves pod and service empty when the file is not named as /var/log/containers names it', () => {
@@ -309,11 +413,12 @@ describe('AWS load balancer access logs', () => {
     });
     expect(iso(first?.ts)).toBe('2024-05-01T10:00:00.123Z');
     expect(first?.durationMs).toBeCloseTo(30, 6);
-    // -1: not processed to the end; no duration rather than a negative one.
+    // -1: not processed to the end; the whole wait, from request_creation_time (10:00:00.097) to
+    // the response (10:00:01.000), so the slowest requests stay in p95 and p99.
     expect(second).toMatchObject({
       clientIp: '2001:db8::7',
       status: 502,
-      durationMs: null,
+      durationMs: 903,
       host: 'checkout-stable',
       track: 'stable',
       message: 'GET https://shop.example.com:443/cart HTTP/2.0 (TargetFailedToRespond)',
@@ -332,6 +437,18 @@ describe('AWS load balancer access logs', () => {
       clientIp: '192.168.131.39',
     });
     expect(run.events[0]?.durationMs).toBeCloseTo(1.178, 6);
+  });
+
+  it('reads a bracketed IPv6 host in the URL; a Classic line with -1 has no duration (nothing says when it began)', () => {
+    const run = read([
+      '2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 "GET https://[2001:db8::1]:443/x?y=1 HTTP/1.1" "curl/7.38.0" - -',
+      '2015-05-13T23:39:44.945958Z my-loadbalancer 192.168.131.39:2817 - -1 -1 -1 504 0 0 0 "GET http://[::1]/ HTTP/1.1" "curl/7.38.0" - -',
+    ]);
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [e.host, e.urlPath, e.status, e.durationMs === null])).toEqual([
+      ['2001:db8::1', '/x', 200, false],
+      ['::1', '/', 504, true],
+    ]);
   });
 
   it('rejects a truncated line, a bad time, a bad status and a bad processing time with the line', () => {
@@ -356,6 +473,15 @@ describe('AWS load balancer access logs', () => {
 });
 
 describe('Heroku logs', () => {
+  it('leaves syslog lines without a host to syslog: only Logplex sources (heroku, app) are Heroku', () => {
+    const lines = [
+      '2024-05-01T10:00:00+00:00 sshd[99]: Failed password for root from 203.0.113.12 port 22 ssh2',
+      '2024-05-01T10:00:01+00:00 cron[12]: (root) CMD (run-parts /etc/cron.hourly)',
+    ];
+    expect(formatNamed('heroku-log').probe(lines, 'auth.log')).toBe(0);
+    expect(read(lines, 'auth.log').format).not.toBe('heroku-log');
+  });
+
   it("reads the router's request: connect + service as the duration (service is no service's name)", () => {
     const run = read([
       '2024-05-01T10:00:00.123456+00:00 heroku[router]: at=info method=POST path="/login?next=/" host=shop-canary.herokuapp.com request_id=8601b555 fwd="203.0.113.5, 10.1.1.1" dyno=web.1 connect=1ms service=23ms status=401 bytes=512 protocol=https',
@@ -416,7 +542,7 @@ describe('Heroku logs', () => {
     ]);
     expect(run.format).toBe('heroku-log');
     expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
-      [3, 'not a Heroku log line (time source[dyno]: message)'],
+      [3, 'not a Heroku log line (time heroku|app[dyno]: message)'],
       [4, 'time "2024-05-01T25:00:00+00:00" is not a real date and time'],
     ]);
   });
@@ -455,8 +581,26 @@ describe("Go's standard log", () => {
     expect(run.events.map((e) => [iso(e.ts), e.tsText, e.level, e.message])).toEqual([
       ['2024-05-01T09:00:00.000Z', '2024/05/01 10:00:00', null, 'listening on :8080'],
       ['2024-05-01T09:00:01.123Z', '2024/05/01 10:00:01.123456', 'error', '[ERROR] request failed'],
-      ['2024-05-01T09:00:02.000Z', '2024/05/01 10:00:02', 'error', 'error: upstream refused'],
+      ['2024-05-01T09:00:02.000Z', '2024/05/01 10:00:02', 'error', 'checkout: error: upstream refused'],
     ]);
+  });
+
+  it('takes the level a log.New prefix states, and keeps the prefix in the message', () => {
+    const lines = [
+      'ERROR: 2024/05/01 10:00:00 main.go:12: db down',
+      'INFO: 2024/05/01 10:00:01 main.go:13: [WARN] retrying',
+      'payments 2024/05/01 10:00:02 main.go:14: [WARN] slow',
+    ];
+    const run = read(lines, 'app.log');
+    expect(run.format).toBe('go-log');
+    expect(run.events.map((e) => [e.level, e.message])).toEqual([
+      ['error', 'ERROR: db down'],
+      ['info', 'INFO: [WARN] retrying'],
+      ['warn', 'payments [WARN] slow'],
+    ]);
+    // The same inside a container envelope.
+    const cri = read([`2024-05-01T10:00:00Z stderr F ${lines[0]}`], CRI_FILE);
+    expect(cri.events[0]).toMatchObject({ level: 'error', message: 'ERROR: db down' });
   });
 
   it('joins a panic and its goroutine dump to the record above, named by the panic', () => {
@@ -526,6 +670,49 @@ describe('lograge, Go time.Time.String() and the logfmt duration that is not a s
 });
 
 describe("Ruby's Logger (Rails production.log) with lograge in it", () => {
+  it('skips the header Logger.new(path) writes on line 1: detected, and no reject', () => {
+    const run = read(
+      [
+        '# Logfile created on 2024-05-01 10:00:00 +0100 by logger.rb/v1.6.0',
+        'I, [2024-05-01T10:00:00.123456 #4242]  INFO -- : Started GET "/" for 203.0.113.5',
+        'E, [2024-05-01T10:00:01.000000 #4242] ERROR -- : boom',
+      ],
+      'production.log',
+    );
+    expect(run.format).toBe('ruby-log');
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [e.sourceLine, e.level])).toEqual([
+      [2, 'info'],
+      [3, 'error'],
+    ]);
+  });
+
+  it("reads Rails' `Completed 500 … in 45ms` as the request's status and duration, and lograge JSON's path", () => {
+    const run = read(
+      [
+        'I, [2024-05-01T10:00:00.000000 #4242]  INFO -- : [req-1] Started GET "/cart" for 203.0.113.5 at 2024-05-01 10:00:00 +0100',
+        'I, [2024-05-01T10:00:00.045000 #4242]  INFO -- : [req-1] Completed 500 Internal Server Error in 45ms (Views: 1.2ms | ActiveRecord: 2.1ms | Allocations: 812)',
+        'I, [2024-05-01T10:00:01.000000 #4242]  INFO -- : [req-2] Completed 401 Unauthorized in 3.5ms (ActiveRecord: 0.0ms)',
+        'I, [2024-05-01T10:00:02.000000 #4242]  INFO -- : {"method":"GET","path":"/orders/7","format":"html","controller":"OrdersController","action":"show","status":200,"duration":12.3}',
+        'I, [2024-05-01T10:00:03.000000 #4242]  INFO -- : Completed the nightly export in 12 minutes',
+      ],
+      'production.log',
+    );
+    expect(run.format).toBe('ruby-log');
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [e.sourceLine, e.status, e.durationMs, e.urlPath])).toEqual([
+      [1, null, null, null],
+      [2, 500, 45, null],
+      [3, 401, 3.5, null],
+      [4, 200, 12.3, '/orders/7'],
+      [5, null, null, null],
+    ]);
+    const heroku = read([
+      '2024-05-01T10:00:00.000000+00:00 app[web.1]: [req-3] Completed 503 Service Unavailable in 30001ms (ActiveRecord: 0.0ms)',
+    ]);
+    expect(heroku.events[0]).toMatchObject({ status: 503, durationMs: 30001, pod: 'web.1' });
+  });
+
   it('reads the Logger line, the tags aside, the lograge pairs with their ms, and a backtrace', () => {
     const run = read(
       [
@@ -632,6 +819,49 @@ describe('syslog repeat folds', () => {
       [6, 'web03', null, '09:15:10'],
     ]);
     expect(run.events[5]?.message).toMatch(/^Last message 'Failed password' repeated 3 times/);
+  });
+
+  it('keeps bracketed text longer than rsyslog writes (800 bytes) as one event, never multiplied', () => {
+    const long = `Failed password for root from 203.0.113.12 port 22 ssh2 ${'x'.repeat(3000)}`;
+    const run = runWith('syslog', [
+      `Nov  6 09:15:05 web01 sshd[99]: message repeated 100000 times: [ ${long}]`,
+      `Nov  6 09:15:06 web01 sshd[99]: message repeated 2 times: [ ${'y'.repeat(RSYSLOG_MAX_MESSAGE - 1)}]`,
+    ]);
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => e.sourceLine)).toEqual([1, 2, 2]);
+    expect(run.events[0]?.message).toMatch(/^message repeated 100000 times: \[ Failed password/);
+  });
+
+  it('rejects folds beyond the copies a file may make, with the line and the count', () => {
+    const fold = (n: number) =>
+      `Nov  6 09:15:05 web01 sshd[99]: message repeated ${MAX_REPEATS} times: [ Failed password for root from 203.0.113.${n} port 22 ssh2]`;
+    const lines = [fold(1), fold(2), ...Array.from({ length: 10 }, (_, i) => fold(i + 3))];
+    const run = runWith('syslog', lines);
+    // The first fold fits the allowance of one big burst; the second would need about 100,000
+    // more lines of file before it.
+    expect(run.events).toHaveLength(MAX_REPEATS);
+    expect(run.rejects).toHaveLength(lines.length - 1);
+    expect(run.rejects[0]).toMatchObject({ line: 2 });
+    expect(run.rejects[0]?.reason).toBe(
+      `repeat count ${MAX_REPEATS} would make ${2 * MAX_REPEATS} copies of folded messages by this line, ` +
+        `above the ${MAX_REPEATS + 2 * COPIES_PER_LINE} allowed: not expanded`,
+    );
+  });
+
+  it("repeats the previous message for BSD and macOS syslogd's `--- last message repeated N times ---`", () => {
+    const run = read(
+      [
+        'Nov  6 09:15:00 mac01 sshd[99]: Failed password for bob from 203.0.113.13 port 22 ssh2',
+        'Nov  6 09:15:07 mac01 --- last message repeated 2 times ---',
+      ],
+      'auth.log',
+    );
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [e.sourceLine, e.authRule])).toEqual([
+      [1, 'sshd-failed-password'],
+      [2, 'sshd-failed-password'],
+      [2, 'sshd-failed-password'],
+    ]);
   });
 
   it('rejects a fold too large to be real, with its line', () => {

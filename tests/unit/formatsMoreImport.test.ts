@@ -1,13 +1,17 @@
 // The new formats through importFile (the parse worker, normalise and the case): the counts on
 // the source, the rows stored, and the rejects with their lines. The fixtures are synthetic,
 // written after the formats' documentation (tests/fixtures/formats-more).
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openCase } from '../../electron/core/case/caseStore.js';
 import { listRejects } from '../../electron/core/case/rejects.js';
 import { importFile } from '../../electron/core/ingest/importFile.js';
-import { tempDir } from '../helpers/tempCase.js';
+import { type ParseMessage, runParseJob } from '../../electron/core/ingest/parseJob.js';
+import { DEFAULT_TAGGING_RULES } from '../../electron/core/ingest/tagging.js';
+import { MAX_REPEATS } from '../../electron/core/ingest/formats/syslogRepeats.js';
+import { tempDir, writeLines } from '../helpers/tempCase.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'formats-more');
 const CRI_FILE = `checkout-canary-7d9f8-x2k4p_shop_app-${'0123456789abcdef'.repeat(4)}.log`;
@@ -39,7 +43,7 @@ describe('importing the new formats', () => {
     for (const row of rows) {
       expect(row).toMatchObject({
         pod: 'checkout-canary-7d9f8-x2k4p',
-        service: 'app',
+        service: 'checkout',
         track: 'canary',
         rule: 'pod-name',
       });
@@ -69,7 +73,8 @@ describe('importing the new formats', () => {
     expect(rows).toEqual([
       { line: 1, host: 'checkout-canary', track: 'canary', status: 200, ms: 46, ip: '203.0.113.5', path: '/cart' },
       { line: 2, host: 'checkout-stable', track: 'stable', status: 401, ms: 12, ip: '203.0.113.6', path: '/login' },
-      { line: 3, host: 'checkout-canary', track: 'canary', status: 503, ms: null, ip: '203.0.113.7', path: '/cart' },
+      // -1 times: the wait from request_creation_time, here none (no target to try).
+      { line: 3, host: 'checkout-canary', track: 'canary', status: 503, ms: 0, ip: '203.0.113.7', path: '/cart' },
     ]);
     expect(listRejects(db, result.sourceId ?? -1).map((r) => r.line)).toEqual([4]);
     db.close();
@@ -95,6 +100,53 @@ describe('importing the new formats', () => {
       ip: '203.0.113.12',
       message: 'Failed password for root from 203.0.113.12 port 52000 ssh2',
     });
+    db.close();
+  });
+
+  it('hands the copies of one big fold to the writer in batches, not as one message', async () => {
+    const message = `Failed password for root from 203.0.113.12 port 22 ssh2 ${'x'.repeat(700)}`;
+    const file = writeLines('auth.log', [
+      `Nov  6 09:15:00 web01 sshd[99]: ${message}`,
+      `Nov  6 09:15:05 web01 sshd[99]: message repeated ${MAX_REPEATS} times: [ ${message}]`,
+      'Nov  6 09:15:06 web01 sshd[99]: Accepted password for bob from 203.0.113.13 port 22 ssh2',
+    ]);
+    const batches: number[] = [];
+    let end: ParseMessage | null = null;
+    await runParseJob(
+      {
+        path: file,
+        format: 'syslog',
+        formatContext: { zone: 'UTC', year: 2026, fileName: 'auth.log', options: {} },
+        normaliseContext: { track: null, service: null, version: null, rules: DEFAULT_TAGGING_RULES },
+        batchSize: 5000,
+      },
+      (m) => {
+        if (m.type === 'batch') batches.push(m.events.count);
+        else end = m;
+      },
+    );
+    expect(end).toMatchObject({ type: 'end', lines: 3 });
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(MAX_REPEATS + 2);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(5000);
+  });
+
+  it("keeps two deployments' `app` containers apart as services, and `--service` still wins", async () => {
+    const dir = tempDir();
+    const write = (pod: string, message: string): string => {
+      const file = path.join(dir, `${pod}_shop_app-${'0123456789abcdef'.repeat(4)}.log`);
+      fs.writeFileSync(file, `2024-05-01T10:00:00Z stdout F ${message}\n`);
+      return file;
+    };
+    const db = newCase();
+    await importFile(db, write('payments-canary-7d9f8c6b54-x2k4p', 'paid'));
+    await importFile(db, write('checkout-5d59d67564-q8zmw', 'checked out'));
+    await importFile(db, write('search-6c9b8f7d4-vwz2t', 'searched'), { service: 'catalogue' });
+    const rows = db.prepare('SELECT service, message FROM events ORDER BY id').all();
+    expect(rows).toEqual([
+      { service: 'payments', message: 'paid' },
+      { service: 'checkout', message: 'checked out' },
+      { service: 'catalogue', message: 'searched' },
+    ]);
     db.close();
   });
 });

@@ -83,6 +83,21 @@ export const MAX_BATCHES_IN_FLIGHT = 4;
  */
 const BATCH_RAW_BYTES = 16 * 1024 * 1024;
 
+/** A batch while it is filled: its records as the parser gave them, and how much it holds. */
+interface FillingBatch {
+  events: NewEvent[];
+  metrics: NewMetric[];
+  rejects: RejectRecord[];
+  /** Records (events, metrics, rejects). */
+  held: number;
+  /** Characters of raw text. */
+  heldBytes: number;
+}
+
+function emptyBatch(): FillingBatch {
+  return { events: [], metrics: [], rejects: [], held: 0, heldBytes: 0 };
+}
+
 /**
  * Reads the whole file of `job`, calling `emit` with each batch and finally the end (or the
  * failure). `emit` returns a promise when the reader must wait (backpressure: the writer is
@@ -90,38 +105,62 @@ const BATCH_RAW_BYTES = 16 * 1024 * 1024;
  */
 export async function runParseJob(job: ParseJob, emit: (message: ParseMessage) => void | Promise<void>): Promise<void> {
   const format = formatNamed(job.format);
-  let events: NewEvent[] = [];
-  let batch: Omit<ParseBatch, 'events'> = { type: 'batch', metrics: [], rejects: [], lines: 0, bytesRead: 0 };
-  let held = 0;
-  let heldBytes = 0;
+  // The batch being filled, and the batches already full but not yet posted. A batch is cut
+  // as soon as it holds enough records, counted as the parser hands them over, not per line:
+  // one line may stand for many events (a syslog repeat fold), and packing them all in one
+  // message could outgrow a string. Full batches wait, unpacked, until the line is done,
+  // because the sink cannot wait for the writer; then they are posted one by one.
+  let filling = emptyBatch();
+  const full: FillingBatch[] = [];
+  const cutIfFull = (): void => {
+    if (filling.held >= job.batchSize || filling.heldBytes >= BATCH_RAW_BYTES) {
+      full.push(filling);
+      filling = emptyBatch();
+    }
+  };
   const sink: RecordSink = {
     event(event) {
-      events.push(normaliseEvent(event, job.normaliseContext));
-      held += 1;
-      heldBytes += event.raw.length;
+      filling.events.push(normaliseEvent(event, job.normaliseContext));
+      filling.held += 1;
+      filling.heldBytes += event.raw.length;
+      cutIfFull();
     },
     metric(sample) {
-      batch.metrics.push(normaliseMetric(sample, job.normaliseContext));
-      held += 1;
+      filling.metrics.push(normaliseMetric(sample, job.normaliseContext));
+      filling.held += 1;
+      cutIfFull();
     },
     reject(line, reason, raw, rawBytes) {
-      batch.rejects.push({ line, reason, raw, ...(rawBytes === undefined ? {} : { rawBytes }) });
-      held += 1;
-      heldBytes += raw.length;
+      filling.rejects.push({ line, reason, raw, ...(rawBytes === undefined ? {} : { rawBytes }) });
+      filling.held += 1;
+      filling.heldBytes += raw.length;
+      cutIfFull();
     },
   };
   let source: LineSource | null = null;
   let lines = 0;
   let cut: ParseEnd['cut'] = null;
-  const send = async (): Promise<void> => {
-    batch.lines = lines;
-    batch.bytesRead = source?.bytesRead() ?? 0;
-    const full: ParseBatch = { ...batch, events: packEvents(events) };
-    events = [];
-    batch = { type: 'batch', metrics: [], rejects: [], lines: 0, bytesRead: 0 };
-    held = 0;
-    heldBytes = 0;
-    await emit(full);
+  const post = async (ready: FillingBatch): Promise<void> => {
+    await emit({
+      type: 'batch',
+      events: packEvents(ready.events),
+      metrics: ready.metrics,
+      rejects: ready.rejects,
+      lines,
+      bytesRead: source?.bytesRead() ?? 0,
+    });
+  };
+  /** Posts the full batches, and with `all` the one being filled too. */
+  const send = async (all: boolean): Promise<void> => {
+    while (full.length > 0) {
+      const ready = full.shift();
+      if (ready) await post(ready);
+    }
+    if (all && filling.held > 0) {
+      const last = filling;
+      filling = emptyBatch();
+      await post(last);
+    }
   };
 
   try {
@@ -140,21 +179,15 @@ export async function runParseJob(job: ParseJob, emit: (message: ParseMessage) =
     for await (const line of source.lines) {
       lines = line.number;
       if (line.problem !== undefined) {
-        batch.rejects.push({
-          line: line.number,
-          reason: line.problem,
-          raw: line.text,
-          ...(line.bytes === undefined ? {} : { rawBytes: line.bytes }),
-        });
-        held += 1;
+        sink.reject(line.number, line.problem, line.text, line.bytes);
         if (line.cut) cut = { line: line.number, reason: line.problem };
       } else {
         guarded(() => parser.line(line.number, line.text), line.number, line.text);
       }
-      if (held >= job.batchSize || heldBytes >= BATCH_RAW_BYTES) await send();
+      await send(false);
     }
     guarded(() => parser.end(), lines, '');
-    if (held > 0) await send();
+    await send(true);
     await emit({
       type: 'end',
       lines,
@@ -165,7 +198,7 @@ export async function runParseJob(job: ParseJob, emit: (message: ParseMessage) =
     });
   } catch (error) {
     // What was read before a read error is kept.
-    if (held > 0) await send();
+    await send(true);
     await emit({
       type: 'failed',
       lines,

@@ -9,10 +9,14 @@
 //     "classification" "classification_reason" [conn_trace_id …]
 //   Classic Load Balancer: the same from `time` to ssl_protocol, without `type`.
 // AWS adds fields at the end over time: the ones after those above are not read.
-// `time` is when the load balancer answered (UTC); the status is the one the client got
-// (elb_status_code). The duration is the three processing times added (seconds): a -1 among
-// them means the request was not processed to the end (the target closed the connection, or
-// never answered), and it has no duration. The target group's name (from its ARN) is the host:
+// `time` (UTC) is when an ALB generated its response, but when a Classic load balancer received
+// the request; the status is the one the client got (elb_status_code). The duration is the
+// three processing times added (seconds), each a step AWS documents. A -1 among them means the
+// request was not processed to the end (the target closed the connection, or never answered
+// before the idle timeout): those are the 502s and 504s, the slowest requests of all, so an
+// ALB line takes its duration then from `time` − request_creation_time (when the request was
+// received), the whole time the client waited. A Classic line has no such field: no duration.
+// The target group's name (from its ARN) is the host:
 // canary rollouts with weighted target groups name them after their track
 // (`checkout-canary`), which the host-name tagging rule reads.
 import type { NewEvent } from '../../case/events.js';
@@ -53,6 +57,17 @@ function addressOf(token: string | undefined): string | null {
 /** The name in `arn:aws:elasticloadbalancing:…:targetgroup/<name>/<id>`, or null. */
 export function targetGroupName(arn: string | null): string | null {
   return arn === null ? null : (/:targetgroup\/([^/\s]+)\//.exec(arn)?.[1] ?? null);
+}
+
+/**
+ * Milliseconds from an ALB's request_creation_time to its `time` (the response), or null when
+ * the field is missing or not a time that comes before it.
+ */
+function waitedMs(responseMs: number, created: string | null): number | null {
+  if (created === null || !TIME.test(created)) return null;
+  const start = parseTime(created, 'UTC');
+  if (!start.ok || start.ms > responseMs) return null;
+  return responseMs - start.ms;
 }
 
 /** One ELB access-log line into an event (ALB when `type` leads it, else Classic). */
@@ -96,7 +111,11 @@ export function parseElbLine(line: string, lineNumber: number): Outcome {
   }
   const event = blankEvent(lineNumber, line, time.ms, timeText);
   event.status = elbStatus === '-' ? null : Number(elbStatus);
-  event.durationMs = times.includes('-1') ? null : times.reduce((sum, t) => sum + Number(t), 0) * 1000;
+  event.durationMs = times.includes('-1')
+    ? alb
+      ? waitedMs(time.ms, unquote(f[20]))
+      : null
+    : times.reduce((sum, t) => sum + Number(t), 0) * 1000;
   event.clientIp = addressOf(client);
   const requestLine = unquote(request);
   event.message = requestLine;
@@ -105,10 +124,11 @@ export function parseElbLine(line: string, lineNumber: number): Outcome {
   let urlHost: string | null = null;
   if (m) {
     event.httpMethod = m[1] ?? null;
-    const url = /^[a-z][a-z0-9+.-]*:\/\/([^/:?#]+)(?::\d+)?(\/[^?#]*)?/i.exec(m[2] ?? '');
+    // The host is a name, an IPv4 address or a bracketed IPv6 literal (`[2001:db8::1]:443`).
+    const url = /^[a-z][a-z0-9+.-]*:\/\/(?:\[([0-9A-Fa-f:.]+)\]|([^/:?#[\]]+))(?::\d+)?(\/[^?#]*)?/i.exec(m[2] ?? '');
     if (url) {
-      urlHost = url[1] ?? null;
-      event.urlPath = url[2] || '/';
+      urlHost = url[1] ?? url[2] ?? null;
+      event.urlPath = url[3] || '/';
     } else if ((m[2] ?? '').startsWith('/')) {
       event.urlPath = (m[2] ?? '/').split(/[?#]/, 1)[0] || '/';
     }

@@ -13,10 +13,11 @@
 //                `[pod/<pod>/<container>]`, `--timestamps` with an RFC 3339 time; either or both.
 // The content is whatever the app wrote, read with the mapping of its own format where one
 // fits (innerLine.ts); the envelope's time is taken when the content has none. The pod feeds
-// the tagging rules (a pod named `checkout-canary-…`, a pod-template hash); the container
-// names the service when the content names none.
+// the tagging rules (a pod named `checkout-canary-…`, a pod-template hash) and names the
+// service when the content names none (podWorkload.ts), the container only when it cannot.
 import { type OuterTime } from './jsonLines.js';
 import { ContinuationJoiner, innerLineToEvent } from './innerLine.js';
+import { workloadOfPod } from './podWorkload.js';
 import type { FormatContext, LogFormat, RecordParser, RecordSink } from './types.js';
 import { parseTime } from '../time.js';
 
@@ -56,14 +57,23 @@ function readInner(
   raw: string,
   time: OuterTime | null,
 ): void {
-  joiner.add(`${where.pod ?? ''}/${where.container ?? ''}/${where.stream ?? ''}`, content, line, raw, () => {
-    const outcome = innerLineToEvent(content, line, raw, ctx.zone, time);
-    if (outcome.ok) {
-      outcome.event.pod ??= where.pod;
-      outcome.event.service ??= where.container;
-    }
-    return outcome;
-  });
+  joiner.add(
+    `${where.pod ?? ''}/${where.container ?? ''}/${where.stream ?? ''}`,
+    content,
+    line,
+    raw,
+    time?.ms ?? null,
+    () => {
+      const outcome = innerLineToEvent(content, line, raw, ctx.zone, time);
+      if (outcome.ok) {
+        outcome.event.pod ??= where.pod;
+        // The pod's workload names the service; a container's name (often app or main) only
+        // when the pod's name does not reduce to one.
+        outcome.event.service ??= (where.pod === null ? null : workloadOfPod(where.pod)) ?? where.container;
+      }
+      return outcome;
+    },
+  );
 }
 
 interface Partial {

@@ -3,7 +3,9 @@
 // (LstdFlags = Ldate|Ltime; Lmicroseconds adds the fraction; Lshortfile/Llongfile the caller;
 // a prefix set with log.New or SetPrefix comes first, or before the message with Lmsgprefix).
 // The time has no zone: local time, or UTC under LUTC; it is read in the import's zone. The
-// logger has no levels: a level the message states (`[ERROR] …`, `error: …`) is taken.
+// logger has no levels, but programs give it one through the prefix (`log.New(os.Stderr,
+// "ERROR: ", …)`) or the message (`[ERROR] …`, `error: …`): the prefix's is taken first. The
+// prefix stays in the message, as the program wrote it.
 // log.Panic and an unrecovered panic print the panic and its goroutine dump on the lines after:
 // they join the record above, and `panic: …` names it.
 import type { NewEvent } from '../../case/events.js';
@@ -24,15 +26,17 @@ const PANIC_LINE = /^(?:panic: |\[recovered\]|exit status \d+$)/;
 
 export interface GoLogHeader {
   time: OuterTime;
+  /** The message with a prefix written before the time put back in front of it. */
   message: string;
+  /** The level the prefix states, else the one the message states. */
+  level: string | null;
 }
 
 /** A Go `log` line's time (in `zone`) and message, null when the line is not one, or why its time is bad. */
 export function goLogHeader(text: string, zone: string): GoLogHeader | { bad: string } | null {
-  // A prefix (log.New's, or with Lmsgprefix before the message) is not kept: it names the logger.
   const m = GO_LOG_LINE.exec(text);
   if (!m || NGINX_ERROR.test(text)) return null;
-  const [, , shown = '', y, mo, d, h, mi, s, micros, , , message = ''] = m;
+  const [, prefix, shown = '', y, mo, d, h, mi, s, micros, , , message = ''] = m;
   const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map((part) => Number(part));
   const wall = Date.UTC(
     year ?? 0,
@@ -54,7 +58,11 @@ export function goLogHeader(text: string, zone: string): GoLogHeader | { bad: st
     return { bad: `time "${shown}" is not a real date and time` };
   }
   if ((year ?? 0) < 1990 || (year ?? 0) > 2099) return { bad: `time "${shown}" is outside 1990–2099` };
-  return { time: { ms: wallTimeToUtc(wall, zone), text: shown }, message };
+  return {
+    time: { ms: wallTimeToUtc(wall, zone), text: shown },
+    message: prefix === undefined ? message : `${prefix} ${message}`,
+    level: (prefix === undefined ? null : statedLevel(prefix)) ?? statedLevel(message),
+  };
 }
 
 /** The panic a record's continuation lines report (`panic: boom [recovered]`), or null. */
@@ -70,7 +78,7 @@ function panicOf(lines: readonly string[]): string | null {
 export function goLogEvent(header: GoLogHeader, lines: readonly string[], firstLine: number): NewEvent {
   const event = blankEvent(firstLine, lines.join('\n'), header.time.ms, header.time.text);
   event.message = header.message;
-  event.level = statedLevel(header.message);
+  event.level = header.level;
   const rest = lines.slice(1);
   const panic = panicOf([header.message, ...rest]);
   if (rest.length > 0) event.errorStack = rest.join('\n');

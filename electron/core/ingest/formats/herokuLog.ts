@@ -20,8 +20,11 @@ import { parseLogfmt } from './logfmt.js';
 import type { LogFormat } from './types.js';
 import { blankEvent } from './types.js';
 
+// Logplex has two sources: `heroku` (the router and the platform) and `app` (the dynos, add-ons
+// writing as the app). A syslog line written without its host (`… sshd[99]: …`) has the same
+// shape otherwise, and is not Heroku's.
 const HEROKU_LINE =
-  /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})) ([A-Za-z][\w-]*)\[([\w.-]+)\]:(?: (.*))?$/s;
+  /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})) (heroku|app)\[([\w.-]+)\]:(?: (.*))?$/s;
 const MS = /^(\d+(?:\.\d+)?)ms$/;
 
 function text(value: unknown): string | null {
@@ -71,7 +74,7 @@ export const herokuLogFormat: LogFormat = {
         if (line.trim() === '') return;
         const m = HEROKU_LINE.exec(line);
         if (!m) {
-          sink.reject(number, 'not a Heroku log line (time source[dyno]: message)', line);
+          sink.reject(number, 'not a Heroku log line (time heroku|app[dyno]: message)', line);
           return;
         }
         const [, timeText = '', source = '', dyno = '', body = ''] = m;
@@ -81,7 +84,7 @@ export const herokuLogFormat: LogFormat = {
           return;
         }
         const outer = { ms: time.ms, text: timeText };
-        joiner.add(`${source}[${dyno}]`, body, number, line, () => {
+        joiner.add(`${source}[${dyno}]`, body, number, line, outer.ms, () => {
           if (source === 'heroku' && dyno === 'router') {
             const event = blankEvent(number, line, outer.ms, outer.text);
             if (routerFields(event, body)) return { ok: true, event };

@@ -8,14 +8,18 @@
 //
 // A program that prints an exception does so line by line, so a trace arrives as many
 // envelope records: ContinuationJoiner joins the lines that continue a record (plainText.ts,
-// CONTINUATION) to the one before them from the same container, as the stack of that event.
+// FRAME_LINE, EXCEPTION_HEADER) to the one before them from the same container, as the stack
+// of that event. The lines of one trace are written together, so they join only within
+// JOIN_WITHIN_MS of the record's envelope time; and an exception's header joins only a record
+// that speaks of an error (`ERROR Payment failed` above `java.lang.IllegalStateException: …`):
+// under an ordinary line, `TimeoutError: upstream timed out` is a record of its own.
 import type { NewEvent } from '../../case/events.js';
 import { parseAccessLine } from './accessLog.js';
 import { goLogHeader } from './goLog.js';
 import { type OuterTime, jsonDocumentToEvent } from './jsonLines.js';
 import { LOGFMT_START, logfmtToEvent } from './logfmt.js';
-import { CONTINUATION, statedLevel } from './plainText.js';
-import { rubyLoggerHeader, withTags } from './rubyLogger.js';
+import { EXCEPTION_HEADER, FRAME_LINE, statedLevel } from './plainText.js';
+import { railsCompleted, rubyLoggerHeader, withTags } from './rubyLogger.js';
 import type { RecordSink } from './types.js';
 import { blankEvent } from './types.js';
 
@@ -67,7 +71,7 @@ export function innerLineToEvent(
     const time = outer ?? go.time;
     const event = blankEvent(lineNumber, raw, time.ms, time.text);
     event.message = go.message;
-    event.level = statedLevel(go.message);
+    event.level = go.level;
     return { ok: true, event };
   }
   const ruby = rubyLoggerHeader(text, zone);
@@ -88,6 +92,11 @@ export function innerLineToEvent(
   const event = blankEvent(lineNumber, raw, outer.ms, outer.text);
   event.message = inner;
   event.level = statedLevel(text);
+  const completed = railsCompleted(text);
+  if (completed !== null) {
+    event.status = completed.status;
+    event.durationMs = completed.durationMs;
+  }
   return { ok: true, event };
 }
 
@@ -96,6 +105,8 @@ interface Held {
   event: NewEvent;
   lines: number;
   chars: number;
+  /** The envelope time of the last line joined (null when the envelope has no time). */
+  at: number | null;
 }
 
 /** Lines and characters a joined record may reach; more continuation lines become their own events. */
@@ -103,34 +114,73 @@ const MAX_JOINED_LINES = 2000;
 const MAX_JOINED_CHARS = 512 * 1024;
 /** Containers held open at once; beyond, the one least recently written to is finished. */
 const MAX_HELD = 1000;
+/**
+ * Characters of raw text held open in all (a record may be a joined line of 8 MiB): beyond,
+ * the records least recently written to are finished until the rest fit.
+ */
+export const MAX_HELD_CHARS = 64 * 1024 * 1024;
+/**
+ * How far apart (envelope time) a line may be from the line before it in the same record: a
+ * program writes a trace in one go, so its lines are microseconds apart, and a line written a
+ * while later is a new record whatever it looks like.
+ */
+export const JOIN_WITHIN_MS = 1000;
+/** Levels of a record that a trace may follow (a logger's `error(msg, exception)`; Java's `warn(msg, e)` too). */
+const ERROR_LEVELS = new Set([
+  'warn',
+  'warning',
+  'error',
+  'fatal',
+  'critical',
+  'severe',
+  'panic',
+  'alert',
+  'emergency',
+]);
+
+// Python's traceback printed on its own (traceback.print_exc()) opens with this line.
+const TRACEBACK_START = /^Traceback \(most recent call last\):/;
+
+function speaksOfError(event: NewEvent): boolean {
+  return (
+    event.errorStack !== null ||
+    event.errorType !== null ||
+    (event.level !== null && ERROR_LEVELS.has(event.level)) ||
+    TRACEBACK_START.test(event.message ?? '')
+  );
+}
 
 /** Joins continuation lines to the record before them from the same container (`key`). */
 export class ContinuationJoiner {
   private readonly held = new Map<string, Held>();
+  /** The sum of the held records' `chars`. */
+  private heldChars = 0;
 
-  constructor(private readonly sink: RecordSink) {}
+  constructor(
+    private readonly sink: RecordSink,
+    private readonly maxHeldChars = MAX_HELD_CHARS,
+  ) {}
 
   /**
-   * One line from container `key`: joined to the record held for it when it continues it,
-   * else read through `read` (null when it is blank: nothing is stored for it).
+   * One line from container `key`, written at envelope time `at` (null when the envelope has
+   * none): joined to the record held for it when it continues it, else read through `read`.
+   * A blank line stores nothing.
    */
-  add(key: string, inner: string, lineNumber: number, raw: string, read: () => InnerOutcome): void {
+  add(key: string, inner: string, lineNumber: number, raw: string, at: number | null, read: () => InnerOutcome): void {
     if (inner.trim() === '') return;
     const open = this.held.get(key);
-    if (
-      open !== undefined &&
-      CONTINUATION.test(inner) &&
-      open.lines < MAX_JOINED_LINES &&
-      open.chars + inner.length < MAX_JOINED_CHARS
-    ) {
+    if (open !== undefined && this.continues(open, inner, at)) {
       const { event } = open;
       event.errorStack = event.errorStack === null ? inner : `${event.errorStack}\n${inner}`;
       event.raw = `${event.raw}\n${raw}`;
       open.lines += 1;
       open.chars += raw.length + 1;
+      this.heldChars += raw.length + 1;
+      open.at = at ?? open.at;
       // Most recently written last, so the oldest is first to go when too many are held.
       this.held.delete(key);
       this.held.set(key, open);
+      this.finishOldestBeyondLimits();
       return;
     }
     this.finish(key);
@@ -139,10 +189,25 @@ export class ContinuationJoiner {
       this.sink.reject(lineNumber, outcome.reason, raw);
       return;
     }
-    this.held.set(key, { event: outcome.event, lines: 1, chars: raw.length });
-    if (this.held.size > MAX_HELD) {
+    const { event } = outcome;
+    // An exception's header that joined nothing is an error of its own, its trace to follow.
+    const header = event.errorType === null && event.message === inner ? EXCEPTION_HEADER.exec(inner.trim()) : null;
+    if (header !== null) {
+      event.errorType = header[1] ?? null;
+      event.errorMessage = header[2] ?? null;
+      event.errorStack = inner;
+    }
+    this.held.set(key, { event, lines: 1, chars: raw.length, at });
+    this.heldChars += raw.length;
+    this.finishOldestBeyondLimits();
+  }
+
+  /** Finishes the records least recently written to while too many, or too much text, are held. */
+  private finishOldestBeyondLimits(): void {
+    while (this.held.size > MAX_HELD || (this.heldChars > this.maxHeldChars && this.held.size > 1)) {
       const oldest = this.held.keys().next().value;
-      if (oldest !== undefined) this.finish(oldest);
+      if (oldest === undefined) return;
+      this.finish(oldest);
     }
   }
 
@@ -151,10 +216,18 @@ export class ContinuationJoiner {
     for (const key of [...this.held.keys()]) this.finish(key);
   }
 
+  private continues(open: Held, inner: string, at: number | null): boolean {
+    if (open.lines >= MAX_JOINED_LINES || open.chars + inner.length >= MAX_JOINED_CHARS) return false;
+    if (at !== null && open.at !== null && Math.abs(at - open.at) > JOIN_WITHIN_MS) return false;
+    if (FRAME_LINE.test(inner)) return true;
+    return EXCEPTION_HEADER.test(inner) && speaksOfError(open.event);
+  }
+
   private finish(key: string): void {
     const open = this.held.get(key);
     if (open === undefined) return;
     this.held.delete(key);
+    this.heldChars -= open.chars;
     this.sink.event(open.event);
   }
 }

@@ -77,7 +77,19 @@ function objectTime(value: Record<string, unknown>, zone: string): TimeResult | 
   return null;
 }
 
-function timeOf(doc: Doc, zone: string): { result: TimeResult; text: string; key: string } | null {
+// A written time that ends with its offset (`Z`, `+01:00`, `+0100`, `-07`) names its instant;
+// one without (`2024-05-01 10:00:00,123`) was read in the import's zone, a guess.
+const ENDS_WITH_OFFSET = /\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$/;
+
+interface DocumentTime {
+  result: TimeResult;
+  text: string;
+  key: string;
+  /** The value names its instant (an epoch, or a time with an offset), not only a wall-clock time. */
+  exact: boolean;
+}
+
+function timeOf(doc: Doc, zone: string): DocumentTime | null {
   for (const key of TIME_FIELDS) {
     const value = field(doc, key);
     if (value === undefined || value === null || value === '') continue;
@@ -88,22 +100,26 @@ function timeOf(doc: Doc, zone: string): { result: TimeResult; text: string; key
       const result: TimeResult = Number.isFinite(us)
         ? parseTime(Math.floor(us / 1000), zone)
         : { ok: false, reason: `${JSON.stringify(value)} is not microseconds since the epoch` };
-      return { result, text: shown, key };
+      return { result, text: shown, key, exact: true };
     }
-    if (typeof value === 'number') return { result: parseTime(epochMs(value), zone), text: shown, key };
+    if (typeof value === 'number') return { result: parseTime(epochMs(value), zone), text: shown, key, exact: true };
     if (isObject(value)) {
       const result = objectTime(value, zone) ?? { ok: false, reason: `${clip(shown)} is not a time` };
-      return { result, text: shown, key };
+      const date = value.$date;
+      return { result, text: shown, key, exact: typeof date !== 'string' || ENDS_WITH_OFFSET.test(date.trim()) };
     }
     if (typeof value === 'string' && EPOCH_TEXT.test(value.trim())) {
-      return { result: parseTime(epochMs(Number(value.trim())), zone), text: shown, key };
+      return { result: parseTime(epochMs(Number(value.trim())), zone), text: shown, key, exact: true };
     }
-    let result = parseTime(typeof value === 'string' ? goTimeString(value) : value, zone);
+    const written = typeof value === 'string' ? goTimeString(value) : value;
+    let result = parseTime(written, zone);
     // nginx's $time_local (and Logstash's grok `timestamp`): `17/Dec/2018:10:47:58 +0800`.
     if (!result.ok && typeof value === 'string' && /^\d{2}\/[A-Z][a-z]{2}\/\d{4}:/.test(value)) {
       result = parseAccessTime(value);
     }
-    return { result, text: shown, key };
+    const exact =
+      typeof written === 'string' && (ENDS_WITH_OFFSET.test(written.trim()) || /^\d{13}$/.test(written.trim()));
+    return { result, text: shown, key, exact };
   }
   return null;
 }
@@ -416,7 +432,7 @@ export interface OuterTime {
 
 /**
  * One JSON document of any of these shapes into an event. `outerTime` (a container log's
- * own time) is taken when the document has no time field; a time field that is bad is still
+ * own time) is taken when the document has no time field, or one without an offset; a time field that is bad is still
  * a reject, as it says the document is not what it seems.
  */
 export function jsonDocumentToEvent(
@@ -426,11 +442,15 @@ export function jsonDocumentToEvent(
   zone: string,
   outerTime: OuterTime | null = null,
 ): { ok: true; event: NewEvent } | { ok: false; reason: string } {
-  const time =
-    timeOf(doc, zone) ??
-    (outerTime === null
+  const own = timeOf(doc, zone);
+  const outer =
+    outerTime === null
       ? null
-      : { result: { ok: true as const, ms: outerTime.ms }, text: outerTime.text, key: 'outer time' });
+      : { result: { ok: true as const, ms: outerTime.ms }, text: outerTime.text, key: 'outer time' };
+  // An app's time without an offset was read in the import's zone, a guess; the envelope's
+  // (a container runtime's UTC time) is exact and stamps the same moment, so it wins. An own
+  // time that is bad still rejects the document.
+  const time = own === null || (own.result.ok && !own.exact && outer !== null) ? outer : own;
   if (time === null) return { ok: false, reason: `no time (looked for ${TIME_FIELDS.join(', ')})` };
   if (!time.result.ok) return { ok: false, reason: `${time.key}: ${time.result.reason}` };
 
@@ -457,9 +477,16 @@ export function jsonDocumentToEvent(
   // nginx's `$request` and Logstash's grok `request`: a request line, or only its target.
   const request = requestOf(text(field(doc, 'request')));
   event.httpMethod = text(firstScalar(doc, METHOD_FIELDS) ?? request.method)?.toUpperCase() ?? null;
+  // Envoy and lograge's JSON write the request's path as `path`, which elsewhere may be a file's.
   event.urlPath =
     text(field(doc, 'url.path')) ??
-    pathOf(text(firstScalar(doc, URL_FIELDS) ?? request.target ?? (envoy ? firstScalar(doc, ['path']) : undefined)));
+    pathOf(
+      text(
+        firstScalar(doc, URL_FIELDS) ??
+          request.target ??
+          (envoy || isLograge(doc) ? firstScalar(doc, ['path']) : undefined),
+      ),
+    );
   event.status = ecsStatus.value ?? httpStatus(firstScalar(doc, STATUS_FIELDS));
   event.durationMs = duration.value;
   event.clientIp = ipOf(firstScalar(doc, CLIENT_IP_FIELDS));

@@ -33,10 +33,19 @@ export function statedLevel(text: string): string | null {
 }
 
 /**
- * Lines that continue the record above when a program prints an exception line by line: Java
- * and JavaScript frames (`\tat …`, `... 12 more`, `Caused by: …`), a qualified exception's
- * header (`java.lang.IllegalStateException: boom`, `TypeError: x`), Python's traceback, and
- * a Go panic's goroutine dump (`goroutine 1 [running]:`, `main.main()`, `\t/app/main.go:12`).
+ * Lines that can only continue a record above when a program prints an exception line by
+ * line: Java and JavaScript frames (`\tat …`, `... 12 more`, `Caused by: …`), Python's
+ * traceback, and a Go panic's goroutine dump (`goroutine 1 [running]:`, `main.main()`,
+ * `\t/app/main.go:12`).
  */
-export const CONTINUATION =
-  /^(?:\s+at \S|\s*\.\.\. \d+ (?:more|common frames omitted)|Caused by: |Suppressed: |\s+File "|Traceback \(most recent call last\):|(?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*(?:Exception|Error)(?::\s|$)|goroutine \d+ \[[^\]]*\]:$|\t\S|created by \S|(?:[\w.-]+\/)*[\w-]+(?:\.\(\*?\w+\))?\.[\w.]+(?:\[[^\]]*\])?\(.*\)$)/;
+export const FRAME_LINE =
+  /^(?:\s+at \S|\s*\.\.\. \d+ (?:more|common frames omitted)|Caused by: |Suppressed: |\s+File "|Traceback \(most recent call last\):|goroutine \d+ \[[^\]]*\]:$|\t\S|created by \S|(?:[\w.-]+\/)*[\w-]+(?:\.\(\*?\w+\))?\.[\w.]+(?:\[[^\]]*\])?\(.*\)$)/;
+
+/**
+ * An exception's header (`java.lang.IllegalStateException: boom`, `TypeError: x`): the first
+ * line of a trace under a log line, or a line of its own; the type and message are captured.
+ */
+export const EXCEPTION_HEADER = /^((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*(?:Exception|Error))(?::\s(.*)|$)/s;
+
+/** Either kind of line that may continue the record above. */
+export const CONTINUATION = new RegExp(`${FRAME_LINE.source}|${EXCEPTION_HEADER.source}`, 's');

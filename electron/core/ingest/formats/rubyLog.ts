@@ -7,6 +7,9 @@
 // time — local, without a zone, so read in the import's — where the message has none. Lines
 // that are not a Logger line (an exception's backtrace, printed after the line that logged
 // it) join the record above, and Ruby's `Type (message):` names its exception.
+// `Logger.new(path)` opens a new file with a header line of its own (LogDevice#add_log_header):
+//   # Logfile created on 2024-05-01 10:00:00 +0100 by logger.rb/v1.6.0
+// It is no record and no reject: skipped, wherever a rotation or concatenation puts it.
 import { innerLineToEvent } from './innerLine.js';
 import { multilineParser } from './multiline.js';
 import { RUBY_LINE, type RubyHeader, rubyLoggerHeader, withTags } from './rubyLogger.js';
@@ -14,20 +17,22 @@ import type { LogFormat } from './types.js';
 
 // `ActionController::RoutingError (No route matches [GET] "/x"):`, `NoMethodError (undefined method …):`
 const RUBY_EXCEPTION = /^\s*((?:[A-Z]\w*::)*[A-Z]\w*) \((.*)\):\s*$/s;
+const LOGFILE_HEADER = /^# Logfile created on .{1,80} by logger\.rb\/\S{1,40}$/;
 
 export const rubyLogFormat: LogFormat = {
   name: 'ruby-log',
   label: "Ruby Logger / Rails production.log (`I, [time #pid]  INFO -- : msg`, lograge's lines in it)",
   probe(sample) {
-    if (sample.length === 0) return 0;
-    const headers = sample.filter((line) => RUBY_LINE.test(line)).length;
+    const lines = sample.filter((line) => !LOGFILE_HEADER.test(line));
+    if (lines.length === 0) return 0;
+    const headers = lines.filter((line) => RUBY_LINE.test(line)).length;
     // A backtrace may follow a line; the first line must still be a Logger line.
-    if (headers === 0 || !RUBY_LINE.test(sample[0] ?? '')) return 0;
-    const share = headers / sample.length;
+    if (headers === 0 || !RUBY_LINE.test(lines[0] ?? '')) return 0;
+    const share = headers / lines.length;
     return share < 0.3 ? 0 : 0.6 + 0.35 * share;
   },
   open(ctx, sink) {
-    return multilineParser<RubyHeader>(
+    const records = multilineParser<RubyHeader>(
       sink,
       'Ruby Logger',
       (text) => rubyLoggerHeader(text, ctx.zone),
@@ -60,5 +65,13 @@ export const rubyLogFormat: LogFormat = {
         sink.event(event);
       },
     );
+    return {
+      line(number, text) {
+        if (!LOGFILE_HEADER.test(text)) records.line(number, text);
+      },
+      end() {
+        records.end();
+      },
+    };
   },
 };

@@ -64,3 +64,14 @@ export function withTags<T extends { ok: true; event: { message: string | null }
   if (outcome.ok && outcome.event.message === header.body) outcome.event.message = header.message;
   return outcome;
 }
+
+// Rails (ActionController's log subscriber) ends each request without lograge with
+//   Completed 500 Internal Server Error in 45ms (Views: 1.2ms | ActiveRecord: 2.1ms | Allocations: 812)
+// after its tags: the request's status and its whole time in milliseconds.
+const RAILS_COMPLETED = /^(?:\[[^\]]*\] )*Completed ([1-5]\d\d)\b.*? in (\d+(?:\.\d+)?)ms(?:\s|$)/;
+
+/** The status and duration of Rails' `Completed 200 OK in 12ms` line, or null for any other text. */
+export function railsCompleted(text: string): { status: number; durationMs: number } | null {
+  const m = RAILS_COMPLETED.exec(text);
+  return m ? { status: Number(m[1]), durationMs: Number(m[2]) } : null;
+}

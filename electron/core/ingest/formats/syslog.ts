@@ -280,7 +280,7 @@ export const syslogFormat: LogFormat = {
         }
         const expanded = repeats.expand(outcome.event);
         if ('reject' in expanded) sink.reject(number, expanded.reject, text);
-        else for (const event of expanded.events) sink.event(event);
+        else for (let i = 0; i < expanded.copies; i += 1) sink.event({ ...expanded.event });
       },
       end() {},
     };
