@@ -15,7 +15,8 @@ import { workerEntryFile } from './workerEntry.js';
 
 /** The case the thread serves: a case file, or the demo case built from the demo logs. */
 export type ServedCase =
-  { kind: 'file'; path: string; readOnly: boolean; create: boolean } | { kind: 'demo'; path: string; logsDir: string; readOnly: boolean };
+  | { kind: 'file'; path: string; readOnly: boolean; create: boolean }
+  | { kind: 'demo'; path: string; logsDir: string; readOnly: boolean };
 
 /** What the hosting thread does for the service when the worker asks. */
 export interface ServiceThreadHost {
