@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CoalmineError } from '../../shared/errors.js';
 import { formatUk, formatUkWithZone } from '../../shared/ukTime.js';
-import { checkZone, parseTime, parseTypedTime } from '../../electron/core/ingest/time.js';
+import { checkZone, parseTime, parseTypedTime, wallClockAsUtc } from '../../electron/core/ingest/time.js';
 
 const LONDON = 'Europe/London';
 const NEW_YORK = 'America/New_York';
@@ -332,5 +332,24 @@ describe('parseTypedTime (a window end a person typed)', () => {
     );
     expect(() => parseTypedTime('01/01/0050 10:00', 'Europe/London', '--from')).toThrow(/between 1990 and 2099/);
     expect(() => parseTypedTime('2026-03-29', 'Europe/London', '--from')).toThrow(/neither DD\/MM\/YYYY/);
+  });
+});
+
+describe('wallClockAsUtc: the parts of a zone-less time', () => {
+  const at = { year: 2024, month: 2, day: 29, hour: 23, minute: 59, second: 59, ms: 999 };
+  it('reads a real date and time as if it were UTC', () => {
+    expect(wallClockAsUtc(at)).toBe(Date.UTC(2024, 1, 29, 23, 59, 59, 999));
+  });
+  it.each([
+    ['30 February', { day: 30 }],
+    ['29 February of a common year', { year: 2023 }],
+    ['a 13th month', { month: 13 }],
+    ['24:00', { hour: 24 }],
+    ['a 60th minute', { minute: 60 }],
+    ['a leap second', { second: 60 }],
+    ['1989', { year: 1989 }],
+    ['2100', { year: 2100 }],
+  ])('refuses %s', (_, change) => {
+    expect(wallClockAsUtc({ ...at, ...change })).toBeNull();
   });
 });

@@ -53,6 +53,27 @@ export function zoneOffsetMs(zone: string, utcMs: number): number {
 }
 
 /**
+ * A wall-clock time given as its numbered parts (month from 1), as if it were UTC; null unless
+ * the parts name a real date and time (no 30 February, no 25:00 or :60) in 1990–2099. Readers
+ * of formats that write their time without a zone pass it on to `wallTimeToUtc`.
+ */
+export function wallClockAsUtc(parts: {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  ms: number;
+}): number | null {
+  const { year, month, day, hour, minute, second, ms } = parts;
+  if (year < 1990 || year > 2099 || hour > 23 || minute > 59 || second > 59) return null;
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const back = new Date(wall);
+  return back.getUTCDate() === day && back.getUTCMonth() === month - 1 ? wall : null;
+}
+
+/**
  * The UTC instant of a wall-clock time in `zone`. In the hour skipped in spring the wall time
  * does not exist and is read with the offset before the change (in London 01:30 becomes 02:30 BST); in
  * the hour repeated in autumn the first occurrence is taken.

@@ -12,7 +12,7 @@ import type { NewEvent } from '../../case/events.js';
 import { type OuterTime } from './jsonLines.js';
 import { multilineParser } from './multiline.js';
 import { CONTINUATION, statedLevel } from './plainText.js';
-import { wallTimeToUtc } from '../time.js';
+import { wallClockAsUtc, wallTimeToUtc } from '../time.js';
 import { type LogFormat, blankEvent } from './types.js';
 
 const GO_LOG_LINE =
@@ -37,27 +37,16 @@ export function goLogHeader(text: string, zone: string): GoLogHeader | { bad: st
   const m = GO_LOG_LINE.exec(text);
   if (!m || NGINX_ERROR.test(text)) return null;
   const [, prefix, shown = '', y, mo, d, h, mi, s, micros, , , message = ''] = m;
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map((part) => Number(part));
-  const wall = Date.UTC(
-    year ?? 0,
-    (month ?? 0) - 1,
-    day,
-    hour,
-    minute,
-    second,
-    micros ? Math.floor(Number(micros) / 1000) : 0,
-  );
-  const back = new Date(wall);
-  if (
-    back.getUTCDate() !== day ||
-    back.getUTCMonth() !== (month ?? 0) - 1 ||
-    (hour ?? 0) > 23 ||
-    (minute ?? 0) > 59 ||
-    (second ?? 0) > 59
-  ) {
-    return { bad: `time "${shown}" is not a real date and time` };
-  }
-  if ((year ?? 0) < 1990 || (year ?? 0) > 2099) return { bad: `time "${shown}" is outside 1990–2099` };
+  const wall = wallClockAsUtc({
+    year: Number(y),
+    month: Number(mo),
+    day: Number(d),
+    hour: Number(h),
+    minute: Number(mi),
+    second: Number(s),
+    ms: micros ? Math.floor(Number(micros) / 1000) : 0,
+  });
+  if (wall === null) return { bad: `time "${shown}" is not a real date and time` };
   return {
     time: { ms: wallTimeToUtc(wall, zone), text: shown },
     message: prefix === undefined ? message : `${prefix} ${message}`,

@@ -2,7 +2,7 @@
 //   I, [2024-05-01T10:00:00.123456 #4242]  INFO -- progname: [tag] [tag] message
 // Read by ruby-log, and inside a container's or Heroku's envelope (innerLine.ts). The message
 // is read with its own format's mapping without the tags; a message of free text keeps them.
-import { wallTimeToUtc } from '../time.js';
+import { wallClockAsUtc, wallTimeToUtc } from '../time.js';
 
 export const RUBY_LINE =
   /^([DIWEFAU]), \[(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? #\d+\] +(DEBUG|INFO|WARN|ERROR|FATAL|UNKNOWN|ANY) -- ([^:]*): ?(.*)$/s;
@@ -25,30 +25,21 @@ export function rubyLoggerHeader(text: string, zone: string): RubyHeader | null 
   const m = RUBY_LINE.exec(text);
   if (!m) return null;
   const [, , y, mo, d, h, mi, s, frac = '', severity = '', , message = ''] = m;
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map((part) => Number(part));
   const shown = text.slice(4, text.indexOf(' #'));
-  const wall = Date.UTC(
-    year ?? 0,
-    (month ?? 0) - 1,
-    day,
-    hour,
-    minute,
-    second,
-    frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0,
-  );
-  const back = new Date(wall);
-  const real =
-    back.getUTCDate() === day &&
-    back.getUTCMonth() === (month ?? 0) - 1 &&
-    (hour ?? 0) < 24 &&
-    (minute ?? 0) < 60 &&
-    (second ?? 0) < 60 &&
-    (year ?? 0) >= 1990 &&
-    (year ?? 0) <= 2099;
+  const wall = wallClockAsUtc({
+    year: Number(y),
+    month: Number(mo),
+    day: Number(d),
+    hour: Number(h),
+    minute: Number(mi),
+    second: Number(s),
+    ms: frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0,
+  });
   return {
-    time: real
-      ? { ms: wallTimeToUtc(wall, zone), text: shown }
-      : { bad: `time "${shown}" is not a real date and time` },
+    time:
+      wall !== null
+        ? { ms: wallTimeToUtc(wall, zone), text: shown }
+        : { bad: `time "${shown}" is not a real date and time` },
     level: severity === 'ANY' || severity === 'UNKNOWN' ? 'unknown' : severity.toLowerCase(),
     message,
     body: message.replace(TAGS, ''),
