@@ -489,67 +489,50 @@ export function TaggingRulesPanel({
     setRetag(null);
   };
 
+  /** Runs one call of the panel: busy meanwhile, the last notice and re-tag report cleared, a refusal shown. */
+  const act = <T,>(call: Promise<T>, done: (value: T) => void): void => {
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    setRetag(null);
+    call.then(
+      (value) => {
+        setBusy(false);
+        done(value);
+      },
+      (e: unknown) => {
+        setBusy(false);
+        setError(errorText(e));
+      },
+    );
+  };
+
   const save = (event: FormEvent): void => {
     event.preventDefault();
     if (issues.length > 0 || !dirty || busy) return;
-    setBusy(true);
-    setError(null);
-    setNotice(null);
-    setRetag(null);
-    api['tagging.save']({ rules }).then(
-      (saved) => {
-        setBusy(false);
-        setState(saved);
-        setRows(rowsOf(saved.rules));
-        setNotice('Saved. New imports use these rules; re-tag to apply them to the events already stored.');
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(errorText(e));
-      },
-    );
+    act(api['tagging.save']({ rules }), (saved) => {
+      setState(saved);
+      setRows(rowsOf(saved.rules));
+      setNotice('Saved. New imports use these rules; re-tag to apply them to the events already stored.');
+    });
   };
 
   /** Deletes the case's own rules (tagging.reset), as `coalmine tags --reset`: the defaults apply again. */
-  const useDefaults = (): void => {
-    setBusy(true);
-    setError(null);
-    setNotice(null);
-    setRetag(null);
-    api['tagging.reset']({}).then(
-      (reset) => {
-        setBusy(false);
-        setState(reset);
-        setRows(rowsOf(reset.rules));
-        setNotice(
-          'The case uses the default rules again. New imports use them; re-tag to apply them to the events already stored.',
-        );
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(errorText(e));
-      },
-    );
-  };
+  const useDefaults = (): void =>
+    act(api['tagging.reset']({}), (reset) => {
+      setState(reset);
+      setRows(rowsOf(reset.rules));
+      setNotice(
+        'The case uses the default rules again. New imports use them; re-tag to apply them to the events already stored.',
+      );
+    });
 
-  const runRetag = (): void => {
-    setBusy(true);
-    setError(null);
-    setNotice(null);
-    setRetag(null);
-    api['tagging.retag']({}).then(
-      (result) => {
-        setBusy(false);
-        setRetag(result);
-        // The page reads the case again, and with it these counts (`generation`).
-        onRetagged();
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(errorText(e));
-      },
-    );
-  };
+  const runRetag = (): void =>
+    act(api['tagging.retag']({}), (result) => {
+      setRetag(result);
+      // The page reads the case again, and with it these counts (`generation`).
+      onRetagged();
+    });
 
   return (
     <details className="editor-panel" data-testid="tagging-panel">
