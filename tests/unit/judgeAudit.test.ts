@@ -27,6 +27,16 @@ function reasonsOf(analysis: Analysis, rule: string): VerdictReason[] {
 const blocking = (analysis: Analysis): string[] =>
   analysis.verdict.reasons.filter((r) => r.blocks).map((r) => `${r.rule}: ${r.text}`);
 
+/** The verdict on a 5xx rate alone: `k` errors in `n` requests on each track. */
+const judge5xx = (stable: { k: number; n: number }, canary: { k: number; n: number }) =>
+  judge({
+    rows: [rateRow('rate5xx', '5xx rate', stable, canary)],
+    requests: { stable: stable.n, canary: canary.n },
+    surges: [],
+    exceptions: [],
+    settings: DEFAULT_ANALYSIS_SETTINGS,
+  }).verdict;
+
 describe('too little to judge', () => {
   it('is inconclusive on a handful of canary requests, and says how many it saw', async () => {
     const db = await caseOf(scenario({ minutes: 3, canary: { ...HEALTHY, rpm: 2 } }));
@@ -373,14 +383,7 @@ describe('the UK clock change', () => {
 });
 
 describe('error-rate rises at high and at low volume', () => {
-  const judged = (stable: { k: number; n: number }, canary: { k: number; n: number }) =>
-    judge({
-      rows: [rateRow('rate5xx', '5xx rate', stable, canary)],
-      requests: { stable: stable.n, canary: canary.n },
-      surges: [],
-      exceptions: [],
-      settings: DEFAULT_ANALYSIS_SETTINGS,
-    }).verdict;
+  const judged = judge5xx;
 
   it('does not blame the canary for a 5xx rate stable breaches too, higher by a sliver however significant', () => {
     // 0.50 % on stable, 0.54 % on the canary, over millions of requests: significant (p < 0.0001)
@@ -508,14 +511,7 @@ describe('noise on a healthy canary', () => {
 });
 
 describe('errors in a handful of canary requests', () => {
-  const verdictOf = (canaryErrors: number) =>
-    judge({
-      rows: [rateRow('rate5xx', '5xx rate', { k: 6, n: 18_000 }, { k: canaryErrors, n: 6 })],
-      requests: { stable: 18_000, canary: 6 },
-      surges: [],
-      exceptions: [],
-      settings: DEFAULT_ANALYSIS_SETTINGS,
-    }).verdict;
+  const verdictOf = (canaryErrors: number) => judge5xx({ k: 6, n: 18_000 }, { k: canaryErrors, n: 6 });
 
   it('is inconclusive on six clean requests, and rolls back when four of them fail: evidence however few', () => {
     expect(verdictOf(0).decision).toBe('inconclusive');
@@ -528,14 +524,7 @@ describe('errors in a handful of canary requests', () => {
 });
 
 describe('one error in a small canary', () => {
-  const verdictOf = (canaryErrors: number) =>
-    judge({
-      rows: [rateRow('rate5xx', '5xx rate', { k: 0, n: 20_000 }, { k: canaryErrors, n: 100 })],
-      requests: { stable: 20_000, canary: 100 },
-      surges: [],
-      exceptions: [],
-      settings: DEFAULT_ANALYSIS_SETTINGS,
-    }).verdict;
+  const verdictOf = (canaryErrors: number) => judge5xx({ k: 0, n: 20_000 }, { k: canaryErrors, n: 100 });
 
   it('does not roll back on one 5xx in 100 requests, which a canary at the 0.1 % threshold shows one time in ten', () => {
     // P(at least one error in 100 | 0.1 %) = 1 − 0.999^100 = 9.5 %: no evidence of a crossing.
@@ -555,14 +544,7 @@ describe('one error in a small canary', () => {
 });
 
 describe('a canary several times worse on a 5xx rate both tracks breach', () => {
-  const verdictOf = (stable: { k: number; n: number }, canary: { k: number; n: number }) =>
-    judge({
-      rows: [rateRow('rate5xx', '5xx rate', stable, canary)],
-      requests: { stable: stable.n, canary: canary.n },
-      surges: [],
-      exceptions: [],
-      settings: DEFAULT_ANALYSIS_SETTINGS,
-    }).verdict;
+  const verdictOf = judge5xx;
 
   it('is held, not promoted as pre-existing, when its interval lies above stable’s rate but the test is not yet significant', () => {
     // 1.67 % against 0.50 %, both above the 0.1 % rollback threshold; Fisher's p = 0.057.
