@@ -306,9 +306,29 @@ describe('CRI container logs', () => {
     expect(read([line], file('web')).events[0]?.service).toBe('app');
   });
 
-  it('leaves pod and service empty when the file is not named as /var/log/containers names it', () => {
+  it('leaves pod and service empty when neither the file name nor its folders name them', () => {
     const run = read(['2024-05-01T10:00:00Z stdout F hello'], '0.log');
     expect(run.events[0]).toMatchObject({ pod: null, service: null, track: 'unknown', message: 'hello' });
+    const elsewhere = runFormat(formatNamed('cri-log'), ['2024-05-01T10:00:00Z stdout F hello'], {
+      fileName: '0.log',
+      filePath: '/tmp/export/app/0.log',
+    });
+    expect(elsewhere.events[0]).toMatchObject({ pod: null, service: null });
+  });
+
+  it("takes pod and container from the kubelet's folders (/var/log/pods/<ns>_<pod>_<uid>/<container>/), rotated files too", () => {
+    const folder = '/var/log/pods/shop_checkout-canary-7d9f8c6b54-x2k4p_0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0/app';
+    for (const name of ['0.log', '3.log.20240501-101010', '0.log.20240501-101010.gz']) {
+      const run = runFormat(formatNamed('cri-log'), ['2024-05-01T10:00:00Z stdout F GET /pay 500'], {
+        fileName: name,
+        filePath: `${folder}/${name}`,
+      });
+      expect(run.events[0], name).toMatchObject({
+        pod: 'checkout-canary-7d9f8c6b54-x2k4p',
+        service: 'checkout',
+        track: 'canary',
+      });
+    }
   });
 });
 

@@ -21,6 +21,25 @@ function newCase() {
 }
 
 describe('importing the new formats', () => {
+  it('imports a kubelet file under /var/log/pods with the pod and container its folders name, detected from content', async () => {
+    const folder = path.join(
+      tempDir(),
+      'var/log/pods/shop_payments-canary-7d9f8c6b54-x2k4p_0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0/app',
+    );
+    fs.mkdirSync(folder, { recursive: true });
+    const file = path.join(folder, '0.log');
+    fs.writeFileSync(
+      file,
+      '2024-05-01T10:00:00.000000001Z stdout F {"level":"error","msg":"login failed","status":401}\n' +
+        '2024-05-01T10:00:01.000000001Z stdout F {"level":"info","msg":"ok","status":200}\n',
+    );
+    const db = newCase();
+    expect(await importFile(db, file)).toMatchObject({ format: 'cri-log', events: 2, rejects: 0, authFailures: 1 });
+    expect(db.prepare(`SELECT DISTINCT pod, service, track FROM events`).all()).toEqual([
+      { pod: 'payments-canary-7d9f8c6b54-x2k4p', service: 'payments', track: 'canary' },
+    ]);
+  });
+
   it('imports a CRI container log: joined partial lines, a joined trace, the pod tagged canary', async () => {
     const db = newCase();
     const result = await importFile(db, path.join(FIXTURES, CRI_FILE));

@@ -136,6 +136,7 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     year: options.year ?? new Date(facts.mtimeMs).getUTCFullYear(),
     ...(options.year === undefined ? { modifiedMonth: new Date(facts.mtimeMs).getUTCMonth() + 1 } : {}),
     fileName: path.basename(absolute),
+    filePath: absolute,
     options: options.formatOptions ?? {},
   };
   // A file this format cannot read at all with these options is refused before anything is written.

@@ -31,6 +31,12 @@ const KUBECTL_PROBE = new RegExp(`^\\[pod/[^/\\]\\s]+/[^\\]\\s]+\\](?: |$)`);
 const TIMESTAMP_PROBE = new RegExp(`^${RFC3339}(?: |$)`);
 /** /var/log/containers: `<pod>_<namespace>_<container>-<64 hex>.log`. */
 const CONTAINERS_FILE = /^([a-z0-9][a-z0-9.-]*)_([a-z0-9][a-z0-9-]*)_(.+)-[0-9a-f]{64}\.log$/;
+/**
+ * The kubelet's own files: `/var/log/pods/<namespace>_<pod>_<pod uid>/<container>/<restarts>.log`,
+ * rotated as `<restarts>.log.<YYYYMMDD-hhmmss>` (gzipped but the newest). The pod is only in the folders.
+ */
+const POD_LOG_PATH =
+  /(?:^|[/\\])[a-z0-9][a-z0-9-]*_([a-z0-9][a-z0-9.-]*)_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}[/\\]([a-z0-9][a-z0-9-]*)[/\\]\d+\.log(?:\.\d{8}-\d{6})?(?:\.gz)?$/;
 
 /** A line cut into parts longer than this is rejected, not held: the runtime cuts at 16 KiB a part. */
 const MAX_JOINED_CHARS = 8 * 1024 * 1024;
@@ -142,13 +148,15 @@ class PartialLines {
   }
 }
 
-function whereOfFile(fileName: string): Where {
-  const named = CONTAINERS_FILE.exec(fileName);
-  return { pod: named?.[1] ?? null, container: named?.[3] ?? null };
+function whereOfFile(ctx: FormatContext): Where {
+  const named = CONTAINERS_FILE.exec(ctx.fileName);
+  if (named) return { pod: named[1] ?? null, container: named[3] ?? null };
+  const kubelet = ctx.filePath === undefined ? null : POD_LOG_PATH.exec(ctx.filePath);
+  return { pod: kubelet?.[1] ?? null, container: kubelet?.[2] ?? null };
 }
 
 function openCri(ctx: FormatContext, sink: RecordSink): RecordParser {
-  const where = whereOfFile(ctx.fileName);
+  const where = whereOfFile(ctx);
   const joiner = new ContinuationJoiner(sink);
   const partials = new PartialLines(
     sink,
@@ -198,7 +206,7 @@ function dockerEntry(text: string): { log: string; stream: string; time: string 
 }
 
 function openDocker(ctx: FormatContext, sink: RecordSink): RecordParser {
-  const where = whereOfFile(ctx.fileName);
+  const where = whereOfFile(ctx);
   const joiner = new ContinuationJoiner(sink);
   const partials = new PartialLines(
     sink,

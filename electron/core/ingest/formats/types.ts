@@ -20,6 +20,8 @@ export interface FormatContext {
   modifiedMonth?: number;
   /** The file's base name, for messages. */
   fileName: string;
+  /** The file's absolute path, where a format reads names from its folders (kubelet's /var/log/pods). */
+  filePath?: string;
   /** Format-specific options (a CSV column mapping, …), as saved in the case or given. */
   options: Record<string, unknown>;
 }
