@@ -184,17 +184,15 @@ function thresholdRule(
   const actionWord = ACTION_WORDS[action];
   // The threshold's name is a noun: "the rollback threshold", not "the roll back threshold".
   const thresholdName = action === 'rollback' ? 'rollback' : actionWord;
+  const say = (outcome: RuleOutcome, text: string, blocks?: boolean): VerdictReason =>
+    reason(rule, row.metric, row.unit, values, outcome, text, blocks);
   if (row.canary === null) {
-    return reason(rule, row.metric, row.unit, values, 'insufficient-data', `No canary data for the ${label}.`, false);
+    return say('insufficient-data', `No canary data for the ${label}.`, false);
   }
   const canaryText = cell(row, 'canary');
   const stableText = cell(row, 'stable');
   if (row.canary <= threshold) {
-    return reason(
-      rule,
-      row.metric,
-      row.unit,
-      values,
+    return say(
       'pass',
       `Canary ${label} ${canaryText} is within the ${thresholdName} threshold of ${t} (stable ${stableText}).`,
     );
@@ -209,7 +207,8 @@ function thresholdRule(
   // evidence, not the canary's interval against stable's rate as if exact: stable's own noise
   // would hold one healthy canary in twelve on an even split.
   const ci = row.canaryCi;
-  const rawP = unadjustedP.has(row) ? unadjustedP.get(row) : row.pValue;
+  // Rows outside Holm's family keep their own p-value.
+  const rawP = unadjustedP.get(row) ?? row.pValue;
   if (
     action === 'rollback' &&
     row.stable !== null &&
@@ -218,17 +217,12 @@ function thresholdRule(
     material !== null &&
     row.canary > material.limit &&
     rawP !== null &&
-    rawP !== undefined &&
     rawP < HOLD_EVIDENCE_P
   ) {
     const before = rawP === row.pValue ? '' : `; ${formatPValue(rawP)} before that adjustment`;
-    return reason(
-      rule,
-      row.metric,
-      row.unit,
-      values,
+    return say(
       'hold',
-      `${label[0]?.toUpperCase() ?? ''}${label.slice(1)} is above the rollback threshold of ${t} on both tracks, but the canary's ` +
+      `${upperFirst(label)} is above the rollback threshold of ${t} on both tracks, but the canary's ` +
         `${canaryText} is ${(row.canary / row.stable).toFixed(1)} times stable's ${stableText}, beyond the tolerance of ` +
         `${material.words}; the difference is not yet significant (${pText(row)}${before}): hold until more traffic tells.`,
     );
@@ -244,13 +238,9 @@ function thresholdRule(
         : significant && material !== null && by !== null
           ? `the canary's is higher than stable's by ${by}, within the tolerance of ${material.words} (${pText(row)})`
           : `the canary is not significantly worse, ${pText(row)}`;
-    return reason(
-      rule,
-      row.metric,
-      row.unit,
-      values,
+    return say(
       'pre-existing',
-      `${label[0]?.toUpperCase() ?? ''}${label.slice(1)} is above ${t} on both tracks (canary ${canaryText}, stable ${stableText}; ` +
+      `${upperFirst(label)} is above ${t} on both tracks (canary ${canaryText}, stable ${stableText}; ` +
         `${why}): a condition that predates the canary, so it does not block promotion.`,
     );
   }
@@ -266,11 +256,7 @@ function thresholdRule(
   // Never for the rollback threshold: a canary seen above it is not promoted on a lack of
   // evidence; it is held until more traffic tells (below).
   if (action !== 'rollback' && ci !== null && ci[0] <= threshold && row.stable !== null && !significant) {
-    return reason(
-      rule,
-      row.metric,
-      row.unit,
-      values,
+    return say(
       'pass',
       `Canary ${label} ${canaryText} is above the ${thresholdName} threshold of ${t}, but its 95 % interval ` +
         `(${formatInterval(row.unit, ci)}) reaches below it and it is not significantly above stable's ${stableText} ` +
@@ -278,22 +264,14 @@ function thresholdRule(
     );
   }
   if (action === 'rollback' && ci !== null && ci[0] <= threshold) {
-    return reason(
-      rule,
-      row.metric,
-      row.unit,
-      values,
+    return say(
       'hold',
       `Canary ${label} ${canaryText} is above the rollback threshold of ${t}${against}, but its 95 % interval ` +
         `(${formatInterval(row.unit, ci)}) reaches below the threshold: hold until more traffic tells.`,
     );
   }
   const ciText = ci === null ? '' : ` (95 % interval ${formatInterval(row.unit, ci)})`;
-  return reason(
-    rule,
-    row.metric,
-    row.unit,
-    values,
+  return say(
     action,
     `Canary ${label} ${canaryText}${ciText} is above the ${thresholdName} threshold of ${t}${against}: ${actionWord}.`,
   );
