@@ -44,6 +44,18 @@ export function emptyAffected(): ReviewDocument['affected'] {
   };
 }
 
+/** The section when everyone who failed on the canary failed on stable too: counts, nobody listed. */
+export function affectedOnBothTracks(): ReviewDocument['affected'] {
+  return {
+    ...emptyAffected(),
+    summary: [
+      'Nobody failed authentication only on the canary: every principal (2) and client IP (1) that failed on it also failed on stable in the window.',
+    ],
+    principals: { canary: 2, stable: 9, canaryOnly: 0 },
+    clientIps: { canary: 1, stable: 4, canaryOnly: 0 },
+  };
+}
+
 export function sampleReviewDocument(overrides: Partial<ReviewDocument> = {}): ReviewDocument {
   const sha = 'a3f1c2'.padEnd(64, '0');
   return {

@@ -7,7 +7,14 @@ import { escapeHtml, h } from '../../electron/core/review/htmlEscape.js';
 import { renderHtmlReview } from '../../electron/core/review/reviewHtml.js';
 import type { ReviewDocument } from '../../shared/review.js';
 import { showControlCharacters } from '../../shared/controlCharacters.js';
-import { HOSTILE, HOSTILE_NAMES, emptyAffected, reviewTime, sampleReviewDocument } from '../helpers/reviewFixture.js';
+import {
+  HOSTILE,
+  HOSTILE_NAMES,
+  affectedOnBothTracks,
+  emptyAffected,
+  reviewTime,
+  sampleReviewDocument,
+} from '../helpers/reviewFixture.js';
 
 // ---- Reading HTML: a strict parser for what a static, script-free document may hold -------
 
@@ -686,16 +693,7 @@ describe('HTML review: who was affected', () => {
   });
 
   it('says so when nobody failed only on the canary, keeping the counts', () => {
-    const nobody = sampleReviewDocument({
-      affected: {
-        ...emptyAffected(),
-        summary: [
-          'Nobody failed authentication only on the canary: every principal (2) and client IP (1) that failed on it also failed on stable in the window.',
-        ],
-        principals: { canary: 2, stable: 9, canaryOnly: 0 },
-        clientIps: { canary: 1, stable: 4, canaryOnly: 0 },
-      },
-    });
+    const nobody = sampleReviewDocument({ affected: affectedOnBothTracks() });
     const s = sectionNamed(parseHtml(renderHtmlReview(nobody)), 'Who was affected');
     expect(byName(s, 'table')).toHaveLength(1);
     expect(afterHeading(s, 'Failed only on the canary').map(readText)).toEqual([

@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { renderMarkdownReview } from '../../electron/core/review/reviewMarkdown.js';
 import type { ReviewDocument } from '../../shared/review.js';
 import { showControlCharacters } from '../../shared/controlCharacters.js';
-import { HOSTILE, HOSTILE_NAMES, emptyAffected, reviewTime, sampleReviewDocument } from '../helpers/reviewFixture.js';
+import {
+  HOSTILE,
+  HOSTILE_NAMES,
+  affectedOnBothTracks,
+  emptyAffected,
+  reviewTime,
+  sampleReviewDocument,
+} from '../helpers/reviewFixture.js';
 
 // ---- Reading Markdown: as much of CommonMark and GFM as the review writes -----------------
 
@@ -720,16 +727,7 @@ describe('Markdown review: who was affected', () => {
   });
 
   it('says so when nobody failed only on the canary, keeping the counts', () => {
-    const nobody = sampleReviewDocument({
-      affected: {
-        ...emptyAffected(),
-        summary: [
-          'Nobody failed authentication only on the canary: every principal (2) and client IP (1) that failed on it also failed on stable in the window.',
-        ],
-        principals: { canary: 2, stable: 9, canaryOnly: 0 },
-        clientIps: { canary: 1, stable: 4, canaryOnly: 0 },
-      },
-    });
+    const nobody = sampleReviewDocument({ affected: affectedOnBothTracks() });
     const r = readMarkdown(renderMarkdownReview(nobody));
     const whole = under(r, 2, 'Who was affected');
     expect(whole.map(readInline)).toContain(nobody.affected.summary[0]);
