@@ -242,6 +242,63 @@ describe('CRI container logs', () => {
     expect(iso(events[1]?.ts)).toBe('2024-05-01T10:09:00.000Z');
   });
 
+  it("joins a Python traceback whole: the frames' indented source lines, 3.11's markers, and a chained traceback", () => {
+    const t = (micros: number) => `2024-05-01T10:20:00.${String(micros).padStart(6, '0')}Z stderr F `;
+    const run = read(
+      [
+        `${t(0)}2024-05-01 10:20:00,000 ERROR shop.pay: charge failed`,
+        `${t(10)}Traceback (most recent call last):`,
+        `${t(20)}  File "/app/shop/pay.py", line 10, in charge`,
+        `${t(30)}    return amount / rate`,
+        `${t(40)}           ~~~~~~~^~~~~~`,
+        `${t(50)}ZeroDivisionError: division by zero`,
+        `${t(60)}`,
+        `${t(70)}The above exception was the direct cause of the following exception:`,
+        `${t(80)}`,
+        `${t(90)}Traceback (most recent call last):`,
+        `${t(100)}  File "/app/shop/views.py", line 31, in checkout`,
+        `${t(110)}    pay.charge(order)`,
+        `${t(120)}shop.errors.PaymentFailed: order 7 could not be charged`,
+        // At once, but after the statement an ordinary line is a record of its own.
+        `${t(130)}2024-05-01 10:20:00,130 INFO shop.pay: retry scheduled`,
+        // An exception type with no Error/Exception suffix ends a traceback too.
+        `${t(140)}2024-05-01 10:20:00,140 ERROR django.request: Forbidden: /admin`,
+        `${t(150)}Traceback (most recent call last):`,
+        `${t(160)}  File "/app/shop/admin.py", line 5, in view`,
+        `${t(170)}    raise PermissionDenied`,
+        `${t(180)}django.core.exceptions.PermissionDenied`,
+      ],
+      CRI_FILE,
+    );
+    expect(run.rejects).toEqual([]);
+    const events = byLine(run.events);
+    expect(events.map((e) => [e.sourceLine, e.level, e.errorType, e.errorMessage, e.raw.split('\n').length])).toEqual([
+      [1, 'error', 'shop.errors.PaymentFailed', 'order 7 could not be charged', 11],
+      [14, 'info', null, null, 1],
+      [15, 'error', 'django.core.exceptions.PermissionDenied', null, 5],
+    ]);
+    expect(events[0]?.errorStack?.split('\n')).toContain('    return amount / rate');
+    // The cause is part of the group: the same wrapper for another cause is another bug.
+    const causedByOther = read(
+      [
+        `${t(0)}2024-05-01 10:20:00,000 ERROR shop.pay: charge failed`,
+        `${t(10)}Traceback (most recent call last):`,
+        `${t(20)}  File "/app/shop/pay.py", line 12, in charge`,
+        `${t(30)}    gateway.post(order)`,
+        `${t(40)}TimeoutError: gateway timed out`,
+        `${t(70)}The above exception was the direct cause of the following exception:`,
+        `${t(90)}Traceback (most recent call last):`,
+        `${t(100)}  File "/app/shop/views.py", line 31, in checkout`,
+        `${t(110)}    pay.charge(order)`,
+        `${t(120)}shop.errors.PaymentFailed: order 9 could not be charged`,
+      ],
+      CRI_FILE,
+    );
+    expect(causedByOther.events).toHaveLength(1);
+    expect(causedByOther.events[0]?.errorType).toBe('shop.errors.PaymentFailed');
+    expect(causedByOther.events[0]?.fingerprint).not.toBe(events[0]?.fingerprint);
+  });
+
   it('finishes the oldest held records first when their text passes the held limit', () => {
     const finished: number[] = [];
     const joiner = new ContinuationJoiner(

@@ -121,7 +121,9 @@ export function exceptionOfStack(stack: string): { type: string; message: string
     const m = line.match(
       /^([A-Za-z_$][\w$]*(?:[.\\][A-Za-z_$][\w$]*)*(?:Exception|Error|Throwable|Fault|Panic|Exit|Interrupt|Warning)?)(?::\s*(.*))?$/,
     );
-    if (m?.[1] && (m[2] !== undefined || /(?:Exception|Error)$/.test(m[1]))) {
+    // A traceback's last line states its exception even when the type is bare and named
+    // otherwise (`django.core.exceptions.PermissionDenied`); elsewhere a lone word is not one.
+    if (m?.[1] && (m[2] !== undefined || python || /(?:Exception|Error)$/.test(m[1]))) {
       return { type: m[1], message: m[2]?.trim() || null };
     }
     return null;

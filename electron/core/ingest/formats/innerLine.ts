@@ -100,6 +100,15 @@ export function innerLineToEvent(
   return { ok: true, event };
 }
 
+/**
+ * Where a held record is in a Python traceback, which has lines no other trace has: after its
+ * `Traceback …:` or a `File "…"` line ('frames'), indented lines are the frame's source and
+ * 3.11's `~~~^^^` markers, and the first unindented line states the exception
+ * (`KeyError: 'sku'`, `django.core.exceptions.PermissionDenied`); after that statement
+ * ('stated'), a chained traceback may follow its sentence ('chained').
+ */
+type PythonTrace = 'none' | 'frames' | 'stated' | 'chained';
+
 /** A record held open while the next line from its container may continue it. */
 interface Held {
   event: NewEvent;
@@ -107,6 +116,7 @@ interface Held {
   chars: number;
   /** The envelope time of the last line joined (null when the envelope has no time). */
   at: number | null;
+  python: PythonTrace;
 }
 
 /** Lines and characters a joined record may reach; more continuation lines become their own events. */
@@ -140,6 +150,28 @@ const ERROR_LEVELS = new Set([
 
 // Python's traceback printed on its own (traceback.print_exc()) opens with this line.
 const TRACEBACK_START = /^Traceback \(most recent call last\):/;
+const PYTHON_FRAME = /^\s+File "/;
+const INDENTED = /^\s+\S/;
+// The line that ends a traceback: the exception's (dotted) type, and its message after `: `.
+const PYTHON_STATEMENT = /^[A-Za-z_][\w.]*(?::\s.*)?$/s;
+// Between two tracebacks of one chain (`raise … from …`, an exception while handling another).
+const PYTHON_CHAIN =
+  /^(?:The above exception was the direct cause of the following exception:|During handling of the above exception, another exception occurred:)\s*$/;
+
+/** Where a Python traceback is after `line`, given where it was before it. */
+function pythonTraceAfter(before: PythonTrace, line: string): PythonTrace {
+  const text = line.trim();
+  if (TRACEBACK_START.test(text) || PYTHON_FRAME.test(line)) return 'frames';
+  if (before === 'frames') return INDENTED.test(line) ? 'frames' : 'stated';
+  if (before === 'stated' && PYTHON_CHAIN.test(text)) return 'chained';
+  return before === 'chained' ? 'chained' : 'none';
+}
+
+/** Whether `line` continues a Python traceback that is at `trace`. */
+function continuesPythonTrace(trace: PythonTrace, line: string): boolean {
+  if (trace === 'frames') return INDENTED.test(line) || PYTHON_STATEMENT.test(line.trim());
+  return trace === 'stated' && PYTHON_CHAIN.test(line.trim());
+}
 
 function speaksOfError(event: NewEvent): boolean {
   return (
@@ -174,6 +206,7 @@ export class ContinuationJoiner {
       event.errorStack = event.errorStack === null ? inner : `${event.errorStack}\n${inner}`;
       event.raw = `${event.raw}\n${raw}`;
       open.lines += 1;
+      open.python = pythonTraceAfter(open.python, inner);
       open.chars += raw.length + 1;
       this.heldChars += raw.length + 1;
       open.at = at ?? open.at;
@@ -197,7 +230,7 @@ export class ContinuationJoiner {
       event.errorMessage = header[2] ?? null;
       event.errorStack = inner;
     }
-    this.held.set(key, { event, lines: 1, chars: raw.length, at });
+    this.held.set(key, { event, lines: 1, chars: raw.length, at, python: pythonTraceAfter('none', inner) });
     this.heldChars += raw.length;
     this.finishOldestBeyondLimits();
   }
@@ -219,7 +252,7 @@ export class ContinuationJoiner {
   private continues(open: Held, inner: string, at: number | null): boolean {
     if (open.lines >= MAX_JOINED_LINES || open.chars + inner.length >= MAX_JOINED_CHARS) return false;
     if (at !== null && open.at !== null && Math.abs(at - open.at) > JOIN_WITHIN_MS) return false;
-    if (FRAME_LINE.test(inner)) return true;
+    if (FRAME_LINE.test(inner) || continuesPythonTrace(open.python, inner)) return true;
     return EXCEPTION_HEADER.test(inner) && speaksOfError(open.event);
   }
 
