@@ -218,6 +218,40 @@ describe.skipIf(!present)(`real logs in ${REAL} (skipped when the folder is abse
     expect(one(hdfs.db, 'SELECT count(*) FROM events WHERE fingerprint IS NOT NULL')).toBe(0);
     hdfs.db.close();
   });
+
+  it('lnav logfile_haproxy.0: 13 requests with status 200 via syslog, the startup lines kept as events', async () => {
+    const name = 'lnav/logfile_haproxy.0';
+    const { db, format } = await imported(name, { year: 2019 });
+    expect(format).toBe('haproxy-log');
+    const lines = fileLines(name).filter((l) => l !== '');
+    // A request's line has the timers after `frontend backend/server`; an SSL handshake failure has none.
+    const requests = lines.filter((l) => / \[\d{2}\/\w{3}\/\d{4}:[\d:.]+\] \S+ \S+\/\S+ -?\d+\//.test(l));
+    expect(requests).toHaveLength(13);
+    expect(one(db, 'SELECT count(*) FROM rejects')).toBe(0);
+    expect(one(db, 'SELECT count(*) FROM events')).toBe(lines.length);
+    expect(one(db, 'SELECT count(*) FROM events WHERE status = 200')).toBe(13);
+    expect(one(db, 'SELECT count(*) FROM events WHERE status IS NULL AND url_path IS NULL')).toBe(lines.length - 13);
+    // Each request's duration is the last of its five timers, as the line writes it.
+    const totals = requests.map((l) => Number(/ -?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?(\d+) /.exec(l)?.[1]));
+    expect(
+      db.prepare('SELECT duration_ms FROM events WHERE status IS NOT NULL ORDER BY source_line').pluck().all(),
+    ).toEqual(totals);
+    db.close();
+  });
+
+  it('lnav logfile_w3c_big.0: the IIS log gives 202 404s and 8 200s, times in UTC', async () => {
+    const name = 'lnav/logfile_w3c_big.0';
+    const { db, format } = await imported(name, { zone: 'Asia/Tokyo' });
+    expect(format).toBe('w3c-log');
+    const records = fileLines(name).filter((l) => l !== '' && !l.startsWith('#'));
+    expect(one(db, 'SELECT count(*) FROM rejects')).toBe(0);
+    expect(one(db, 'SELECT count(*) FROM events')).toBe(records.length);
+    expect(one(db, 'SELECT count(*) FROM events WHERE status = 404')).toBe(202);
+    expect(one(db, 'SELECT count(*) FROM events WHERE status = 200')).toBe(8);
+    const [date, time] = (records[0] ?? '').split(' ');
+    expect(one(db, 'SELECT ts FROM events ORDER BY source_line LIMIT 1')).toBe(Date.parse(`${date}T${time}Z`));
+    db.close();
+  });
 });
 
 function sampleOf(name: string): string[] {
@@ -239,7 +273,8 @@ describe.skipIf(!present)('detection of the real logs (skipped when the folder i
     ['loghub/Linux_2k.log', 'syslog'],
     ['elastic-beats/system-auth-test.log', 'syslog'],
     ['elastic-integrations/test-secure-rhel7.log', 'syslog'],
-    ['lnav/logfile_haproxy.0', 'syslog'],
+    ['lnav/logfile_haproxy.0', 'haproxy-log'],
+    ['lnav/logfile_w3c_big.0', 'w3c-log'],
     ['loghub/Zookeeper_2k.log', 'java-log'],
     ['loghub/Spark_2k.log', 'java-log'],
     ['loghub/HDFS_2k.log', 'java-log'],

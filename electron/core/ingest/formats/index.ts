@@ -6,6 +6,7 @@ import { javaLogFormat, laravelLogFormat, pythonLogFormat, webErrorLogFormat } f
 import { ecsNdjsonFormat } from './ecsNdjson.js';
 import { esSearchFormat } from './esSearch.js';
 import { goLogFormat } from './goLog.js';
+import { haproxyLogFormat } from './haproxyLog.js';
 import { herokuLogFormat } from './herokuLog.js';
 import { criLogFormat, dockerJsonLogFormat, kubectlLogFormat } from './containerLog.js';
 import { csvFormat } from './csv.js';
@@ -15,6 +16,7 @@ import { kibanaCsvFormat } from './kibanaCsv.js';
 import { logfmtFormat } from './logfmt.js';
 import { rubyLogFormat } from './rubyLog.js';
 import { syslogFormat } from './syslog.js';
+import { w3cLogFormat } from './w3cLog.js';
 import type { LogFormat } from './types.js';
 
 /** In order of preference when two formats score the same. */
@@ -38,6 +40,8 @@ export const FORMATS: readonly LogFormat[] = [
   elbLogFormat,
   herokuLogFormat,
   rubyLogFormat,
+  haproxyLogFormat,
+  w3cLogFormat,
 ];
 
 export function formatNamed(name: string): LogFormat {

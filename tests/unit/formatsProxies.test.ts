@@ -1,0 +1,208 @@
+// The logs of what splits traffic between canary and stable, or serves it on Windows: HAProxy's
+// HTTP log (in syslog or raw) and the W3C extended log of IIS and CloudFront. Each case is a few
+// lines written here after the upstream documentation (HAProxy's "Log formats", Microsoft's
+// "W3C Logging", CloudFront's standard log fields), read as an import reads them.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openCase } from '../../electron/core/case/caseStore.js';
+import { listRejects } from '../../electron/core/case/rejects.js';
+import { detectFormat, formatNamed } from '../../electron/core/ingest/formats/index.js';
+import { importFile } from '../../electron/core/ingest/importFile.js';
+import { runFormat } from '../helpers/runFormat.js';
+import { tempDir, writeLines } from '../helpers/tempCase.js';
+
+function read(lines: readonly string[], zone = 'Europe/London') {
+  const format = detectFormat(
+    lines.filter((l) => l.trim() !== ''),
+    'test.log',
+  );
+  return { format: format.name, ...runFormat(format, lines, { fileName: 'test.log', zone }) };
+}
+
+const HAPROXY = [
+  'Nov 19 09:00:01 lb1 haproxy[1234]: 203.0.113.7:51234 [19/Nov/2026:09:00:01.123] www~ checkout_canary/srv1 0/0/1/45/46 200 1234 - - ---- 10/10/1/1/0 0/0 "GET /api/cart?id=7 HTTP/1.1"',
+  'Nov 19 09:00:02 lb1 haproxy[1234]: 203.0.113.8:51235 [19/Nov/2026:09:00:02.456] www~ checkout_stable/srv2 0/0/1/30/31 401 200 - - ---- 10/10/1/1/0 0/0 "POST /api/login HTTP/1.1"',
+  'Nov 19 09:00:03 lb1 haproxy[1234]: Server checkout_canary/srv1 is DOWN, reason: Layer4 connection problem.',
+];
+
+describe('HAProxy HTTP log', () => {
+  it('is told from syslog, which its lines also are, and maps request, status, total time, client and backend', () => {
+    const run = read(HAPROXY);
+    expect(run.format).toBe('haproxy-log');
+    expect(run.rejects).toEqual([]);
+    expect(
+      run.events.map((e) => [
+        e.sourceLine,
+        e.host,
+        e.service,
+        e.track,
+        e.httpMethod,
+        e.urlPath,
+        e.status,
+        e.durationMs,
+      ]),
+    ).toEqual([
+      [1, 'checkout_canary/srv1', 'checkout', 'canary', 'GET', '/api/cart', 200, 46],
+      [2, 'checkout_stable/srv2', 'checkout', 'stable', 'POST', '/api/login', 401, 31],
+      // HAProxy's own message stays the syslog event it is, with no request.
+      [3, 'lb1', 'haproxy', 'unknown', null, null, null, null],
+    ]);
+    expect(run.events[0]?.clientIp).toBe('203.0.113.7');
+    // The accept date has milliseconds and no zone: the import's (GMT in November).
+    expect(run.events[0]?.ts).toBe(Date.UTC(2026, 10, 19, 9, 0, 1, 123));
+    expect(run.events[1]).toMatchObject({ authFailure: true, authRule: 'http-401' });
+  });
+
+  it('reads raw stdout lines, IPv6 clients, captured headers, absolute URLs, aborted timers and the zone', () => {
+    const run = read(
+      [
+        '2001:db8::7:51236 [01/Jul/2026:09:00:04.001] www~ checkout/app-canary 0/0/-1/-1/3001 503 217 - - SC-- 1/1/0/0/3 0/0 {shop.example.com|curl/8 "x"} "GET https://shop.example.com/api/cart?x=1 HTTP/2.0"',
+        '198.51.100.4:443 [01/Jul/2026:09:00:05.250] www~ checkout/app-v1 0/0/0/-1/-1 -1 0 - - CD-- 1/1/0/0/0 0/0 "GET /api/slow HTTP/1.1"',
+        // HAProxy cuts a long line; the request loses its closing quote.
+        '198.51.100.5:443 [01/Jul/2026:09:00:06.000] www~ checkout/app-v1 0/0/0/5/+7 200 10 - - ---- 1/1/0/0/0 0/0 "GET /api/search?q=aaaaaaaa',
+      ],
+      'Europe/London',
+    );
+    expect(run.format).toBe('haproxy-log');
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [e.clientIp, e.host, e.track, e.status, e.durationMs, e.urlPath])).toEqual([
+      ['2001:db8::7', 'checkout/app-canary', 'canary', 503, 3001, '/api/cart'],
+      // The client went away before an answer: no status, no time.
+      ['198.51.100.4', 'checkout/app-v1', 'unknown', null, null, '/api/slow'],
+      ['198.51.100.5', 'checkout/app-v1', 'unknown', 200, 7, '/api/search'],
+    ]);
+    // BST in July: 09:00:04.001 in London is 08:00:04.001 UTC.
+    expect(run.events[0]?.ts).toBe(Date.UTC(2026, 6, 1, 8, 0, 4, 1));
+    expect(run.events[0]?.message).toContain('(SC--)');
+  });
+
+  it('rejects an impossible date and a line that is neither a request nor syslog, with the line', () => {
+    const run = runFormat(
+      formatNamed('haproxy-log'),
+      [
+        HAPROXY[0] ?? '',
+        '203.0.113.9:5 [31/Nov/2026:09:00:05.001] www~ checkout/app 0/0/1/2/3 200 217 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1"',
+        'garbage',
+      ],
+      { fileName: 'haproxy.log' },
+    );
+    expect(run.events).toHaveLength(1);
+    expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [2, 'accept date "31/Nov/2026:09:00:05.001" is not a real date and time'],
+      [3, 'neither an HAProxy HTTP log entry nor a syslog line'],
+    ]);
+  });
+});
+
+const IIS = [
+  '#Software: Microsoft Internet Information Services 10.0',
+  '#Version: 1.0',
+  '#Date: 2026-11-19 09:00:00',
+  '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken',
+  '2026-11-19 09:00:01 10.0.0.5 GET /api/cart id=7 443 - 203.0.113.7 Mozilla/5.0+(Windows+NT+10.0) - 200 0 0 46',
+  '2026-11-19 09:00:02 10.0.0.5 POST /api/login - 443 CORP\\bob+smith 203.0.113.8 Mozilla/5.0 - 401 1 1326 12',
+];
+
+describe('W3C extended log (IIS, CloudFront)', () => {
+  it('maps the fields its #Fields directive names; times are UTC whatever the import zone', () => {
+    const run = read(IIS, 'America/New_York');
+    expect(run.format).toBe('w3c-log');
+    expect(run.rejects).toEqual([]);
+    expect(
+      run.events.map((e) => [e.sourceLine, e.ts, e.host, e.httpMethod, e.urlPath, e.status, e.durationMs, e.user]),
+    ).toEqual([
+      [5, Date.UTC(2026, 10, 19, 9, 0, 1), '10.0.0.5', 'GET', '/api/cart', 200, 46, null],
+      [6, Date.UTC(2026, 10, 19, 9, 0, 2), '10.0.0.5', 'POST', '/api/login', 401, 12, 'CORP\\bob smith'],
+    ]);
+    expect(run.events[1]).toMatchObject({
+      message: 'POST /api/login 401.1',
+      authFailure: true,
+      clientIp: '203.0.113.8',
+    });
+  });
+
+  it('follows a new #Fields directive mid-file, and rejects lines that do not fit it, with the line', () => {
+    const run = runFormat(
+      formatNamed('w3c-log'),
+      [
+        '2026-11-19 08:59:59 GET /early 200',
+        ...IIS.slice(3, 5),
+        '#Software: Microsoft Internet Information Services 10.0',
+        '#Fields: date time s-computername cs-method cs-uri-stem sc-status time-taken',
+        '2026-11-19 09:00:03 WEB-CANARY-01 GET /api/cart 500 1200',
+        '2026-11-19 09:00:04 WEB-CANARY-01 GET /api/cart 500',
+        '2026-02-30 09:00:05 WEB-CANARY-01 GET /api/cart 500 3',
+        '2026-11-19 09:00:06 WEB-CANARY-01 GET /api/cart 5000 3',
+        '#Remarks are not directives',
+      ],
+      { fileName: 'u_ex261119.log' },
+    );
+    expect(run.events.map((e) => [e.sourceLine, e.host, e.track, e.status, e.durationMs])).toEqual([
+      [3, '10.0.0.5', 'unknown', 200, 46],
+      [6, 'WEB-CANARY-01', 'canary', 500, 1200],
+    ]);
+    expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [1, 'no #Fields directive above this line names its fields'],
+      [7, '6 fields where the #Fields directive above names 7'],
+      [8, 'date and time "2026-02-30 09:00:05" are not a real date and time in 1990–2099'],
+      [9, 'sc-status "5000" is not an HTTP status'],
+      [10, 'not a W3C directive (#Fields:, #Version:, …)'],
+    ]);
+  });
+
+  it("reads CloudFront's tab-separated lines, whose time-taken is seconds", () => {
+    const run = read([
+      '#Version: 1.0',
+      '#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken',
+      [
+        '2026-11-19',
+        '09:00:01',
+        'LHR62-C2',
+        '2390',
+        '203.0.113.7',
+        'GET',
+        'd111111abcdef8.cloudfront.net',
+        '/index.html',
+        '200',
+        '-',
+        'Mozilla/5.0%20(Windows)',
+        '-',
+        '-',
+        'Hit',
+        'abc==',
+        'shop.example.com',
+        'https',
+        '421',
+        '0.004',
+      ].join('\t'),
+    ]);
+    expect(run.format).toBe('w3c-log');
+    expect(run.events.map((e) => [e.status, e.durationMs, e.urlPath, e.clientIp])).toEqual([
+      [200, 4, '/index.html', '203.0.113.7'],
+    ]);
+  });
+});
+
+describe('importing them', () => {
+  it('imports an HAProxy log and an IIS log through the parse worker, with counts and rejects on the sources', async () => {
+    const db = openCase(path.join(tempDir(), 'proxies.coalmine'), { create: true });
+    const haproxy = writeLines('haproxy.log', [...HAPROXY, 'garbage']);
+    expect(await importFile(db, haproxy, { year: 2026 })).toMatchObject({
+      format: 'haproxy-log',
+      events: 3,
+      rejects: 1,
+      authFailures: 1,
+    });
+    const iis = writeLines('u_ex261119.log', [...IIS, '2026-11-19 09:00:09 10.0.0.5 GET /short']);
+    const result = await importFile(db, iis);
+    expect(result).toMatchObject({ format: 'w3c-log', events: 2, rejects: 1, authFailures: 1 });
+    expect(listRejects(db, result.sourceId ?? -1).map((r) => r.line)).toEqual([7]);
+    expect(
+      db.prepare(`SELECT DISTINCT service, track FROM events WHERE host LIKE 'checkout%' ORDER BY track`).all(),
+    ).toEqual([
+      { service: 'checkout', track: 'canary' },
+      { service: 'checkout', track: 'stable' },
+    ]);
+    db.close();
+  });
+});
