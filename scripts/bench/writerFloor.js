@@ -4,9 +4,14 @@
 // judge can work from (source, line, time, track, service, version, status, duration, auth
 // failure, and the message for the full-text index) in a bare table, and adds, one at a time,
 // what the case must have: the cohort index the judge reads, the FTS5 index, a file on disk.
-// Nothing of Coalmine runs here: the figures are a floor under any design that stores an event
+// Nothing of Coalmine runs there: the figures are a floor under any design that stores an event
 // as a row (ARCHITECTURE.md: "events + FTS5", analysis as SQL aggregates).
+// A second part writes the case's own row: the same lines read by the access-log reader and
+// normalised before the clock starts, then stored through the importer's own insert into a
+// real case (every column and index), with and without the raw line, and the FTS filled as an
+// import's end fills it. What separates the two parts is the cost of what an event carries.
 //   node scripts/bench/writerFloor.js [--lines N]     (default 200,000 rows a measurement)
+// The second part needs the build (`npm run build`).
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -93,6 +98,68 @@ try {
       `${label.padEnd(42)} ${micros.toFixed(2).padStart(6)} µs a row  → at most ${ceiling.padStart(9)} events/s`,
     );
   }
+  await caseRow();
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** The case's own row, as an import writes it: µs a row, best of three, for each way below. */
+async function caseRow() {
+  const out = path.join(import.meta.dirname, '../../out/node/electron/core');
+  const { openCase, closeCase } = await import(`${out}/case/caseStore.js`);
+  const { prepareEventInsert } = await import(`${out}/case/events.js`);
+  const { formatNamed } = await import(`${out}/ingest/formats/index.js`);
+  const { normaliseEvent } = await import(`${out}/ingest/normalise.js`);
+  const { DEFAULT_TAGGING_RULES } = await import(`${out}/ingest/tagging.js`);
+  const events = [];
+  const sink = { event: (e) => events.push(e), metric() {}, reject() {} };
+  const parser = formatNamed('access-log').open({ zone: 'UTC', year: 2026, fileName: 'access.log', options: {} }, sink);
+  const lines = lcg(42);
+  for (let i = 0; i < rows; i += 1) parser.line(i + 1, nginxLine(lines, i));
+  parser.end();
+  const context = { track: null, service: 'checkout', version: '4.12.3', rules: DEFAULT_TAGGING_RULES };
+  for (const e of events) normaliseEvent(e, context);
+  const withoutRaw = events.map((e) => ({ ...e, raw: '' }));
+
+  const measureCase = (stored, fts) => {
+    let best = Infinity;
+    for (let run = 0; run < 3; run += 1) {
+      const file = path.join(dir, `case-${run}.coalmine`);
+      const db = openCase(file, { create: true });
+      const sourceId = Number(
+        db
+          .prepare(
+            `INSERT INTO sources (path, name, size, sha256, format, zone, imported_at) VALUES ('a', 'a', 1, 'x', 'access-log', 'UTC', 0)`,
+          )
+          .run().lastInsertRowid,
+      );
+      const insert = prepareEventInsert(db, sourceId);
+      const batch = db.transaction((from, to) => {
+        for (let i = from; i < to; i += 1) insert(stored[i]);
+      });
+      const started = performance.now();
+      for (let from = 0; from < rows; from += 5000) batch(from, Math.min(rows, from + 5000));
+      if (fts)
+        db.exec(`INSERT INTO events_fts (rowid, message) SELECT id, message FROM events WHERE message IS NOT NULL`);
+      best = Math.min(best, ((performance.now() - started) * 1000) / rows);
+      closeCase(db);
+      for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+    }
+    return best;
+  };
+
+  console.log(
+    `\nthe case's own row (${events.length.toLocaleString('en-GB')} nginx events, every column and index, on disk)`,
+  );
+  for (const [label, stored, fts] of [
+    ['every field, raw line empty, no FTS', withoutRaw, false],
+    ['every field with the raw line, no FTS', events, false],
+    ['every field with the raw line, with FTS', events, true],
+  ]) {
+    const micros = measureCase(stored, fts);
+    const ceiling = Math.round(1e6 / micros).toLocaleString('en-GB');
+    console.log(
+      `${label.padEnd(42)} ${micros.toFixed(2).padStart(6)} µs a row  → at most ${ceiling.padStart(9)} events/s`,
+    );
+  }
 }
