@@ -239,6 +239,26 @@ describe.skipIf(!present)(`real logs in ${REAL} (skipped when the folder is abse
     db.close();
   });
 
+  it("lnav logfile_bro_http.log.0: Zeek's http.log gives the README's statuses (173 200s, 17 304s, …)", async () => {
+    const name = 'lnav/logfile_bro_http.log.0';
+    const { db, format } = await imported(name);
+    expect(format).toBe('zeek-log');
+    const records = fileLines(name).filter((l) => l !== '' && !l.startsWith('#'));
+    expect(one(db, 'SELECT count(*) FROM rejects')).toBe(0);
+    expect(one(db, 'SELECT count(*) FROM events')).toBe(records.length);
+    expect(db.prepare('SELECT status, count(*) AS n FROM events GROUP BY status ORDER BY status').all()).toEqual([
+      { status: 200, n: 173 },
+      { status: 204, n: 1 },
+      { status: 301, n: 1 },
+      { status: 302, n: 4 },
+      { status: 304, n: 17 },
+      { status: 404, n: 1 },
+    ]);
+    const firstTs = (records[0] ?? '').split('\t')[0] ?? '';
+    expect(one(db, 'SELECT ts FROM events ORDER BY source_line LIMIT 1')).toBe(Math.round(Number(firstTs) * 1000));
+    db.close();
+  });
+
   it('lnav logfile_w3c_big.0: the IIS log gives 202 404s and 8 200s, times in UTC', async () => {
     const name = 'lnav/logfile_w3c_big.0';
     const { db, format } = await imported(name, { zone: 'Asia/Tokyo' });
@@ -275,6 +295,7 @@ describe.skipIf(!present)('detection of the real logs (skipped when the folder i
     ['elastic-integrations/test-secure-rhel7.log', 'syslog'],
     ['lnav/logfile_haproxy.0', 'haproxy-log'],
     ['lnav/logfile_w3c_big.0', 'w3c-log'],
+    ['lnav/logfile_bro_http.log.0', 'zeek-log'],
     ['loghub/Zookeeper_2k.log', 'java-log'],
     ['loghub/Spark_2k.log', 'java-log'],
     ['loghub/HDFS_2k.log', 'java-log'],

@@ -1,7 +1,8 @@
-// The logs of what splits traffic between canary and stable, or serves it on Windows: HAProxy's
-// HTTP log (in syslog or raw) and the W3C extended log of IIS and CloudFront. Each case is a few
-// lines written here after the upstream documentation (HAProxy's "Log formats", Microsoft's
-// "W3C Logging", CloudFront's standard log fields), read as an import reads them.
+// The logs of what splits traffic between canary and stable, serves it on Windows, or watches
+// it on the wire: HAProxy's HTTP log (in syslog or raw), the W3C extended log of IIS and
+// CloudFront, and Zeek's tab-separated logs. Each case is a few lines written here after the
+// upstream documentation (HAProxy's "Log formats", Microsoft's "W3C Logging", CloudFront's
+// standard log fields, Zeek's "Log files"), read as an import reads them.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCase } from '../../electron/core/case/caseStore.js';
@@ -179,6 +180,122 @@ describe('W3C extended log (IIS, CloudFront)', () => {
     expect(run.format).toBe('w3c-log');
     expect(run.events.map((e) => [e.status, e.durationMs, e.urlPath, e.clientIp])).toEqual([
       [200, 4, '/index.html', '203.0.113.7'],
+    ]);
+  });
+});
+
+const ZEEK_HEADER = (path: string, fields: string[]) => [
+  '#separator \\x09',
+  '#set_separator\t,',
+  '#empty_field\t(empty)',
+  '#unset_field\t-',
+  `#path\t${path}`,
+  '#open\t2026-11-19-09-00-00',
+  `#fields\t${fields.join('\t')}`,
+  `#types\t${fields.map(() => 'string').join('\t')}`,
+];
+
+describe('Zeek logs', () => {
+  it('reads http.log: the request, its status, the Host header as the host, epoch seconds as UTC time', () => {
+    const fields = [
+      'ts',
+      'uid',
+      'id.orig_h',
+      'id.orig_p',
+      'id.resp_h',
+      'id.resp_p',
+      'method',
+      'host',
+      'uri',
+      'status_code',
+      'status_msg',
+      'username',
+    ];
+    const run = read([
+      ...ZEEK_HEADER('http', fields),
+      [
+        '1795078801.123456',
+        'C1',
+        '203.0.113.7',
+        '51234',
+        '10.0.0.9',
+        '80',
+        'GET',
+        'canary.shop.example.com',
+        '/api/cart?id=7',
+        '200',
+        'OK',
+        '-',
+      ].join('\t'),
+      [
+        '1795078802.5',
+        'C2',
+        '203.0.113.8',
+        '51235',
+        '10.0.0.10',
+        '80',
+        'POST',
+        '-',
+        '/login',
+        '401',
+        'Unauthorized',
+        'bob',
+      ].join('\t'),
+      '#close\t2026-11-19-10-00-00',
+    ]);
+    expect(run.format).toBe('zeek-log');
+    expect(run.rejects).toEqual([]);
+    expect(
+      run.events.map((e) => [e.ts, e.host, e.track, e.httpMethod, e.urlPath, e.status, e.clientIp, e.user]),
+    ).toEqual([
+      [1795078801123, 'canary.shop.example.com', 'canary', 'GET', '/api/cart', 200, '203.0.113.7', null],
+      // No Host header: the server's address.
+      [1795078802500, '10.0.0.10', 'unknown', 'POST', '/login', 401, '203.0.113.8', 'bob'],
+    ]);
+    expect(run.events[1]).toMatchObject({ authFailure: true, authRule: 'http-401' });
+  });
+
+  it('marks a failed SSH login in ssh.log, keeps conn.log records with their duration, and rejects bad records', () => {
+    const ssh = read([
+      ...ZEEK_HEADER('ssh', [
+        'ts',
+        'uid',
+        'id.orig_h',
+        'id.orig_p',
+        'id.resp_h',
+        'id.resp_p',
+        'auth_success',
+        'auth_attempts',
+      ]),
+      ['1795078801.0', 'C1', '198.51.100.4', '40000', '10.0.0.9', '22', 'F', '6'].join('\t'),
+      ['1795078802.0', 'C2', '198.51.100.5', '40001', '10.0.0.9', '22', 'T', '1'].join('\t'),
+      ['1795078803.0', 'C3', '198.51.100.6', '40002', '10.0.0.9', '22', '-', '0'].join('\t'),
+    ]);
+    expect(ssh.events.map((e) => [e.authFailure, e.authRule, e.message])).toEqual([
+      [true, 'zeek-ssh-auth-failure', 'ssh login failed after 6 attempts: 198.51.100.4 → 10.0.0.9:22'],
+      [false, null, 'ssh login succeeded after 1 attempt: 198.51.100.5 → 10.0.0.9:22'],
+      [false, null, 'ssh no login seen: 198.51.100.6 → 10.0.0.9:22'],
+    ]);
+    const conn = runFormat(
+      formatNamed('zeek-log'),
+      [
+        ['1795078800.0', 'C0'].join('\t'),
+        ...ZEEK_HEADER('conn', ['ts', 'uid', 'id.orig_h', 'id.resp_h', 'id.resp_p', 'duration']),
+        ['1795078801.0', 'C1', '198.51.100.4', '10.0.0.9', '443', '0.250'].join('\t'),
+        ['yesterday', 'C2', '198.51.100.4', '10.0.0.9', '443', '1'].join('\t'),
+        ['1795078803.0', 'C3', '198.51.100.4'].join('\t'),
+        '#bogus directive',
+      ],
+      { fileName: 'conn.log' },
+    );
+    expect(conn.events.map((e) => [e.sourceLine, e.durationMs, e.message])).toEqual([
+      [10, 250, 'conn 198.51.100.4 → 10.0.0.9:443'],
+    ]);
+    expect(conn.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [1, 'no #fields directive above this line names its fields'],
+      [11, 'ts "yesterday" is not epoch seconds'],
+      [12, '3 fields where the #fields directive above names 6'],
+      [13, 'not a Zeek directive (#fields, #path, …)'],
     ]);
   });
 });

@@ -17,6 +17,7 @@ import { logfmtFormat } from './logfmt.js';
 import { rubyLogFormat } from './rubyLog.js';
 import { syslogFormat } from './syslog.js';
 import { w3cLogFormat } from './w3cLog.js';
+import { zeekLogFormat } from './zeekLog.js';
 import type { LogFormat } from './types.js';
 
 /** In order of preference when two formats score the same. */
@@ -42,6 +43,7 @@ export const FORMATS: readonly LogFormat[] = [
   rubyLogFormat,
   haproxyLogFormat,
   w3cLogFormat,
+  zeekLogFormat,
 ];
 
 export function formatNamed(name: string): LogFormat {
