@@ -14,6 +14,7 @@ import { elbLogFormat } from './albLog.js';
 import { jsonLinesFormat } from './jsonLines.js';
 import { kibanaCsvFormat } from './kibanaCsv.js';
 import { logfmtFormat } from './logfmt.js';
+import { otlpJsonFormat } from './otlpJson.js';
 import { rubyLogFormat } from './rubyLog.js';
 import { syslogFormat } from './syslog.js';
 import { w3cLogFormat } from './w3cLog.js';
@@ -44,6 +45,7 @@ export const FORMATS: readonly LogFormat[] = [
   haproxyLogFormat,
   w3cLogFormat,
   zeekLogFormat,
+  otlpJsonFormat,
 ];
 
 export function formatNamed(name: string): LogFormat {
