@@ -732,6 +732,8 @@ describe('Kafka and OpenStack logs', () => {
     const run = read([
       '2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-38101a0b-2096-447d-96ea-a692162415ae 113d3a99 54fdadf5 - - -] 10.11.10.1 "GET /v2/54fdadf5/servers/detail?all=1 HTTP/1.1" status: 404 len: 1893 time: 0.2477829',
       '2017-05-16 00:00:05.185 2931 WARNING nova.virt.libvirt.imagecache [req-addc1839-2ed5-4778-b57e-5854eb7b8b09 - - - - -] Unknown base file: /var/lib/nova/instances/_base/a489',
+      // Behind a proxy: X-Forwarded-For's list, the client first.
+      '2017-05-16 00:00:06.000 25743 INFO nova.metadata.wsgi.server [-] 10.11.21.122,10.11.10.1 "GET /openstack/2013-10-17/user_data HTTP/1.1" status: 404 len: 176 time: 0.0010660',
     ]);
     expect(run.format).toBe('python-log');
     expect(
@@ -739,6 +741,7 @@ describe('Kafka and OpenStack logs', () => {
     ).toEqual([
       ['2017-05-15T23:00:00.008Z', 'info', '10.11.10.1', 'GET', '/v2/54fdadf5/servers/detail', 404, 247.7829],
       ['2017-05-15T23:00:05.185Z', 'warning', null, null, null, null, null],
+      ['2017-05-15T23:00:06.000Z', 'info', '10.11.21.122', 'GET', '/openstack/2013-10-17/user_data', 404, 1.066],
     ]);
   });
 });

@@ -444,8 +444,10 @@ type Family = 'java' | 'python' | 'laravel' | 'web';
 
 // A WSGI server's request line inside a Python record (OpenStack's eventlet.wsgi:
 // `10.11.10.1 "GET /v2/servers HTTP/1.1" status: 200 len: 1893 time: 0.2477829`, seconds).
+// Behind a proxy the address is X-Forwarded-For's list (`10.11.21.122,10.11.10.1`): the first
+// is the client.
 const WSGI_ACCESS =
-  /(?:^|\s)(?:([0-9A-Fa-f:.]{3,45}),? )?"([A-Z][A-Z-]{1,15}) (\S+) HTTP\/[\d.]+" status: (\d{3}) len: \d+ time: (\d+(?:\.\d+)?)/;
+  /(?:^|\s)(?:([0-9A-Fa-f:.]{3,45})(?:,[0-9A-Fa-f:.]{3,45})*,? )?"([A-Z][A-Z-]{1,15}) (\S+) HTTP\/[\d.]+" status: (\d{3}) len: \d+ time: (\d+(?:\.\d+)?)/;
 
 function wsgiAccessFields(event: NewEvent, message: string): void {
   const m = WSGI_ACCESS.exec(message.slice(0, SCAN_LIMIT));
