@@ -59,8 +59,10 @@ describe('HAProxy HTTP log', () => {
       [
         '2001:db8::7:51236 [01/Jul/2026:09:00:04.001] www~ checkout/app-canary 0/0/-1/-1/3001 503 217 - - SC-- 1/1/0/0/3 0/0 {shop.example.com|curl/8 "x"} "GET https://shop.example.com/api/cart?x=1 HTTP/2.0"',
         '198.51.100.4:443 [01/Jul/2026:09:00:05.250] www~ checkout/app-v1 0/0/0/-1/-1 -1 0 - - CD-- 1/1/0/0/0 0/0 "GET /api/slow HTTP/1.1"',
-        // HAProxy cuts a long line; the request loses its closing quote.
-        '198.51.100.5:443 [01/Jul/2026:09:00:06.000] www~ checkout/app-v1 0/0/0/5/+7 200 10 - - ---- 1/1/0/0/0 0/0 "GET /api/search?q=aaaaaaaa',
+        // HAProxy cuts a long line; the request loses its closing quote, and maybe part of its path.
+        '198.51.100.5:443 [01/Jul/2026:09:00:06.000] www~ checkout/app-v1 0/0/0/5/+7 200 10 - - ---- 1/1/0/0/0 0/0 "GET /api/sea',
+        // option httpslog (2.5+): TLS fields after the request.
+        '198.51.100.6:443 [01/Jul/2026:09:00:07.000] www~ checkout/app-v1 0/0/0/5/9 200 10 - - ---- 1/1/0/0/0 0/0 {a|b} {} "GET /api/cart HTTP/2.0" 0/0000000000000000/0/0/0 shop.example.com/TLSv1.3/TLS_AES_256_GCM_SHA384',
       ],
       'Europe/London',
     );
@@ -70,11 +72,26 @@ describe('HAProxy HTTP log', () => {
       ['2001:db8::7', 'checkout/app-canary', 'canary', 503, 3001, '/api/cart'],
       // The client went away before an answer: no status, no time.
       ['198.51.100.4', 'checkout/app-v1', 'unknown', null, null, '/api/slow'],
-      ['198.51.100.5', 'checkout/app-v1', 'unknown', 200, 7, '/api/search'],
+      ['198.51.100.5', 'checkout/app-v1', 'unknown', 200, 7, null],
+      ['198.51.100.6', 'checkout/app-v1', 'unknown', 200, 9, '/api/cart'],
     ]);
+    expect(run.events[2]).toMatchObject({ httpMethod: 'GET', message: 'GET /api/sea via www~ (----)' });
     // BST in July: 09:00:04.001 in London is 08:00:04.001 UTC.
     expect(run.events[0]?.ts).toBe(Date.UTC(2026, 6, 1, 8, 0, 4, 1));
     expect(run.events[0]?.message).toContain('(SC--)');
+  });
+
+  it('reads the other lines of a shared syslog file as the syslog reader does, repeat folds included', () => {
+    const run = runFormat(
+      formatNamed('haproxy-log'),
+      [
+        ...HAPROXY,
+        'Nov 19 09:00:04 lb1 sshd[99]: Failed password for root from 198.51.100.9 port 4242 ssh2',
+        'Nov 19 09:00:05 lb1 sshd[99]: message repeated 5 times: [ Failed password for root from 198.51.100.9 port 4242 ssh2]',
+      ],
+      { fileName: 'syslog', year: 2026 },
+    );
+    expect(run.events.filter((e) => e.authRule === 'sshd-failed-password')).toHaveLength(6);
   });
 
   it('rejects an impossible date and a line that is neither a request nor syslog, with the line', () => {
@@ -84,6 +101,7 @@ describe('HAProxy HTTP log', () => {
         HAPROXY[0] ?? '',
         '203.0.113.9:5 [31/Nov/2026:09:00:05.001] www~ checkout/app 0/0/1/2/3 200 217 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1"',
         'garbage',
+        '203.0.113.9:5 [19/Nov/2026:09:00:05.001] www~ checkout/app 0/0/1/2/99999999999 200 217 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1"',
       ],
       { fileName: 'haproxy.log' },
     );
@@ -91,6 +109,7 @@ describe('HAProxy HTTP log', () => {
     expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
       [2, 'accept date "31/Nov/2026:09:00:05.001" is not a real date and time'],
       [3, 'neither an HAProxy HTTP log entry nor a syslog line'],
+      [4, "total time 99999999999 ms is beyond what HAProxy's timers hold"],
     ]);
   });
 });

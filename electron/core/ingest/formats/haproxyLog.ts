@@ -4,49 +4,61 @@
 //   client_ip:port [accept_date] frontend backend/server TR/Tw/Tc/Tr/Ta status bytes
 //   req_cookie res_cookie termination_state actconn/feconn/beconn/srv_conn/retries
 //   srv_queue/backend_queue [{captured request headers}] [{captured response headers}] "request"
-// (HAProxy before 1.9 wrote Tq/Tw/Tc/Tr/Tt: the same shape.) The last timer is the request's
-// whole time in ms (`+` before it under `option logasap`); the accept date has milliseconds and
-// no zone, so it is read in the import's zone. A canary behind HAProxy is a weighted server or
-// backend named after its track (`checkout_canary/app2`, `checkout/app-canary`): `backend/server`
-// is the host, which the host-name tagging rule reads, and the backend without a track word at
-// its end is the service (`checkout_canary` and `checkout_stable` are both `checkout`). HAProxy's other lines (a server going
-// DOWN, a proxy started) are kept as the syslog events they are, with no request.
+// and `option httpslog` (2.5+) adds its TLS fields after the request. The last timer is the
+// request's whole active time in ms, Ta (`+` before it under `option logasap`). HAProxy before
+// 1.9 wrote Tq/Tw/Tc/Tr/Tt in the same place, where Tt also counts a keep-alive connection's idle
+// time before the request: the line does not say which, so such logs overstate latency on both
+// tracks alike. The accept date has milliseconds and no zone: it is read in the import's zone.
+// A canary behind HAProxy is a weighted server or backend named after its track
+// (`checkout_canary/app2`, `checkout/app-canary`): `backend/server` is the host, which the
+// host-name tagging rule reads, and the backend without a track word at its end is the service
+// (`checkout_canary` and `checkout_stable` are both `checkout`). Every other line (HAProxy's
+// own messages, sshd on the same host) is read by the syslog reader, repeat folds and all.
 import type { NewEvent } from '../../case/events.js';
 import { wallClockAsUtc, wallTimeToUtc } from '../time.js';
-import { parseSyslogLine } from './syslog.js';
-import { type FormatContext, type LogFormat, blankEvent } from './types.js';
-
+import { syslogFormat } from './syslog.js';
+import { type LogFormat, blankEvent } from './types.js';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 // From the client to the queues; the captured headers and the request follow.
 const HTTP_LOG = new RegExp(
   [
-    String.raw`^(?<client>\S+):\d+`,
+    String.raw`(?<client>\S+):\d+`,
     String.raw`\[(?<date>(?<day>\d{2})\/(?<month>[A-Z][a-z]{2})\/(?<year>\d{4}):(?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2})\.(?<ms>\d{3}))\]`,
     String.raw`(?<frontend>\S+) (?<backend>[^\s/]+)\/(?<server>\S+)`,
-    String.raw`-?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?(?<total>-?\d+) (?<status>-?\d+) \+?\d+ \S+ \S+ (?<termination>\S{4})`,
+    String.raw`-?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?(?<total>-?\d{1,20}) (?<status>-?\d{1,4}) \+?\d+ \S+ \S+ (?<termination>\S{4})`,
     String.raw`\d+\/\d+\/\d+\/\d+\/\+?\d+ \d+\/\d+ (?<rest>.*)$`,
   ].join(' '),
+  // Sticky: tried where HAProxy's text may start (the line's start, or after a syslog header's
+  // space), each try anchored, so a long line costs one pass, not one per character.
+  'y',
 );
-// A probe finds the same start anywhere after a syslog header.
-const PROBE =
-  /\S+:\d+ \[\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2}\.\d{3}\] \S+ [^\s/]+\/\S+ -?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?-?\d+ -?\d+ /;
-// The request line, quoted, after any captured headers (`{…}`, which may hold quotes).
-const REQUEST = /"([^"]*)"?$/;
+/** How far into a line a syslog header may reach before HAProxy's own text starts. */
+const HEADER_REACH = 300;
+const NEITHER = 'neither an HAProxy HTTP log entry nor a syslog line';
+/** HAProxy's timers are 32-bit milliseconds. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+// The request line, quoted, after the captured headers (`{…}`); HAProxy writes a quote in it as
+// `#22`. No closing quote: the line was cut at HAProxy's log-length.
+const REQUEST = /^(?:\{[^}]*\}\s)*"([^"]*)("?)/;
 const TRACK_WORD = /^(.+?)[-_.](?:canary|stable|primary|baseline)$/i;
 
 type Outcome = { ok: true; event: NewEvent } | { ok: false; reason: string };
 
-/** The part of a line HAProxy wrote, after a syslog header when there is one. */
-function bodyOf(text: string): string {
-  const start = PROBE.exec(text);
-  return start === null ? text : text.slice(start.index);
+/** The fields of an HTTP log entry on `text`, at its start or after a syslog header; null when none. */
+function entryOf(text: string): Record<string, string | undefined> | null {
+  for (let at = 0; at !== -1 && at < HEADER_REACH; at = text.indexOf(' ', at) + 1 || -1) {
+    HTTP_LOG.lastIndex = at;
+    const groups = HTTP_LOG.exec(text)?.groups;
+    if (groups !== undefined) return groups;
+  }
+  return null;
 }
 
-/** One HTTP log entry (without a syslog header) into an event; null when it is not one. */
-export function parseHaproxyHttp(body: string, lineNumber: number, raw: string, zone: string): Outcome | null {
-  const g = HTTP_LOG.exec(body)?.groups;
-  if (g === undefined) return null;
+/** The HTTP log entry on a line (raw, or after a syslog header) as an event; null when there is none. */
+export function parseHaproxyHttp(text: string, lineNumber: number, zone: string): Outcome | null {
+  const g = entryOf(text);
+  if (g === null) return null;
   const month = MONTHS.indexOf(g.month ?? '') + 1;
   const wall =
     month === 0
@@ -62,18 +74,23 @@ export function parseHaproxyHttp(body: string, lineNumber: number, raw: string, 
         });
   const dateText = g.date ?? '';
   if (wall === null) return { ok: false, reason: `accept date "${dateText}" is not a real date and time` };
-  const event = blankEvent(lineNumber, raw, wallTimeToUtc(wall, zone), dateText);
+  const total = Number(g.total);
+  if (total > MAX_TIMER_MS) {
+    return { ok: false, reason: `total time ${g.total} ms is beyond what HAProxy's timers hold` };
+  }
+  const event = blankEvent(lineNumber, text, wallTimeToUtc(wall, zone), dateText);
   // IPv6 clients are written unbracketed (`2001:db8::7:51234`): the port is after the last colon.
   event.clientIp = g.client?.replace(/^\[(.*)\]$/, '$1') ?? null;
   const backend = g.backend ?? '';
   event.host = `${backend}/${g.server}`;
   event.service = TRACK_WORD.exec(backend)?.[1] ?? backend;
-  const total = Number(g.total);
   // -1: the request never completed (the client went away, the server never answered).
   event.durationMs = total >= 0 ? total : null;
   const status = Number(g.status);
   event.status = status >= 100 && status <= 599 ? status : null;
-  const request = REQUEST.exec(g.rest ?? '')?.[1] ?? null;
+  const quoted = REQUEST.exec(g.rest ?? '');
+  const request = quoted?.[1] ?? null;
+  const whole = quoted?.[2] === '"';
   // The termination state (`----` for a normal end, `SH--` for a server that aborted) stays in
   // the message: who ended the session early is evidence, but a client that went away is no
   // failure of the canary's.
@@ -84,19 +101,11 @@ export function parseHaproxyHttp(body: string, lineNumber: number, raw: string, 
     const target = parts[2] ?? '';
     // An absolute URL (a proxy request, HTTP/2's :authority) or a path.
     const path = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(\/[^?#]*)?/i.exec(target)?.[1] ?? target;
-    event.urlPath = path.startsWith('/') ? path.split(/[?#]/, 1)[0] || '/' : null;
+    // A request cut short may have lost part of its path: no endpoint rather than a wrong one.
+    const complete = whole || /\s/.test(request?.slice(parts[0].length) ?? '');
+    event.urlPath = complete && path.startsWith('/') ? path.split(/[?#]/, 1)[0] || '/' : null;
   }
   return { ok: true, event };
-}
-
-function readLine(text: string, lineNumber: number, ctx: FormatContext): Outcome {
-  const body = bodyOf(text);
-  const request = parseHaproxyHttp(body, lineNumber, text, ctx.zone);
-  if (request !== null) return request;
-  // Not a request: HAProxy's own message in its syslog line, or a line no reader can place.
-  const syslog = parseSyslogLine(text, lineNumber, ctx);
-  if (syslog.ok) return syslog;
-  return { ok: false, reason: 'neither an HAProxy HTTP log entry nor a syslog line' };
 }
 
 export const haproxyLogFormat: LogFormat = {
@@ -104,19 +113,25 @@ export const haproxyLogFormat: LogFormat = {
   label: 'HAProxy HTTP log (option httplog), in syslog or raw',
   probe(sample) {
     if (sample.length === 0) return 0;
-    const fits = sample.filter((line) => HTTP_LOG.test(bodyOf(line))).length / sample.length;
+    const fits = sample.filter((line) => entryOf(line) !== null).length / sample.length;
     // Above syslog's best: the same lines carry a syslog header.
     return fits < 0.5 ? 0 : 0.96 + 0.04 * fits;
   },
   open(ctx, sink) {
+    const syslog = syslogFormat.open(ctx, {
+      ...sink,
+      // Said of this file, which is not only syslog.
+      reject: (line, reason, raw, bytes) =>
+        sink.reject(line, reason.startsWith('not a syslog line') ? NEITHER : reason, raw, bytes),
+    });
     return {
       line(number, text) {
-        if (text.trim() === '') return;
-        const outcome = readLine(text, number, ctx);
-        if (outcome.ok) sink.event(outcome.event);
-        else sink.reject(number, outcome.reason, text);
+        const request = parseHaproxyHttp(text, number, ctx.zone);
+        if (request === null) syslog.line(number, text);
+        else if (request.ok) sink.event(request.event);
+        else sink.reject(number, request.reason, text);
       },
-      end() {},
+      end: () => syslog.end(),
     };
   },
 };
