@@ -154,6 +154,55 @@ describe('OTLP/JSON logs', () => {
     expect(run.rejects[0]?.raw).toContain('when?');
   });
 
+  it('rejects a hostile record alone and keeps its siblings: a time out of range, values nested too deep', () => {
+    let deep: object = { stringValue: 'x' };
+    for (let i = 0; i < 100; i += 1) deep = { kvlistValue: { values: [{ key: 'k', value: deep }] } };
+    const run = runFormat(
+      formatNamed('otlp-json'),
+      [
+        exportOf(CANARY, [
+          { timeUnixNano: NANOS, body: { stringValue: 'good-1' } },
+          { timeUnixNano: '9999999999999999999999999', body: { stringValue: 'far future' } },
+          { timeUnixNano: '100000000000000000', body: { stringValue: '1973' } },
+          { timeUnixNano: NANOS, body: { stringValue: 'deep' }, attributes: [{ key: 'd', value: deep }] },
+          { timeUnixNano: NANOS, body: { stringValue: 'good-2' } },
+        ]),
+      ],
+      { fileName: 'logs.json' },
+    );
+    expect(run.events.map((e) => e.message)).toEqual(['good-1', 'good-2']);
+    expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [1, 'log record 2: timeUnixNano "9999999999999999999999999" is not nanoseconds since 1970'],
+      [1, 'log record 3: timeUnixNano 100000000000000000 is outside 1990–2099'],
+      [1, 'log record 4: a value nested deeper than 64 levels'],
+    ]);
+  });
+
+  it('keeps hostile keys as data, prefers the standard severity, and never takes error.type for an exception', () => {
+    const run = read([
+      exportOf(CANARY, [
+        {
+          timeUnixNano: NANOS,
+          severityNumber: 13,
+          severityText: 'Warning!',
+          body: { stringValue: 'slow' },
+          attributes: [str('__proto__', 'polluted'), str('error.type', '500'), int('http.response.status_code', 500)],
+        },
+        {
+          timeUnixNano: NANOS,
+          body: { kvlistValue: { values: [str('message', 'structured'), str('log.level', 'error')] } },
+        },
+      ]),
+    ]);
+    expect(run.rejects).toEqual([]);
+    expect(run.events.map((e) => [e.message, e.level, e.status, e.errorType])).toEqual([
+      ['slow', 'warn', 500, null],
+      // No severity on the record: the structured body's own level stands.
+      ['structured', 'error', null, null],
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('imports through the parse worker, with the counts on the source', async () => {
     const db = openCase(path.join(tempDir(), 'otlp.coalmine'), { create: true });
     const file = writeLines('logs.json', [

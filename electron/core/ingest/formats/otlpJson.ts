@@ -31,6 +31,9 @@ const ECS_NAME: Record<string, string> = {
   'exception.stacktrace': 'error.stack_trace',
   trace_id: 'trace.id',
   span_id: 'span.id',
+  // OpenTelemetry's error.type is a class of failure (`500`, `timeout`), not an exception's
+  // type as ECS's is: exceptions come as exception.*.
+  'error.type': 'otel.error.type',
 };
 /** Kubernetes pod labels as the Collector's k8sattributes processor names them, and as ECS does. */
 const POD_LABEL = /^k8s\.pod\.labels?\./;
@@ -42,28 +45,47 @@ function isObject(value: unknown): value is Doc {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Values nested deeper than this are refused: no telemetry nests so deep; a hostile file may. */
+const MAX_DEPTH = 64;
+
+class RecordProblem extends Error {}
+
+/** Sets `key` on `doc` as its own property, even `__proto__`. */
+function put(doc: Doc, key: string, value: unknown): void {
+  Object.defineProperty(doc, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** An AnyValue as plain JSON. */
-function plain(value: unknown): unknown {
+function plain(value: unknown, depth = 0): unknown {
+  if (depth > MAX_DEPTH) throw new RecordProblem(`a value nested deeper than ${MAX_DEPTH} levels`);
   if (!isObject(value)) return null;
   if ('stringValue' in value) return value.stringValue;
-  if ('intValue' in value) return Number(value.intValue);
+  if ('intValue' in value) {
+    // int64 travels as a string: kept as written when a number would not hold it.
+    const n = Number(value.intValue);
+    return Number.isSafeInteger(n) ? n : value.intValue;
+  }
   if ('doubleValue' in value) return value.doubleValue;
   if ('boolValue' in value) return value.boolValue;
   if ('bytesValue' in value) return value.bytesValue;
   if (isObject(value.arrayValue)) {
     const values = value.arrayValue.values;
-    return Array.isArray(values) ? values.map(plain) : [];
+    return Array.isArray(values) ? values.map((v) => plain(v, depth + 1)) : [];
   }
-  if (isObject(value.kvlistValue)) return Object.fromEntries(pairs(value.kvlistValue.values));
+  if (isObject(value.kvlistValue)) {
+    const doc: Doc = {};
+    for (const [k, v] of pairs(value.kvlistValue.values, depth + 1)) put(doc, k, v);
+    return doc;
+  }
   return null;
 }
 
 /** `[{key, value}]` as entries, the keys as written. */
-function pairs(list: unknown): [string, unknown][] {
+function pairs(list: unknown, depth = 0): [string, unknown][] {
   if (!Array.isArray(list)) return [];
   return list
     .filter((kv): kv is Doc => isObject(kv) && typeof kv.key === 'string')
-    .map((kv) => [kv.key as string, plain(kv.value)]);
+    .map((kv) => [kv.key as string, plain(kv.value, depth)]);
 }
 
 function ecsName(key: string): string {
@@ -72,18 +94,28 @@ function ecsName(key: string): string {
   return ECS_NAME[key] ?? key;
 }
 
-/** Nanoseconds since the epoch (a string of digits, or a number) as ms; null when unset. */
-function nanosToMs(value: unknown): number | null {
+// A time outside these years is a misread unit or garbage (time.ts reads every other format so).
+const EARLIEST = Date.UTC(1990, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
+
+/** Nanoseconds since the epoch (a string of digits, or a number) as ms; null when unset (0 or absent). */
+function nanosToMs(value: unknown, field: string): number | null {
+  if (value === undefined || value === null || value === '' || value === 0) return null;
   const digits = typeof value === 'number' ? String(Math.trunc(value)) : typeof value === 'string' ? value : '';
-  if (!/^\d{1,25}$/.test(digits) || /^0+$/.test(digits)) return null;
-  return digits.length <= 6 ? 0 : Number(digits.slice(0, -6));
+  if (/^0+$/.test(digits)) return null;
+  if (!/^\d{1,19}$/.test(digits)) {
+    throw new RecordProblem(`${field} ${JSON.stringify(value).slice(0, 40)} is not nanoseconds since 1970`);
+  }
+  const ms = digits.length <= 6 ? 0 : Number(digits.slice(0, -6));
+  if (ms < EARLIEST || ms >= LATEST) throw new RecordProblem(`${field} ${digits} is outside 1990–2099`);
+  return ms;
 }
 
+/** The standard level of `severityNumber`'s range, else `severityText` as written; null when neither. */
 function levelOf(record: Doc): string | null {
-  if (typeof record.severityText === 'string' && record.severityText !== '') return record.severityText;
   const number = typeof record.severityNumber === 'number' ? record.severityNumber : null;
-  if (number === null || number < 1 || number > 24) return null;
-  return SEVERITIES[Math.floor((number - 1) / 4)] ?? null;
+  if (number !== null && number >= 1 && number <= 24) return SEVERITIES[Math.floor((number - 1) / 4)] ?? null;
+  return typeof record.severityText === 'string' && record.severityText !== '' ? record.severityText : null;
 }
 
 type Outcome = { ok: true; event: NewEvent } | { ok: false; reason: string };
@@ -100,31 +132,54 @@ function recordToEvent(
   lineNumber: number,
   zone: string,
 ): Outcome & { raw: string } {
-  const raw = JSON.stringify({ resource: { attributes: Object.fromEntries(resource) }, scope, logRecord: record });
-  const ms = nanosToMs(record.timeUnixNano) ?? nanosToMs(record.observedTimeUnixNano);
-  if (ms === null) return { ok: false, reason: 'neither timeUnixNano nor observedTimeUnixNano is set', raw };
-  const doc: Doc = {};
-  for (const [key, value] of [...resource, ...pairs(record.attributes)]) doc[ecsName(key)] = value;
-  if (typeof doc['http.target'] === 'string' && doc['url.path'] === undefined) {
-    doc['url.path'] = doc['http.target'].split(/[?#]/, 1)[0];
+  let raw = '';
+  try {
+    raw = JSON.stringify({ resource: { attributes: Object.fromEntries(resource) }, scope, logRecord: record });
+    const ms =
+      nanosToMs(record.timeUnixNano, 'timeUnixNano') ?? nanosToMs(record.observedTimeUnixNano, 'observedTimeUnixNano');
+    if (ms === null) return { ok: false, reason: 'neither timeUnixNano nor observedTimeUnixNano is set', raw };
+    const doc: Doc = {};
+    for (const [key, value] of [...resource, ...pairs(record.attributes)]) put(doc, ecsName(key), value);
+    const target = doc['http.target'];
+    if (typeof target === 'string' && doc['url.path'] === undefined) put(doc, 'url.path', target.split(/[?#]/, 1)[0]);
+    const body = plain(record.body);
+    if (isObject(body)) for (const [key, value] of Object.entries(body)) put(doc, key, value);
+    else if (body !== null) put(doc, 'message', typeof body === 'string' ? body : JSON.stringify(body));
+    if (typeof record.traceId === 'string' && record.traceId !== '') put(doc, 'trace.id', record.traceId);
+    if (typeof record.spanId === 'string' && record.spanId !== '') put(doc, 'span.id', record.spanId);
+    // Without a severity, a structured body's own level stands.
+    const level = levelOf(record);
+    if (level !== null) put(doc, 'log.level', level);
+    put(doc, '@timestamp', new Date(ms).toISOString());
+    const outcome = jsonDocumentToEvent(doc, lineNumber, raw, zone);
+    if (outcome.ok && typeof record.timeUnixNano === 'string') outcome.event.tsText = record.timeUnixNano;
+    return { ...outcome, raw };
+  } catch (error) {
+    if (error instanceof RecordProblem) return { ok: false, reason: error.message, raw };
+    // JSON.stringify and JSON.parse nest deeper than the stack: the record cannot be shown.
+    if (error instanceof RangeError) return { ok: false, reason: 'a value nested too deeply to read', raw };
+    throw error;
   }
-  const body = plain(record.body);
-  if (isObject(body)) Object.assign(doc, body);
-  else if (body !== null) doc.message = typeof body === 'string' ? body : JSON.stringify(body);
-  if (typeof record.traceId === 'string' && record.traceId !== '') doc['trace.id'] = record.traceId;
-  if (typeof record.spanId === 'string' && record.spanId !== '') doc['span.id'] = record.spanId;
-  doc['log.level'] = levelOf(record);
-  doc['@timestamp'] = new Date(ms).toISOString();
-  const outcome = jsonDocumentToEvent(doc, lineNumber, raw, zone);
-  if (outcome.ok && typeof record.timeUnixNano === 'string') outcome.event.tsText = record.timeUnixNano;
-  return { ...outcome, raw };
 }
 
-/** Every log record of an ExportLogsServiceRequest, with what is wrong with the export itself. */
-function* recordsOf(request: Doc): Generator<{ resource: [string, unknown][]; scope: unknown; record: Doc }> {
+/** A resource's attributes, or what is wrong with them (each of its records is rejected with it). */
+function resourceOf(resourceLogs: Doc): [string, unknown][] | RecordProblem {
+  try {
+    return pairs(isObject(resourceLogs.resource) ? resourceLogs.resource.attributes : undefined);
+  } catch (error) {
+    if (error instanceof RecordProblem) return new RecordProblem(`its resource holds ${error.message}`);
+    if (error instanceof RangeError) return new RecordProblem('its resource holds a value nested too deeply to read');
+    throw error;
+  }
+}
+
+/** Every log record of an ExportLogsServiceRequest, in its resource and scope. */
+function* recordsOf(
+  request: Doc,
+): Generator<{ resource: [string, unknown][] | RecordProblem; scope: unknown; record: Doc }> {
   for (const resourceLogs of Array.isArray(request.resourceLogs) ? request.resourceLogs : []) {
     if (!isObject(resourceLogs)) continue;
-    const resource = pairs(isObject(resourceLogs.resource) ? resourceLogs.resource.attributes : undefined);
+    const resource = resourceOf(resourceLogs);
     // scopeLogs; instrumentationLibraryLogs before OTLP 0.15.
     const scopes = resourceLogs.scopeLogs ?? resourceLogs.instrumentationLibraryLogs;
     for (const scopeLogs of Array.isArray(scopes) ? scopes : []) {
@@ -165,9 +220,13 @@ export const otlpJsonFormat: LogFormat = {
       let records = 0;
       for (const { resource, scope, record } of recordsOf(request)) {
         records += 1;
+        if (resource instanceof RecordProblem) {
+          sink.reject(line, `log record ${records}: ${resource.message}`, raw.slice(0, 4096));
+          continue;
+        }
         const outcome = recordToEvent(resource, scope, record, line, ctx.zone);
         if (outcome.ok) sink.event(outcome.event);
-        else sink.reject(line, `log record ${records}: ${outcome.reason}`, outcome.raw);
+        else sink.reject(line, `log record ${records}: ${outcome.reason}`, outcome.raw || raw.slice(0, 4096));
       }
     });
     return {
