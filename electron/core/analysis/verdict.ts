@@ -6,9 +6,10 @@
 // hold; otherwise promote.
 //
 // An absolute threshold the canary breaches is a condition that predates the canary when
-// stable breaches it too and the canary is not significantly worse: reported as
-// 'pre-existing', it does not block promotion. A rollback threshold breached by a value whose
-// 95 % interval still reaches below it holds instead of rolling back: more traffic will tell.
+// stable breaches it too, or may (too few requests to show its rate: its 95 % interval reaches
+// above the threshold), and the canary is not significantly worse: reported as 'pre-existing',
+// it does not block promotion. A rollback threshold breached by a value whose 95 % interval
+// still reaches below it holds instead of rolling back: more traffic will tell.
 import type {
   ComparisonRow,
   Decision,
@@ -306,7 +307,7 @@ function sharedBreach(args: {
         ? `${upperFirst(label)} is above the rollback threshold of ${t} on both tracks, but the canary's ` +
             `${canaryText} is ${(canary / stable).toFixed(1)} times stable's ${stableText}, ${notYet}`
         : `Canary ${label} ${canaryText} is above the rollback threshold of ${t}; ${stableMay}. The canary's is ` +
-            `${stable > 0 ? `${(canary / stable).toFixed(1)} times stable's` : 'above stable’s'}, ${notYet}`,
+            `${stable > 0 ? `${(canary / stable).toFixed(1)} times stable's` : "above stable's"}, ${notYet}`,
     );
   }
   const by = canary > stable && stable > 0 ? `${formatCount(Math.round(((canary - stable) / stable) * 100))} %` : null;
@@ -329,7 +330,7 @@ function sharedBreach(args: {
       'pass',
       `Canary ${label} ${canaryText} is above the ${thresholdName} threshold of ${t}, but its 95 % interval ` +
         `(${formatInterval(row.unit, ci)}) reaches below it; ${stableMay} (${why}): no evidence that the canary crosses it ` +
-        `and stable does not.`,
+        `where stable does not.`,
     );
   }
   const ciText = ci === null ? '' : ` (95 % interval ${formatInterval(row.unit, ci)})`;
