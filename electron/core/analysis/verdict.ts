@@ -115,7 +115,9 @@ const unadjustedP = new WeakMap<ComparisonRow, number | null>();
  * tolerance on a threshold both tracks breach is held instead of called pre-existing: some
  * evidence (one-sided 2.5 %), short of significance at `alpha` after Holm. Measured over 600
  * healthy rollouts a split (judgeAudit.test.ts), it holds 2.7–4.5 % of them, whether stable
- * serves ten times the canary's traffic or the same.
+ * serves ten times the canary's traffic or the same; under 2 % where the canary serves four or
+ * ten times stable's (judgeCanaryHeavy.test.ts), Fisher's test being conservative on the few
+ * errors stable shows.
  */
 const HOLD_EVIDENCE_P = 0.05;
 
@@ -186,12 +188,13 @@ function stableStanding(row: ComparisonRow, threshold: number): StableStanding |
 
 /**
  * An absolute threshold on the canary's value: above it → `action`, when the breach is the
- * canary's. It is when stable is within the threshold on its own evidence, or when the canary
- * is significantly worse than stable by more than the tolerance. When stable breaches the
- * threshold too, or may (its few requests cannot rule it out), only the two-sample test can
- * tell the canary from stable: the canary's value alone, however sure, is no evidence against
- * it. Judged on stable's value as if exact, a 4:1 canary-heavy split at stable's own 0.2 % 5xx
- * rate was held or rolled back one time in three: stable's 500 requests often show no error.
+ * canary's: stable is within the threshold by its own interval, or the canary is significantly
+ * worse than stable by more than the tolerance. When stable breaches the threshold too, or may
+ * (its few requests cannot rule it out), only the two-sample test tells the canary from
+ * stable: the canary's value alone, however sure, is no evidence against it. Judged on
+ * stable's value as if exact, healthy canaries at stable's own 0.2 % 5xx rate were held or
+ * rolled back one time in three on a 4:1 canary-heavy split: stable's 500 requests often show
+ * no error, while the canary's 2,000 show the rate both have.
  */
 function thresholdRule(
   rule: string,
