@@ -6,9 +6,10 @@
 // hold; otherwise promote.
 //
 // An absolute threshold the canary breaches is a condition that predates the canary when
-// stable breaches it too and the canary is not significantly worse: reported as
-// 'pre-existing', it does not block promotion. A rollback threshold breached by a value whose
-// 95 % interval still reaches below it holds instead of rolling back: more traffic will tell.
+// stable breaches it too, or may (too few requests to show its rate: its 95 % interval reaches
+// above the threshold), and the canary is not significantly worse: reported as 'pre-existing',
+// it does not block promotion. A rollback threshold breached by a value whose 95 % interval
+// still reaches below it holds instead of rolling back: more traffic will tell.
 import type {
   ComparisonRow,
   Decision,
@@ -114,7 +115,9 @@ const unadjustedP = new WeakMap<ComparisonRow, number | null>();
  * tolerance on a threshold both tracks breach is held instead of called pre-existing: some
  * evidence (one-sided 2.5 %), short of significance at `alpha` after Holm. Measured over 600
  * healthy rollouts a split (judgeAudit.test.ts), it holds 2.7–4.5 % of them, whether stable
- * serves ten times the canary's traffic or the same.
+ * serves ten times the canary's traffic or the same; under 2 % where the canary serves four or
+ * ten times stable's (judgeCanaryHeavy.test.ts), Fisher's test being conservative on the few
+ * errors stable shows.
  */
 const HOLD_EVIDENCE_P = 0.05;
 
@@ -169,7 +172,30 @@ function materialLimit(
   return { limit: stable * (1 + settings.rateTolerance), words: `${formatCount(settings.rateTolerance * 100)} %` };
 }
 
-/** An absolute threshold on the canary's value: above it → `action`. */
+/**
+ * Where stable stands against an absolute threshold on its own evidence: 'breaches' when its
+ * value is above it; 'may-breach' when its value is not but its 95 % interval reaches above it
+ * (no error in 300 requests rules out no 5xx rate under 1.2 %); 'below' when its interval, or
+ * its value for a figure without one (a percentile), lies within it.
+ */
+type StableStanding = 'breaches' | 'may-breach' | 'below';
+
+function stableStanding(row: ComparisonRow, threshold: number): StableStanding | null {
+  if (row.stable === null) return null;
+  if (row.stable > threshold) return 'breaches';
+  return row.stableCi !== null && row.stableCi[1] > threshold ? 'may-breach' : 'below';
+}
+
+/**
+ * An absolute threshold on the canary's value: above it → `action`, when the breach is the
+ * canary's: stable is within the threshold by its own interval, or the canary is significantly
+ * worse than stable by more than the tolerance. When stable breaches the threshold too, or may
+ * (its few requests cannot rule it out), only the two-sample test tells the canary from
+ * stable: the canary's value alone, however sure, is no evidence against it. Judged on
+ * stable's value as if exact, healthy canaries at stable's own 0.2 % 5xx rate were held or
+ * rolled back one time in three on a 4:1 canary-heavy split: stable's 500 requests often show
+ * no error, while the canary's 2,000 show the rate both have.
+ */
 function thresholdRule(
   rule: string,
   row: ComparisonRow | undefined,
@@ -200,50 +226,14 @@ function thresholdRule(
   const significant = significantlyWorse(row, settings.alpha);
   const material = row.stable === null ? null : materialLimit(row, row.stable, settings);
   const worse = significant && material !== null && row.canary > material.limit;
-  // Both tracks above the rollback threshold, the canary beyond the tolerance and some
-  // evidence against it (HOLD_EVIDENCE_P before adjustment), yet not significant (few requests,
-  // or the Holm adjustment): several times stable's rate is not a condition that predates the
-  // canary. It is held until more traffic tells, never promoted as pre-existing. Two-sample
-  // evidence, not the canary's interval against stable's rate as if exact: stable's own noise
-  // would hold one healthy canary in twelve on an even split.
   const ci = row.canaryCi;
-  // Rows outside Holm's family keep their own p-value.
-  const rawP = unadjustedP.get(row) ?? row.pValue;
-  if (
-    action === 'rollback' &&
-    row.stable !== null &&
-    row.stable > threshold &&
-    !worse &&
-    material !== null &&
-    row.canary > material.limit &&
-    rawP !== null &&
-    rawP < HOLD_EVIDENCE_P
-  ) {
-    const before = rawP === row.pValue ? '' : `; ${formatPValue(rawP)} before that adjustment`;
-    return say(
-      'hold',
-      `${upperFirst(label)} is above the rollback threshold of ${t} on both tracks, but the canary's ` +
-        `${canaryText} is ${(row.canary / row.stable).toFixed(1)} times stable's ${stableText}, beyond the tolerance of ` +
-        `${material.words}; the difference is not yet significant (${pText(row)}${before}): hold until more traffic tells.`,
-    );
+  const standing = stableStanding(row, threshold);
+  if ((standing === 'breaches' || standing === 'may-breach') && !worse && row.stable !== null && material !== null) {
+    const measured = { stable: row.stable, canary: row.canary };
+    return sharedBreach({ rule, row, measured, threshold, action, standing, material, significant });
   }
-  if (row.stable !== null && row.stable > threshold && !worse) {
-    const by =
-      row.canary > row.stable && row.stable > 0
-        ? `${formatCount(Math.round(((row.canary - row.stable) / row.stable) * 100))} %`
-        : null;
-    const why =
-      row.canary < row.stable
-        ? `the canary's is lower than stable's, ${pText(row)}`
-        : significant && material !== null && by !== null
-          ? `the canary's is higher than stable's by ${by}, within the tolerance of ${material.words} (${pText(row)})`
-          : `the canary is not significantly worse, ${pText(row)}`;
-    return say(
-      'pre-existing',
-      `${upperFirst(label)} is above ${t} on both tracks (canary ${canaryText}, stable ${stableText}; ` +
-        `${why}): a condition that predates the canary, so it does not block promotion.`,
-    );
-  }
+  // The breach is the canary's: stable is within the threshold, or the canary is significantly
+  // and materially worse than stable.
   const against =
     row.stable === null
       ? ''
@@ -253,8 +243,8 @@ function thresholdRule(
   // Above the threshold by a margin the canary's own interval does not confirm, and no worse
   // than stable's (which is within it): a few requests of noise, no evidence of a crossing. A
   // healthy 300-request canary would otherwise be held one time in four, on 4xx or 5xx noise.
-  // Never for the rollback threshold: a canary seen above it is not promoted on a lack of
-  // evidence; it is held until more traffic tells (below).
+  // Never for the rollback threshold: a canary seen above it, where stable is shown within it,
+  // is not promoted on a lack of evidence; it is held until more traffic tells (below).
   if (action !== 'rollback' && ci !== null && ci[0] <= threshold && row.stable !== null && !significant) {
     return say(
       'pass',
@@ -274,6 +264,84 @@ function thresholdRule(
   return say(
     action,
     `Canary ${label} ${canaryText}${ciText} is above the ${thresholdName} threshold of ${t}${against}: ${actionWord}.`,
+  );
+}
+
+/**
+ * The canary above an absolute threshold that stable breaches too, or may, and not
+ * significantly worse than stable by more than the tolerance: no evidence the breach is the
+ * canary's, so it does not block promotion. Except for a rollback threshold where the canary
+ * is beyond the tolerance with some evidence against it (HOLD_EVIDENCE_P before adjustment):
+ * several times stable's rate is not a condition that predates the canary. It is held until
+ * more traffic tells. Two-sample evidence, not the canary's interval against stable's rate as
+ * if exact: stable's own noise would hold one healthy canary in twelve on an even split.
+ */
+function sharedBreach(args: {
+  rule: string;
+  row: ComparisonRow;
+  /** The row's values, known on both tracks. */
+  measured: { stable: number; canary: number };
+  threshold: number;
+  action: 'rollback' | 'investigate' | 'alert';
+  standing: 'breaches' | 'may-breach';
+  material: { limit: number; words: string };
+  significant: boolean;
+}): VerdictReason {
+  const { rule, row, threshold, action, standing, material, significant } = args;
+  const { stable, canary } = args.measured;
+  const label = row.label;
+  const t = formatMetricValue(row.unit, threshold);
+  const values = { stable, canary, threshold, pValue: row.pValue };
+  const say = (outcome: RuleOutcome, text: string): VerdictReason =>
+    reason(rule, row.metric, row.unit, values, outcome, text);
+  const canaryText = cell(row, 'canary');
+  const stableText = cell(row, 'stable');
+  const thresholdName = action === 'rollback' ? 'rollback' : ACTION_WORDS[action];
+  // Stable within the threshold by its value but not by its interval: said, with the interval.
+  const stableMay = `stable's ${stableText} is not, but its 95 % interval (${formatInterval(row.unit, row.stableCi)}) reaches above it`;
+  // Rows outside Holm's family keep their own p-value.
+  const rawP = unadjustedP.get(row) ?? row.pValue;
+  if (action === 'rollback' && canary > material.limit && rawP !== null && rawP < HOLD_EVIDENCE_P) {
+    const before = rawP === row.pValue ? '' : `; ${formatPValue(rawP)} before that adjustment`;
+    const notYet = `beyond the tolerance of ${material.words}; the difference is not yet significant (${pText(row)}${before}): hold until more traffic tells.`;
+    return say(
+      'hold',
+      standing === 'breaches'
+        ? `${upperFirst(label)} is above the rollback threshold of ${t} on both tracks, but the canary's ` +
+            `${canaryText} is ${(canary / stable).toFixed(1)} times stable's ${stableText}, ${notYet}`
+        : `Canary ${label} ${canaryText} is above the rollback threshold of ${t}; ${stableMay}. The canary's is ` +
+            `${stable > 0 ? `${(canary / stable).toFixed(1)} times stable's` : "above stable's"}, ${notYet}`,
+    );
+  }
+  const by = canary > stable && stable > 0 ? `${formatCount(Math.round(((canary - stable) / stable) * 100))} %` : null;
+  const why =
+    canary < stable
+      ? `the canary's is lower than stable's, ${pText(row)}`
+      : significant && by !== null
+        ? `the canary's is higher than stable's by ${by}, within the tolerance of ${material.words} (${pText(row)})`
+        : `the canary is not significantly worse, ${pText(row)}`;
+  if (standing === 'breaches') {
+    return say(
+      'pre-existing',
+      `${upperFirst(label)} is above ${t} on both tracks (canary ${canaryText}, stable ${stableText}; ` +
+        `${why}): a condition that predates the canary, so it does not block promotion.`,
+    );
+  }
+  const ci = row.canaryCi;
+  if (ci !== null && ci[0] <= threshold) {
+    return say(
+      'pass',
+      `Canary ${label} ${canaryText} is above the ${thresholdName} threshold of ${t}, but its 95 % interval ` +
+        `(${formatInterval(row.unit, ci)}) reaches below it; ${stableMay} (${why}): no evidence that the canary crosses it ` +
+        `where stable does not.`,
+    );
+  }
+  const ciText = ci === null ? '' : ` (95 % interval ${formatInterval(row.unit, ci)})`;
+  return say(
+    'pre-existing',
+    `Canary ${label} ${canaryText}${ciText} is above the ${thresholdName} threshold of ${t}; ${stableMay} (${why}): ` +
+      `stable's ${formatCount(row.stableDenominator ?? 0)} requests cannot tell the canary from a condition that ` +
+      `predates it, so it does not block promotion.`,
   );
 }
 
