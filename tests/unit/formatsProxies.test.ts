@@ -153,6 +153,8 @@ describe('W3C extended log (IIS, CloudFront)', () => {
         '2026-11-19 09:00:04 WEB-CANARY-01 GET /api/cart 500',
         '2026-02-30 09:00:05 WEB-CANARY-01 GET /api/cart 500 3',
         '2026-11-19 09:00:06 WEB-CANARY-01 GET /api/cart 5000 3',
+        // CloudFront's 000: the viewer went away before a response; a request without a status.
+        '2026-11-19 09:00:07 WEB-CANARY-01 GET /api/cart 000 3',
         '#Remarks are not directives',
       ],
       { fileName: 'u_ex261119.log' },
@@ -160,14 +162,24 @@ describe('W3C extended log (IIS, CloudFront)', () => {
     expect(run.events.map((e) => [e.sourceLine, e.host, e.track, e.status, e.durationMs])).toEqual([
       [3, '10.0.0.5', 'unknown', 200, 46],
       [6, 'WEB-CANARY-01', 'canary', 500, 1200],
+      [10, 'WEB-CANARY-01', 'canary', null, 3],
     ]);
     expect(run.rejects.map((r) => [r.line, r.reason])).toEqual([
       [1, 'no #Fields directive above this line names its fields'],
       [7, '6 fields where the #Fields directive above names 7'],
       [8, 'date and time "2026-02-30 09:00:05" are not a real date and time in 1990–2099'],
       [9, 'sc-status "5000" is not an HTTP status'],
-      [10, 'not a W3C directive (#Fields:, #Version:, …)'],
+      [11, 'not a W3C directive (#Fields:, #Version:, …)'],
     ]);
+  });
+
+  it('takes an Azure App Service slot (s-sitename) as the host where no server is named', () => {
+    const run = read([
+      '#Software: Microsoft Internet Information Services 8.0',
+      '#Fields: date time s-sitename cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Cookie) cs(Referer) cs-host sc-status sc-substatus sc-win32-status sc-bytes cs-bytes time-taken',
+      '2026-11-19 09:00:01 SHOP__CANARY GET /api/cart - 443 - 203.0.113.7 Mozilla/5.0 - - shop-canary.azurewebsites.net 200 0 0 1234 567 46',
+    ]);
+    expect(run.events.map((e) => [e.host, e.track])).toEqual([['SHOP__CANARY', 'canary']]);
   });
 
   it("reads CloudFront's tab-separated lines, whose time-taken is seconds", () => {
@@ -304,6 +316,7 @@ describe('Zeek logs', () => {
         ['yesterday', 'C2', '198.51.100.4', '10.0.0.9', '443', '1'].join('\t'),
         ['1795078803.0', 'C3', '198.51.100.4'].join('\t'),
         '#bogus directive',
+        ['7258118400.0', 'C4', '198.51.100.4', '10.0.0.9', '443', '1'].join('\t'),
       ],
       { fileName: 'conn.log' },
     );
@@ -315,7 +328,18 @@ describe('Zeek logs', () => {
       [11, 'ts "yesterday" is not epoch seconds'],
       [12, '3 fields where the #fields directive above names 6'],
       [13, 'not a Zeek directive (#fields, #path, …)'],
+      [14, 'ts 7258118400.0 is outside 1990–2099'],
     ]);
+    // A status outside the HTTP classes is no status; an escaped byte in a value is unescaped.
+    const http = runFormat(
+      formatNamed('zeek-log'),
+      [
+        ...ZEEK_HEADER('http', ['ts', 'id.orig_h', 'id.resp_h', 'method', 'host', 'uri', 'status_code']),
+        ['1795078801.0', '198.51.100.4', '10.0.0.9', 'GET', 'shop', '/a\\x09b', '0'].join('\t'),
+      ],
+      { fileName: 'http.log' },
+    );
+    expect(http.events.map((e) => [e.status, e.urlPath])).toEqual([[null, '/a\tb']]);
   });
 });
 

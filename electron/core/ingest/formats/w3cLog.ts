@@ -5,8 +5,8 @@
 // `+` (the user agent), and `-` is none. `date` and `time` are UTC: the format says so, and
 // IIS writes them so whatever the server's zone. `time-taken` is milliseconds as IIS writes it
 // (a whole number); with a decimal point it is seconds, as the W3C draft and CloudFront write it.
-// The server (`s-computername`, else its address) is the host: a canary is a server of its own,
-// which the host-name tagging rule reads.
+// The server (`s-computername`, else its address, else the site or the Host header) is the host:
+// a canary is a server or a slot of its own, which the host-name tagging rule reads.
 import type { NewEvent } from '../../case/events.js';
 import { wallClockAsUtc } from '../time.js';
 import { type LogFormat, blankEvent } from './types.js';
@@ -80,8 +80,9 @@ export function parseW3cLine(fields: readonly string[], text: string, lineNumber
   const event = blankEvent(lineNumber, text, time.ms, `${dateText} ${timeText}`);
   const status = get('sc-status');
   if (status !== null) {
-    if (!/^[1-5]\d\d$/.test(status)) return { ok: false, reason: `sc-status "${clip(status)}" is not an HTTP status` };
-    event.status = Number(status);
+    if (!/^\d{3}$/.test(status)) return { ok: false, reason: `sc-status "${clip(status)}" is not an HTTP status` };
+    // CloudFront's 000: the viewer closed the connection before a response. A request, no status.
+    event.status = /^[1-5]/.test(status) ? Number(status) : null;
   }
   const taken = get('time-taken');
   if (taken !== null) {
@@ -92,7 +93,9 @@ export function parseW3cLine(fields: readonly string[], text: string, lineNumber
   event.urlPath = get('cs-uri-stem');
   event.clientIp = get('c-ip');
   event.user = get('cs-username', true);
-  event.host = get('s-computername') ?? get('s-ip');
+  // Azure App Service writes no address but the site (a slot: `app__canary`); CloudFront only
+  // the distribution's host name.
+  event.host = get('s-computername') ?? get('s-ip') ?? get('s-sitename') ?? get('cs-host') ?? get('x-host-header');
   const query = get('cs-uri-query');
   const substatus = get('sc-substatus');
   const shownStatus =

@@ -14,6 +14,9 @@ import type { NewEvent } from '../../case/events.js';
 import { type LogFormat, blankEvent } from './types.js';
 
 const EPOCH = /^\d{9,10}(?:\.\d{1,9})?$/;
+// A time outside these years is a misread unit or garbage (time.ts reads every other format so).
+const EARLIEST = Date.UTC(1990, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
 const INTERVAL = /^\d+(?:\.\d+)?$/;
 
 type Outcome = { ok: true; event: NewEvent } | { ok: false; reason: string };
@@ -84,11 +87,14 @@ export function parseZeekRecord(header: Header & { fields: string[] }, text: str
     const at = header.fields.indexOf(name);
     const value = at < 0 ? undefined : values[at];
     if (value === undefined || value === header.unset) return null;
-    return value === header.empty ? '' : value;
+    // Zeek escapes the separator and non-printable bytes in a value as \xNN.
+    return value === header.empty ? '' : unescape(value);
   };
   const ts = get('ts');
   if (ts === null || !EPOCH.test(ts)) return { ok: false, reason: `ts "${clip(ts ?? '-')}" is not epoch seconds` };
-  const event = blankEvent(lineNumber, text, Math.round(Number(ts) * 1000), ts);
+  const ms = Math.round(Number(ts) * 1000);
+  if (ms < EARLIEST || ms >= LATEST) return { ok: false, reason: `ts ${ts} is outside 1990–2099` };
+  const event = blankEvent(lineNumber, text, ms, ts);
   event.clientIp = get('id.orig_h');
   event.host = get('id.resp_h');
   const duration = get('duration');
@@ -98,9 +104,10 @@ export function parseZeekRecord(header: Header & { fields: string[] }, text: str
   if (header.path === 'http') {
     const status = get('status_code');
     if (status !== null) {
-      if (!/^[1-5]\d\d$/.test(status))
-        return { ok: false, reason: `status_code "${clip(status)}" is not an HTTP status` };
-      event.status = Number(status);
+      if (!/^\d{1,4}$/.test(status)) return { ok: false, reason: `status_code "${clip(status)}" is not a number` };
+      // A code outside the HTTP classes (0: no reply seen) is a request without a status; the
+      // message keeps it.
+      event.status = /^[1-5]\d\d$/.test(status) ? Number(status) : null;
     }
     event.httpMethod = get('method');
     const uri = get('uri');
