@@ -55,6 +55,25 @@ describe('topFrames', () => {
     expect(exceptionOfStack(stack)).toEqual({ type: 'KeyError', message: "'sku'" });
   });
 
+  it("finds a Python traceback's statement above a message that runs on, never in a source line or a log line", () => {
+    const frames = ['Traceback (most recent call last):', '  File "/app/m.py", line 3, in f', '    raise'];
+    expect(
+      exceptionOfStack(
+        [...frames, 'pydantic.ValidationError: 1 validation error', 'sku', '  field required'].join('\n'),
+      ),
+    ).toEqual({
+      type: 'pydantic.ValidationError',
+      message: '1 validation error',
+    });
+    expect(exceptionOfStack([...frames, 'django.core.exceptions.PermissionDenied'].join('\n'))).toEqual({
+      type: 'django.core.exceptions.PermissionDenied',
+      message: null,
+    });
+    // Cut before its statement, or followed by a log line: no type made up.
+    expect(exceptionOfStack(frames.join('\n'))).toBeNull();
+    expect(exceptionOfStack([...frames, 'WARNING: pool is full'].join('\n'))).toBeNull();
+  });
+
   it('reads Node.js and PHP frames', () => {
     expect(
       topFrames('TypeError: x is undefined\n    at pay (/app/src/pay.js:10:5)\n    at /app/src/index.js:3:1'),

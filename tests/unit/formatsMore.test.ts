@@ -294,6 +294,42 @@ describe('CRI container logs', () => {
       ],
       CRI_FILE,
     );
+    // The interpreter's own report of an uncaught exception: no log line above it.
+    const uncaught = read(
+      [
+        `${t(0)}Traceback (most recent call last):`,
+        `${t(10)}  File "/app/main.py", line 12, in <module>`,
+        `${t(20)}    main()`,
+        `${t(30)}  File "/app/main.py", line 8, in main`,
+        `${t(40)}    cfg['sku']`,
+        `${t(50)}KeyError: 'sku'`,
+      ],
+      CRI_FILE,
+    );
+    expect(uncaught.events.map((e) => [e.errorType, e.errorMessage, e.raw.split('\n').length])).toEqual([
+      ['KeyError', "'sku'", 6],
+    ]);
+    // Cut before its statement (the next line came seconds later): no type is made up from a
+    // source line; and a log line between frames (another thread) is not taken for the statement.
+    const cut = read(
+      [
+        `${t(0)}2024-05-01 10:20:00,000 ERROR shop.pay: charge failed`,
+        `${t(10)}Traceback (most recent call last):`,
+        `${t(20)}  File "/app/shop/pay.py", line 10, in charge`,
+        `${t(30)}    raise`,
+        '2024-05-01T10:20:03Z stderr F 2024-05-01 10:20:03,000 INFO shop.pay: retry scheduled',
+        `${t(40)}`.replace('10:20:00', '10:20:06') + 'Traceback (most recent call last):',
+        `${t(50)}`.replace('10:20:00', '10:20:06') + '  File "/app/shop/pay.py", line 10, in charge',
+        `${t(60)}`.replace('10:20:00', '10:20:06') + 'WARNING: connection pool is full, discarding connection: db',
+      ],
+      CRI_FILE,
+    );
+    expect(byLine(cut.events).map((e) => [e.sourceLine, e.errorType, e.raw.split('\n').length])).toEqual([
+      [1, null, 4],
+      [5, null, 1],
+      [6, null, 2],
+      [8, null, 1],
+    ]);
     expect(causedByOther.events).toHaveLength(1);
     expect(causedByOther.events[0]?.errorType).toBe('shop.errors.PaymentFailed');
     expect(causedByOther.events[0]?.fingerprint).not.toBe(events[0]?.fingerprint);

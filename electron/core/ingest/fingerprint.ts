@@ -108,22 +108,45 @@ export function topFrames(stack: string | null, count = TOP_FRAMES): string[] {
   return (inApp.length > 0 ? inApp : frames).slice(0, count);
 }
 
+// The line that ends a Python traceback: the exception's (dotted) class and its message.
+// Classes are CapWords (`KeyError`, `django.core.exceptions.PermissionDenied`) or end as one
+// (`libvirtError`): a log line's `WARNING: …` or a bare `raise` is no statement.
+const EXCEPTION_STATEMENT = /^((?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*))(?::\s?(.*))?$/s;
+const PYTHON_CLASS = /^_*[A-Z][a-z0-9]|(?:Error|Exception|Warning|Exit|Interrupt)$/;
+
+/** The exception a Python traceback's statement line names (`KeyError: 'sku'`), or null. */
+export function pythonExceptionStatement(line: string): { type: string; message: string | null } | null {
+  const m = EXCEPTION_STATEMENT.exec(line);
+  if (!m?.[1] || !PYTHON_CLASS.test(m[2] ?? '')) return null;
+  return { type: m[1], message: m[3]?.trim() || null };
+}
+
 /**
  * The exception a stack trace states on its header line ("java.lang.IllegalStateException:
- * msg", Python's last line "KeyError: 'sku'"), for records that carry a trace but no type.
+ * msg"), or on a Python traceback's statement line ("KeyError: 'sku'"), for records that
+ * carry a trace but no type.
  */
 export function exceptionOfStack(stack: string): { type: string; message: string | null } | null {
-  const lines = stack.split('\n').map((l) => l.trim());
-  const python = /^Traceback \(most recent call last\):/.test(lines[0] ?? '');
-  const candidates = python ? [...lines].reverse() : lines;
-  for (const line of candidates) {
+  const raw = stack.split('\n');
+  if (/^\s*Traceback \(most recent call last\):/.test(raw[0] ?? '')) {
+    // The statement is the first unindented line after the last frame (its source line and
+    // 3.11's markers are indented); the message may run on below it.
+    let at = raw.length - 1;
+    while (at > 0 && !/^\s+File "/.test(raw[at] ?? '')) at -= 1;
+    for (at += 1; at < raw.length; at += 1) {
+      const line = raw[at] ?? '';
+      if (line.trim() === '' || /^\s/.test(line)) continue;
+      return pythonExceptionStatement(line.trim());
+    }
+    return null;
+  }
+  for (const line of raw.map((l) => l.trim())) {
     if (line === '' || /^(?:at |File |#\d|\.\.\. \d+ more|Caused by:|Traceback )/.test(line)) continue;
     const m = line.match(
       /^([A-Za-z_$][\w$]*(?:[.\\][A-Za-z_$][\w$]*)*(?:Exception|Error|Throwable|Fault|Panic|Exit|Interrupt|Warning)?)(?::\s*(.*))?$/,
     );
-    // A traceback's last line states its exception even when the type is bare and named
-    // otherwise (`django.core.exceptions.PermissionDenied`); elsewhere a lone word is not one.
-    if (m?.[1] && (m[2] !== undefined || python || /(?:Exception|Error)$/.test(m[1]))) {
+    // A lone word is no exception unless it is named as one.
+    if (m?.[1] && (m[2] !== undefined || /(?:Exception|Error)$/.test(m[1]))) {
       return { type: m[1], message: m[2]?.trim() || null };
     }
     return null;

@@ -14,6 +14,7 @@
 // that speaks of an error (`ERROR Payment failed` above `java.lang.IllegalStateException: …`):
 // under an ordinary line, `TimeoutError: upstream timed out` is a record of its own.
 import type { NewEvent } from '../../case/events.js';
+import { pythonExceptionStatement } from '../fingerprint.js';
 import { parseAccessLine } from './accessLog.js';
 import { goLogHeader } from './goLog.js';
 import { type OuterTime, jsonDocumentToEvent } from './jsonLines.js';
@@ -152,8 +153,6 @@ const ERROR_LEVELS = new Set([
 const TRACEBACK_START = /^Traceback \(most recent call last\):/;
 const PYTHON_FRAME = /^\s+File "/;
 const INDENTED = /^\s+\S/;
-// The line that ends a traceback: the exception's (dotted) type, and its message after `: `.
-const PYTHON_STATEMENT = /^[A-Za-z_][\w.]*(?::\s.*)?$/s;
 // Between two tracebacks of one chain (`raise … from …`, an exception while handling another).
 const PYTHON_CHAIN =
   /^(?:The above exception was the direct cause of the following exception:|During handling of the above exception, another exception occurred:)\s*$/;
@@ -169,7 +168,7 @@ function pythonTraceAfter(before: PythonTrace, line: string): PythonTrace {
 
 /** Whether `line` continues a Python traceback that is at `trace`. */
 function continuesPythonTrace(trace: PythonTrace, line: string): boolean {
-  if (trace === 'frames') return INDENTED.test(line) || PYTHON_STATEMENT.test(line.trim());
+  if (trace === 'frames') return INDENTED.test(line) || pythonExceptionStatement(line) !== null;
   return trace === 'stated' && PYTHON_CHAIN.test(line.trim());
 }
 
@@ -229,6 +228,10 @@ export class ContinuationJoiner {
       event.errorType = header[1] ?? null;
       event.errorMessage = header[2] ?? null;
       event.errorStack = inner;
+    } else if (event.errorStack === null && event.message === inner && TRACEBACK_START.test(inner.trim())) {
+      // The interpreter's own report of an uncaught exception: the trace is the record, and
+      // its opening line tells the frames below it are Python's (read from the end).
+      event.errorStack = inner.trim();
     }
     this.held.set(key, { event, lines: 1, chars: raw.length, at, python: pythonTraceAfter('none', inner) });
     this.heldChars += raw.length;
