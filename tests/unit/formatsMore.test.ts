@@ -422,13 +422,6 @@ describe('CRI container logs', () => {
         track: 'canary',
       });
     }
-    // A static pod's folder carries the 32-hex hash of its manifest, not a UID.
-    const staticPod = '/var/log/pods/kube-system_etcd-canary-node1_4f1e2d3c4b5a69788796a5b4c3d2e1f0/etcd/0.log';
-    const run = runFormat(formatNamed('cri-log'), ['2024-05-01T10:00:00Z stdout F started'], {
-      fileName: '0.log',
-      filePath: staticPod,
-    });
-    expect(run.events[0]).toMatchObject({ pod: 'etcd-canary-node1', track: 'canary' });
   });
 });
 

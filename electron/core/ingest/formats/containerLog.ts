@@ -36,7 +36,7 @@ const CONTAINERS_FILE = /^([a-z0-9][a-z0-9.-]*)_([a-z0-9][a-z0-9-]*)_(.+)-[0-9a-
  * rotated as `<restarts>.log.<YYYYMMDD-hhmmss>` (gzipped but the newest). The pod is only in the folders.
  */
 const POD_LOG_PATH =
-  /(?:^|[/\\])[a-z0-9][a-z0-9-]*_([a-z0-9][a-z0-9.-]*)_(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})[/\\]([a-z0-9][a-z0-9-]*)[/\\]\d+\.log(?:\.\d{8}-\d{6})?(?:\.gz)?$/;
+  /(?:^|[/\\])[a-z0-9][a-z0-9-]*_([a-z0-9][a-z0-9.-]*)_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}[/\\]([a-z0-9][a-z0-9-]*)[/\\]\d+\.log(?:\.\d{8}-\d{6})?(?:\.gz)?$/;
 
 /** A line cut into parts longer than this is rejected, not held: the runtime cuts at 16 KiB a part. */
 const MAX_JOINED_CHARS = 8 * 1024 * 1024;
