@@ -156,7 +156,7 @@ describe('imports of another thread of this process (the app imports on its serv
   it('are live while their heartbeat is fresh, and over once it is stale', () => {
     const casePath = path.join(tempDir(), 'threads.coalmine');
     const db = openCase(casePath, { create: true });
-    const sibling = `${os.hostname()}:${process.pid}/${threadId + 1000}`;
+    const sibling = `${os.hostname()}/${threadId + 1000}:${process.pid}`;
     const id = Number(
       db
         .prepare(

@@ -65,12 +65,14 @@ function toSummary(row: SourceRow): SourceSummary {
 }
 
 /**
- * This thread of this process, as recorded on the sources it imports: "<host>:<pid>", and
- * "/<thread id>" after it in a worker thread (the app's service thread). The thread counts
- * because the sources it is importing now are known to it alone (`importingHere`).
+ * This thread of this process, as recorded on the sources it imports: "<host>:<pid>" on the
+ * main thread, "<host>/<thread id>:<pid>" on a worker thread (the app's service thread). The
+ * thread counts because the sources it is importing now are known to it alone
+ * (`importingHere`). The thread goes before the pid so that a build that knew only
+ * "<host>:<pid>" takes it for another host's import, live while its heartbeat is recent.
  */
 export function importerId(): string {
-  return `${os.hostname()}:${process.pid}${threadId === 0 ? '' : `/${threadId}`}`;
+  return `${os.hostname()}${threadId === 0 ? '' : `/${threadId}`}:${process.pid}`;
 }
 
 /**
@@ -233,7 +235,8 @@ export function importIsLive(db: CaseDb, source: ImportingSource, now = Date.now
   if (source.importer === importerId()) return importingHere.has(hereKey(db, source.id));
   const recent = source.heartbeatAt !== null && now - source.heartbeatAt < IMPORT_STALE_MS;
   if (!recent) return false;
-  const parsed = /^(.+):(\d+)(?:\/\d+)?$/.exec(source.importer ?? '');
+  // Any thread of a live process: only the process's own threads know which imports they run.
+  const parsed = /^(.+?)(?:\/\d+)?:(\d+)$/.exec(source.importer ?? '');
   if (!parsed) return false;
   const [, host, pid] = parsed;
   return host !== os.hostname() || processIsAlive(Number(pid));
