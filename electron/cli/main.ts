@@ -27,6 +27,7 @@ import { analyseRollout } from '../core/analysis/analyse.js';
 import { defineRollout, listRollouts, removeRolloutDefinition } from '../core/analysis/rollouts.js';
 import { DECISION_WORDS } from '../core/analysis/verdict.js';
 import { closeCase, openCase } from '../core/case/caseStore.js';
+import { guardedWrite } from '../core/caseWrites.js';
 import { readAnalysisSettings, resetAnalysisSettings, writeAnalysisSettings } from '../core/case/analysisSettings.js';
 import { listSources, listUnfinishedSources } from '../core/case/sources.js';
 import { FORMATS } from '../core/ingest/formats/index.js';
@@ -322,7 +323,14 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         const db = openCase(casePath, { create: true });
         const results: ImportResult[] = [];
         try {
-          const { options, csvMapping } = resolveImport(db, request, 'cli');
+          // `--map` saves its CSV mapping in the case: a write like any other, refused while
+          // another process imports (each file's import is guarded again as it begins).
+          const { options, csvMapping } = guardedWrite(
+            { path: casePath, db, readOnly: false },
+            false,
+            'nothing can be imported into it',
+            () => resolveImport(db, request, 'cli'),
+          );
           const onProgress = opts.json ? undefined : progressPrinter(process.stderr);
           for (const file of files) {
             try {

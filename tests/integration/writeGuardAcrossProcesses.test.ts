@@ -89,11 +89,12 @@ describe('every writing command goes through the guard', () => {
     const casePath = await rolloutCase();
     const source = importingElsewhere(casePath);
     const before = written(casePath);
-    const file = writeLines('second.ndjson', rolloutLines('second'));
-    const imported = coalmine(['import', casePath, file]);
+    // With a CSV mapping to save, which is a write to the case too.
+    const file = writeLines('second.csv', ['When,Text', '2026-11-19T09:52:05Z,boom']);
+    const imported = coalmine(['import', casePath, file, '--map', 'When=timestamp,Text=message']);
     expect(imported.code).toBe(2);
     expect(imported.stderr).toContain(
-      `source #${source} of shared.coalmine is being imported right now: second.ndjson cannot be imported into it until that import has finished`,
+      `source #${source} of shared.coalmine is being imported right now: nothing can be imported into it until that import has finished`,
     );
     // Refused before the cluster is reached: nothing listens on port 9.
     const pulled = coalmine([
