@@ -1,6 +1,7 @@
 // What every `coalmine` command shares: where it writes, and how it opens a case for one piece
 // of work and closes it again (the write-ahead log folded back, so the case rests as one file).
 import { type CaseDb, closeCase, openCase } from '../core/case/caseStore.js';
+import { guardedWrite } from '../core/caseWrites.js';
 
 export interface Io {
   out: (text: string) => void;
@@ -17,11 +18,16 @@ export function withCase<T>(casePath: string, work: (db: CaseDb) => T): T {
   }
 }
 
-/** Writing commands (settings, definitions, tagging rules) open the case read-write; it must exist. */
-export function withWritableCase<T>(casePath: string, work: (db: CaseDb) => T): T {
+/**
+ * Writing commands (settings, definitions, tagging rules, notes) open the case read-write (it
+ * must exist) and write through the guard of every write (caseWrites.ts), in one IMMEDIATE
+ * transaction with it, so no command can forget it. `what` ends the refusal's sentence:
+ * "source #3 of checkout.coalmine is being imported right now: <what> until …".
+ */
+export function withWritableCase<T>(casePath: string, what: string, work: (db: CaseDb) => T): T {
   const db = openCase(casePath);
   try {
-    return work(db);
+    return guardedWrite({ path: casePath, db, readOnly: false }, false, what, () => work(db));
   } finally {
     closeCase(db);
   }

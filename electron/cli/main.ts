@@ -27,7 +27,7 @@ import { analyseRollout } from '../core/analysis/analyse.js';
 import { defineRollout, listRollouts, removeRolloutDefinition } from '../core/analysis/rollouts.js';
 import { DECISION_WORDS } from '../core/analysis/verdict.js';
 import { closeCase, openCase } from '../core/case/caseStore.js';
-import { refuseCaseWrite } from '../core/caseWrites.js';
+import { guardedWrite } from '../core/caseWrites.js';
 import { readAnalysisSettings, resetAnalysisSettings, writeAnalysisSettings } from '../core/case/analysisSettings.js';
 import { listSources, listUnfinishedSources } from '../core/case/sources.js';
 import { FORMATS } from '../core/ingest/formats/index.js';
@@ -323,7 +323,14 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         const db = openCase(casePath, { create: true });
         const results: ImportResult[] = [];
         try {
-          const { options, csvMapping } = resolveImport(db, request, 'cli');
+          // `--map` saves its CSV mapping in the case: a write like any other, refused while
+          // another process imports (each file's import is guarded again as it begins).
+          const { options, csvMapping } = guardedWrite(
+            { path: casePath, db, readOnly: false },
+            false,
+            'nothing can be imported into it',
+            () => resolveImport(db, request, 'cli'),
+          );
           const onProgress = opts.json ? undefined : progressPrinter(process.stderr);
           for (const file of files) {
             try {
@@ -446,12 +453,14 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
             from: opts.from === undefined ? undefined : parseTypedTime(opts.from, DEFAULT_ZONE, '--from'),
             to: opts.to === undefined ? undefined : parseTypedTime(opts.to, DEFAULT_ZONE, '--to'),
           };
-          const rollout = withWritableCase(casePath, (db) => defineRollout(db, definition));
+          const rollout = withWritableCase(casePath, 'no rollout can be defined in it', (db) =>
+            defineRollout(db, definition),
+          );
           io.err(`rollout ${terminalText(rollout.id)} defined: ${rollout.fromUk} to ${rollout.toUk} (Europe/London)\n`);
         }
         if (opts.remove) {
           const id = opts.remove;
-          withWritableCase(casePath, (db) => removeRolloutDefinition(db, id));
+          withWritableCase(casePath, 'no rollout can be removed from it', (db) => removeRolloutDefinition(db, id));
           io.err(`rollout definition ${terminalText(id)} removed\n`);
         }
         const rollouts = withCase(casePath, listRollouts);
@@ -506,13 +515,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           }
           changes[key] = settingValue(pair.slice(eq + 1));
         }
-        settings = withWritableCase(casePath, (db) =>
-          db.transaction(() => {
-            refuseCaseWrite({ path: casePath, db, readOnly: false }, false, 'its settings cannot change');
-            if (opts.reset) resetAnalysisSettings(db, opts.reset);
-            return writeAnalysisSettings(db, changes);
-          })(),
-        );
+        settings = withWritableCase(casePath, 'its settings cannot change', (db) => {
+          if (opts.reset) resetAnalysisSettings(db, opts.reset);
+          return writeAnalysisSettings(db, changes);
+        });
       } else {
         settings = withCase(casePath, readAnalysisSettings);
       }
@@ -575,8 +581,7 @@ Example: coalmine measures case.coalmine --define conversion --label "Conversion
               throw error;
             }
           }
-          settings = withWritableCase(casePath, (db) => {
-            refuseCaseWrite({ path: casePath, db, readOnly: false }, false, 'its business measures cannot change');
+          settings = withWritableCase(casePath, 'its business measures cannot change', (db) => {
             const current = readAnalysisSettings(db).businessMeasures;
             if (remove && !current.some((m) => m.name === remove)) {
               throw new CoalmineError('NOT_FOUND', `no business measure "${remove}" in this case`);

@@ -185,7 +185,9 @@ Examples:
       if (opts.set !== undefined) {
         // The file is checked before the case is opened for writing.
         const given = readNotesFile(opts.set);
-        notes = withWritableCase(casePath, (db) => saveReviewNotes(db, rolloutIdFor(db, opts.rollout), given));
+        notes = withWritableCase(casePath, 'review notes cannot be saved in it', (db) =>
+          saveReviewNotes(db, rolloutIdFor(db, opts.rollout), given),
+        );
         io.err(`review notes saved in ${terminalText(casePath)}\n`);
       } else {
         notes = withCase(casePath, (db) => readReviewNotes(db, rolloutIdFor(db, opts.rollout)));

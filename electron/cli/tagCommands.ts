@@ -15,7 +15,6 @@ import {
   saveTaggingRules,
   trackRuleCounts,
 } from '../core/case/retag.js';
-import { refuseCaseWrite } from '../core/caseWrites.js';
 import { type Io, withCase, withWritableCase } from './caseAccess.js';
 import { terminalText } from './terminalText.js';
 import { textTable } from './textTable.js';
@@ -55,14 +54,12 @@ export function addTagCommands(program: Command, io: Io): void {
       if (opts.set && opts.reset) throw new CoalmineError('BAD_INPUT', 'give --set or --reset, not both');
       if (opts.set || opts.reset) {
         const rules = opts.set ? parseTaggingRules(readRulesFile(opts.set)) : null;
-        const result = withWritableCase(casePath, (db) =>
-          db.transaction(() => {
-            refuseCaseWrite({ path: casePath, db, readOnly: false }, false, 'its tagging rules cannot change');
-            if (rules) saveTaggingRules(db, rules);
-            else resetTaggingRules(db);
-            return retagCase(db);
-          })(),
-        );
+        // The rules and the re-tag by them are one transaction: no import starts between them.
+        const result = withWritableCase(casePath, 'its tagging rules cannot change', (db) => {
+          if (rules) saveTaggingRules(db, rules);
+          else resetTaggingRules(db);
+          return retagCase(db);
+        });
         if (opts.json) io.out(JSON.stringify(result, null, 2) + '\n');
         else printRetag(io, result);
         return;
@@ -100,10 +97,7 @@ export function addTagCommands(program: Command, io: Io): void {
     .argument('<case>', 'case file')
     .option('--json', 'print JSON')
     .action((casePath: string, opts: { json?: boolean }) => {
-      const result = withWritableCase(casePath, (db) => {
-        refuseCaseWrite({ path: casePath, db, readOnly: false }, false, 'it cannot be re-tagged');
-        return retagCase(db);
-      });
+      const result = withWritableCase(casePath, 'it cannot be re-tagged', retagCase);
       if (opts.json) io.out(JSON.stringify(result, null, 2) + '\n');
       else printRetag(io, result);
     });

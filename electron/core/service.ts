@@ -36,7 +36,7 @@ import { type PdfPrinter, renderReview, reviewFileName } from './review/renderRe
 import { buildReviewDocument } from './review/reviewModel.js';
 import type { ReviewFormat } from '../../shared/review.js';
 import { parseTaggingRules } from '../../shared/taggingRules.js';
-import { refuseCaseWrite } from './caseWrites.js';
+import { guardedWrite, refuseCaseWrite } from './caseWrites.js';
 import { resetTaggingRules, retagCase, saveTaggingRules, taggingState } from './case/retag.js';
 import { analyseRolloutForPage } from './review/rolloutOnPage.js';
 
@@ -116,7 +116,12 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
   const pulls = createPullJobs(host.pullOptions);
   /** An import or a pull writes to the open case. */
   const writing = (): boolean => imports.busy() || pulls.busy();
-  /** Every writing method asks first (caseWrites.ts); `what` ends the refusal's sentence. */
+  /**
+   * Every writing method writes through the guard (caseWrites.ts), in one IMMEDIATE transaction
+   * with it; `what` ends the refusal's sentence. An import or a pull only asks first: it writes
+   * for minutes, and checks again as it creates its source (importFile.ts, elastic/pull.ts).
+   */
+  const guarded = <T>(what: string, write: () => T): T => guardedWrite(current, writing(), what, write);
   const refuseWrite = (what: string): void => refuseCaseWrite(current, writing(), what);
   return {
     'case.info': () => caseInfo(current, chooseCase !== undefined, host.pickFiles !== undefined),
@@ -151,53 +156,48 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
     },
     'rollout.list': () => listRollouts(current.db),
     'rollout.analyse': ({ rolloutId }) => analyseRolloutForPage(current.db, rolloutId),
-    'rollout.define': ({ service, canaryVersion, stableVersion, from, to }) => {
-      refuseWrite('no rollout can be defined in it');
-      return defineRollout(current.db, {
-        service,
-        canaryVersion,
-        stableVersion,
-        from: from === undefined ? undefined : parseTypedTime(from, DEFAULT_ZONE, "the window's start"),
-        to: to === undefined ? undefined : parseTypedTime(to, DEFAULT_ZONE, "the window's end"),
-      });
-    },
-    'rollout.remove': ({ rolloutId }) => {
-      refuseWrite('no rollout can be removed from it');
-      return removeRolloutDefinition(current.db, rolloutId);
-    },
+    'rollout.define': ({ service, canaryVersion, stableVersion, from, to }) =>
+      guarded('no rollout can be defined in it', () =>
+        defineRollout(current.db, {
+          service,
+          canaryVersion,
+          stableVersion,
+          from: from === undefined ? undefined : parseTypedTime(from, DEFAULT_ZONE, "the window's start"),
+          to: to === undefined ? undefined : parseTypedTime(to, DEFAULT_ZONE, "the window's end"),
+        }),
+      ),
+    'rollout.remove': ({ rolloutId }) =>
+      guarded('no rollout can be removed from it', () => removeRolloutDefinition(current.db, rolloutId)),
     'settings.get': () => settingsResult(current.db, readAnalysisSettings(current.db)),
-    'settings.update': ({ changes }) => {
-      refuseWrite('its settings cannot be saved');
-      return settingsResult(current.db, writeAnalysisSettings(current.db, changes));
-    },
-    'settings.reset': ({ keys }) => {
-      refuseWrite('its settings cannot be reset');
-      return settingsResult(current.db, resetAnalysisSettings(current.db, keys));
-    },
+    'settings.update': ({ changes }) =>
+      guarded('its settings cannot be saved', () =>
+        settingsResult(current.db, writeAnalysisSettings(current.db, changes)),
+      ),
+    'settings.reset': ({ keys }) =>
+      guarded('its settings cannot be reset', () =>
+        settingsResult(current.db, resetAnalysisSettings(current.db, keys)),
+      ),
     'tagging.get': () => taggingState(current.db),
-    'tagging.save': ({ rules }) => {
-      refuseWrite('its tagging rules cannot be saved');
-      saveTaggingRules(current.db, parseTaggingRules({ rules }));
-      return taggingState(current.db);
-    },
-    'tagging.reset': () => {
-      refuseWrite('its tagging rules cannot be reset');
-      resetTaggingRules(current.db);
-      return taggingState(current.db);
-    },
-    'tagging.retag': () => {
-      refuseWrite('it cannot be re-tagged');
-      return retagCase(current.db);
-    },
+    'tagging.save': ({ rules }) =>
+      guarded('its tagging rules cannot be saved', () => {
+        saveTaggingRules(current.db, parseTaggingRules({ rules }));
+        return taggingState(current.db);
+      }),
+    'tagging.reset': () =>
+      guarded('its tagging rules cannot be reset', () => {
+        resetTaggingRules(current.db);
+        return taggingState(current.db);
+      }),
+    'tagging.retag': () => guarded('it cannot be re-tagged', () => retagCase(current.db)),
     'review.export': (request) => exportReview(current.db, request, host.printPdf),
     'review.document': ({ rolloutId, pseudonymise }) => buildReviewDocument(current.db, { rolloutId, pseudonymise }),
     'review.notes.get': ({ rolloutId }) => readReviewNotes(current.db, rolloutId),
-    'review.notes.save': ({ rolloutId, notes }) => {
-      refuseWrite('review notes cannot be saved in it');
-      // Notes are kept per rollout: refuse an id that names none, rather than keep them where no review reads them.
-      findRolloutWindow(current.db, rolloutId);
-      return saveReviewNotes(current.db, rolloutId, notes);
-    },
+    'review.notes.save': ({ rolloutId, notes }) =>
+      guarded('review notes cannot be saved in it', () => {
+        // Notes are kept per rollout: refuse an id that names none, rather than keep them where no review reads them.
+        findRolloutWindow(current.db, rolloutId);
+        return saveReviewNotes(current.db, rolloutId, notes);
+      }),
     'ingest.pick': () => imports.pick(),
     'ingest.start': ({ files, ...options }) => {
       refuseWrite('nothing can be imported into it');

@@ -206,7 +206,9 @@ describe('imports that did not finish', () => {
       Date.now(),
       first.sourceId,
     );
-    await expect(importFile(db, file)).rejects.toThrow(/live\.ndjson is being imported right now \(source #\d+\)/);
+    await expect(importFile(db, file)).rejects.toThrow(
+      /^source #\d+ of i\.coalmine is being imported right now: live\.ndjson cannot be imported into it/,
+    );
     // Silent for ten minutes: that import is over, whatever its process id says.
     db.prepare(`UPDATE sources SET heartbeat_at = ? WHERE id = ?`).run(Date.now() - 10 * 60_000, first.sourceId);
     await expect(importFile(db, file)).resolves.toMatchObject({ state: 'complete', replaced: [first.sourceId] });

@@ -263,6 +263,12 @@ describe('documents read twice are counted once', () => {
       writer.sink.event(event);
     });
     writer.flush();
+    // ... and then goes silent for ten minutes (its machine asleep): the guard of every write
+    // takes it for over (caseWrites.ts), so a pull may run, and it wakes up to complete later ...
+    db.prepare(`UPDATE sources SET importer = 'other-host:4242', heartbeat_at = ? WHERE id = ?`).run(
+      Date.now() - 10 * 60_000,
+      running,
+    );
     // ... while a pull of docs 4-6 completes first: the import still being written holds nothing yet.
     const pulled = await pull(db, docs, 3, 6);
     expect(pulled).toMatchObject({ events: 3, duplicates: 0 });

@@ -65,8 +65,11 @@ const PAGE = 5000;
  * Recomputes `track` and `track_rule` of every event with `rules` (the case's by default). A
  * source imported with `--track` (kept on `sources.track`) stays wholly on that track. One
  * transaction (the analysis never sees a half re-tagged case), read in pages by id (a case of
- * millions of events is never held in memory). Callers refuse it first while an import writes
- * (caseWrites.ts: the same guard for the page and the CLI).
+ * millions of events is never held in memory). Callers run it through the guard of every
+ * write (caseWrites.ts `guardedWrite`, for the page and the CLI), inside the guard's IMMEDIATE
+ * transaction: the pages are not separate transactions, so SQLite's write lock is held from
+ * the check to the last page, and no import can create its source, and tag by the old rules,
+ * part way through.
  */
 export function retagCase(db: CaseDb, rules: TaggingRules = caseTaggingRules(db)): RetagResult {
   return db.transaction(() => retagPages(db, rules))();

@@ -1,5 +1,8 @@
 // Queries on `sources`: one row per imported file (or, later, Elasticsearch pull).
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import type { SourceCounts, SourceSummary } from '../../../shared/api.js';
 import type { CaseDb } from './caseStore.js';
 import { dropDocumentsHeldElsewhere, handOverDocuments } from './documents.js';
@@ -61,11 +64,43 @@ function toSummary(row: SourceRow): SourceSummary {
   };
 }
 
-/** This process, as recorded on the sources it imports. */
+/**
+ * This thread of this process, as recorded on the sources it imports: "<host>:<pid>" on the
+ * main thread, "<host>/<thread id>:<pid>" on a worker thread (the app's service thread). The
+ * thread counts because the sources it is importing now are known to it alone
+ * (`importingHere`). The thread goes before the pid so that a build that knew only
+ * "<host>:<pid>" takes it for another host's import, live while its heartbeat is recent.
+ */
 export function importerId(): string {
-  return `${os.hostname()}:${process.pid}`;
+  return `${os.hostname()}${threadId === 0 ? '' : `/${threadId}`}:${process.pid}`;
 }
 
+/**
+ * The sources this thread is importing now, each as "<case file>\0<id>". A source whose
+ * importer is this thread but which is not here was left `importing` by an import that has
+ * ended (its last state write failed: a full disk); it must not hold every write back until
+ * the process exits, as a fresh heartbeat and a live pid would make it.
+ */
+const importingHere = new Set<string>();
+
+/** The case file behind a connection, the same whichever path it was opened by. */
+function caseFileOf(db: CaseDb): string {
+  try {
+    return fs.realpathSync(db.name);
+  } catch {
+    return path.resolve(db.name);
+  }
+}
+
+function hereKey(db: CaseDb, id: number): string {
+  return `${caseFileOf(db)}\0${id}`;
+}
+
+/**
+ * Adds a source being imported by this thread from now on; whoever inserts it calls
+ * `endImportHere` however its import ends. Call it inside the IMMEDIATE transaction that checks
+ * no other import is live (caseWrites.ts), so no two importers write to a case at once.
+ */
 export function insertSource(db: CaseDb, source: NewSource): number {
   const result = db
     .prepare(
@@ -75,7 +110,18 @@ export function insertSource(db: CaseDb, source: NewSource): number {
          @importer, @now)`,
     )
     .run({ ...source, importer: importerId(), now: Date.now() });
-  return Number(result.lastInsertRowid);
+  const id = Number(result.lastInsertRowid);
+  importingHere.add(hereKey(db, id));
+  return id;
+}
+
+/**
+ * The import of `id` by this thread has ended (complete, failed or cancelled). If its row still
+ * says `importing` (its last write failed), it is an interrupted import from now on: the next
+ * guarded write marks it incomplete (caseWrites.ts).
+ */
+export function endImportHere(db: CaseDb, id: number): void {
+  importingHere.delete(hereKey(db, id));
 }
 
 export function updateSourceCounts(db: CaseDb, id: number, counts: SourceCounts): void {
@@ -172,30 +218,47 @@ function processIsAlive(pid: number): boolean {
 /** An import writes a batch every second or so; one silent this long has stopped. */
 export const IMPORT_STALE_MS = 5 * 60_000;
 
-/**
- * True while the import that holds a source still runs, as far as this process can tell:
- * its own imports; on this host, a live process that wrote a batch lately; on another host
- * (a shared folder), one that wrote a batch lately. A reused process id or a copied case
- * cannot hold a source for ever: without a recent batch, the import is over.
- */
-export function importIsLive(importer: string | null, heartbeatAt: number | null, now = Date.now()): boolean {
-  if (importer === importerId()) return true;
-  const recent = heartbeatAt !== null && now - heartbeatAt < IMPORT_STALE_MS;
-  if (!recent) return false;
-  const [host, pid] = (importer ?? '').split(/:(?=\d+$)/);
-  if (!host || !pid) return false;
-  return host !== os.hostname() || processIsAlive(Number(pid));
+/** What tells a live import from an ended one: a row of `sources` whose state is `importing`. */
+export interface ImportingSource {
+  id: number;
+  importer: string | null;
+  heartbeatAt: number | null;
 }
 
 /**
- * Imports whose process is gone (killed, crashed) are marked incomplete, so no one mistakes
- * their events for the whole file. A live import, here or in another process, is left alone.
+ * True while the import that holds a source still runs, as far as this thread can tell: its
+ * own imports while they run (`importingHere`); on this host, a live process that wrote a batch
+ * lately; on another host (a shared folder), one that wrote a batch lately. A reused process
+ * id or a copied case cannot hold a source for ever: without a recent batch, the import is over.
+ */
+export function importIsLive(db: CaseDb, source: ImportingSource, now = Date.now()): boolean {
+  if (source.importer === importerId()) return importingHere.has(hereKey(db, source.id));
+  const recent = source.heartbeatAt !== null && now - source.heartbeatAt < IMPORT_STALE_MS;
+  if (!recent) return false;
+  // Any thread of a live process: only the process's own threads know which imports they run.
+  const parsed = /^(.+?)(?:\/\d+)?:(\d+)$/.exec(source.importer ?? '');
+  if (!parsed) return false;
+  const [, host, pid] = parsed;
+  return host !== os.hostname() || processIsAlive(Number(pid));
+}
+
+/** The sources some import is writing to right now, here or in another process. */
+export function liveImports(db: CaseDb): SourceSummary[] {
+  return (db.prepare(`SELECT * FROM sources WHERE state = 'importing' ORDER BY id`).all() as SourceRow[])
+    .filter((row) => importIsLive(db, { id: row.id, importer: row.importer, heartbeatAt: row.heartbeat_at }))
+    .map(toSummary);
+}
+
+/**
+ * Imports that have ended without saying so are marked incomplete, so no one mistakes their
+ * events for the whole file: their process is gone (killed, crashed), or it is this thread and
+ * the import's last write failed. A live import, here or in another process, is left alone.
  */
 export function markInterruptedSources(db: CaseDb): number {
   const importing = db.prepare(`SELECT * FROM sources WHERE state = 'importing'`).all() as SourceRow[];
   let marked = 0;
   for (const source of importing) {
-    if (!importIsLive(source.importer, source.heartbeat_at)) {
+    if (!importIsLive(db, { id: source.id, importer: source.importer, heartbeatAt: source.heartbeat_at })) {
       setSourceState(db, source.id, 'incomplete');
       marked += 1;
     }

@@ -31,8 +31,8 @@ import type { Reject } from '../case/rejects.js';
 import {
   completeSource,
   deleteSource,
+  endImportHere,
   findSourcesBySha256,
-  importIsLive,
   insertSource,
   listSources,
   mergeSourceDetails,
@@ -46,6 +46,7 @@ import { documentKey } from '../ingest/formats/esSearch.js';
 import type { NormaliseContext } from '../ingest/normalise.js';
 import { createSourceWriter } from '../ingest/sourceWriter.js';
 import { type WalCheckpointer, startWalCheckpointer } from '../case/walCheckpointer.js';
+import { guardedWrite, refuseCaseWrite } from '../caseWrites.js';
 import {
   CLIENT_VERSION,
   type ClientSetup,
@@ -214,6 +215,11 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
   const where = displayUrl(request.url);
   const sourcePath = pullPath(request);
   const safe = (text: string): string => scrub(text, secrets);
+  // One importer at a time (caseWrites.ts): asked before the cluster is reached, and decided
+  // in the transaction that creates the source.
+  const caseToWrite = { path: db.name, db, readOnly: false };
+  const refusal = 'nothing can be pulled into it';
+  refuseCaseWrite(caseToWrite, false, refusal);
 
   const connectFailure = (failure: ClusterFailure, what: string): CoalmineError => {
     const auth = failure.status === 401 || failure.status === 403;
@@ -286,6 +292,8 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
 
   // Started once the source exists; stopped however the pull ends.
   let checkpointer: WalCheckpointer | null = null;
+  // The source this pull writes to, once it exists: its import ends however the pull does.
+  let pulling: number | null = null;
   try {
     let cluster: { name: string; uuid: string; version: string } = { name: '', uuid: '', version: '' };
     // Why the cluster's name and uuid are not recorded, when they are not.
@@ -308,35 +316,33 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
       throw error;
     }
 
-    const live = listSources(db).filter((s) => s.path === sourcePath && s.state === 'importing');
-    for (const other of live) {
-      const holder = findSourcesBySha256(db, other.sha256).find((s) => s.id === other.id);
-      if (holder && importIsLive(holder.importer, holder.heartbeatAt)) {
-        throw new CoalmineError('BAD_INPUT', `the same pull is running right now (source #${other.id})`);
-      }
-    }
-
-    // Read before the source row exists: unreadable saved rules refuse the pull without
-    // leaving a source that looks as if it were still being pulled.
-    const normaliseContext: NormaliseContext = {
-      track: request.track,
-      service: request.service,
-      version: request.version,
-      rules: caseTaggingRules(db),
-    };
     const pulledAt = now();
-    const sourceId = insertSource(db, {
-      path: sourcePath,
-      name: `${request.index} on ${cluster.name || where}`,
-      size: 0,
-      sha256: '',
-      format: PULL_FORMAT,
-      zone: PULL_SOURCE_ZONE,
-      track: request.track,
-      service: request.service,
-      version: request.version,
-      importedAt: pulledAt,
+    // One IMMEDIATE transaction: no other import or pull is live, the tagging rules this pull
+    // tags by, and its `importing` row. No rules can change, and no import start, between them.
+    const { sourceId, normaliseContext } = guardedWrite(caseToWrite, false, refusal, () => {
+      // Read before the source row exists: unreadable saved rules refuse the pull without
+      // leaving a source that looks as if it were still being pulled.
+      const context: NormaliseContext = {
+        track: request.track,
+        service: request.service,
+        version: request.version,
+        rules: caseTaggingRules(db),
+      };
+      const id = insertSource(db, {
+        path: sourcePath,
+        name: `${request.index} on ${cluster.name || where}`,
+        size: 0,
+        sha256: '',
+        format: PULL_FORMAT,
+        zone: PULL_SOURCE_ZONE,
+        track: request.track,
+        service: request.service,
+        version: request.version,
+        importedAt: pulledAt,
+      });
+      return { sourceId: id, normaliseContext: context };
     });
+    pulling = sourceId;
     const query = searchQuery(request);
     const details: Record<string, unknown> = {
       kind: 'elasticsearch-pull',
@@ -635,7 +641,7 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
         try {
           setSourceState(db, sourceId, 'incomplete');
         } catch {
-          // the case cannot be written at all; the next open marks it incomplete (no heartbeat)
+          // the case cannot be written at all; the next guarded write (or open) marks it incomplete
         }
       }
       if (!cancelled) {
@@ -672,6 +678,8 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
     const overlaps = samePull.filter((s) => s.state === 'complete').map((s) => s.id);
     return resultOf({ sourceId, duplicateOf: null, replaced, overlaps, state: 'complete', message: null });
   } finally {
+    // Whatever its row says now, this pull is over (sources.ts: importIsLive).
+    if (pulling !== null) endImportHere(db, pulling);
     await checkpointer?.stop();
     await closePit();
     await client.close().catch(() => undefined);

@@ -12,13 +12,14 @@ import { caseTaggingRules } from '../case/retag.js';
 import {
   completeSource,
   deleteSource,
+  endImportHere,
   findSourcesBySha256,
   listSources,
-  importIsLive,
   insertSource,
   setSourceDetails,
   setSourceState,
 } from '../case/sources.js';
+import { guardedWrite, refuseCaseWrite } from '../caseWrites.js';
 import { forEachPackedEvent } from './eventBatch.js';
 import { type FileFacts, fileFacts } from './fileFacts.js';
 import { detectFormat, formatNamed } from './formats/index.js';
@@ -90,9 +91,20 @@ async function probeSample(filePath: string): Promise<string[]> {
   return sample;
 }
 
+/** Sources of a file's bytes that an import of them would repeat or replace (never a pull's). */
+function sourcesOfBytes(db: CaseDb, sha256: string): ReturnType<typeof findSourcesBySha256> {
+  // A pull's SHA-256 is of its hits, not of a file's bytes: never a duplicate of a file.
+  return findSourcesBySha256(db, sha256).filter((s) => s.format !== 'elasticsearch');
+}
+
 export async function importFile(db: CaseDb, filePath: string, options: ImportOptions = {}): Promise<ImportResult> {
   const zone = checkZone(options.zone ?? DEFAULT_ZONE);
   const absolute = path.resolve(filePath);
+  // One importer at a time (caseWrites.ts). Asked here before a large file is hashed, and
+  // decided below, in the transaction that creates the source.
+  const caseToWrite = { path: db.name, db, readOnly: false };
+  const refusal = `${path.basename(absolute)} cannot be imported into it`;
+  refuseCaseWrite(caseToWrite, false, refusal);
   // Complete imports of a file of this name that may be its start (a log that has grown since):
   // their SHA-256 is compared with that of as many first bytes of this file, in the same read.
   const grownFrom = listSources(db).filter(
@@ -106,31 +118,26 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
   const format = options.format ? formatNamed(options.format) : detectFormat(sample ?? [], path.basename(absolute));
   const base = { path: absolute, sha256: facts.sha256, format: format.name };
 
-  // A pull's SHA-256 is of its hits, not of a file's bytes: never a duplicate of a file.
-  const earlier = findSourcesBySha256(db, facts.sha256).filter((s) => s.format !== 'elasticsearch');
-  const complete = earlier.find((s) => s.state === 'complete');
-  if (complete) {
-    return {
-      ...base,
-      sourceId: null,
-      lines: 0,
-      events: 0,
-      rejects: 0,
-      authFailures: 0,
-      exceptions: 0,
-      metrics: 0,
-      duplicates: 0,
-      rejectSample: [],
-      duplicateOf: complete,
-      replaced: [],
-      grownFrom: [],
-      compression: null,
-      cut: null,
-      state: 'skipped',
-    };
-  }
-  const live = earlier.find((s) => s.state === 'importing' && importIsLive(s.importer, s.heartbeatAt));
-  if (live) throw new CoalmineError('BAD_INPUT', `${absolute} is being imported right now (source #${live.id})`);
+  const skipped = (complete: SourceSummary): ImportResult => ({
+    ...base,
+    sourceId: null,
+    lines: 0,
+    events: 0,
+    rejects: 0,
+    authFailures: 0,
+    exceptions: 0,
+    metrics: 0,
+    duplicates: 0,
+    rejectSample: [],
+    duplicateOf: complete,
+    replaced: [],
+    grownFrom: [],
+    compression: null,
+    cut: null,
+    state: 'skipped',
+  });
+  const complete = sourcesOfBytes(db, facts.sha256).find((s) => s.state === 'complete');
+  if (complete) return skipped(complete);
   const formatContext: FormatContext = {
     zone,
     year: options.year ?? new Date(facts.mtimeMs).getUTCFullYear(),
@@ -142,32 +149,43 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
   // A file this format cannot read at all with these options is refused before anything is written.
   const problem = format.check?.(sample ?? (await probeSample(absolute)), formatContext) ?? null;
   if (problem !== null) throw new CoalmineError('BAD_INPUT', `${absolute}: ${problem}`);
-  // Read before the source row exists: a case whose saved rules are unreadable refuses the
-  // import without leaving a source that looks as if it were still being imported.
-  const normaliseContext: NormaliseContext = {
-    track: options.track ?? null,
-    service: options.service?.trim() || null,
-    version: options.version?.trim() || null,
-    rules: caseTaggingRules(db),
-  };
-  // What is left of an interrupted import of the same bytes is replaced, never added to.
-  for (const leftover of earlier) deleteSource(db, leftover.id);
-
-  const sourceId = insertSource(db, {
-    path: absolute,
-    name: path.basename(absolute),
-    size: facts.size,
-    sha256: facts.sha256,
-    format: format.name,
-    zone,
-    track: options.track ?? null,
-    service: options.service ?? null,
-    version: options.version ?? null,
-    importedAt: options.importedAt ?? (options.now ?? Date.now)(),
+  // One IMMEDIATE transaction: no other import is live, the tagging rules this import tags by,
+  // and its `importing` row. No rules can change, and no other import start, between them.
+  const begun = guardedWrite(caseToWrite, false, refusal, () => {
+    // The same bytes may have been imported by another process while this one hashed them.
+    const earlier = sourcesOfBytes(db, facts.sha256);
+    const done = earlier.find((s) => s.state === 'complete');
+    if (done) return { skipped: done };
+    // Read before the source row exists: a case whose saved rules are unreadable refuses the
+    // import without leaving a source that looks as if it were still being imported.
+    const normaliseContext: NormaliseContext = {
+      track: options.track ?? null,
+      service: options.service?.trim() || null,
+      version: options.version?.trim() || null,
+      rules: caseTaggingRules(db),
+    };
+    // What is left of an interrupted import of the same bytes is replaced, never added to.
+    for (const leftover of earlier) deleteSource(db, leftover.id);
+    const sourceId = insertSource(db, {
+      path: absolute,
+      name: path.basename(absolute),
+      size: facts.size,
+      sha256: facts.sha256,
+      format: format.name,
+      zone,
+      track: options.track ?? null,
+      service: options.service ?? null,
+      version: options.version ?? null,
+      importedAt: options.importedAt ?? (options.now ?? Date.now)(),
+    });
+    return { sourceId, earlier, normaliseContext };
   });
-  // The thread checkpoints the log while this one writes (walCheckpointer.ts).
-  const checkpointer = startWalCheckpointer(db);
+  if (begun.skipped) return skipped(begun.skipped);
+  const { sourceId, earlier, normaliseContext } = begun;
+
   try {
+    // The thread checkpoints the log while this one writes (walCheckpointer.ts).
+    const checkpointer = startWalCheckpointer(db);
     const read = await readIntoSource(
       db,
       sourceId,
@@ -193,7 +211,7 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     try {
       setSourceState(db, sourceId, 'incomplete');
     } catch {
-      // the case cannot be written at all; the next open marks it incomplete (no heartbeat)
+      // the case cannot be written at all; the next guarded write (or open) marks it incomplete
     }
     if (error instanceof CoalmineError) throw error;
     throw new CoalmineError(
@@ -201,6 +219,9 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
       `importing ${absolute} failed (${(error as Error).message}); the source is marked incomplete`,
       { cause: error },
     );
+  } finally {
+    // Whatever its row says now, this import is over (sources.ts: importIsLive).
+    endImportHere(db, sourceId);
   }
 }
 
