@@ -94,6 +94,20 @@ describe('HAProxy HTTP log', () => {
     expect(run.events.filter((e) => e.authRule === 'sshd-failed-password')).toHaveLength(6);
   });
 
+  it("reads the accept date in the offset its rsyslog header states, not the import's zone", () => {
+    const run = read(
+      [
+        '2026-07-01T09:00:01.200+02:00 lb1 haproxy[7]: 203.0.113.7:51234 [01/Jul/2026:09:00:01.123] www~ checkout_canary/srv1 0/0/1/45/46 200 1234 - - ---- 10/10/1/1/0 0/0 "GET /api/cart HTTP/1.1"',
+        '<134>1 2026-07-01T07:00:02.000Z lb1 haproxy 7 - - 203.0.113.7:51235 [01/Jul/2026:07:00:01.900] www~ checkout_canary/srv1 0/0/1/45/46 200 1234 - - ---- 10/10/1/1/0 0/0 "GET /api/cart HTTP/1.1"',
+      ],
+      'Europe/London',
+    );
+    expect(run.events.map((e) => e.ts)).toEqual([
+      Date.UTC(2026, 6, 1, 7, 0, 1, 123),
+      Date.UTC(2026, 6, 1, 7, 0, 1, 900),
+    ]);
+  });
+
   it('rejects an impossible date and a line that is neither a request nor syslog, with the line', () => {
     const run = runFormat(
       formatNamed('haproxy-log'),

@@ -8,7 +8,8 @@
 // request's whole active time in ms, Ta (`+` before it under `option logasap`). HAProxy before
 // 1.9 wrote Tq/Tw/Tc/Tr/Tt in the same place, where Tt also counts a keep-alive connection's idle
 // time before the request: the line does not say which, so such logs overstate latency on both
-// tracks alike. The accept date has milliseconds and no zone: it is read in the import's zone.
+// tracks alike. The accept date has milliseconds and no zone: it is read in the offset of the
+// line's syslog header where that states one (rsyslog's ISO time, RFC 5424), else in the import's zone.
 // A canary behind HAProxy is a weighted server or backend named after its track
 // (`checkout_canary/app2`, `checkout/app-canary`): `backend/server` is the host, which the
 // host-name tagging rule reads, and the backend without a track word at its end is the service
@@ -55,6 +56,19 @@ function entryOf(text: string): Record<string, string | undefined> | null {
   return null;
 }
 
+// The time a syslog header opens with, when it states its offset (`2026-11-19T09:00:01+01:00 …`).
+const HEADER_OFFSET = /^(?:<\d{1,3}>(?:1 )?)?\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(Z|[+-]\d{2}:?\d{2}) /;
+
+/** The offset (ms east of UTC) a line's syslog header states, or null. */
+function headerOffsetMs(text: string): number | null {
+  const zone = HEADER_OFFSET.exec(text)?.[1];
+  if (zone === undefined) return null;
+  if (zone === 'Z') return 0;
+  const digits = zone.replace(':', '');
+  const minutes = Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5));
+  return (digits.startsWith('-') ? -minutes : minutes) * 60_000;
+}
+
 /** The HTTP log entry on a line (raw, or after a syslog header) as an event; null when there is none. */
 export function parseHaproxyHttp(text: string, lineNumber: number, zone: string): Outcome | null {
   const g = entryOf(text);
@@ -78,7 +92,11 @@ export function parseHaproxyHttp(text: string, lineNumber: number, zone: string)
   if (total > MAX_TIMER_MS) {
     return { ok: false, reason: `total time ${g.total} ms is beyond what HAProxy's timers hold` };
   }
-  const event = blankEvent(lineNumber, text, wallTimeToUtc(wall, zone), dateText);
+  // A syslog header with an offset (rsyslog's ISO time, RFC 5424) says the host's offset then;
+  // the accept date, a moment earlier, is in the same one (a clock change in between aside).
+  const offset = headerOffsetMs(text);
+  const ms = offset === null ? wallTimeToUtc(wall, zone) : wall - offset;
+  const event = blankEvent(lineNumber, text, ms, dateText);
   // IPv6 clients are written unbracketed (`2001:db8::7:51234`): the port is after the last colon.
   event.clientIp = g.client?.replace(/^\[(.*)\]$/, '$1') ?? null;
   const backend = g.backend ?? '';
