@@ -243,9 +243,17 @@ export interface CaseInfo {
 }
 
 export interface Rollout {
-  /** Stable across runs: `<service>@<canaryVersion>`. */
+  /**
+   * Stable across runs: `<service>@<canaryVersion>`, and `<service>@<canaryVersion>@<environment>`
+   * for a rollout in a named environment (rolloutIdOf).
+   */
   id: string;
   service: string;
+  /**
+   * The deployment environment (staging, production, …) as the logs name it; both cohorts are
+   * this environment's only. Null where the events name none (they are judged together).
+   */
+  environment: string | null;
   /** A defined rollout compares with this stable version only; a found one names the most common. */
   stableVersion: string | null;
   canaryVersion: string;
