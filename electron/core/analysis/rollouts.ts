@@ -227,7 +227,8 @@ export function defineRollout(db: CaseDb, definition: RolloutDefinition, now = D
     if (!found) {
       const elsewhere = groups
         .filter((g) => g.service === definition.service && g.version === definition.canaryVersion)
-        .map((g) => g.environment ?? 'no environment');
+        .map((g) => g.environment ?? 'no environment')
+        .sort();
       const where = environment === null ? 'naming no environment' : `in the environment ${environment}`;
       throw new CoalmineError(
         'BAD_INPUT',

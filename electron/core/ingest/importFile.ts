@@ -16,7 +16,7 @@ import {
   listSources,
   importIsLive,
   insertSource,
-  setSourceDetails,
+  mergeSourceDetails,
   setSourceState,
 } from '../case/sources.js';
 import { forEachPackedEvent } from './eventBatch.js';
@@ -34,6 +34,8 @@ export interface ImportOptions {
   track?: 'canary' | 'stable';
   service?: string;
   version?: string;
+  /** The deployment environment of the records that name none (`--environment`). */
+  environment?: string;
   /** IANA zone for times written without an offset. */
   zone?: string;
   /** Force a format by name instead of detecting it from the first lines. */
@@ -148,6 +150,7 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     track: options.track ?? null,
     service: options.service?.trim() || null,
     version: options.version?.trim() || null,
+    environment: options.environment?.trim() || null,
     rules: caseTaggingRules(db),
   };
   // What is left of an interrupted import of the same bytes is replaced, never added to.
@@ -165,6 +168,10 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     version: options.version ?? null,
     importedAt: options.importedAt ?? (options.now ?? Date.now)(),
   });
+  // The sources table has no column for it: the reader of `coalmine sources` finds it in the details.
+  if (normaliseContext.environment !== null) {
+    mergeSourceDetails(db, sourceId, { environment: normaliseContext.environment });
+  }
   // The thread checkpoints the log while this one writes (walCheckpointer.ts).
   const checkpointer = startWalCheckpointer(db);
   try {
@@ -320,7 +327,7 @@ async function readIntoSource(
     );
   }
   if (end.compression || end.cut) {
-    setSourceDetails(db, sourceId, {
+    mergeSourceDetails(db, sourceId, {
       ...(end.compression ? { compression: end.compression } : {}),
       ...(end.cut ? { cut: end.cut } : {}),
     });
