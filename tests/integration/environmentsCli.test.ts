@@ -1,4 +1,5 @@
 // `coalmine import --environment`, and `coalmine rollouts` naming and defining environments.
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Rollout } from '../../shared/api.js';
@@ -50,6 +51,16 @@ describe('environments on the command line', () => {
       ['shop-api@1.1.0@staging', 'staging', 'defined'],
     ]);
     expect(coalmine(['rollouts', casePath, '--environment', 'staging']).stderr).toMatch(/go with --define/);
+
+    // Notes are kept under the rollout's own id: staging's are not production's.
+    const notes = path.join(tempDir(), 'notes.json');
+    fs.writeFileSync(notes, JSON.stringify({ author: 'A. Analyst' }));
+    const saved = coalmine(['notes', casePath, '--rollout', 'shop-api@1.1.0@staging', '--set', notes]);
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(JSON.parse(coalmine(['notes', casePath, '--rollout', 'shop-api@1.1.0@staging']).stdout)).toEqual({
+      author: 'A. Analyst',
+    });
+    expect(JSON.parse(coalmine(['notes', casePath, '--rollout', 'shop-api@1.1.0@production']).stdout)).toEqual({});
   });
 
   it('shows no environment column for a case whose events name none', () => {
