@@ -29,7 +29,7 @@ export interface CohortFilter {
  * rollout that names none (`IS` matches null with null). Kept in every cohort, so the window
  * is one range of the cohort index (service, environment, track, ts, …).
  */
-export const ENVIRONMENT_TERM = 'environment IS @environment';
+const ENVIRONMENT_TERM = 'environment IS @environment';
 
 /**
  * Whether any event of the service names an environment (one seek of the cohort index). When
@@ -79,8 +79,9 @@ export function cohortFilter(
     version === undefined || (track === 'stable' && version === null) ? '' : ' AND version IS @version';
   const byVersion = rollout.origin === 'defined' && version !== undefined && version !== null;
   const trackTerm = byVersion ? `track IN (@track, 'unknown')` : 'track = @track';
+  const environment = environmentTerm || rollout.environment !== null ? ` AND ${ENVIRONMENT_TERM}` : '';
   return {
-    where: `service IS @service AND ${environmentTerm || rollout.environment !== null ? `${ENVIRONMENT_TERM} AND ` : ''}${trackTerm} AND ts BETWEEN @from AND @to${versionTerm} AND ${COMPLETE_SOURCES}`,
+    where: `service IS @service${environment} AND ${trackTerm} AND ts BETWEEN @from AND @to${versionTerm} AND ${COMPLETE_SOURCES}`,
     params: versionTerm === '' ? base : { ...base, version },
   };
 }
