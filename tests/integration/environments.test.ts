@@ -10,7 +10,9 @@ import { CASE_APPLICATION_ID, type CaseDb, openCase } from '../../electron/core/
 import { migrate } from '../../electron/core/case/migrations/index.js';
 import { importFile } from '../../electron/core/ingest/importFile.js';
 import { buildReviewDocument } from '../../electron/core/review/reviewModel.js';
+import { renderHtmlReview } from '../../electron/core/review/reviewHtml.js';
 import { renderMarkdownReview } from '../../electron/core/review/reviewMarkdown.js';
+import { renderPdfReview } from '../../electron/core/review/reviewPdf.js';
 import { MINUTE, T0, scenario, scenarioLines } from '../helpers/scenario.js';
 import { tempDir, writeLines } from '../helpers/tempCase.js';
 
@@ -121,6 +123,22 @@ describe('the deployment environment as a rollout dimension', () => {
       const row = db.prepare(query?.sql ?? '').get() as { requests: number };
       expect(row.requests).toBe(analysis.totals.find((t) => t.track === track)?.requests);
     }
+    db.close();
+  });
+
+  it('renders an environment the logs wrote as text, in every format', async () => {
+    const hostile = '<img src=x onerror=alert(1)>\n# prod';
+    const db = newCase();
+    await importLines(db, 'hostile.ndjson', linesIn(hostile, scenarioLines(scenario({ minutes: 5 }))));
+    const [rollout] = listRollouts(db);
+    expect(rollout?.environment).toBe(hostile);
+    expect(rolloutIdParts(rollout?.id ?? '')?.environment).toBe(hostile);
+    const doc = buildReviewDocument(db, { pseudonymise: false });
+    const html = renderHtmlReview(doc);
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(renderMarkdownReview(doc)).not.toMatch(/^# prod/m);
+    expect((await renderPdfReview(doc)).subarray(0, 5).toString()).toBe('%PDF-');
     db.close();
   });
 
