@@ -77,6 +77,7 @@ function printAnalysis(io: Io, analysis: Analysis): void {
   const t = terminalText;
   io.out(
     `Rollout ${t(rollout.id)} (${rollout.origin}): ${t(rollout.service || 'unnamed service')} ` +
+      (rollout.environment === null ? '' : `in ${t(rollout.environment)} `) +
       `${t(rollout.stableVersion ?? '?')} → ${t(rollout.canaryVersion || 'unversioned')}\n` +
       `Window ${formatUkWithZone(rollout.fromMs)} to ${formatUkWithZone(rollout.toMs)}\n\n`,
   );

@@ -52,6 +52,11 @@ describe('environments on the command line', () => {
     ]);
     expect(coalmine(['rollouts', casePath, '--environment', 'staging']).stderr).toMatch(/go with --define/);
 
+    const analysed = coalmine(['analyse', casePath, '--rollout', 'shop-api@1.1.0@production']);
+    expect(analysed.stdout.split('\n')[0]).toBe(
+      'Rollout shop-api@1.1.0@production (found): shop-api in production 1.0.0 → 1.1.0',
+    );
+
     // Notes are kept under the rollout's own id: staging's are not production's.
     const notes = path.join(tempDir(), 'notes.json');
     fs.writeFileSync(notes, JSON.stringify({ author: 'A. Analyst' }));
