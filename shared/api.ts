@@ -73,6 +73,8 @@ export const pullStartInput = z
     track: z.enum(['canary', 'stable']).optional(),
     service: z.string().min(1).max(1000).optional(),
     version: z.string().min(1).max(1000).optional(),
+    /** For the hits that name no deployment environment. */
+    environment: z.string().trim().min(1).max(IMPORT_NAME_MAX).optional(),
   })
   .strict();
 
@@ -90,6 +92,8 @@ export const apiMethods = {
     input: z
       .object({
         service: z.string().min(1).max(500),
+        /** The deployment environment; left out, the events that name none. */
+        environment: z.string().trim().min(1).max(500).optional(),
         canaryVersion: z.string().min(1).max(500),
         stableVersion: z.string().min(1).max(500).optional(),
         /**
@@ -159,6 +163,8 @@ export const apiMethods = {
         track: z.enum(['canary', 'stable']).optional(),
         service: z.string().trim().min(1).max(IMPORT_NAME_MAX).optional(),
         version: z.string().trim().min(1).max(IMPORT_NAME_MAX).optional(),
+        /** The deployment environment of the records that name none (their own is kept). */
+        environment: z.string().trim().min(1).max(IMPORT_NAME_MAX).optional(),
         zone: z.string().min(1).max(IMPORT_ZONE_MAX).optional(),
         format: z.string().min(1).max(IMPORT_FORMAT_MAX).optional(),
         year: z.number().int().min(IMPORT_YEAR_MIN).max(IMPORT_YEAR_MAX).optional(),
@@ -243,9 +249,17 @@ export interface CaseInfo {
 }
 
 export interface Rollout {
-  /** Stable across runs: `<service>@<canaryVersion>`. */
+  /**
+   * Stable across runs: `<service>@<canaryVersion>`, and `<service>@<canaryVersion>@<environment>`
+   * for a rollout in a named environment (rolloutIdOf).
+   */
   id: string;
   service: string;
+  /**
+   * The deployment environment (staging, production, …) as the logs name it; both cohorts are
+   * this environment's only. Null where the events name none (they are judged together).
+   */
+  environment: string | null;
   /** A defined rollout compares with this stable version only; a found one names the most common. */
   stableVersion: string | null;
   canaryVersion: string;

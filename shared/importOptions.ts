@@ -19,7 +19,7 @@ export const REQUEST_TIME_UNIT_LABELS: Record<RequestTimeUnit, string> = {
 export const IMPORT_YEAR_MIN = 1990;
 export const IMPORT_YEAR_MAX = 2099;
 
-/** Longest service or version name an import may give every event. */
+/** Longest service, version or environment name an import may give every event. */
 export const IMPORT_NAME_MAX = 1000;
 /** Longest zone name an import takes (IANA names are far shorter). */
 export const IMPORT_ZONE_MAX = 64;
@@ -32,7 +32,17 @@ export const IMPORT_DAY_LENGTH = 'DD/MM/YYYY'.length;
 
 /** The options an import takes, by the name the API gives them. */
 export type ImportOptionKey =
-  'format' | 'track' | 'service' | 'version' | 'zone' | 'year' | 'date' | 'requestTimeUnit' | 'mapping' | 'map';
+  | 'format'
+  | 'track'
+  | 'service'
+  | 'version'
+  | 'environment'
+  | 'zone'
+  | 'year'
+  | 'date'
+  | 'requestTimeUnit'
+  | 'mapping'
+  | 'map';
 
 /** Messages name an option as the caller wrote it: the CLI's flag, or the API's field. */
 export type OptionNaming = 'cli' | 'api';
@@ -42,6 +52,7 @@ const CLI_FLAGS: Record<ImportOptionKey, string> = {
   track: '--track',
   service: '--service',
   version: '--version',
+  environment: '--environment',
   zone: '--zone',
   year: '--year',
   date: '--date',

@@ -17,6 +17,11 @@ export interface LogEvent {
   /** The track-like label the record carried (labels.track, a Kubernetes label, `track`), as written. */
   trackLabel: string | null;
   service: string | null;
+  /**
+   * The deployment environment (staging, production, …) as the record or the import named it,
+   * trimmed; null when neither did. Rollouts are found per service and environment.
+   */
+  environment: string | null;
   version: string | null;
   host: string | null;
   /** Kubernetes pod name, when the record names one. */

@@ -183,6 +183,8 @@ export interface ReviewDocument {
   schemaVersion: 1;
   title: string;
   service: string;
+  /** The rollout's deployment environment; absent when its events name none. */
+  environment?: string;
   rolloutId: string;
   stableVersion: string | null;
   canaryVersion: string;

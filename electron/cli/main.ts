@@ -77,6 +77,7 @@ function printAnalysis(io: Io, analysis: Analysis): void {
   const t = terminalText;
   io.out(
     `Rollout ${t(rollout.id)} (${rollout.origin}): ${t(rollout.service || 'unnamed service')} ` +
+      (rollout.environment === null ? '' : `in ${t(rollout.environment)} `) +
       `${t(rollout.stableVersion ?? '?')} → ${t(rollout.canaryVersion || 'unversioned')}\n` +
       `Window ${formatUkWithZone(rollout.fromMs)} to ${formatUkWithZone(rollout.toMs)}\n\n`,
   );
@@ -277,6 +278,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option('--track <track>', 'tag every event of these files').choices(['canary', 'stable']))
     .option('--service <name>', 'service name for every event of these files')
     .option('--version <version>', 'service version for every event of these files')
+    .option(
+      '--environment <name>',
+      'deployment environment (staging, production, …) of the records that name none; their own is kept',
+    )
     .option('--zone <iana>', 'zone of times written without an offset', 'Europe/London')
     .option('--year <yyyy>', "year of times written without one (syslog); default: each file's modification year")
     .option('--json', 'print the results as JSON')
@@ -307,6 +312,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           track?: 'canary' | 'stable';
           service?: string;
           version?: string;
+          environment?: string;
           zone: string;
           year?: string;
           json?: boolean;
@@ -415,8 +421,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .command('rollouts')
     .description('list the rollouts of a case (found in the events, or defined); define, adjust or remove one')
     .argument('<case>', 'case file')
-    .option('--define', 'define a rollout (or adjust the found one with the same service and canary version)')
+    .option(
+      '--define',
+      'define a rollout (or adjust the found one with the same service, environment and canary version)',
+    )
     .option('--service <name>', 'with --define: the service')
+    .option('--environment <name>', 'with --define: the deployment environment (default: events that name none)')
     .option('--canary <version>', 'with --define: the canary version')
     .option('--stable <version>', 'with --define: compare with this stable version only (default: every stable event)')
     .option(
@@ -432,6 +442,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         opts: {
           define?: boolean;
           service?: string;
+          environment?: string;
           canary?: string;
           stable?: string;
           from?: string;
@@ -441,13 +452,14 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         },
       ) => {
         if (opts.define && opts.remove) throw new UsageError('give --define or --remove, not both');
-        if (!opts.define && (opts.service || opts.canary || opts.stable || opts.from || opts.to)) {
-          throw new UsageError('--service, --canary, --stable, --from and --to go with --define');
+        if (!opts.define && (opts.service || opts.environment || opts.canary || opts.stable || opts.from || opts.to)) {
+          throw new UsageError('--service, --environment, --canary, --stable, --from and --to go with --define');
         }
         if (opts.define) {
           if (!opts.service || !opts.canary) throw new UsageError('--define needs --service and --canary');
           const definition = {
             service: opts.service,
+            environment: opts.environment,
             canaryVersion: opts.canary,
             stableVersion: opts.stable,
             from: opts.from === undefined ? undefined : parseTypedTime(opts.from, DEFAULT_ZONE, '--from'),
@@ -473,14 +485,28 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           warnUnfinished(io, withCase(casePath, listUnfinishedSources));
           return;
         }
+        // The environment's column only in a case whose rollouts name one.
+        const environments = rollouts.some((r) => r.environment !== null);
         io.out(
           textTable(
-            ['Rollout', 'Origin', 'Service', 'Stable', 'Canary', 'From', 'To', 'Canary events', 'Stable events'],
+            [
+              'Rollout',
+              'Origin',
+              'Service',
+              ...(environments ? ['Environment'] : []),
+              'Stable',
+              'Canary',
+              'From',
+              'To',
+              'Canary events',
+              'Stable events',
+            ],
             rollouts
               .map((r) => [
                 r.id,
                 r.origin,
                 r.service,
+                ...(environments ? [r.environment ?? '—'] : []),
                 r.stableVersion ?? '—',
                 r.canaryVersion,
                 formatUkWithZone(r.fromMs),
@@ -489,7 +515,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
                 String(r.stableEvents),
               ])
               .map((cells) => cells.map(terminalText)),
-            [false, false, false, false, false, false, false, true, true],
+            [false, false, false, ...(environments ? [false] : []), false, false, false, false, true, true],
           ) + '\n',
         );
       },

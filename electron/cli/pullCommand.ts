@@ -45,6 +45,7 @@ interface PullOpts {
   track?: 'canary' | 'stable';
   service?: string;
   version?: string;
+  environment?: string;
   json?: boolean;
 }
 
@@ -139,6 +140,7 @@ export function addPullCommand(program: Command, io: Io, setExit: (code: number)
     .addOption(new Option('--track <track>', 'tag every event of this pull').choices(['canary', 'stable']))
     .option('--service <name>', 'service name for every event of this pull')
     .option('--version <version>', 'service version for every event of this pull')
+    .option('--environment <name>', 'deployment environment of the hits that name none; their own is kept')
     .option('--json', 'print the result as JSON')
     .action(async (casePath: string, opts: PullOpts) => {
       const auth = authOf(opts);
@@ -183,6 +185,7 @@ export function addPullCommand(program: Command, io: Io, setExit: (code: number)
           track: opts.track,
           service: opts.service,
           version: opts.version,
+          environment: opts.environment,
         });
         const where = displayUrl(request.url);
         if (request.tls.insecureSkipVerify && request.url.protocol === 'https:') {

@@ -199,5 +199,5 @@ Examples:
 /** The rollout named, checked to exist in the case, or the only one. */
 function rolloutIdFor(db: CaseDb, rolloutId: string | undefined): string {
   const window = findRolloutWindow(db, rolloutId);
-  return rolloutIdOf(window.service, window.canaryVersion);
+  return rolloutIdOf(window.service, window.canaryVersion, window.environment);
 }

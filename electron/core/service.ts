@@ -156,10 +156,11 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
     },
     'rollout.list': () => listRollouts(current.db),
     'rollout.analyse': ({ rolloutId }) => analyseRolloutForPage(current.db, rolloutId),
-    'rollout.define': ({ service, canaryVersion, stableVersion, from, to }) =>
+    'rollout.define': ({ service, environment, canaryVersion, stableVersion, from, to }) =>
       guarded('no rollout can be defined in it', () =>
         defineRollout(current.db, {
           service,
+          environment,
           canaryVersion,
           stableVersion,
           from: from === undefined ? undefined : parseTypedTime(from, DEFAULT_ZONE, "the window's start"),

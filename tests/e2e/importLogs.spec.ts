@@ -277,3 +277,52 @@ test.describe('a wrong option', () => {
     await expect(zone).not.toHaveAttribute('aria-invalid', 'true');
   });
 });
+
+// A pull of `logs-*` saved as files: staging and production of one service and the same
+// versions. Each environment is a rollout of its own in the picker; the Environment option
+// names the environment of a file whose records name none.
+const envLogs = path.join(dir, 'env-logs');
+fs.mkdirSync(envLogs);
+const inEnvironment = (environment: string | null, second: number, track: string, version: string): string =>
+  JSON.stringify({
+    ...(JSON.parse(event(second, track, version, 200)) as object),
+    ...(environment === null ? {} : { 'service.environment': environment }),
+  });
+fs.writeFileSync(
+  path.join(envLogs, 'production.ndjson'),
+  [inEnvironment('production', 1, 'canary', '5.1.0'), inEnvironment('production', 2, 'stable', '5.0.9')].join('\n') +
+    '\n',
+);
+fs.writeFileSync(
+  path.join(envLogs, 'staging.ndjson'),
+  [inEnvironment(null, 3, 'canary', '5.1.0'), inEnvironment(null, 4, 'stable', '5.0.9')].join('\n') + '\n',
+);
+
+test.describe('logs of several environments', () => {
+  test.use({ caseArgs: [path.join(dir, 'environments.coalmine'), '--import-dir', envLogs] });
+
+  test('give a rollout per environment, the Environment option naming the records that name none', async ({
+    webApp,
+  }) => {
+    const { page } = webApp;
+    await pickOnly(page, 'production.ndjson');
+    await page.getByTestId('import-start').click();
+    await expect(page.getByTestId('import-result')).toHaveAttribute('data-state', 'done');
+
+    await pickOnly(page, 'staging.ndjson');
+    await openOptions(page);
+    await page.getByLabel('Environment', { exact: true }).fill('staging');
+    await expect(page.getByTestId('import-options-toggle')).toHaveText(
+      'Options: environment staging where the logs name none',
+    );
+    await page.getByTestId('import-start').click();
+    await expect(page.getByTestId('import-result')).toHaveAttribute('data-state', 'done');
+
+    const rollouts = page.getByTestId('rollout-item');
+    await expect(rollouts).toHaveCount(2);
+    await expect(rollouts.nth(0)).toContainText('payments in production');
+    await expect(rollouts.nth(1)).toContainText('payments in staging');
+    await rollouts.nth(1).click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('payments in staging');
+  });
+});

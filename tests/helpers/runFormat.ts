@@ -12,6 +12,6 @@ export interface RunResult {
 /** Feeds `lines` (numbered from 1) through a format and the normalise step, as an import does. */
 export function runFormat(format: LogFormat, lines: readonly string[], ctx: Partial<FormatContext> = {}): RunResult {
   const { events, rejects } = runParser(format, lines, { fileName: 'test.log', ...ctx });
-  const normalise = { track: null, service: null, version: null, rules: DEFAULT_TAGGING_RULES };
+  const normalise = { track: null, service: null, version: null, environment: null, rules: DEFAULT_TAGGING_RULES };
   return { events: events.map((e) => normaliseEvent(e, normalise)), rejects };
 }

@@ -194,7 +194,9 @@ describe('review privacy beyond the log text', () => {
       }
       return seen.map((sql) =>
         (
-          db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ service: 'shop-api', from: 0, to: 1, limit: 1 }) as {
+          db
+            .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+            .all({ service: 'shop-api', environment: null, from: 0, to: 1, limit: 1 }) as {
             detail: string;
           }[]
         )
@@ -205,7 +207,7 @@ describe('review privacy beyond the log text', () => {
     // This case is mostly the window: the names are read from the table in order.
     const [count, , whole] = plans();
     expect(count).toMatch(
-      /SEARCH events USING COVERING INDEX events_cohort \(service=\? AND track=\? AND ts>\? AND ts<\?\)/,
+      /SEARCH events USING COVERING INDEX events_cohort \(service=\? AND environment=\? AND track=\? AND ts>\? AND ts<\?\)/,
     );
     expect(whole).toMatch(/SCAN events\b(?! USING)/);
     // Another service's days of logs before it: the window is a small part, read by the index.
@@ -217,7 +219,7 @@ describe('review privacy beyond the log text', () => {
     }
     const [, , windowOnly] = plans();
     expect(windowOnly).toMatch(
-      /SEARCH events USING INDEX events_cohort \(service=\? AND track=\? AND ts>\? AND ts<\?\)/,
+      /SEARCH events USING INDEX events_cohort \(service=\? AND environment=\? AND track=\? AND ts>\? AND ts<\?\)/,
     );
     expect(windowUserNames(db, rollout).sort()).toEqual([...names].sort());
     // A bound that is hit fails the review, never leaves names beyond it in clear.

@@ -96,22 +96,22 @@ describe('query plans of the judge', () => {
     };
     // Counts per bucket and latencies: the cohort index alone, no table read and no sort.
     expect(planOf(/count\(status\) AS requests/)).toMatch(
-      /SEARCH events USING COVERING INDEX events_cohort \(service=\? AND track=\? AND ts>\? AND ts<\?\)/,
+      /SEARCH events USING COVERING INDEX events_cohort \(service=\? AND environment=\? AND track=\? AND ts>\? AND ts<\?\)/,
     );
     expect(planOf(/count\(status\) AS requests/)).not.toMatch(/TEMP B-TREE/);
     expect(planOf(/SELECT duration_ms FROM events/)).toMatch(/COVERING INDEX events_cohort/);
     expect(planOf(/SELECT coalesce\(service, ''\) AS service/)).toMatch(/INDEX events_canary_versions/);
     expect(planOf(/AND auth_failure = 1/)).toMatch(
-      /INDEX events_auth_failures \(service=\? AND track=\? AND ts>\? AND ts<\?\)/,
+      /INDEX events_auth_failures \(service=\? AND environment=\? AND track=\? AND ts>\? AND ts<\?\)/,
     );
     expect(planOf(/status IN \(401, 403\)/)).toMatch(
-      /INDEX events_401_403 \(service=\? AND track=\? AND ts>\? AND ts<\?\)/,
+      /INDEX events_401_403 \(service=\? AND environment=\? AND track=\? AND ts>\? AND ts<\?\)/,
     );
     expect(planOf(/SELECT id, ts, error_type/)).toMatch(
-      /INDEX events_exceptions \(service=\? AND track=\? AND ts>\? AND ts<\?\)/,
+      /INDEX events_exceptions \(service=\? AND environment=\? AND track=\? AND ts>\? AND ts<\?\)/,
     );
     expect(planOf(/fingerprint = @fingerprint/)).toMatch(
-      /INDEX events_fingerprints \(service=\? AND fingerprint=\? AND ts<\?\)/,
+      /INDEX events_fingerprints \(service=\? AND environment=\? AND fingerprint=\? AND ts<\?\)/,
     );
     db.close();
   });
@@ -123,7 +123,7 @@ describe('query plans of the judge', () => {
     const counts = statements.find((s) => /count\(status\) AS requests/.test(s));
     expect(counts).toMatch(/track IN \(@track, 'unknown'\)/);
     expect(plan(db, counts ?? '').join(' | ')).toMatch(
-      /SEARCH events USING COVERING INDEX events_cohort \(service=\? AND track=\? AND ts>\? AND ts<\?\)/,
+      /SEARCH events USING COVERING INDEX events_cohort \(service=\? AND environment=\? AND track=\? AND ts>\? AND ts<\?\)/,
     );
     for (const sql of statements) {
       for (const d of plan(db, sql).filter((x) => /\bevents\b/.test(x))) expect(d, sql).toMatch(OUR_INDEXES);

@@ -38,6 +38,7 @@ describe('rollout detection and comparison', () => {
       {
         id: 'payments@2.0.0',
         service: 'payments',
+        environment: null,
         stableVersion: '1.9.0',
         canaryVersion: '2.0.0',
         from: '2026-06-01T10:00:00.000Z',

@@ -16,6 +16,7 @@ const CTX: RecordContext = {
   track: null,
   service: null,
   version: null,
+  environment: null,
   rules: DEFAULT_TAGGING_RULES,
 };
 
@@ -99,6 +100,7 @@ const EXPECTED: Omit<NewEvent, 'raw' | 'sourceLine'> = {
   trackRule: 'label',
   trackLabel: 'canary',
   service: 'checkout',
+  environment: null,
   version: '2.4.0',
   host: 'web-3',
   pod: null,
@@ -145,6 +147,7 @@ describe('parseEcsRecord: document shapes', () => {
       trackRule: null,
       trackLabel: null,
       service: null,
+      environment: null,
       version: null,
       host: null,
       pod: null,

@@ -136,7 +136,13 @@ describe('importing the new formats', () => {
         path: file,
         format: 'syslog',
         formatContext: { zone: 'UTC', year: 2026, fileName: 'auth.log', options: {} },
-        normaliseContext: { track: null, service: null, version: null, rules: DEFAULT_TAGGING_RULES },
+        normaliseContext: {
+          track: null,
+          service: null,
+          version: null,
+          environment: null,
+          rules: DEFAULT_TAGGING_RULES,
+        },
         batchSize: 5000,
       },
       (m) => {

@@ -32,7 +32,13 @@ describe('import pipeline', () => {
         path: file,
         format: 'ecs-ndjson',
         formatContext: { zone: 'UTC', year: 2026, fileName: 'bp.ndjson', options: {} },
-        normaliseContext: { track: null, service: null, version: null, rules: DEFAULT_TAGGING_RULES },
+        normaliseContext: {
+          track: null,
+          service: null,
+          version: null,
+          environment: null,
+          rules: DEFAULT_TAGGING_RULES,
+        },
         batchSize: 1,
       },
       (message) => {

@@ -246,6 +246,73 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0008 keeps every row with no environment, and puts the environment after the service in the judge indexes', () => {
+    const db = freshDb();
+    migrate(db, 'm', 7);
+    db.prepare(
+      `INSERT INTO sources (id, path, name, size, sha256, format, zone, imported_at, state, events)
+       VALUES (1, @path, @name, @size, @sha256, @format, @zone, @imported_at, 'complete', 2)`,
+    ).run(source);
+    insertEvent(db, 1, 'order placed');
+    insertEvent(db, 2, 'login failed');
+    db.prepare(
+      `UPDATE events SET status = 401, auth_failure = 1, fingerprint = 'f', service = 'api' WHERE id = 2`,
+    ).run();
+    db.prepare(
+      `INSERT INTO metrics (source_id, source_line, ts, track, name, value) VALUES (1, 3, 0, 'canary', 'cpu', 0.5)`,
+    ).run();
+    db.prepare(
+      `INSERT INTO rollout_definitions (id, service, canary_version, from_ts, to_ts, defined_at)
+       VALUES ('api@2', 'api', '2', 0, 5, 0)`,
+    ).run();
+    const rows = (table: string): Record<string, unknown>[] =>
+      db.prepare(`SELECT * FROM ${table} ORDER BY id`).all() as Record<string, unknown>[];
+    const before = { events: rows('events'), metrics: rows('metrics'), definitions: rows('rollout_definitions') };
+    const indexColumns = (index: string): string[] =>
+      (db.prepare(`SELECT name FROM pragma_index_info(?) ORDER BY seqno`).all(index) as { name: string }[]).map(
+        (r) => r.name,
+      );
+    const partial = (index: string): unknown =>
+      db.prepare(`SELECT sql FROM sqlite_schema WHERE name = ?`).pluck().get(index);
+
+    migrate(db, 'm', 8);
+    expect(schemaVersion(db)).toBe(8);
+    expect(rows('events')).toEqual(before.events.map((r) => ({ ...r, environment: null })));
+    expect(rows('metrics')).toEqual(before.metrics.map((r) => ({ ...r, environment: null })));
+    expect(rows('rollout_definitions')).toEqual(before.definitions.map((r) => ({ ...r, environment: null })));
+    expect(indexColumns('events_cohort')).toEqual([
+      'service',
+      'environment',
+      'track',
+      'ts',
+      'version',
+      'status',
+      'duration_ms',
+      'auth_failure',
+      'source_id',
+    ]);
+    expect(indexColumns('events_canary_versions')).toEqual(['service', 'environment', 'version', 'ts', 'source_id']);
+    for (const index of ['events_auth_failures', 'events_401_403', 'events_exceptions']) {
+      expect(indexColumns(index)).toEqual(['service', 'environment', 'track', 'ts']);
+    }
+    expect(indexColumns('events_fingerprints')).toEqual(['service', 'environment', 'fingerprint', 'ts']);
+    expect(indexColumns('metrics_service_environment_track_name_ts')).toEqual([
+      'service',
+      'environment',
+      'track',
+      'name',
+      'ts',
+    ]);
+    expect(partial('metrics_service_track_name_ts')).toBeUndefined();
+    expect(partial('events_canary_versions')).toMatch(/WHERE track = 'canary'$/);
+    expect(partial('events_auth_failures')).toMatch(/WHERE auth_failure = 1$/);
+    expect(partial('events_401_403')).toMatch(/WHERE status IN \(401, 403\)$/);
+    expect(partial('events_exceptions')).toMatch(/WHERE error_type IS NOT NULL OR error_stack IS NOT NULL$/);
+    expect(partial('events_fingerprints')).toMatch(/WHERE fingerprint IS NOT NULL$/);
+    expect(db.prepare(`PRAGMA integrity_check`).pluck().get()).toBe('ok');
+    db.close();
+  });
+
   it('rolls a failing migration back whole', () => {
     const db = freshDb();
     migrate(db, 'm', 1);

@@ -34,7 +34,7 @@ describe('parse worker builds', () => {
     path: f,
     format: 'ecs-ndjson',
     formatContext: { zone: 'Europe/London', year: 2026, fileName: 'w.ndjson', options: {} },
-    normaliseContext: { track: null, service: null, version: null, rules: DEFAULT_TAGGING_RULES },
+    normaliseContext: { track: null, service: null, version: null, environment: null, rules: DEFAULT_TAGGING_RULES },
     batchSize: 2,
   });
 

@@ -251,7 +251,7 @@ describe('documents read twice are counted once', () => {
     const writer = createSourceWriter(
       db,
       running,
-      { track: null, service: null, version: null, rules: DEFAULT_TAGGING_RULES },
+      { track: null, service: null, version: null, environment: null, rules: DEFAULT_TAGGING_RULES },
       'x',
     );
     docs.forEach((d, i) => {

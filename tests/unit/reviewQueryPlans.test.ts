@@ -77,14 +77,18 @@ describe('query plans of the review', () => {
       expect(sql).toMatch(/LIMIT (1|@limit)\b/);
       return plan(db, sql);
     };
-    expect(planOf(/status = @status/)).toMatch(/INDEX events_401_403 \(service=\? AND track=\? AND ts>\? AND ts<\?\)/);
-    expect(planOf(/fingerprint = @fingerprint/)).toMatch(/INDEX events_fingerprints \(service=\? AND fingerprint=\?/);
+    expect(planOf(/status = @status/)).toMatch(
+      /INDEX events_401_403 \(service=\? AND environment=\? AND track=\? AND ts>\? AND ts<\?\)/,
+    );
+    expect(planOf(/fingerprint = @fingerprint/)).toMatch(
+      /INDEX events_fingerprints \(service=\? AND environment=\? AND fingerprint=\?/,
+    );
     expect(planOf(/AND auth_failure = 1/)).toMatch(
-      /INDEX events_auth_failures \(service=\? AND track=\? AND ts>\? AND ts<\?\)/,
+      /INDEX events_auth_failures \(service=\? AND environment=\? AND track=\? AND ts>\? AND ts<\?\)/,
     );
     // A threshold crossing's sample: a range of one bucket in either index over the canary.
     expect(planOf(/status >= 500 ORDER BY/)).toMatch(
-      /SEARCH events USING (COVERING )?INDEX (events_cohort|events_canary_versions) \(service=\? AND (track|version)=\? AND ts>\? AND ts<\?\)/,
+      /SEARCH events USING (COVERING )?INDEX (events_cohort|events_canary_versions) \(service=\? AND environment=\? AND (track|version)=\? AND ts>\? AND ts<\?\)/,
     );
     // Rollout actions: candidates from the full-text index, then each event by its id.
     expect(planOf(/events_fts MATCH/)).toMatch(
@@ -114,12 +118,16 @@ describe('query plans of the review', () => {
     const grouped = plansOf(/auth_failure = 1 AND (user|client_ip) IS NOT NULL GROUP BY/);
     expect(grouped).toHaveLength(4); // principals and IPs, canary (with its version) and stable
     for (const p of grouped)
-      expect(p).toMatch(/INDEX events_auth_failures \(service=\? AND track=\? AND ts>\? AND ts<\?\)/);
+      expect(p).toMatch(
+        /INDEX events_auth_failures \(service=\? AND environment=\? AND track=\? AND ts>\? AND ts<\?\)/,
+      );
     for (const p of plansOf(/auth_failure = 1 AND user IS NULL AND client_ip IS NULL/)) {
-      expect(p).toMatch(/INDEX events_auth_failures \(service=\? AND track=\? AND ts>\? AND ts<\?\)/);
+      expect(p).toMatch(
+        /INDEX events_auth_failures \(service=\? AND environment=\? AND track=\? AND ts>\? AND ts<\?\)/,
+      );
     }
     for (const p of plansOf(/count\(DISTINCT user\)/)) {
-      expect(p).toMatch(/INDEX events_401_403 \(service=\? AND track=\? AND ts>\? AND ts<\?\)/);
+      expect(p).toMatch(/INDEX events_401_403 \(service=\? AND environment=\? AND track=\? AND ts>\? AND ts<\?\)/);
     }
     db.close();
   });

@@ -33,6 +33,7 @@ function buckets(minutes: number, requests: number, n401: (m: number) => number)
 const rollout: Rollout = {
   id: 's@1',
   service: 's',
+  environment: null,
   stableVersion: null,
   canaryVersion: '1',
   from: '',

@@ -1,5 +1,6 @@
 // Which events an analysis may count, and the two cohorts of a rollout.
 import type { Rollout } from '../../../shared/api.js';
+import type { CaseDb } from '../case/caseStore.js';
 
 // An import that did not finish (killed, cancelled, or the file changed under it) holds part
 // of a file; counting it would skew every rate without a word, so the analysis leaves such
@@ -13,7 +14,33 @@ export type Cohort = 'stable' | 'canary';
 export interface CohortFilter {
   /** A WHERE clause over `events` with named parameters only. */
   where: string;
-  params: { service: string | null; track: Cohort; from: number; to: number; version?: string | null };
+  params: {
+    service: string | null;
+    environment: string | null;
+    track: Cohort;
+    from: number;
+    to: number;
+    version?: string | null;
+  };
+}
+
+/**
+ * The cohort's environment term: the rollout's environment only, events that name none with a
+ * rollout that names none (`IS` matches null with null). Kept in every cohort, so the window
+ * is one range of the cohort index (service, environment, track, ts, …).
+ */
+const ENVIRONMENT_TERM = 'environment IS @environment';
+
+/**
+ * Whether any event of the service names an environment (one seek of the cohort index). When
+ * none does, `environment IS NULL` holds for every event of the service.
+ */
+export function serviceNamesEnvironments(db: CaseDb, service: string): boolean {
+  return (
+    db
+      .prepare(`SELECT 1 FROM events WHERE service IS @service AND environment IS NOT NULL LIMIT 1`)
+      .get({ service: service === '' ? null : service }) !== undefined
+  );
 }
 
 /**
@@ -21,12 +48,21 @@ export interface CohortFilter {
  * stable event of the service in the same window (only the named stable version, when the
  * user defined the rollout with one). A rollout the user defined names its versions, so
  * events no tagging rule put on a track (`unknown`) join the cohort of the version they carry:
- * logs that tell the tracks apart by version only can still be judged. Both read the window
- * through the cohort index (service, track, ts, …), which also holds the version.
+ * logs that tell the tracks apart by version only can still be judged. Both are of the
+ * rollout's environment only (a staging run of the canary version is not production's canary),
+ * and read the window through the cohort index (service, environment, track, ts, …), which also
+ * holds the version. `environmentTerm: false` leaves the environment out of the clause of a
+ * rollout that names none, for a reader's copy of a case whose service never names one (the
+ * same rows: reviewSql.ts); the judge always keeps it.
  */
-export function cohortFilter(rollout: Rollout, track: Cohort): CohortFilter {
+export function cohortFilter(
+  rollout: Rollout,
+  track: Cohort,
+  { environmentTerm = true }: { environmentTerm?: boolean } = {},
+): CohortFilter {
   const base = {
     service: rollout.service === '' ? null : rollout.service,
+    environment: rollout.environment,
     track,
     from: rollout.fromMs,
     to: rollout.toMs,
@@ -43,8 +79,9 @@ export function cohortFilter(rollout: Rollout, track: Cohort): CohortFilter {
     version === undefined || (track === 'stable' && version === null) ? '' : ' AND version IS @version';
   const byVersion = rollout.origin === 'defined' && version !== undefined && version !== null;
   const trackTerm = byVersion ? `track IN (@track, 'unknown')` : 'track = @track';
+  const environment = environmentTerm || rollout.environment !== null ? ` AND ${ENVIRONMENT_TERM}` : '';
   return {
-    where: `service IS @service AND ${trackTerm} AND ts BETWEEN @from AND @to${versionTerm} AND ${COMPLETE_SOURCES}`,
+    where: `service IS @service${environment} AND ${trackTerm} AND ts BETWEEN @from AND @to${versionTerm} AND ${COMPLETE_SOURCES}`,
     params: versionTerm === '' ? base : { ...base, version },
   };
 }

@@ -1,7 +1,7 @@
 // Exceptions grouped by fingerprint (electron/core/ingest/fingerprint.ts: type + normalised
 // message + top in-app frames without line numbers). New = on the canary, absent from stable
-// in the window, and never seen for this service before the window (an earlier rollout, or
-// stable before it). A group both tracks throw spikes when the canary's rate per request is
+// in the window, and never seen for this service in this environment before the window (an
+// earlier rollout, or stable before it). A group both tracks throw spikes when the canary's rate per request is
 // significantly higher than stable's (Benjamini–Hochberg across the shared groups) by at
 // least `exceptionSpikeRatio`; at similar rates it is shared, not new.
 import type { ExceptionGroup, Rollout } from '../../../shared/api.js';
@@ -103,7 +103,8 @@ export function exceptionGroups(
 
   const seenBefore = db.prepare(
     `SELECT 1 FROM events
-     WHERE service IS @service AND fingerprint = @fingerprint AND ts < @from AND ${COMPLETE_SOURCES} LIMIT 1`,
+     WHERE service IS @service AND environment IS @environment AND fingerprint = @fingerprint AND ts < @from
+       AND ${COMPLETE_SOURCES} LIMIT 1`,
   );
   const service = rollout.service === '' ? null : rollout.service;
   const shared = [...groups.values()].filter((g) => g.counts.canary > 0 && g.counts.stable > 0);
@@ -128,7 +129,12 @@ export function exceptionGroups(
       const stablePer1000 = per1000(g.counts.stable, requests.stable);
       const before =
         g.counts.canary > 0 && g.counts.stable === 0
-          ? seenBefore.get({ service, fingerprint: g.fingerprint, from: rollout.fromMs }) !== undefined
+          ? seenBefore.get({
+              service,
+              environment: rollout.environment,
+              fingerprint: g.fingerprint,
+              from: rollout.fromMs,
+            }) !== undefined
           : false;
       const pValue = adjusted.get(g.fingerprint) ?? null;
       let status: ExceptionGroup['status'];

@@ -57,12 +57,13 @@ function samples(db: CaseDb, rollout: Rollout, track: 'stable' | 'canary'): Map<
   const rows = db
     .prepare(
       `SELECT name, value FROM metrics
-       WHERE service IS @service AND track = @track AND name IN (${NAMES.map((_, i) => `@n${i}`).join(', ')})
+       WHERE service IS @service AND environment IS @environment AND track = @track AND name IN (${NAMES.map((_, i) => `@n${i}`).join(', ')})
          AND ts BETWEEN @from AND @to ${versionTerm} AND ${COMPLETE_SOURCES}`,
     )
     .raw()
     .all({
       service: rollout.service === '' ? null : rollout.service,
+      environment: rollout.environment,
       track,
       from: rollout.fromMs,
       to: rollout.toMs,

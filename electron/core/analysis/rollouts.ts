@@ -1,8 +1,11 @@
-// Rollouts found in a case: for each service, each version seen on the canary track is one
-// rollout, whose window is the span of that version's canary events. The stable version is
-// the one most stable events of the service carry inside that window. The user can define a
-// rollout (or adjust a found one: same service and canary version) with its own window and
-// stable version; definitions are saved with the case (rollout_definitions).
+// Rollouts found in a case: for each service and deployment environment, each version seen on
+// the canary track is one rollout, whose window is the span of that version's canary events
+// there. The stable version is the one most stable events of the service in that environment
+// carry inside that window. Environments are apart because a canary version usually runs in
+// staging before production: judged together, staging's events would join production's
+// cohorts. The user can define a rollout (or adjust a found one: same service, environment and
+// canary version) with its own window and stable version; definitions are saved with the case
+// (rollout_definitions).
 import type { Rollout } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import { formatUk } from '../../../shared/ukTime.js';
@@ -12,33 +15,59 @@ import { COMPLETE_SOURCES, cohortFilter } from './cohorts.js';
 
 interface CanaryGroupRow {
   service: string;
+  environment: string | null;
   version: string;
   first: number;
   last: number;
   events: number;
 }
 
+function encodeIdPart(part: string): string {
+  return Array.from(part)
+    .map((ch) =>
+      /[\w.:+-]/.test(ch)
+        ? ch
+        : Array.from(new TextEncoder().encode(ch), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+    )
+    .join('');
+}
+
 /**
- * `<service>@<canaryVersion>`. Characters outside the id alphabet (and `%`, `@`) are
- * percent-encoded as UTF-8, so two different rollouts never share an id. A missing service
- * or version is an empty part.
+ * `<service>@<canaryVersion>`, and `<service>@<canaryVersion>@<environment>` in a named
+ * environment. Characters outside the id alphabet (and `%`, `@`) are percent-encoded as UTF-8,
+ * so no part holds an `@`: two different rollouts never share an id, and an id with an
+ * environment (two `@`) is never one without (one `@`), so the ids of cases stored before
+ * environments (cited in saved reviews and notes) stay as they were. A missing service or
+ * version is an empty part.
  */
-export function rolloutIdOf(service: string, canaryVersion: string): string {
-  const encode = (part: string): string =>
-    Array.from(part)
-      .map((ch) =>
-        /[\w.:+-]/.test(ch)
-          ? ch
-          : Array.from(new TextEncoder().encode(ch), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(
-              '',
-            ),
-      )
-      .join('');
-  return `${encode(service)}@${encode(canaryVersion)}`;
+export function rolloutIdOf(service: string, canaryVersion: string, environment: string | null = null): string {
+  const bare = `${encodeIdPart(service)}@${encodeIdPart(canaryVersion)}`;
+  return environment === null ? bare : `${bare}@${encodeIdPart(environment)}`;
+}
+
+/** The parts of an id rolloutIdOf wrote, or null when it wrote no such id. */
+export function rolloutIdParts(
+  id: string,
+): { service: string; canaryVersion: string; environment: string | null } | null {
+  const parts = id.split('@');
+  if (parts.length !== 2 && parts.length !== 3) return null;
+  const decoded: string[] = [];
+  for (const part of parts) {
+    if (!/^(?:[\w.:+-]|%[0-9A-F]{2})*$/.test(part)) return null;
+    try {
+      decoded.push(decodeURIComponent(part));
+    } catch {
+      return null; // percent-encoded bytes that are not UTF-8
+    }
+  }
+  const [service = '', canaryVersion = '', environment = null] = decoded;
+  // Only the one spelling rolloutIdOf writes (`%41` is not `A`).
+  return rolloutIdOf(service, canaryVersion, environment) === id ? { service, canaryVersion, environment } : null;
 }
 
 export interface RolloutWindow {
   service: string;
+  environment: string | null;
   canaryVersion: string;
   stableVersion: string | null;
   from: number;
@@ -49,10 +78,10 @@ export interface RolloutWindow {
 function canaryGroups(db: CaseDb): CanaryGroupRow[] {
   return db
     .prepare(
-      `SELECT coalesce(service, '') AS service, coalesce(version, '') AS version,
+      `SELECT coalesce(service, '') AS service, environment, coalesce(version, '') AS version,
               min(ts) AS first, max(ts) AS last, count(*) AS events
        FROM events WHERE track = 'canary' AND ${COMPLETE_SOURCES}
-       GROUP BY events.service, events.version`,
+       GROUP BY events.service, events.environment, events.version`,
     )
     .all() as CanaryGroupRow[];
 }
@@ -62,16 +91,22 @@ function canaryGroups(db: CaseDb): CanaryGroupRow[] {
  * window in logs that tell the tracks apart by version only (read once, when the user
  * defines the rollout).
  */
-function untrackedSpan(db: CaseDb, service: string, version: string): CanaryGroupRow | undefined {
+function untrackedSpan(
+  db: CaseDb,
+  service: string,
+  environment: string | null,
+  version: string,
+): CanaryGroupRow | undefined {
   const row = db
     .prepare(
       `SELECT min(ts) AS first, max(ts) AS last, count(*) AS events FROM events
-       WHERE service IS @service AND track = 'unknown' AND version IS @version AND ${COMPLETE_SOURCES}`,
+       WHERE service IS @service AND environment IS @environment AND track = 'unknown' AND version IS @version
+         AND ${COMPLETE_SOURCES}`,
     )
-    .get({ service: service === '' ? null : service, version: version === '' ? null : version }) as
+    .get({ service: service === '' ? null : service, environment, version: version === '' ? null : version }) as
     { first: number | null; last: number | null; events: number } | undefined;
   if (!row || row.events === 0 || row.first === null || row.last === null) return undefined;
-  return { service, version, first: row.first, last: row.last, events: row.events };
+  return { service, environment, version, first: row.first, last: row.last, events: row.events };
 }
 
 /** A window as a rollout, with its event counts and stable version given. */
@@ -80,8 +115,9 @@ export function rolloutOf(
   counts: { canaryEvents: number; stableEvents: number; stableVersion: string | null },
 ): Rollout {
   return {
-    id: rolloutIdOf(w.service, w.canaryVersion),
+    id: rolloutIdOf(w.service, w.canaryVersion, w.environment),
     service: w.service,
+    environment: w.environment,
     stableVersion: w.stableVersion ?? counts.stableVersion,
     canaryVersion: w.canaryVersion,
     from: new Date(w.from).toISOString(),
@@ -123,8 +159,9 @@ function describe(db: CaseDb, w: RolloutWindow): Rollout {
 export function rolloutWindows(db: CaseDb): RolloutWindow[] {
   const windows = new Map<string, RolloutWindow>();
   for (const g of canaryGroups(db)) {
-    windows.set(rolloutIdOf(g.service, g.version), {
+    windows.set(rolloutIdOf(g.service, g.version, g.environment), {
       service: g.service,
+      environment: g.environment,
       canaryVersion: g.version,
       stableVersion: null,
       from: g.first,
@@ -135,6 +172,7 @@ export function rolloutWindows(db: CaseDb): RolloutWindow[] {
   for (const d of listRolloutDefinitions(db)) {
     windows.set(d.id, {
       service: d.service,
+      environment: d.environment,
       canaryVersion: d.canary_version,
       stableVersion: d.stable_version,
       from: d.from_ts,
@@ -143,7 +181,11 @@ export function rolloutWindows(db: CaseDb): RolloutWindow[] {
     });
   }
   return [...windows.values()].sort(
-    (a, b) => a.from - b.from || a.service.localeCompare(b.service) || a.canaryVersion.localeCompare(b.canaryVersion),
+    (a, b) =>
+      a.from - b.from ||
+      a.service.localeCompare(b.service) ||
+      a.canaryVersion.localeCompare(b.canaryVersion) ||
+      (a.environment ?? '').localeCompare(b.environment ?? ''),
   );
 }
 
@@ -153,6 +195,8 @@ export function listRollouts(db: CaseDb): Rollout[] {
 
 export interface RolloutDefinition {
   service: string;
+  /** The deployment environment; left out (or blank), the events that name none. */
+  environment?: string | undefined;
   canaryVersion: string;
   stableVersion?: string | undefined;
   /** UTC epoch ms; left out, the first (or last) canary event of that service and version. */
@@ -160,7 +204,7 @@ export interface RolloutDefinition {
   to?: number | undefined;
 }
 
-/** Defines a rollout, or adjusts the one with the same service and canary version. */
+/** Defines a rollout, or adjusts the one with the same service, environment and canary version. */
 export function defineRollout(db: CaseDb, definition: RolloutDefinition, now = Date.now()): Rollout {
   // Events with no track are taken by their version (cohorts.ts): one version on both sides
   // would put the same events in both cohorts and compare them with themselves.
@@ -170,16 +214,28 @@ export function defineRollout(db: CaseDb, definition: RolloutDefinition, now = D
       `the stable version and the canary version are both ${definition.canaryVersion}: a rollout compares two versions (leave --stable out to compare with every stable event)`,
     );
   }
-  const id = rolloutIdOf(definition.service, definition.canaryVersion);
+  const environment = definition.environment?.trim() || null;
+  const id = rolloutIdOf(definition.service, definition.canaryVersion, environment);
   let { from, to } = definition;
   if (from === undefined || to === undefined) {
+    const groups = canaryGroups(db);
     const found =
-      canaryGroups(db).find((g) => g.service === definition.service && g.version === definition.canaryVersion) ??
-      untrackedSpan(db, definition.service, definition.canaryVersion);
+      groups.find(
+        (g) =>
+          g.service === definition.service && g.environment === environment && g.version === definition.canaryVersion,
+      ) ?? untrackedSpan(db, definition.service, environment, definition.canaryVersion);
     if (!found) {
+      const elsewhere = groups
+        .filter((g) => g.service === definition.service && g.version === definition.canaryVersion)
+        .map((g) => g.environment ?? 'no environment')
+        .sort();
+      const where = environment === null ? 'naming no environment' : `in the environment ${environment}`;
       throw new CoalmineError(
         'BAD_INPUT',
-        `no canary event of ${definition.service} ${definition.canaryVersion} in this case (on the canary track, or on no track with that version): give the window with --from and --to`,
+        `no canary event of ${definition.service} ${definition.canaryVersion} ${where} in this case (on the canary track, or on no track with that version): ` +
+          (elsewhere.length > 0
+            ? `it runs in ${elsewhere.join(', ')}; name that with --environment, or give the window with --from and --to`
+            : 'give the window with --from and --to'),
       );
     }
     from ??= found.first;
@@ -189,6 +245,7 @@ export function defineRollout(db: CaseDb, definition: RolloutDefinition, now = D
   saveRolloutDefinition(db, {
     id,
     service: definition.service,
+    environment,
     stable_version: definition.stableVersion ?? null,
     canary_version: definition.canaryVersion,
     from_ts: from,
@@ -212,7 +269,7 @@ export function removeRolloutDefinition(db: CaseDb, id: string): Rollout[] {
 /** The window of the rollout named by `rolloutId` (the only one, when none is named). */
 export function findRolloutWindow(db: CaseDb, rolloutId?: string): RolloutWindow {
   const windows = rolloutWindows(db);
-  const ids = windows.map((w) => rolloutIdOf(w.service, w.canaryVersion));
+  const ids = windows.map((w) => rolloutIdOf(w.service, w.canaryVersion, w.environment));
   if (windows.length === 0) {
     throw new CoalmineError(
       'NOT_FOUND',

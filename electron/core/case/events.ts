@@ -9,8 +9,9 @@ export function prepareEventInsert(db: CaseDb, sourceId: number): (event: NewEve
   const statement = db.prepare(
     `INSERT INTO events (source_id, source_line, ts, ts_text, track, service, version, host, level,
        http_method, url_path, status, duration_ms, client_ip, user, message, error_type,
-       error_message, error_stack, fingerprint, auth_failure, auth_rule, raw, track_label, pod, track_rule, doc_key)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       error_message, error_stack, fingerprint, auth_failure, auth_rule, raw, track_label, pod, track_rule, doc_key,
+       environment)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return (e) => {
     statement.run(
@@ -41,6 +42,7 @@ export function prepareEventInsert(db: CaseDb, sourceId: number): (event: NewEve
       e.pod,
       e.trackRule,
       e.docKey ?? null,
+      e.environment,
     );
   };
 }

@@ -5,8 +5,8 @@ import type { CaseDb } from './caseStore.js';
 export function prepareMetricInsert(db: CaseDb, sourceId: number): (sample: NewMetric) => void {
   const statement = db.prepare(
     `INSERT INTO metrics (source_id, source_line, ts, track, service, version, host, name, value, track_label, pod,
-       track_rule, doc_key)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       track_rule, doc_key, environment)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return (m) => {
     statement.run(
@@ -23,6 +23,7 @@ export function prepareMetricInsert(db: CaseDb, sourceId: number): (sample: NewM
       m.pod,
       m.trackRule,
       m.docKey ?? null,
+      m.environment,
     );
   };
 }

@@ -326,6 +326,7 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
         track: request.track,
         service: request.service,
         version: request.version,
+        environment: request.environment,
         rules: caseTaggingRules(db),
       };
       const id = insertSource(db, {
@@ -357,6 +358,7 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
         given: request.window.given,
       },
       pageSize: request.pageSize,
+      ...(request.environment === null ? {} : { environment: request.environment }),
       // The exact requests, for anyone who wants to repeat the pull.
       request: {
         openPointInTime: `POST /${request.index}/_pit?keep_alive=${PIT_KEEP_ALIVE}`,

@@ -51,6 +51,8 @@ export interface PullRequest {
   track: 'canary' | 'stable' | null;
   service: string | null;
   version: string | null;
+  /** For the hits that name no environment (their own is kept). */
+  environment: string | null;
 }
 
 /**
@@ -177,6 +179,8 @@ export interface PullFields {
   track?: 'canary' | 'stable' | undefined;
   service?: string | undefined;
   version?: string | undefined;
+  /** The deployment environment of the hits that name none. */
+  environment?: string | undefined;
 }
 
 export function checkCaPem(pem: string, label: string): { pem: string; label: string } {
@@ -222,5 +226,6 @@ export function buildPullRequest(fields: PullFields): PullRequest {
     track: fields.track ?? null,
     service: fields.service?.trim() || null,
     version: fields.version?.trim() || null,
+    environment: fields.environment?.trim() || null,
   };
 }

@@ -16,6 +16,7 @@ const TEXT_FIELDS = [
   'trackRule',
   'trackLabel',
   'service',
+  'environment',
   'version',
   'host',
   'pod',
@@ -80,6 +81,7 @@ export function packEvents(events: readonly NewEvent[]): PackedEvents {
     add(e.trackRule);
     add(e.trackLabel);
     add(e.service);
+    add(e.environment);
     add(e.version);
     add(e.host);
     add(e.pod);
@@ -134,6 +136,7 @@ export function forEachPackedEvent(packed: PackedEvents, each: (event: NewEvent)
     const trackRule = next();
     const trackLabel = next();
     const service = next();
+    const environment = next();
     const version = next();
     const host = next();
     const pod = next();
@@ -157,6 +160,7 @@ export function forEachPackedEvent(packed: PackedEvents, each: (event: NewEvent)
       trackRule,
       trackLabel,
       service,
+      environment,
       version,
       host,
       pod,

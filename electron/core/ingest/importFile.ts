@@ -16,7 +16,7 @@ import {
   findSourcesBySha256,
   listSources,
   insertSource,
-  setSourceDetails,
+  mergeSourceDetails,
   setSourceState,
 } from '../case/sources.js';
 import { guardedWrite, refuseCaseWrite } from '../caseWrites.js';
@@ -35,6 +35,8 @@ export interface ImportOptions {
   track?: 'canary' | 'stable';
   service?: string;
   version?: string;
+  /** The deployment environment of the records that name none (`--environment`). */
+  environment?: string;
   /** IANA zone for times written without an offset. */
   zone?: string;
   /** Force a format by name instead of detecting it from the first lines. */
@@ -162,6 +164,7 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
       track: options.track ?? null,
       service: options.service?.trim() || null,
       version: options.version?.trim() || null,
+      environment: options.environment?.trim() || null,
       rules: caseTaggingRules(db),
     };
     // What is left of an interrupted import of the same bytes is replaced, never added to.
@@ -178,6 +181,10 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
       version: options.version ?? null,
       importedAt: options.importedAt ?? (options.now ?? Date.now)(),
     });
+    // The sources table has no column for it: the reader of `coalmine sources` finds it in the details.
+    if (normaliseContext.environment !== null) {
+      mergeSourceDetails(db, sourceId, { environment: normaliseContext.environment });
+    }
     return { sourceId, earlier, normaliseContext };
   });
   if (begun.skipped) return skipped(begun.skipped);
@@ -341,7 +348,7 @@ async function readIntoSource(
     );
   }
   if (end.compression || end.cut) {
-    setSourceDetails(db, sourceId, {
+    mergeSourceDetails(db, sourceId, {
       ...(end.compression ? { compression: end.compression } : {}),
       ...(end.cut ? { cut: end.cut } : {}),
     });

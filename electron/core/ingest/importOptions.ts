@@ -32,6 +32,8 @@ export interface ImportRequest {
   track?: string | undefined;
   service?: string | undefined;
   version?: string | undefined;
+  /** The deployment environment of the records that name none. */
+  environment?: string | undefined;
   zone?: string | undefined;
   year?: string | number | undefined;
   /** DD/MM/YYYY: the day of the first record of a log that writes only the time of day. */
@@ -49,6 +51,7 @@ export interface CheckedImportRequest {
   track?: 'canary' | 'stable';
   service?: string;
   version?: string;
+  environment?: string;
   zone: string;
   year?: number;
   /** YYYY-MM-DD. */
@@ -78,7 +81,11 @@ function checkedBy<T>(key: ImportOptionKey, naming: OptionNaming, check: () => T
 }
 
 /** A name given to every event: blank counts as not given, as on the command line. */
-function eventName(key: 'service' | 'version', value: string | undefined, naming: OptionNaming): string | undefined {
+function eventName(
+  key: 'service' | 'version' | 'environment',
+  value: string | undefined,
+  naming: OptionNaming,
+): string | undefined {
   const trimmed = value?.trim();
   if (!trimmed) return undefined;
   if (trimmed.length > IMPORT_NAME_MAX) refuse(key, naming, `is longer than ${IMPORT_NAME_MAX} characters`);
@@ -103,6 +110,8 @@ export function checkImportRequest(request: ImportRequest, naming: OptionNaming)
   if (service !== undefined) checked.service = service;
   const version = eventName('version', request.version, naming);
   if (version !== undefined) checked.version = version;
+  const environment = eventName('environment', request.environment, naming);
+  if (environment !== undefined) checked.environment = environment;
   if (zone !== undefined) checked.zone = checkedBy('zone', naming, () => checkZone(zone));
   if (request.year !== undefined) {
     const year = parseImportYear(request.year);
@@ -189,6 +198,7 @@ export function resolveImport(db: CaseDb, checked: CheckedImportRequest, naming:
       ...(checked.track !== undefined ? { track: checked.track } : {}),
       ...(checked.service !== undefined ? { service: checked.service } : {}),
       ...(checked.version !== undefined ? { version: checked.version } : {}),
+      ...(checked.environment !== undefined ? { environment: checked.environment } : {}),
       formatOptions: {
         requestTimeUnit: checked.requestTimeUnit,
         ...(checked.day !== undefined ? { date: checked.day } : {}),

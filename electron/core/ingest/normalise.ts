@@ -14,6 +14,11 @@ export interface NormaliseContext {
   /** An import-wide service and version (`--service`, `--version`) override the records'. */
   service: string | null;
   version: string | null;
+  /**
+   * An import-wide environment (`--environment`) for the records that name none: unlike the
+   * service, a record's own environment is kept (a pull of `logs-*` holds several).
+   */
+  environment: string | null;
   /** The case's tagging rules (`tagging.ts`; DEFAULT_TAGGING_RULES when it saved none). */
   rules: TaggingRules;
 }
@@ -30,9 +35,15 @@ export function tag(evidence: TagEvidence, ctx: Pick<NormaliseContext, 'track' |
   return compiled.tag(evidence, ctx.track);
 }
 
+/** An environment as kept: trimmed, blank as none (whatever a format or a caller passed). */
+function environmentName(value: string | null | undefined): string | null {
+  return value?.trim() || null;
+}
+
 export function normaliseEvent(event: NewEvent, ctx: NormaliseContext): NewEvent {
   if (ctx.service) event.service = ctx.service;
   if (ctx.version) event.version = ctx.version;
+  event.environment = environmentName(event.environment) ?? environmentName(ctx.environment);
   Object.assign(event, tag(event, ctx));
   if (event.errorStack !== null && event.errorType === null) {
     const stated = exceptionOfStack(event.errorStack);
@@ -56,5 +67,6 @@ export function normaliseEvent(event: NewEvent, ctx: NormaliseContext): NewEvent
 export function normaliseMetric(sample: NewMetric, ctx: NormaliseContext): NewMetric {
   if (ctx.service) sample.service = ctx.service;
   if (ctx.version) sample.version = ctx.version;
+  sample.environment = environmentName(sample.environment) ?? environmentName(ctx.environment);
   return Object.assign(sample, tag(sample, ctx));
 }

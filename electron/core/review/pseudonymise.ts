@@ -243,9 +243,10 @@ export function readPseudonymKey(db: CaseDb): string {
 export const MAX_KNOWN_USER_NAMES = 200_000;
 
 /**
- * The user names of the rollout's window (its service's events of every track between the
- * window's bounds, complete sources or not), so the cost follows the window, not the case.
- * The window is read through the cohort index (service, track, ts; migration 0004), one table
+ * The user names of the rollout's window (its service's events of every track in its
+ * environment between the window's bounds, complete sources or not), so the cost follows the
+ * window, not the case. The window is read through the cohort index (service, environment,
+ * track, ts; migrations 0004 and 0008), one table
  * row per event for its `user`; when the window holds most of the table (more than half of
  * its rows), reading the table in order is the faster of the two, and still bounded by twice
  * the window. Names met elsewhere (a controller's log) come in through `noteUser` when the
@@ -254,10 +255,11 @@ export const MAX_KNOWN_USER_NAMES = 200_000;
 export function windowUserNames(db: CaseDb, rollout: Rollout, limit = MAX_KNOWN_USER_NAMES): string[] {
   const params = {
     service: rollout.service === '' ? null : rollout.service,
+    environment: rollout.environment,
     from: rollout.fromMs,
     to: rollout.toMs,
   };
-  const window = `service IS @service AND track IN ('canary', 'stable', 'unknown') AND ts BETWEEN @from AND @to`;
+  const window = `service IS @service AND environment IS @environment AND track IN ('canary', 'stable', 'unknown') AND ts BETWEEN @from AND @to`;
   const inWindow = db.prepare(`SELECT count(*) FROM events WHERE ${window}`).pluck().get(params) as number;
   const rows = (db.prepare(`SELECT max(id) FROM events`).pluck().get() as number | null) ?? 0;
   // The unary `+` keeps the planner off the index, for a read of the table in order.

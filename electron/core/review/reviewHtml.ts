@@ -182,6 +182,7 @@ function head(doc: ReviewDocument): Html {
     h('h1', null, doc.title),
     fields([
       [HEAD_LABELS.service, doc.service],
+      ...(doc.environment === undefined ? [] : [[HEAD_LABELS.environment, doc.environment] as [string, string]]),
       [HEAD_LABELS.stableVersion, stableVersionText(doc)],
       [HEAD_LABELS.canaryVersion, doc.canaryVersion],
       [HEAD_LABELS.rollout, doc.rolloutId],

@@ -104,6 +104,7 @@ function frontMatter(doc: ReviewDocument): string {
   const entries: [string, string][] = [
     ['title', doc.title],
     ['service', doc.service],
+    ...(doc.environment === undefined ? [] : [['environment', doc.environment] as [string, string]]),
     ['rollout', doc.rolloutId],
     ['stable_version', doc.stableVersion ?? ''],
     ['canary_version', doc.canaryVersion],
@@ -120,6 +121,7 @@ function head(doc: ReviewDocument): string[] {
     heading(1, doc.title),
     [
       field(HEAD_LABELS.service, doc.service),
+      ...(doc.environment === undefined ? [] : [field(HEAD_LABELS.environment, doc.environment)]),
       field(HEAD_LABELS.stableVersion, stableVersionText(doc)),
       field(HEAD_LABELS.canaryVersion, doc.canaryVersion),
       field(HEAD_LABELS.rollout, doc.rolloutId),

@@ -41,6 +41,7 @@ import { CLEAR, type Pseudonymiser, createPseudonymiser, readPseudonymKey, windo
 import { recommendationsFrom } from './recommendations.js';
 import { affectedOf } from './reviewAffected.js';
 import { SourceNames, oneLine, reviewSourceName, reviewTime } from './reviewEvidence.js';
+import { serviceNamesEnvironments } from '../analysis/cohorts.js';
 import { reproductionQueries } from './reviewSql.js';
 import { buildTimeline, rolloutActionFindings } from './reviewTimeline.js';
 import { draftRootCause, rootCauseOf } from './rootCause.js';
@@ -79,12 +80,17 @@ export function crossesClockChange(from: number, to: number): boolean {
   return false;
 }
 
+/** ` in <environment>` after a service's name, or nothing when the rollout names none. */
+function inEnvironment(environment: string | null): string {
+  return environment === null ? '' : ` in ${environment}`;
+}
+
 function summaryOf(analysis: Analysis, timeline: TimelineEntry[], p: Pseudonymiser): string[] {
   const { rollout, totals, comparison } = analysis;
   const requests = (track: 'stable' | 'canary') => totals.find((t) => t.track === track)?.requests ?? 0;
   const sentences = [
     `Between ${formatUkWithZone(rollout.fromMs)} and ${formatUkWithZone(rollout.toMs)} (${formatDuration(rollout.toMs - rollout.fromMs)}) ` +
-      `the canary of ${rollout.service || 'an unnamed service'}, version ${rollout.canaryVersion || 'unversioned'}, served ` +
+      `the canary of ${rollout.service || 'an unnamed service'}${inEnvironment(rollout.environment)}, version ${rollout.canaryVersion || 'unversioned'}, served ` +
       `${formatCount(requests('canary'))} requests, and stable (version ${rollout.stableVersion ?? 'unknown'}) ${formatCount(requests('stable'))}.`,
     verdictSentence(analysis),
   ];
@@ -319,8 +325,10 @@ function buildFromSnapshot(db: CaseDb, { analysis, canaryBuckets }: JudgedRollou
   const canaryVersion = rollout.canaryVersion || 'unversioned';
   return {
     schemaVersion: 1,
-    title: `Post-deployment review: ${service} ${stableVersion ?? 'unknown'} → ${canaryVersion}`,
+    title: `Post-deployment review: ${service}${inEnvironment(rollout.environment)} ${stableVersion ?? 'unknown'} → ${canaryVersion}`,
     service,
+    // Only when there is one: a review of a case without environments reads as it always did.
+    ...(rollout.environment === null ? {} : { environment: rollout.environment }),
     rolloutId: rollout.id,
     stableVersion,
     canaryVersion,
@@ -365,7 +373,9 @@ function buildFromSnapshot(db: CaseDb, { analysis, canaryBuckets }: JudgedRollou
         name: reviewSourceName(s.name, s.format, p),
         state: s.state,
       })),
-      queries: reproductionQueries(analysis),
+      queries: reproductionQueries(analysis, {
+        environmentTerm: rollout.environment !== null || serviceNamesEnvironments(db, rollout.service),
+      }),
       thresholds: thresholdsOf(analysis),
     },
   };

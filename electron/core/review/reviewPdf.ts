@@ -133,6 +133,7 @@ function writeHead(flow: PdfFlow, doc: ReviewDocument): void {
   flow.heading(doc.title, 1);
   flow.fields([
     { label: HEAD_LABELS.service, value: doc.service },
+    ...(doc.environment === undefined ? [] : [{ label: HEAD_LABELS.environment, value: doc.environment }]),
     { label: HEAD_LABELS.stableVersion, value: stableVersionText(doc) },
     { label: HEAD_LABELS.canaryVersion, value: doc.canaryVersion },
     { label: HEAD_LABELS.rollout, value: doc.rolloutId },

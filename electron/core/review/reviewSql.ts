@@ -20,9 +20,18 @@ export function sqlLiteral(value: unknown): string {
   throw new Error(`no SQL literal for ${typeof value}`);
 }
 
+/**
+ * What the queries write beyond the judge's own filter: `environmentTerm` false leaves
+ * `environment IS NULL` out for a rollout in no environment of a service that never names one
+ * (the same rows, and the queries of cases from before environments read as they did).
+ */
+export interface ReproductionOptions {
+  environmentTerm: boolean;
+}
+
 /** The cohort's WHERE clause with every named parameter written as a literal. */
-export function cohortWhereSql(analysis: Analysis, track: Cohort): string {
-  const { where, params } = cohortFilter(analysis.rollout, track);
+export function cohortWhereSql(analysis: Analysis, track: Cohort, options: ReproductionOptions): string {
+  const { where, params } = cohortFilter(analysis.rollout, track, options);
   const values = params as Record<string, unknown>;
   return where.replace(/@(\w+)/g, (_, name: string) => {
     if (!Object.hasOwn(values, name)) throw new Error(`cohort parameter @${name} has no value`);
@@ -38,10 +47,10 @@ const PERCENTILES = [50, 95, 99] as const;
  * (nearest rank: the value at 1-based rank ceil(p·n/100) in ascending order, written with
  * integer arithmetic so any sqlite3 gives it).
  */
-export function reproductionQueries(analysis: Analysis): ReviewQuery[] {
+export function reproductionQueries(analysis: Analysis, options: ReproductionOptions): ReviewQuery[] {
   const queries: ReviewQuery[] = [];
   for (const track of ['stable', 'canary'] as const) {
-    const where = cohortWhereSql(analysis, track);
+    const where = cohortWhereSql(analysis, track, options);
     const Track = track === 'stable' ? 'Stable' : 'Canary';
     // Logs without HTTP are judged per event logged (Analysis.volumeUnit).
     const perEvents = analysis.volumeUnit === 'events';
@@ -81,7 +90,7 @@ export function reproductionQueries(analysis: Analysis): ReviewQuery[] {
     ['Client IPs', 'client_ip'],
   ] as const) {
     const failed = (track: Cohort): string =>
-      `${cohortWhereSql(analysis, track)}\n  AND auth_failure = 1 AND ${column} IS NOT NULL`;
+      `${cohortWhereSql(analysis, track, options)}\n  AND auth_failure = 1 AND ${column} IS NOT NULL`;
     queries.push({
       figure: `${kind} that failed authentication only on the canary, with their canary failures (the review lists the first)`,
       sql: [

@@ -102,6 +102,7 @@ const SOURCE_STATE_WORDS: Record<ReviewSourceEvidence['state'], string> = {
 
 export const HEAD_LABELS = {
   service: 'Service',
+  environment: 'Environment',
   stableVersion: 'Stable version',
   canaryVersion: 'Canary version',
   rollout: 'Rollout',

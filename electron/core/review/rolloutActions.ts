@@ -90,8 +90,15 @@ export const ACTION_GRACE_AFTER_MS = 30 * 60_000;
 export function actionSearchSpan(db: CaseDb, rollout: Rollout): { from: number; to: number } {
   let to = rollout.toMs + ACTION_GRACE_AFTER_MS;
   for (const w of rolloutWindows(db)) {
-    // A later rollout of the same service owns what is logged once it starts.
-    if (w.service === rollout.service && w.from > rollout.fromMs && w.from <= to) to = w.from - 1;
+    // A later rollout of the same service in the same environment owns what is logged once it starts.
+    if (
+      w.service === rollout.service &&
+      w.environment === rollout.environment &&
+      w.from > rollout.fromMs &&
+      w.from <= to
+    ) {
+      to = w.from - 1;
+    }
   }
   return { from: rollout.fromMs, to: Math.max(to, rollout.toMs) };
 }
@@ -109,7 +116,9 @@ export function namesService(message: string, service: string): boolean {
 
 export function findRolloutActions(db: CaseDb, rollout: Rollout): FoundRolloutAction[] {
   const span = actionSearchSpan(db, rollout);
-  // The service test in SQL keeps other services' actions from filling the candidate limit;
+  // An action logged in another environment is not this rollout's; one that names no environment
+  // (a deploy tool's own log) may be. The service test in SQL keeps other services' actions from
+  // filling the candidate limit;
   // instr() on lower() is only a first cut (any substring), namesService() decides.
   const rows = db
     .prepare(
@@ -117,6 +126,7 @@ export function findRolloutActions(db: CaseDb, rollout: Rollout): FoundRolloutAc
        FROM events_fts JOIN events e ON e.id = events_fts.rowid
        WHERE events_fts MATCH @query AND e.ts BETWEEN @from AND @to AND e.status IS NULL AND e.${COMPLETE_SOURCES.replace(/^\+/, '')}
          AND (coalesce(e.service, '') = @service OR (@service <> '' AND instr(lower(e.message), lower(@service)) > 0))
+         AND (e.environment IS @environment OR e.environment IS NULL)
        ORDER BY e.ts, e.id LIMIT @limit`,
     )
     .all({
@@ -124,6 +134,7 @@ export function findRolloutActions(db: CaseDb, rollout: Rollout): FoundRolloutAc
       from: span.from,
       to: span.to,
       service: rollout.service,
+      environment: rollout.environment,
       limit: MAX_CANDIDATES,
     }) as SampleRow[];
   const found: FoundRolloutAction[] = [];

@@ -259,6 +259,8 @@ function AdjustRollout({ api, rollout, onSaved }: { api: CoalmineApi; rollout: R
     setError(null);
     api['rollout.define']({
       service: rollout.service,
+      // The same environment, or the adjustment would define another rollout.
+      ...(rollout.environment === null ? {} : { environment: rollout.environment }),
       canaryVersion: rollout.canaryVersion,
       ...(stable.trim() === '' ? {} : { stableVersion: stable.trim() }),
       from: from === rollout.fromUk ? rollout.from : from,
@@ -325,7 +327,8 @@ export function ComparisonView({
   return (
     <section data-testid="comparison" data-ready="true" aria-labelledby="comparison-title">
       <h1 id="comparison-title">
-        {rollout.service || 'unnamed service'}: {rollout.stableVersion ?? '?'} →{' '}
+        {rollout.service || 'unnamed service'}
+        {rollout.environment !== null && ` in ${rollout.environment}`}: {rollout.stableVersion ?? '?'} →{' '}
         {rollout.canaryVersion || 'unversioned'}
       </h1>
       <p className="window" data-testid="rollout-window">

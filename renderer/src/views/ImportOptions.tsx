@@ -25,6 +25,8 @@ export interface ImportOptionValues {
   track: '' | 'canary' | 'stable';
   service: string;
   version: string;
+  /** The deployment environment of the records that name none. */
+  environment: string;
   zone: string;
   /** '' detects the format from each file's first lines. */
   format: string;
@@ -41,6 +43,7 @@ export const EMPTY_IMPORT_OPTIONS: ImportOptionValues = {
   track: '',
   service: '',
   version: '',
+  environment: '',
   zone: '',
   format: '',
   year: '',
@@ -54,6 +57,7 @@ export const IMPORT_OPTION_LABELS: Record<ImportOptionField, string> = {
   track: 'Track of every event',
   service: 'Service',
   version: 'Version',
+  environment: 'Environment',
   zone: 'Zone of times without one',
   format: 'Format',
   date: 'Day of the first record',
@@ -114,6 +118,7 @@ export function importRequestOptions(
   if (values.track) options.track = values.track;
   if (values.service.trim()) options.service = values.service.trim();
   if (values.version.trim()) options.version = values.version.trim();
+  if (values.environment.trim()) options.environment = values.environment.trim();
   if (values.format) options.format = values.format;
   if (values.mapping) options.mapping = values.mapping;
   if (values.year.trim()) {
@@ -136,6 +141,7 @@ function optionPhrases(
     track?: string | undefined;
     service?: string | undefined;
     version?: string | undefined;
+    environment?: string | undefined;
     zone?: string | undefined;
     format?: string | undefined;
     year?: string | number | undefined;
@@ -149,6 +155,7 @@ function optionPhrases(
   if (options.track) parts.push(`track ${options.track}`);
   if (options.service) parts.push(`service ${options.service}`);
   if (options.version) parts.push(`version ${options.version}`);
+  if (options.environment) parts.push(`environment ${options.environment} where the logs name none`);
   if (options.zone) parts.push(`zone ${options.zone}`);
   if (options.format) parts.push(`format ${options.format}`);
   if (options.year !== undefined && options.year !== '') parts.push(`year ${options.year}`);
@@ -179,6 +186,7 @@ export function activeImportOptions(values: ImportOptionValues, choices: IngestC
       track: values.track,
       service: values.service.trim(),
       version: values.version.trim(),
+      environment: values.environment.trim(),
       zone: zone !== '' && zone !== choices?.defaultZone ? zone : '',
       format: values.format,
       year: values.year.trim(),
@@ -306,6 +314,19 @@ export function ImportOptionsForm({
             onChange={(e) => set('version')(e.target.value)}
           />
           {refusal('version')}
+        </span>
+
+        {label('environment')}
+        <span className="field">
+          <input
+            {...field('environment', false)}
+            value={values.environment}
+            maxLength={IMPORT_NAME_MAX}
+            placeholder="as the logs say (staging, production, …)"
+            data-testid="import-environment"
+            onChange={(e) => set('environment')(e.target.value)}
+          />
+          {refusal('environment')}
         </span>
 
         {label('zone')}

@@ -23,7 +23,15 @@ export function RolloutList({ state, selected, onSelect }: Props) {
                 data-testid="rollout-item"
                 onClick={() => onSelect(r.id)}
               >
-                <span className="rollout-service">{r.service || 'unnamed service'}</span>
+                <span className="rollout-service">
+                  {r.service || 'unnamed service'}
+                  {r.environment !== null && (
+                    <span className="rollout-environment" data-testid="rollout-environment">
+                      {' '}
+                      in {r.environment}
+                    </span>
+                  )}
+                </span>
                 <span className="rollout-versions">
                   {r.stableVersion ?? '?'} → {r.canaryVersion || 'unversioned'}
                 </span>

@@ -9,6 +9,7 @@ import { migration0004 } from './0004-add-analysis-indexes.js';
 import { migration0005 } from './0005-add-metric-tagging-evidence.js';
 import { migration0006 } from './0006-add-review-pseudonym-key.js';
 import { migration0007 } from './0007-add-document-identity.js';
+import { migration0008 } from './0008-add-environment.js';
 import type { Migration } from './types.js';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0005,
   migration0006,
   migration0007,
+  migration0008,
 ];
 export const LATEST_VERSION = MIGRATIONS.length;
 

@@ -28,6 +28,15 @@ export const CSV_FIELDS = {
   track: ['track', 'release', 'labels.track', 'labels.release', 'labels.role', 'kubernetes.labels.role'],
   version: ['version', 'service.version', 'app_version'],
   service: ['service', 'service.name', 'app', 'application'],
+  environment: [
+    'environment',
+    'env',
+    'service.environment',
+    'deployment.environment',
+    'deployment.environment.name',
+    'labels.environment',
+    'labels.env',
+  ],
   host: ['host', 'hostname', 'host.name', 'host.hostname'],
   pod: ['pod', 'pod_name', 'kubernetes.pod.name'],
   level: ['level', 'severity', 'log.level', 'loglevel'],
@@ -285,6 +294,7 @@ function rowToEvent(
   event.trackLabel = get('track');
   event.version = trimmed('version');
   event.service = trimmed('service');
+  event.environment = trimmed('environment');
   event.host = trimmed('host');
   event.pod = trimmed('pod');
   event.level = trimmed('level')?.toLowerCase() ?? null;

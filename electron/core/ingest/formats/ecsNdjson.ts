@@ -4,6 +4,7 @@ import { ecsAuthenticationFailure } from '../classify.js';
 import { field, firstField, isObject } from '../fieldAccess.js';
 import { trackLabelOf } from '../tagging.js';
 import { parseTime } from '../time.js';
+import { environmentOf } from './environment.js';
 import { type LogFormat, type NewMetric, blankEvent } from './types.js';
 
 export type ParseOutcome = { ok: true; event: NewEvent } | { ok: false; reason: string };
@@ -44,10 +45,11 @@ export function numberField(value: unknown, name: string): NumberResult {
 /** The evidence the tagging rules read, as ECS names it (also for metric samples). */
 export function tagEvidence(
   doc: Record<string, unknown>,
-  into: Pick<NewEvent, 'trackLabel' | 'service' | 'version' | 'host' | 'pod'>,
+  into: Pick<NewEvent, 'trackLabel' | 'service' | 'environment' | 'version' | 'host' | 'pod'>,
 ): void {
   into.trackLabel = trackLabelOf(doc);
   into.service = name(field(doc, 'service.name'));
+  into.environment = environmentOf(doc);
   into.version = name(field(doc, 'service.version'));
   // Logstash's own `host` (before its ECS mode) is the host name as text.
   const host = firstField(doc, ['host.name', 'host.hostname']);
@@ -171,7 +173,7 @@ export function ecsDocumentRecords(
   if (tsValue === undefined) return { ok: false, reason: 'no @timestamp' };
   const time = parseTime(tsValue, zone);
   if (!time.ok) return { ok: false, reason: `@timestamp: ${time.reason}` };
-  const evidence = { trackLabel: null, service: null, version: null, host: null, pod: null };
+  const evidence = { trackLabel: null, service: null, environment: null, version: null, host: null, pod: null };
   tagEvidence(doc, evidence);
   const metrics: NewMetric[] = [];
   for (const metric of METRIC_FIELDS) {

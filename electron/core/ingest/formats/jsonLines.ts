@@ -12,6 +12,7 @@ import { trackLabelOf } from '../tagging.js';
 import { type TimeResult, parseTime } from '../time.js';
 import { envoyCluster, parseAccessTime } from './accessLog.js';
 import { isLogstashLine, name, numberField, pathOf, text } from './ecsNdjson.js';
+import { environmentOf } from './environment.js';
 import { type LogFormat, type RecordSink, blankEvent } from './types.js';
 
 /** A record still open after this many lines or characters is rejected, not held in memory. */
@@ -469,6 +470,7 @@ export function jsonDocumentToEvent(
   const event = blankEvent(lineNumber, raw, time.result.ms, time.text);
   event.trackLabel = trackLabelOf(doc);
   event.service = serviceName(doc);
+  event.environment = environmentOf(doc);
   event.version = name(firstScalar(doc, ['service.version', 'version', 'app_version']));
   const host = firstScalar(doc, ['host.name', 'host.hostname', 'hostname', '_HOSTNAME', 'HOSTNAME']);
   event.host = name(host ?? (typeof doc.host === 'string' ? doc.host : field(doc, 'node.name')));

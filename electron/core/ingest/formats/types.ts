@@ -34,6 +34,7 @@ export interface NewMetric {
   trackRule: string | null;
   trackLabel: string | null;
   service: string | null;
+  environment: string | null;
   version: string | null;
   host: string | null;
   pod: string | null;
@@ -91,6 +92,7 @@ export function blankEvent(sourceLine: number, raw: string, ts: number, tsText: 
     trackRule: null,
     trackLabel: null,
     service: null,
+    environment: null,
     version: null,
     host: null,
     pod: null,
