@@ -254,6 +254,36 @@ describe('JSON lines variants', () => {
     expect(run.events[0]).toMatchObject({ message: 'GET /api?x=1 HTTP/1.1', authRule: 'http-401' });
   });
 
+  it("reads Traefik's JSON access log: the client's status, duration in ns, the backend service as the host", () => {
+    const run = read([
+      line({
+        ClientAddr: '203.0.113.7:51234',
+        ClientHost: '203.0.113.7',
+        DownstreamStatus: 502,
+        OriginStatus: 0,
+        Duration: 45_500_000,
+        RequestMethod: 'GET',
+        RequestPath: '/api/cart?id=7',
+        RouterName: 'checkout@kubernetescrd',
+        ServiceName: 'shop-checkout-canary-80@kubernetes',
+        StartUTC: '2026-11-19T09:00:01.123456789Z',
+        level: 'info',
+        msg: '',
+        time: '2026-11-19T09:00:01Z',
+      }),
+    ]);
+    expect(run.rejects).toEqual([]);
+    expect(run.events[0]).toMatchObject({
+      httpMethod: 'GET',
+      urlPath: '/api/cart',
+      status: 502,
+      durationMs: 45.5,
+      clientIp: '203.0.113.7',
+      host: 'shop-checkout-canary-80@kubernetes',
+      track: 'canary',
+    });
+  });
+
   it("reads Caddy's access log: nested request, float seconds duration", () => {
     const run = read([
       line({

@@ -325,6 +325,7 @@ const METHOD_FIELDS = [
   'request_method', // nginx
   'httpRequest.requestMethod', // Google Cloud
   'verb', // Logstash's grok of an access log
+  'RequestMethod', // Traefik
 ];
 const URL_FIELDS = [
   'url.original',
@@ -336,6 +337,7 @@ const URL_FIELDS = [
   'httpRequest.requestUrl', // Google Cloud
   'uri',
   'url',
+  'RequestPath', // Traefik (path and query)
 ];
 const STATUS_FIELDS = [
   'status',
@@ -346,6 +348,7 @@ const STATUS_FIELDS = [
   'httpRequest.status', // Google Cloud
   'response_code', // Envoy
   'response', // Logstash's grok of an access log (a number only: httpStatus)
+  'DownstreamStatus', // Traefik: what the client got (OriginStatus is the backend's)
 ];
 const CLIENT_IP_FIELDS = [
   'client.ip',
@@ -357,6 +360,7 @@ const CLIENT_IP_FIELDS = [
   'request.remote_ip',
   'httpRequest.remoteIp', // Google Cloud
   'downstream_remote_address', // Envoy (address:port)
+  'ClientHost', // Traefik
   'client_ip',
   'clientip', // Logstash's grok
   'ip',
@@ -417,6 +421,14 @@ function isEnvoy(doc: Doc): boolean {
   return Object.hasOwn(doc, 'response_flags') || Object.hasOwn(doc, 'upstream_cluster');
 }
 
+/**
+ * Traefik's JSON access log: `Duration` in nanoseconds, and `ServiceName` the backend the
+ * request went to, which a weighted canary names after its track (`shop-checkout-canary-80@kubernetes`).
+ */
+function isTraefik(doc: Doc): boolean {
+  return Object.hasOwn(doc, 'DownstreamStatus') && Object.hasOwn(doc, 'RouterName');
+}
+
 /** `GET /path HTTP/1.1` as method and target; a bare `/path` as the target alone. */
 function requestOf(request: string | null): { method: string | null; target: string | null } {
   if (request === null) return { method: null, target: null };
@@ -461,10 +473,14 @@ export function jsonDocumentToEvent(
     return { ok: false, reason: `http.response.status_code ${ecsStatus.value} is not an HTTP status` };
   }
   const envoy = isEnvoy(doc);
+  const traefik = isTraefik(doc);
+  const traefikNanos = traefik ? nonNegative(doc.Duration) : null;
   const duration =
     envoy && nonNegative(doc.duration) !== null
       ? { ok: true as const, value: nonNegative(doc.duration) }
-      : durationOf(doc);
+      : traefikNanos !== null
+        ? { ok: true as const, value: traefikNanos / 1e6 }
+        : durationOf(doc);
   if (!duration.ok) return duration;
 
   const event = blankEvent(lineNumber, raw, time.result.ms, time.text);
@@ -473,7 +489,10 @@ export function jsonDocumentToEvent(
   event.environment = environmentOf(doc);
   event.version = name(firstScalar(doc, ['service.version', 'version', 'app_version']));
   const host = firstScalar(doc, ['host.name', 'host.hostname', 'hostname', '_HOSTNAME', 'HOSTNAME']);
-  event.host = name(host ?? (typeof doc.host === 'string' ? doc.host : field(doc, 'node.name')));
+  event.host = name(
+    host ??
+      (typeof doc.host === 'string' ? doc.host : traefik ? firstScalar(doc, ['ServiceName']) : field(doc, 'node.name')),
+  );
   event.pod = name(firstScalar(doc, POD_FIELDS));
   event.level = levelOf(doc);
   // nginx's `$request` and Logstash's grok `request`: a request line, or only its target.
@@ -627,7 +646,7 @@ const ALIAS_KEYS =
 
 export const jsonLinesFormat: LogFormat = {
   name: 'json-lines',
-  label: 'JSON lines (Logstash, Bunyan, pino, journald, zap, Elasticsearch server log)',
+  label: 'JSON lines (Logstash, Bunyan, pino, journald, zap, Elasticsearch server log, Envoy, Traefik, Caddy)',
   probe(sample) {
     let objects = 0;
     let stamped = 0;
