@@ -25,6 +25,7 @@ function exportOf(resource: object[], records: object[]): string {
 const CANARY = [
   str('service.name', 'checkout'),
   str('service.version', '4.13.0'),
+  str('deployment.environment.name', 'production'),
   str('k8s.pod.labels.track', 'canary'),
 ];
 const NANOS = '1795078801123456789';
@@ -92,6 +93,8 @@ describe('OTLP/JSON logs', () => {
       // timeUnixNano 0 is unset: the collector's observed time.
       [1, 1795078802000, '0', 'checkout', '4.13.0', 'canary', 'error', null, null, null, null, null],
     ]);
+    // The resource's deployment environment is the rollout's environment.
+    expect(run.events.map((e) => e.environment)).toEqual(['production', 'production']);
     expect(run.events[1]).toMatchObject({
       errorType: 'java.lang.IllegalStateException',
       errorMessage: 'no payment for order 7',
