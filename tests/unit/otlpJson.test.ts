@@ -181,6 +181,23 @@ describe('OTLP/JSON logs', () => {
     ]);
   });
 
+  it('reads the environment as every other format does: deployment.environment.name first, a blank one not at all', () => {
+    const env = (attributes: object[]) =>
+      read([
+        exportOf(
+          [str('service.name', 'checkout'), ...attributes],
+          [{ timeUnixNano: NANOS, body: { stringValue: 'x' } }],
+        ),
+      ]).events[0]?.environment;
+    expect(env([str('deployment.environment.name', 'production'), str('deployment.environment', 'prod-legacy')])).toBe(
+      'production',
+    );
+    expect(env([str('deployment.environment', 'prod-legacy'), str('deployment.environment.name', 'production')])).toBe(
+      'production',
+    );
+    expect(env([str('deployment.environment.name', 'staging'), str('deployment.environment', '  ')])).toBe('staging');
+  });
+
   it('keeps hostile keys as data, prefers the standard severity, and never takes error.type for an exception', () => {
     const run = read([
       exportOf(CANARY, [

@@ -4,7 +4,8 @@
 // event, at that line, in the context of its resource (service, version, pod, environment).
 // Attributes are typed values (`{"stringValue": …}`, `{"intValue": "401"}`); they are unwrapped
 // and their OpenTelemetry semantic-convention names (current and the older ones still common)
-// are given their ECS names, the two being one schema since OpenTelemetry adopted ECS, so the
+// are given their ECS names, the two being one schema since OpenTelemetry adopted ECS (the
+// deployment environment keeps its OTel names, which environment.ts reads in their order), so the
 // record is then read exactly as a JSON document is (jsonLines.ts: tagging labels, errors,
 // authentication outcome). The time is `timeUnixNano`, else `observedTimeUnixNano` (0 is unset).
 import type { NewEvent } from '../../case/events.js';
@@ -20,8 +21,6 @@ const ECS_NAME: Record<string, string> = {
   'k8s.pod.name': 'kubernetes.pod.name',
   'k8s.namespace.name': 'kubernetes.namespace',
   'k8s.container.name': 'container.name',
-  'deployment.environment': 'service.environment',
-  'deployment.environment.name': 'service.environment',
   'client.address': 'client.ip',
   'http.client_ip': 'client.ip',
   'net.sock.peer.addr': 'client.ip',
