@@ -189,17 +189,26 @@ export function deleteSource(db: CaseDb, id: number): void {
  * Marks a source complete and adds its messages to the full-text index, as one step. First, in
  * the same step, its records of Elasticsearch documents that a source completed meanwhile holds
  * already are dropped as duplicates (documents.ts): whichever of two overlapping imports
- * completes second stores the shared documents no more.
+ * completes second stores the shared documents no more. `settle` runs last in that step: what
+ * the completion makes obsolete (an earlier import of a log's start, an interrupted pull) goes
+ * with it. One IMMEDIATE transaction: once the row says complete no guard sees a live import,
+ * so nothing of the import may be left to write after it, and a crash between the two would
+ * leave lines counted twice.
  */
-export function completeSource(db: CaseDb, id: number): void {
-  db.transaction(() => {
-    dropDocumentsHeldElsewhere(db, id);
-    db.prepare(
-      `INSERT INTO events_fts (rowid, message)
-       SELECT id, message FROM events WHERE source_id = ? AND message IS NOT NULL`,
-    ).run(id);
-    setSourceState(db, id, 'complete');
-  })();
+export function completeSource<T>(db: CaseDb, id: number, settle: () => T): T;
+export function completeSource(db: CaseDb, id: number): void;
+export function completeSource<T>(db: CaseDb, id: number, settle?: () => T): T | undefined {
+  return db
+    .transaction(() => {
+      dropDocumentsHeldElsewhere(db, id);
+      db.prepare(
+        `INSERT INTO events_fts (rowid, message)
+         SELECT id, message FROM events WHERE source_id = ? AND message IS NOT NULL`,
+      ).run(id);
+      setSourceState(db, id, 'complete');
+      return settle?.();
+    })
+    .immediate();
 }
 
 export function listSources(db: CaseDb): SourceSummary[] {

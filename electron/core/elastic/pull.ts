@@ -456,6 +456,10 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
       pitReopened,
       ...end,
     });
+    /** What completing a pull settled: a duplicate of it (then it is gone), or the sources it replaced. */
+    type Settled =
+      { duplicate: SourceSummary; stored: SourceCounts } | { duplicate: null; replaced: number[]; overlaps: number[] };
+    let settled: Settled | null = null;
     const finish = (state: 'complete' | 'incomplete', outcome: string): void => {
       writer.flush();
       sha256 = digest.digest();
@@ -471,10 +475,30 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
         outcome,
       });
       if (state === 'complete') {
-        completeSource(db, sourceId);
-        // Completing may drop, as duplicates, documents an import finished meanwhile holds.
-        const stored = storedCounts().duplicates;
-        if (stored !== counts.duplicates) mergeSourceDetails(db, sourceId, { duplicates: stored });
+        // In the completing transaction (sources.ts): nothing of this pull is written after its
+        // row says complete and the guard no longer sees it.
+        settled = completeSource(db, sourceId, (): Settled => {
+          // Completing may drop, as duplicates, documents an import finished meanwhile holds.
+          const stored = storedCounts();
+          if (stored.duplicates !== counts.duplicates) {
+            mergeSourceDetails(db, sourceId, { duplicates: stored.duplicates });
+          }
+          const duplicate =
+            counts.lines > 0
+              ? findSourcesBySha256(db, sha256).find((s) => s.id !== sourceId && s.state === 'complete')
+              : undefined;
+          if (duplicate) {
+            deleteSource(db, sourceId);
+            return { duplicate, stored };
+          }
+          const samePull = listSources(db).filter((s) => s.path === sourcePath && s.id !== sourceId);
+          const replaced = samePull.filter((s) => s.state === 'incomplete').map((s) => s.id);
+          for (const id of replaced) deleteSource(db, id);
+          // The same request pulled before with other results (late documents): both are kept,
+          // and their events overlap; the person must know before comparing anything.
+          const overlaps = samePull.filter((s) => s.state === 'complete').map((s) => s.id);
+          return { duplicate: null, replaced, overlaps };
+        });
       } else {
         setSourceState(db, sourceId, 'incomplete');
       }
@@ -653,32 +677,29 @@ export async function pullIntoCase(db: CaseDb, request: PullRequest, options: Pu
     }
 
     finish('complete', 'complete');
-    const duplicate =
-      counts.lines > 0
-        ? findSourcesBySha256(db, sha256).find((s) => s.id !== sourceId && s.state === 'complete')
-        : undefined;
-    if (duplicate) {
-      const stored = storedCounts();
-      deleteSource(db, sourceId);
+    const done = settled as Settled | null;
+    if (done === null) throw new Error('a completed pull settled nothing');
+    if (done.duplicate !== null) {
       return resultOf(
         {
           sourceId: null,
-          duplicateOf: duplicate,
+          duplicateOf: done.duplicate,
           replaced: [],
           overlaps: [],
           state: 'skipped',
           message: null,
         },
-        stored,
+        done.stored,
       );
     }
-    const samePull = listSources(db).filter((s) => s.path === sourcePath && s.id !== sourceId);
-    const replaced = samePull.filter((s) => s.state === 'incomplete').map((s) => s.id);
-    for (const id of replaced) deleteSource(db, id);
-    // The same request pulled before with other results (late documents): both are kept, and
-    // their events overlap; the person must know before comparing anything.
-    const overlaps = samePull.filter((s) => s.state === 'complete').map((s) => s.id);
-    return resultOf({ sourceId, duplicateOf: null, replaced, overlaps, state: 'complete', message: null });
+    return resultOf({
+      sourceId,
+      duplicateOf: null,
+      replaced: done.replaced,
+      overlaps: done.overlaps,
+      state: 'complete',
+      message: null,
+    });
   } finally {
     // Whatever its row says now, this pull is over (sources.ts: importIsLive).
     if (pulling !== null) endImportHere(db, pulling);

@@ -190,6 +190,10 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
   if (begun.skipped) return skipped(begun.skipped);
   const { sourceId, earlier, normaliseContext } = begun;
 
+  // Every event of an earlier import of this file's start is held again by this source: the
+  // earlier one goes as this one completes, so no line is counted twice.
+  const prefixes = grownFrom.filter((s) => facts.prefixSha256.get(s.size) === s.sha256);
+  let marked = false;
   try {
     // The thread checkpoints the log while this one writes (walCheckpointer.ts).
     const checkpointer = startWalCheckpointer(db);
@@ -198,13 +202,9 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
       sourceId,
       facts,
       format,
-      { formatContext, normaliseContext, checkpointer },
+      { formatContext, normaliseContext, checkpointer, supersedes: prefixes.map((s) => s.id) },
       options,
     ).finally(() => checkpointer.stop());
-    // Every event of an earlier import of this file's start is held again by this source: the
-    // earlier one goes, so no line is counted twice.
-    const prefixes = grownFrom.filter((s) => facts.prefixSha256.get(s.size) === s.sha256);
-    if (read.state === 'complete') for (const prefix of prefixes) deleteSource(db, prefix.id);
     return {
       ...base,
       ...read,
@@ -215,17 +215,26 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     };
   } catch (error) {
     // Whatever stopped the import, its source must not go on looking like a live one.
+    let state: string | undefined;
     try {
-      setSourceState(db, sourceId, 'incomplete');
+      state = (db.prepare(`SELECT state FROM sources WHERE id = ?`).get(sourceId) as { state: string } | undefined)
+        ?.state;
+      if (state === 'importing') setSourceState(db, sourceId, 'incomplete');
+      marked = true;
     } catch {
       // the case cannot be written at all; the next guarded write (or open) marks it incomplete
     }
     if (error instanceof CoalmineError) throw error;
-    throw new CoalmineError(
-      'WRITE_FAILED',
-      `importing ${absolute} failed (${(error as Error).message}); the source is marked incomplete`,
-      { cause: error },
-    );
+    // Said as it is: a message that claims a write which failed would mislead the next step.
+    const after =
+      state === 'complete'
+        ? 'every event was stored before it, and the source is complete'
+        : marked
+          ? 'the source is marked incomplete'
+          : 'the source could not be marked incomplete now; the next write to the case marks it so';
+    throw new CoalmineError('WRITE_FAILED', `importing ${absolute} failed (${(error as Error).message}); ${after}`, {
+      cause: error,
+    });
   } finally {
     // Whatever its row says now, this import is over (sources.ts: importIsLive).
     endImportHere(db, sourceId);
@@ -262,7 +271,14 @@ async function readIntoSource(
     formatContext,
     normaliseContext,
     checkpointer,
-  }: { formatContext: FormatContext; normaliseContext: NormaliseContext; checkpointer: WalCheckpointer },
+    supersedes,
+  }: {
+    formatContext: FormatContext;
+    normaliseContext: NormaliseContext;
+    checkpointer: WalCheckpointer;
+    /** Sources this one holds every event of (a log's start imported before): gone as it completes. */
+    supersedes: number[];
+  },
   options: ImportOptions,
 ): Promise<ReadResult> {
   const now = options.now ?? Date.now;
@@ -353,7 +369,9 @@ async function readIntoSource(
       ...(end.cut ? { cut: end.cut } : {}),
     });
   }
-  completeSource(db, sourceId);
+  completeSource(db, sourceId, () => {
+    for (const id of supersedes) deleteSource(db, id);
+  });
   return {
     ...counts,
     rejectSample: writer.rejectSample,
