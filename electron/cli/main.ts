@@ -27,18 +27,12 @@ import { analyseRollout } from '../core/analysis/analyse.js';
 import { defineRollout, listRollouts, removeRolloutDefinition } from '../core/analysis/rollouts.js';
 import { DECISION_WORDS } from '../core/analysis/verdict.js';
 import { closeCase, openCase } from '../core/case/caseStore.js';
-import { guardedWrite } from '../core/caseWrites.js';
 import { readAnalysisSettings, resetAnalysisSettings, writeAnalysisSettings } from '../core/case/analysisSettings.js';
 import { listSources, listUnfinishedSources } from '../core/case/sources.js';
 import { FORMATS } from '../core/ingest/formats/index.js';
 import { type ImportResult, importFile } from '../core/ingest/importFile.js';
 import { DEFAULT_ZONE, parseTypedTime } from '../core/ingest/time.js';
-import {
-  DEFAULT_REQUEST_TIME_UNIT,
-  checkImportRequest,
-  recordCsvMapping,
-  resolveImport,
-} from '../core/ingest/importOptions.js';
+import { DEFAULT_REQUEST_TIME_UNIT, checkImportRequest, resolveImport } from '../core/ingest/importOptions.js';
 import { REQUEST_TIME_UNITS, type RequestTimeUnit } from '../../shared/importOptions.js';
 import { defaultDemoCasePath, demoLogsDir, rendererDir } from '../core/paths.js';
 import { folderPicker } from '../core/importJobs.js';
@@ -329,19 +323,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         const db = openCase(casePath, { create: true });
         const results: ImportResult[] = [];
         try {
-          // `--map` saves its CSV mapping in the case: a write like any other, refused while
-          // another process imports (each file's import is guarded again as it begins).
-          const { options, csvMapping } = guardedWrite(
-            { path: casePath, db, readOnly: false },
-            false,
-            'nothing can be imported into it',
-            () => resolveImport(db, request, 'cli'),
-          );
+          // Reads only: `--map`'s mapping is saved by each file's import inside its guarded start.
+          const { options } = resolveImport(db, request, 'cli');
           const onProgress = opts.json ? undefined : progressPrinter(process.stderr);
           for (const file of files) {
             try {
               const result = await importFile(db, file, { ...options, ...(onProgress ? { onProgress } : {}) });
-              recordCsvMapping(db, result.sourceId, result.format, csvMapping);
               results.push(result);
             } finally {
               clearProgress(process.stderr);

@@ -10,13 +10,7 @@ import type { ImportFileResult, JobStatus, PickedFiles } from '../../shared/api.
 import { CoalmineError } from '../../shared/errors.js';
 import type { CaseDb } from './case/caseStore.js';
 import { type ImportResult, importFile } from './ingest/importFile.js';
-import {
-  type ImportRequest,
-  type ResolvedImport,
-  checkImportRequest,
-  recordCsvMapping,
-  resolveImport,
-} from './ingest/importOptions.js';
+import { type ImportRequest, type ResolvedImport, checkImportRequest, resolveImport } from './ingest/importOptions.js';
 import { type Job, createJobRegistry } from './jobs.js';
 
 /** Asks the user for log files; null when they cancel. Returns absolute paths. */
@@ -81,7 +75,6 @@ export function createImportJobs(picker: FilePicker | undefined): ImportJobs {
             status.progress = progress;
           },
         });
-        recordCsvMapping(db, result.sourceId, result.format, resolved.csvMapping);
         status.results.push(summary(result));
       } catch (error) {
         status.state = 'failed';

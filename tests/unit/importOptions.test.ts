@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCase } from '../../electron/core/case/caseStore.js';
 import { saveCsvMapping } from '../../electron/core/case/csvMappings.js';
+import { listSources } from '../../electron/core/case/sources.js';
 import {
   type ImportRequest,
   checkImportRequest,
@@ -12,6 +13,7 @@ import {
   resolveImport,
 } from '../../electron/core/ingest/importOptions.js';
 import { FORMATS } from '../../electron/core/ingest/formats/index.js';
+import { importFile } from '../../electron/core/ingest/importFile.js';
 import { createService, dispatch } from '../../electron/core/service.js';
 import { apiMethods } from '../../shared/api.js';
 import { CoalmineError } from '../../shared/errors.js';
@@ -25,7 +27,7 @@ import {
   parseImportYear,
   refusedOption,
 } from '../../shared/importOptions.js';
-import { tempDir } from '../helpers/tempCase.js';
+import { tempDir, writeLines } from '../helpers/tempCase.js';
 
 function refusal(request: ImportRequest, naming: 'cli' | 'api'): string {
   try {
@@ -215,8 +217,8 @@ describe('resolveImport', () => {
           date: '2026-11-01',
           csvMapping: { When: 'timestamp', Code: 'status' },
         },
+        csvMapping: { name: 'web', mapping: { When: 'timestamp', Code: 'status' }, save: false },
       },
-      csvMapping: { name: 'web', mapping: { When: 'timestamp', Code: 'status' } },
     });
     db.close();
   });
@@ -237,13 +239,21 @@ describe('resolveImport', () => {
     empty.close();
   });
 
-  it('saves --map pairs under the name given, or "default"', () => {
+  it('saves --map pairs under the name given, or "default", as the import begins and not before', async () => {
     const db = caseWith();
     const named = resolveImport(db, checkImportRequest({ map: 'T=timestamp', mapping: 'other' }, 'cli'), 'cli');
-    expect(named.csvMapping).toEqual({ name: 'other', mapping: { T: 'timestamp' } });
+    expect(named.options.csvMapping).toEqual({ name: 'other', mapping: { T: 'timestamp' }, save: true });
     const unnamed = resolveImport(db, checkImportRequest({ map: 'U=timestamp' }, 'cli'), 'cli');
-    expect(unnamed.csvMapping?.name).toBe('default');
-    expect(importChoices(db).csvMappings.map((m) => m.name)).toEqual(['default', 'other', 'web']);
+    expect(unnamed.options.csvMapping?.name).toBe('default');
+    // Resolving reads only: an import refused later must leave the case as it was.
+    expect(importChoices(db).csvMappings.map((m) => m.name)).toEqual(['web']);
+    const file = writeLines('requests.csv', ['T,status', '2026-11-19T09:00:00Z,200']);
+    const result = await importFile(db, file, named.options);
+    expect(result).toMatchObject({ format: 'csv', events: 1 });
+    expect(importChoices(db).csvMappings.map((m) => m.name)).toEqual(['other', 'web']);
+    expect(listSources(db).at(-1)?.details).toMatchObject({
+      csvMapping: { name: 'other', columns: { T: 'timestamp' } },
+    });
     db.close();
   });
 });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { IngestProgress, SourceCounts, SourceSummary } from '../../../shared/api.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import type { CaseDb } from '../case/caseStore.js';
+import { saveCsvMapping } from '../case/csvMappings.js';
 import { type WalCheckpointer, startWalCheckpointer } from '../case/walCheckpointer.js';
 import type { Reject } from '../case/rejects.js';
 import { caseTaggingRules } from '../case/retag.js';
@@ -24,6 +25,7 @@ import { forEachPackedEvent } from './eventBatch.js';
 import { type FileFacts, fileFacts } from './fileFacts.js';
 import { detectFormat, formatNamed } from './formats/index.js';
 import { type FormatContext, type LogFormat, PROBE_LINES } from './formats/types.js';
+import type { CsvMappingChoice } from './importOptions.js';
 import { readLines } from './lineReader.js';
 import type { NormaliseContext } from './normalise.js';
 import type { ParseEnd, ParseFailed } from './parseJob.js';
@@ -45,6 +47,12 @@ export interface ImportOptions {
   year?: number;
   /** Format-specific options (a CSV column mapping, …). */
   formatOptions?: Record<string, unknown>;
+  /**
+   * The CSV mapping the import reads with (also in `formatOptions`), by name: saved in the case
+   * when it was given with the import (`--map`), and recorded on a CSV source for the evidence
+   * appendix; both inside the guarded start, so a refused import writes neither.
+   */
+  csvMapping?: CsvMappingChoice;
   batchSize?: number;
   onProgress?: (progress: IngestProgress) => void;
   signal?: AbortSignal;
@@ -184,6 +192,11 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
     // The sources table has no column for it: the reader of `coalmine sources` finds it in the details.
     if (normaliseContext.environment !== null) {
       mergeSourceDetails(db, sourceId, { environment: normaliseContext.environment });
+    }
+    const mapping = options.csvMapping;
+    if (mapping?.save) saveCsvMapping(db, mapping.name, mapping.mapping);
+    if (mapping && (format.name === 'csv' || format.name === 'kibana-csv')) {
+      mergeSourceDetails(db, sourceId, { csvMapping: { name: mapping.name, columns: mapping.mapping } });
     }
     return { sourceId, earlier, normaliseContext };
   });

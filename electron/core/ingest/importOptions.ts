@@ -19,8 +19,7 @@ import {
   parseImportYear,
 } from '../../../shared/importOptions.js';
 import type { CaseDb } from '../case/caseStore.js';
-import { MAPPING_NAME, csvMappingNamed, listCsvMappings, saveCsvMapping } from '../case/csvMappings.js';
-import { mergeSourceDetails } from '../case/sources.js';
+import { MAPPING_NAME, csvMappingNamed, listCsvMappings } from '../case/csvMappings.js';
 import { type CsvMapping, parseCsvMapping } from './formats/csv.js';
 import { FORMATS, formatNamed } from './formats/index.js';
 import type { ImportOptions } from './importFile.js';
@@ -146,25 +145,24 @@ export function checkImportRequest(request: ImportRequest, naming: OptionNaming)
 export interface CsvMappingChoice {
   name: string;
   mapping: CsvMapping;
+  /** Given with the import (`map`): saved in the case under `name` as the import begins. */
+  save: boolean;
 }
 
 /**
- * The CSV mapping an import uses: `map` (saved in the case under `mapping`, or "default"), or
- * the one saved as `mapping`; null when neither is given.
+ * The CSV mapping an import uses: `map` (to be saved in the case under `mapping`, or
+ * "default", by the import itself, inside its guarded start), or the one saved as `mapping`;
+ * null when neither is given. Reads only: a refused import leaves the case as it was.
  */
 export function csvMappingForImport(
   db: CaseDb,
   checked: CheckedImportRequest,
   naming: OptionNaming,
 ): CsvMappingChoice | null {
-  if (checked.map !== undefined) {
-    const name = checked.mapping ?? 'default';
-    saveCsvMapping(db, name, checked.map);
-    return { name, mapping: checked.map };
-  }
+  if (checked.map !== undefined) return { name: checked.mapping ?? 'default', mapping: checked.map, save: true };
   if (checked.mapping === undefined) return null;
   try {
-    return { name: checked.mapping, mapping: csvMappingNamed(db, checked.mapping) };
+    return { name: checked.mapping, mapping: csvMappingNamed(db, checked.mapping), save: false };
   } catch (error) {
     if (error instanceof CoalmineError && error.code === 'NOT_FOUND') {
       const names = listCsvMappings(db).map((m) => m.name);
@@ -184,14 +182,14 @@ export function csvMappingForImport(
 export interface ResolvedImport {
   /** What importFile takes for every file of the import (progress and cancel are per call). */
   options: ImportOptions;
-  csvMapping: CsvMappingChoice | null;
 }
 
-/** The checked options against the case: the CSV mapping is read (or saved, with `map`). */
+/** The checked options against the case: the CSV mapping is read (`map` is saved by the import). */
 export function resolveImport(db: CaseDb, checked: CheckedImportRequest, naming: OptionNaming): ResolvedImport {
   const csvMapping = csvMappingForImport(db, checked, naming);
   return {
     options: {
+      ...(csvMapping ? { csvMapping } : {}),
       zone: checked.zone,
       ...(checked.format !== undefined ? { format: checked.format } : {}),
       ...(checked.year !== undefined ? { year: checked.year } : {}),
@@ -205,19 +203,7 @@ export function resolveImport(db: CaseDb, checked: CheckedImportRequest, naming:
         ...(csvMapping ? { csvMapping: csvMapping.mapping } : {}),
       },
     },
-    csvMapping,
   };
-}
-
-/** Records the mapping a CSV source was read with, for the evidence appendix. */
-export function recordCsvMapping(
-  db: CaseDb,
-  sourceId: number | null,
-  format: string,
-  choice: CsvMappingChoice | null,
-): void {
-  if (sourceId === null || choice === null || (format !== 'csv' && format !== 'kibana-csv')) return;
-  mergeSourceDetails(db, sourceId, { csvMapping: { name: choice.name, columns: choice.mapping } });
 }
 
 /** What the page's import form offers as lists: the formats, and the case's saved CSV mappings. */
