@@ -94,7 +94,7 @@ describe('every writing command goes through the guard', () => {
     const imported = coalmine(['import', casePath, file, '--map', 'When=timestamp,Text=message']);
     expect(imported.code).toBe(2);
     expect(imported.stderr).toContain(
-      `source #${source} of shared.coalmine is being imported right now: nothing can be imported into it until that import has finished`,
+      `source #${source} of shared.coalmine is being imported right now: second.csv cannot be imported into it until that import has finished`,
     );
     // Refused before the cluster is reached: nothing listens on port 9.
     const pulled = coalmine([

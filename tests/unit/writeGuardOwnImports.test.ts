@@ -8,7 +8,7 @@ import { threadId } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { type CaseDb, closeCase, openCase } from '../../electron/core/case/caseStore.js';
-import { importerId, listSources } from '../../electron/core/case/sources.js';
+import { importIsLive, importerId, listSources } from '../../electron/core/case/sources.js';
 import { guardedWrite, liveImportSource, refuseCaseWrite } from '../../electron/core/caseWrites.js';
 import { type PullOptions, pullIntoCase } from '../../electron/core/elastic/pull.js';
 import { buildPullRequest } from '../../electron/core/elastic/pullRequest.js';
@@ -169,5 +169,19 @@ describe('imports of another thread of this process (the app imports on its serv
     db.prepare(`UPDATE sources SET heartbeat_at = ? WHERE id = ?`).run(Date.now() - 10 * 60_000, id);
     expect(liveImportSource(db)).toBeNull();
     closeCase(db);
+  });
+});
+
+describe('imports of another process with the same host name and process id (containers sharing the host network)', () => {
+  it("are another run's, live while their heartbeat is fresh, never taken for this thread's", () => {
+    const db = openCase(path.join(tempDir(), 'namespaces.coalmine'), { create: true });
+    // Each run carries a token of its own before its pid.
+    expect(importerId()).toMatch(/#[0-9a-f]{8}:\d+$/);
+    const twin = `${os.hostname()}${threadId === 0 ? '' : `/${threadId}`}#0badc0de:${process.pid}`;
+    expect(twin).not.toBe(importerId());
+    const now = Date.now();
+    expect(importIsLive(db, { id: 1, importer: twin, heartbeatAt: now }, now)).toBe(true);
+    expect(importIsLive(db, { id: 1, importer: twin, heartbeatAt: now - 6 * 60_000 }, now)).toBe(false);
+    db.close();
   });
 });

@@ -1,4 +1,5 @@
 // Queries on `sources`: one row per imported file (or, later, Elasticsearch pull).
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,14 +66,20 @@ function toSummary(row: SourceRow): SourceSummary {
 }
 
 /**
- * This thread of this process, as recorded on the sources it imports: "<host>:<pid>" on the
- * main thread, "<host>/<thread id>:<pid>" on a worker thread (the app's service thread). The
- * thread counts because the sources it is importing now are known to it alone
- * (`importingHere`). The thread goes before the pid so that a build that knew only
+ * A token of this thread of this process alone: two containers that share the host's name
+ * (host networking) can both be pid 1, and each would take the other's import for its own.
+ */
+const RUN_TOKEN = randomBytes(4).toString('hex');
+
+/**
+ * This thread of this process, as recorded on the sources it imports:
+ * "<host>[/<thread id>]#<token>:<pid>". The thread counts because the sources it is importing
+ * now are known to it alone (`importingHere`), and the token because a pid is unique only
+ * within one pid namespace. Both go before the pid so that a build that knew only
  * "<host>:<pid>" takes it for another host's import, live while its heartbeat is recent.
  */
 export function importerId(): string {
-  return `${os.hostname()}${threadId === 0 ? '' : `/${threadId}`}:${process.pid}`;
+  return `${os.hostname()}${threadId === 0 ? '' : `/${threadId}`}#${RUN_TOKEN}:${process.pid}`;
 }
 
 /**
@@ -245,7 +252,7 @@ export function importIsLive(db: CaseDb, source: ImportingSource, now = Date.now
   const recent = source.heartbeatAt !== null && now - source.heartbeatAt < IMPORT_STALE_MS;
   if (!recent) return false;
   // Any thread of a live process: only the process's own threads know which imports they run.
-  const parsed = /^(.+?)(?:\/\d+)?:(\d+)$/.exec(source.importer ?? '');
+  const parsed = /^(.+?)(?:\/\d+)?(?:#[0-9a-f]+)?:(\d+)$/.exec(source.importer ?? '');
   if (!parsed) return false;
   const [, host, pid] = parsed;
   return host !== os.hostname() || processIsAlive(Number(pid));
