@@ -58,6 +58,9 @@ export function refuseCaseWrite(opened: CaseToWrite, busy: boolean, what: string
 export function guardedWrite<T>(opened: CaseToWrite, busy: boolean, what: string, write: () => T): T {
   // Before the transaction: a read-only connection cannot begin an IMMEDIATE one.
   if (opened.readOnly || opened.db.readonly) refuseCaseWrite(opened, busy, what);
+  // Inside another transaction better-sqlite3 would run a SAVEPOINT, which takes no write lock:
+  // the check and the write would not be one step.
+  if (opened.db.inTransaction) throw new Error('guardedWrite inside another transaction');
   const guarded = opened.db.transaction(() => {
     refuseCaseWrite(opened, busy, what);
     markInterruptedSources(opened.db);

@@ -179,16 +179,16 @@ export function createService(initial: OpenCase, host: ServiceHost = {}): Servic
         settingsResult(current.db, resetAnalysisSettings(current.db, keys)),
       ),
     'tagging.get': () => taggingState(current.db),
-    'tagging.save': ({ rules }) =>
-      guarded('its tagging rules cannot be saved', () => {
-        saveTaggingRules(current.db, parseTaggingRules({ rules }));
-        return taggingState(current.db);
-      }),
-    'tagging.reset': () =>
-      guarded('its tagging rules cannot be reset', () => {
-        resetTaggingRules(current.db);
-        return taggingState(current.db);
-      }),
+    // The state is read after the write commits: it scans every event, which would hold the
+    // write lock (and every other writer) for seconds on a large case.
+    'tagging.save': ({ rules }) => {
+      guarded('its tagging rules cannot be saved', () => saveTaggingRules(current.db, parseTaggingRules({ rules })));
+      return taggingState(current.db);
+    },
+    'tagging.reset': () => {
+      guarded('its tagging rules cannot be reset', () => resetTaggingRules(current.db));
+      return taggingState(current.db);
+    },
     'tagging.retag': () => guarded('it cannot be re-tagged', () => retagCase(current.db)),
     'review.export': (request) => exportReview(current.db, request, host.printPdf),
     'review.document': ({ rolloutId, pseudonymise }) => buildReviewDocument(current.db, { rolloutId, pseudonymise }),
