@@ -9,8 +9,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { analyseRollout } from '../../electron/core/analysis/analyse.js';
 import { listRollouts } from '../../electron/core/analysis/rollouts.js';
-import { CASE_APPLICATION_ID, type CaseDb, closeCase, openCase } from '../../electron/core/case/caseStore.js';
-import { MIGRATIONS, migrate, schemaVersion } from '../../electron/core/case/migrations/index.js';
+import { type CaseDb, closeCase, openCase } from '../../electron/core/case/caseStore.js';
+import { MIGRATIONS, schemaVersion } from '../../electron/core/case/migrations/index.js';
 import type { Migration } from '../../electron/core/case/migrations/types.js';
 import { listSources } from '../../electron/core/case/sources.js';
 import { buildReviewDocument } from '../../electron/core/review/reviewModel.js';
@@ -18,42 +18,9 @@ import { renderHtmlReview } from '../../electron/core/review/reviewHtml.js';
 import { renderJsonReview } from '../../electron/core/review/reviewJson.js';
 import { renderMarkdownReview } from '../../electron/core/review/reviewMarkdown.js';
 import { renderPdfReview } from '../../electron/core/review/reviewPdf.js';
+import { schema7CopyOf } from '../helpers/olderCase.js';
 import { caseOf, scenario } from '../helpers/scenario.js';
 import { tempDir } from '../helpers/tempCase.js';
-
-/**
- * A case of schema 7 holding what `current` holds: a fresh file migrated to 7, each of its
- * tables filled from the case's rows (the columns schema 7 has), the full-text index rebuilt
- * (every source here is complete, so it indexes exactly what the import indexed).
- */
-function schema7CopyOf(currentPath: string): string {
-  const oldPath = path.join(tempDir(), 'archived.coalmine');
-  const db = new Database(oldPath);
-  db.pragma(`application_id = ${CASE_APPLICATION_ID}`);
-  migrate(db, oldPath, 7);
-  db.prepare(`ATTACH DATABASE ? AS src`).run(currentPath);
-  const tables = db
-    .prepare(
-      `SELECT name FROM main.sqlite_schema
-       WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'events_fts%'`,
-    )
-    .pluck()
-    .all() as string[];
-  db.transaction(() => {
-    db.prepare(`DELETE FROM main.settings`).run(); // 0006's own key: the case's key is copied
-    for (const table of tables) {
-      const columns = (db.prepare(`SELECT name FROM pragma_table_info(?, 'main')`).pluck().all(table) as string[])
-        .map((c) => `"${c}"`)
-        .join(', ');
-      db.exec(`INSERT INTO main."${table}" (${columns}) SELECT ${columns} FROM src."${table}"`);
-    }
-    db.exec(`INSERT INTO events_fts (events_fts) VALUES ('rebuild')`);
-  })();
-  db.exec('DETACH DATABASE src');
-  expect(schemaVersion(db)).toBe(7);
-  db.close();
-  return oldPath;
-}
 
 const sha256 = (file: string): string => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
