@@ -53,7 +53,7 @@ describe('an empty cohort whose events are under another environment', () => {
     }).length;
     expect(inWindow).toBeLessThanOrEqual(STABLE);
     expect(text).toContain(
-      ` ${inWindow.toLocaleString('en-GB')} stable events of shop-api in this window name no environment, and this rollout takes only those of production: import their logs with --environment production to judge them here.`,
+      ` ${inWindow.toLocaleString('en-GB')} stable events of shop-api in this window name no environment, and this rollout takes only those of production: import their logs with --environment production to judge them here (into a new case, if they are in this one: a file is imported once).`,
     );
     db.close();
   });
@@ -62,7 +62,7 @@ describe('an empty cohort whose events are under another environment', () => {
     const db = await caseWith('production', null);
     expect(listRollouts(db).map((r) => r.id)).toEqual(['shop-api@1.1.0']);
     expect(minTraffic(db)).toMatch(
-      / stable events of shop-api in this window name the environment production, and this rollout takes only events that name none: import the canary's logs with --environment production to judge the two together there\.$/,
+      / stable events of shop-api in this window name the environment production, and this rollout takes only events that name none: import the canary's logs with --environment production to judge the two together there \(into a new case, if they are in this one: a file is imported once\)\.$/,
     );
     db.close();
   });

@@ -8,6 +8,9 @@ import { formatCount } from '../../../shared/metricFormat.js';
 import type { CaseDb } from '../case/caseStore.js';
 import { type Cohort, type EnvironmentCount, cohortInOtherEnvironments } from './cohorts.js';
 
+// A case imports the same bytes once: logs already in it are imported again into a new case.
+const AGAIN = ' (into a new case, if they are in this one: a file is imported once)';
+
 export interface CohortsElsewhere {
   service: string;
   environment: string | null;
@@ -42,10 +45,10 @@ export function elsewhereText(elsewhere: CohortsElsewhere | undefined, track: Co
       // Other than the rollout's: null only when the rollout names one, and the other way round.
       if (environment === null || ours === null) {
         if (ours !== null) {
-          return ` ${what} ${events === 1 ? 'names' : 'name'} no environment, and this rollout takes only those of ${ours}: import their logs with --environment ${ours} to judge them here.`;
+          return ` ${what} ${events === 1 ? 'names' : 'name'} no environment, and this rollout takes only those of ${ours}: import their logs with --environment ${ours} to judge them here${AGAIN}.`;
         }
         const theirs = showControlCharacters(environment ?? '');
-        return ` ${what} ${events === 1 ? 'names' : 'name'} the environment ${theirs}, and this rollout takes only events that name none: import the ${other}'s logs with --environment ${theirs} to judge the two together there.`;
+        return ` ${what} ${events === 1 ? 'names' : 'name'} the environment ${theirs}, and this rollout takes only events that name none: import the ${other}'s logs with --environment ${theirs} to judge the two together there${AGAIN}.`;
       }
       return ` ${what} ${events === 1 ? 'is' : 'are'} in the environment ${showControlCharacters(environment)}, not ${ours}: a rollout compares its two tracks within one environment.`;
     })
