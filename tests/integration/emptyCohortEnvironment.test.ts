@@ -77,6 +77,20 @@ describe('an empty cohort whose events are under another environment', () => {
     db.close();
   });
 
+  it('tells a rollout defined where neither track ran to define it where both did', async () => {
+    const db = await caseWith('production', 'production');
+    // Defined before the events had their environment (an upgraded case): a window and none.
+    db.prepare(
+      `INSERT INTO rollout_definitions (id, service, canary_version, from_ts, to_ts, defined_at)
+       VALUES ('shop-api@1.1.0', 'shop-api', '1.1.0', ?, ?, 0)`,
+    ).run(T0, T0 + 20 * MINUTE);
+    const reason = analyseRollout(db, 'shop-api@1.1.0').verdict.reasons.find((r) => r.rule === 'min-requests');
+    expect(reason?.text).toMatch(
+      /^Neither track logged any events in the window: there is nothing to judge\. [\d,]+ stable events of shop-api in this window name the environment production, as the canary's do: define the rollout with --environment production to judge them\. [\d,]+ canary events of shop-api in this window name the environment production, as the stable's do: define the rollout with --environment production to judge them\. No event carries an HTTP status, so the judge counts events logged\.$/,
+    );
+    db.close();
+  });
+
   it('says nothing more when the service has no such events', async () => {
     const db = await caseWith('production', 'production');
     const lone = openCase(path.join(tempDir(), 'lone.coalmine'), { create: true });

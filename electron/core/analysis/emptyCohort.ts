@@ -42,6 +42,14 @@ export function elsewhereText(elsewhere: CohortsElsewhere | undefined, track: Co
   return elsewhere[track]
     .map(({ environment, events }) => {
       const what = `${formatCount(events)} ${track} ${events === 1 ? 'event' : 'events'} of ${service} in this window`;
+      // Both tracks' events are elsewhere, in one environment (a rollout defined in the wrong
+      // one, or before its events were given theirs): the rollout is to be defined there.
+      if (elsewhere[other].some((o) => o.environment === environment)) {
+        const there = environment === null ? 'no environment' : `the environment ${showControlCharacters(environment)}`;
+        const define =
+          environment === null ? 'without --environment' : `with --environment ${showControlCharacters(environment)}`;
+        return ` ${what} ${events === 1 ? 'names' : 'name'} ${there}, as the ${other}'s do: define the rollout ${define} to judge them.`;
+      }
       // Other than the rollout's: null only when the rollout names one, and the other way round.
       if (environment === null || ours === null) {
         if (ours !== null) {
