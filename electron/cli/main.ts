@@ -439,7 +439,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         },
       ) => {
         if (opts.define && opts.remove) throw new UsageError('give --define or --remove, not both');
-        if (!opts.define && (opts.service || opts.environment || opts.canary || opts.stable || opts.from || opts.to)) {
+        if (
+          !opts.define &&
+          (opts.service || opts.environment !== undefined || opts.canary || opts.stable || opts.from || opts.to)
+        ) {
           throw new UsageError('--service, --environment, --canary, --stable, --from and --to go with --define');
         }
         if (opts.define) {

@@ -11,6 +11,7 @@ import { authFailureReport } from './authFailures.js';
 import { bucketEnd, bucketGrid } from './buckets.js';
 import { businessRows } from './business.js';
 import { comparisonTable } from './compare.js';
+import { cohortsElsewhere } from './emptyCohort.js';
 import { exceptionGroups } from './exceptions.js';
 import { type Bucket, readTrackFigures } from './figures.js';
 import { resourceRows } from './resources.js';
@@ -76,7 +77,8 @@ function judgeRolloutWithBuckets(db: CaseDb, given: Rollout, settings: AnalysisS
     stable: span(stable.buckets),
     canary: span(canary.buckets),
   };
-  const judged = judge({ rows, requests: volume, unit: volumeUnit, coverage, surges, exceptions, settings });
+  const elsewhere = cohortsElsewhere(db, rollout, { stable: volume.stable === 0, canary: volume.canary === 0 });
+  const judged = judge({ rows, requests: volume, unit: volumeUnit, coverage, surges, exceptions, settings, elsewhere });
   const analysis: Analysis = {
     schemaVersion: 1,
     rollout,

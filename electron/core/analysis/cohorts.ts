@@ -30,6 +30,7 @@ export interface CohortFilter {
  * is one range of the cohort index (service, environment, track, ts, …).
  */
 const ENVIRONMENT_TERM = 'environment IS @environment';
+const OTHER_ENVIRONMENTS_TERM = 'environment IS NOT @environment';
 
 /**
  * Whether any event of the service names an environment (one seek of the cohort index). When
@@ -58,7 +59,10 @@ export function serviceNamesEnvironments(db: CaseDb, service: string): boolean {
 export function cohortFilter(
   rollout: Rollout,
   track: Cohort,
-  { environmentTerm = true }: { environmentTerm?: boolean } = {},
+  {
+    environmentTerm = true,
+    otherEnvironments = false,
+  }: { environmentTerm?: boolean; otherEnvironments?: boolean } = {},
 ): CohortFilter {
   const base = {
     service: rollout.service === '' ? null : rollout.service,
@@ -79,9 +83,33 @@ export function cohortFilter(
     version === undefined || (track === 'stable' && version === null) ? '' : ' AND version IS @version';
   const byVersion = rollout.origin === 'defined' && version !== undefined && version !== null;
   const trackTerm = byVersion ? `track IN (@track, 'unknown')` : 'track = @track';
-  const environment = environmentTerm || rollout.environment !== null ? ` AND ${ENVIRONMENT_TERM}` : '';
+  const environment = otherEnvironments
+    ? ` AND ${OTHER_ENVIRONMENTS_TERM}`
+    : environmentTerm || rollout.environment !== null
+      ? ` AND ${ENVIRONMENT_TERM}`
+      : '';
   return {
     where: `service IS @service${environment} AND ${trackTerm} AND ts BETWEEN @from AND @to${versionTerm} AND ${COMPLETE_SOURCES}`,
     params: versionTerm === '' ? base : { ...base, version },
   };
+}
+
+/** How many events of the service are in one environment (null: they name none). */
+export interface EnvironmentCount {
+  environment: string | null;
+  events: number;
+}
+
+/**
+ * The events the cohort would hold in the service's other environments (or in none, for a
+ * rollout that names one): the first few, most first. Read only to say why a cohort is empty.
+ */
+export function cohortInOtherEnvironments(db: CaseDb, rollout: Rollout, track: Cohort, limit = 3): EnvironmentCount[] {
+  const { where, params } = cohortFilter(rollout, track, { otherEnvironments: true });
+  return db
+    .prepare(
+      `SELECT environment, count(*) AS events FROM events WHERE ${where}
+       GROUP BY environment ORDER BY events DESC, environment LIMIT @limit`,
+    )
+    .all({ ...params, limit }) as EnvironmentCount[];
 }

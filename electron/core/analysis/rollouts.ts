@@ -7,6 +7,7 @@
 // canary version) with its own window and stable version; definitions are saved with the case
 // (rollout_definitions).
 import type { Rollout } from '../../../shared/api.js';
+import { showControlCharacters } from '../../../shared/controlCharacters.js';
 import { CoalmineError } from '../../../shared/errors.js';
 import { formatUk } from '../../../shared/ukTime.js';
 import type { CaseDb } from '../case/caseStore.js';
@@ -214,33 +215,42 @@ export function defineRollout(db: CaseDb, definition: RolloutDefinition, now = D
       `the stable version and the canary version are both ${definition.canaryVersion}: a rollout compares two versions (leave --stable out to compare with every stable event)`,
     );
   }
-  const environment = definition.environment?.trim() || null;
-  const id = rolloutIdOf(definition.service, definition.canaryVersion, environment);
-  let { from, to } = definition;
-  if (from === undefined || to === undefined) {
-    const groups = canaryGroups(db);
-    const found =
-      groups.find(
-        (g) =>
-          g.service === definition.service && g.environment === environment && g.version === definition.canaryVersion,
-      ) ?? untrackedSpan(db, definition.service, environment, definition.canaryVersion);
-    if (!found) {
-      const elsewhere = groups
-        .filter((g) => g.service === definition.service && g.version === definition.canaryVersion)
-        .map((g) => g.environment ?? 'no environment')
-        .sort();
-      const where = environment === null ? 'naming no environment' : `in the environment ${environment}`;
-      throw new CoalmineError(
-        'BAD_INPUT',
-        `no canary event of ${definition.service} ${definition.canaryVersion} ${where} in this case (on the canary track, or on no track with that version): ` +
-          (elsewhere.length > 0
-            ? `it runs in ${elsewhere.join(', ')}; name that with --environment, or give the window with --from and --to`
-            : 'give the window with --from and --to'),
-      );
-    }
-    from ??= found.first;
-    to ??= found.last;
+  if (definition.environment !== undefined && definition.environment.trim() === '') {
+    throw new CoalmineError(
+      'BAD_INPUT',
+      'the environment is blank: name one (staging, production, …), or leave it out for the events that name none',
+    );
   }
+  const environment = definition.environment?.trim() ?? null;
+  const id = rolloutIdOf(definition.service, definition.canaryVersion, environment);
+  const groups = canaryGroups(db);
+  const found =
+    groups.find(
+      (g) =>
+        g.service === definition.service && g.environment === environment && g.version === definition.canaryVersion,
+    ) ?? untrackedSpan(db, definition.service, environment, definition.canaryVersion);
+  // The canary version runs only in other environments: a window given by hand would define a
+  // rollout of no event at all, so it is refused as a found window is.
+  const elsewhere = found
+    ? []
+    : groups
+        .filter((g) => g.service === definition.service && g.version === definition.canaryVersion)
+        .map((g) => (g.environment === null ? 'no environment' : showControlCharacters(g.environment)))
+        .sort();
+  const windowGiven = definition.from !== undefined && definition.to !== undefined;
+  if (!found && (elsewhere.length > 0 || !windowGiven)) {
+    const where =
+      environment === null ? 'naming no environment' : `in the environment ${showControlCharacters(environment)}`;
+    throw new CoalmineError(
+      'BAD_INPUT',
+      `no canary event of ${definition.service} ${definition.canaryVersion} ${where} in this case (on the canary track, or on no track with that version): ` +
+        (elsewhere.length > 0
+          ? `it runs in ${elsewhere.join(', ')}; name that with --environment`
+          : 'give the window with --from and --to'),
+    );
+  }
+  const from = definition.from ?? (found as CanaryGroupRow).first;
+  const to = definition.to ?? (found as CanaryGroupRow).last;
   if (from > to) throw new CoalmineError('BAD_INPUT', 'the window ends before it starts: --from must be before --to');
   saveRolloutDefinition(db, {
     id,

@@ -31,6 +31,7 @@ import {
   formatRateWithCounts,
 } from '../../../shared/metricFormat.js';
 import { formatUkWithZone } from '../../../shared/ukTime.js';
+import { type CohortsElsewhere, elsewhereText } from './emptyCohort.js';
 import { holm } from './stats.js';
 
 export interface VerdictInput {
@@ -43,6 +44,8 @@ export interface VerdictInput {
   surges: Surge[];
   exceptions: ExceptionGroup[];
   settings: AnalysisSettings;
+  /** The events an empty track has in the window under other environments, to say why it is empty. */
+  elsewhere?: CohortsElsewhere | undefined;
 }
 
 const BLOCKING: ReadonlySet<RuleOutcome> = new Set(['rollback', 'hold', 'investigate', 'alert', 'insufficient-data']);
@@ -604,7 +607,12 @@ const lowerFirst = (text: string): string => `${text[0]?.toLowerCase() ?? ''}${t
 const upperFirst = (text: string): string => `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
 
 /** Enough traffic on both tracks to judge; the sentence says which track lacks it, and why. */
-function minTrafficRule(requests: { stable: number; canary: number }, unit: VolumeUnit, min: number): VerdictReason {
+function minTrafficRule(
+  requests: { stable: number; canary: number },
+  unit: VolumeUnit,
+  min: number,
+  elsewhere?: CohortsElsewhere,
+): VerdictReason {
   const verb = unit === 'events' ? 'logged' : 'served';
   const values = { stable: requests.stable, canary: requests.canary, threshold: min };
   const noHttp = unit === 'events' ? ' No event carries an HTTP status, so the judge counts events logged.' : '';
@@ -621,12 +629,13 @@ function minTrafficRule(requests: { stable: number; canary: number }, unit: Volu
   const empty = (['stable', 'canary'] as const).filter((t) => requests[t] === 0);
   let text: string;
   if (empty.length === 2) {
-    text = `Neither track ${verb} any ${unit} in the window: there is nothing to judge.`;
+    text = `Neither track ${verb} any ${unit} in the window: there is nothing to judge.${elsewhereText(elsewhere, 'stable')}${elsewhereText(elsewhere, 'canary')}`;
   } else if (empty.length === 1) {
     const other = empty[0] === 'stable' ? 'canary' : 'stable';
     text =
       `${upperFirst(empty[0] ?? '')} ${verb} no ${unit} in the window, so there is nothing to compare the ` +
-      `${other}'s ${formatCount(requests[other])} with; each track needs at least ${formatCount(min)}.`;
+      `${other}'s ${formatCount(requests[other])} with; each track needs at least ${formatCount(min)}.` +
+      elsewhereText(elsewhere, empty[0] ?? 'stable');
   } else {
     text = `Too few ${unit} to tell: the canary ${verb} ${formatCount(requests.canary)} and stable ${formatCount(requests.stable)}; each needs at least ${formatCount(min)}.`;
   }
@@ -665,7 +674,7 @@ export function judge(input: VerdictInput): { verdict: Verdict; rows: Comparison
   const { requests, settings } = input;
   const rows = adjustedRows(input.rows, unit);
   const row = (metric: string): ComparisonRow | undefined => rows.find((r) => r.metric === metric);
-  const minTraffic = minTrafficRule(requests, unit, settings.minRequests);
+  const minTraffic = minTrafficRule(requests, unit, settings.minRequests, input.elsewhere);
   minTraffic.text += coverageText(input.coverage, settings.bucketMinutes * 60_000);
   const reasons: VerdictReason[] = [minTraffic];
   const push = (r: VerdictReason | null): void => {

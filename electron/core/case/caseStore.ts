@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CoalmineError } from '../../../shared/errors.js';
 import { REVIEW_PSEUDONYM_KEY_SETTING } from './migrations/0006-add-review-pseudonym-key.js';
-import { LATEST_VERSION, migrate, readableSchemaVersion, schemaVersion } from './migrations/index.js';
+import { LATEST_VERSION, migrate, readableSchemaVersion, schemaVersion, shimReadOnly } from './migrations/index.js';
 import { markInterruptedSources } from './sources.js';
 
 export type CaseDb = Database.Database;
@@ -59,7 +59,9 @@ export function openCase(casePath: string, options: OpenCaseOptions = {}): CaseD
     checkIsCase(db, casePath);
     if (options.readOnly) {
       const version = readableSchemaVersion(db, casePath);
-      if (version < LATEST_VERSION) {
+      // An older case is read as it is where every migration since is additive (its shim
+      // shows the new columns empty, as the upgrade would); otherwise only a write upgrades it.
+      if (version < LATEST_VERSION && !shimReadOnly(db, casePath)) {
         throw new CoalmineError(
           'READ_ONLY',
           `${casePath} uses an older case schema (${version}); a read-only open cannot upgrade it. Open a copy read-write once.`,

@@ -40,6 +40,19 @@ export function readableSchemaVersion(db: Database, casePath: string): number {
   return current;
 }
 
+/**
+ * Makes a read-only connection of an older case read as the latest schema, through the
+ * read-only shims of the migrations it lacks. False, with nothing done, when one of them has
+ * none (it changes what is stored, so only a write can bring the case up to date).
+ */
+export function shimReadOnly(db: Database, casePath: string): boolean {
+  const current = readableSchemaVersion(db, casePath);
+  const pending = MIGRATIONS.filter((m) => m.version > current);
+  if (pending.some((m) => m.readOnlyShim === undefined)) return false;
+  for (const migration of pending) migration.readOnlyShim?.(db);
+  return true;
+}
+
 /** Brings the case up to `target` (the latest by default); refuses a case from a newer Coalmine. */
 export function migrate(db: Database, casePath: string, target = LATEST_VERSION): void {
   const current = readableSchemaVersion(db, casePath);
@@ -47,7 +60,15 @@ export function migrate(db: Database, casePath: string, target = LATEST_VERSION)
   if (pending.length === 0) return;
   db.transaction(() => {
     for (const migration of pending) {
-      migration.up(db);
+      try {
+        migration.up(db);
+      } catch (error) {
+        throw new CoalmineError(
+          'WRITE_FAILED',
+          `${casePath}: cannot upgrade the case schema from ${current} (migration ${migration.version}, ${migration.name}, failed: ${(error as Error).message}); the case is left as it was`,
+          { cause: error },
+        );
+      }
       db.pragma(`user_version = ${migration.version}`);
     }
   })();
