@@ -55,10 +55,12 @@ export function shimReadOnly(db: Database, casePath: string): boolean {
 
 /** Brings the case up to `target` (the latest by default); refuses a case from a newer Coalmine. */
 export function migrate(db: Database, casePath: string, target = LATEST_VERSION): void {
-  const current = readableSchemaVersion(db, casePath);
-  const pending = MIGRATIONS.filter((m) => m.version > current && m.version <= target);
-  if (pending.length === 0) return;
+  if (MIGRATIONS.every((m) => m.version <= readableSchemaVersion(db, casePath) || m.version > target)) return;
+  // IMMEDIATE, and the version read again inside: two processes opening a new or older case at
+  // once would otherwise both read the old version and both migrate ("table sources already exists").
   db.transaction(() => {
+    const current = readableSchemaVersion(db, casePath);
+    const pending = MIGRATIONS.filter((m) => m.version > current && m.version <= target);
     for (const migration of pending) {
       try {
         migration.up(db);
@@ -71,5 +73,5 @@ export function migrate(db: Database, casePath: string, target = LATEST_VERSION)
       }
       db.pragma(`user_version = ${migration.version}`);
     }
-  })();
+  }).immediate();
 }
