@@ -30,7 +30,7 @@ import { readLines } from './lineReader.js';
 import type { NormaliseContext } from './normalise.js';
 import type { ParseEnd, ParseFailed } from './parseJob.js';
 import { startParseWorker } from './parsePipeline.js';
-import { createSourceWriter } from './sourceWriter.js';
+import { createSourceWriter, noCounts } from './sourceWriter.js';
 import { DEFAULT_ZONE, checkZone } from './time.js';
 
 export interface ImportOptions {
@@ -131,13 +131,7 @@ export async function importFile(db: CaseDb, filePath: string, options: ImportOp
   const skipped = (complete: SourceSummary): ImportResult => ({
     ...base,
     sourceId: null,
-    lines: 0,
-    events: 0,
-    rejects: 0,
-    authFailures: 0,
-    exceptions: 0,
-    metrics: 0,
-    duplicates: 0,
+    ...noCounts(),
     rejectSample: [],
     duplicateOf: complete,
     replaced: [],

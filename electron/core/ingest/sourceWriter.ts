@@ -31,6 +31,11 @@ export interface SourceWriter {
 
 export const REJECT_SAMPLE_SIZE = 20;
 
+/** The counts of a source nothing has been written to. */
+export function noCounts(): SourceCounts {
+  return { lines: 0, events: 0, rejects: 0, authFailures: 0, exceptions: 0, metrics: 0, duplicates: 0 };
+}
+
 // Errors that belong to one row's values; any other (disk full, I/O) ends the import.
 function isRowError(error: unknown): boolean {
   if (error instanceof TypeError || error instanceof RangeError) return true;
@@ -55,15 +60,7 @@ export function createSourceWriter(
   const insertEvent = prepareEventInsert(db, sourceId);
   const insertReject = prepareRejectInsert(db, sourceId);
   const insertMetric = prepareMetricInsert(db, sourceId);
-  const counts: SourceCounts = {
-    lines: 0,
-    events: 0,
-    rejects: 0,
-    authFailures: 0,
-    exceptions: 0,
-    metrics: 0,
-    duplicates: 0,
-  };
+  const counts = noCounts();
   // A record of an Elasticsearch document the case holds already is not stored again
   // (documents.ts); only records that carry a document key are looked up.
   const holderOf = prepareHolderLookup(db, sourceId);
