@@ -1,6 +1,7 @@
 // Parsing input times with their zone. A time that names its offset is exact; one that does
 // not takes the import's IANA zone, converted with Intl so the clock changes come out right.
 import { CoalmineError } from '../../../shared/errors.js';
+import { clip } from './clip.js';
 
 export const DEFAULT_ZONE = 'Europe/London';
 
@@ -102,8 +103,13 @@ export type TimeResult = { ok: true; ms: number } | { ok: false; reason: string 
 const EARLIEST = Date.UTC(1990, 0, 1);
 const LATEST = Date.UTC(2100, 0, 1);
 
+/** Whether a UTC instant lies in 1990–2099, the years every reader accepts. */
+export function inSupportedYears(ms: number): boolean {
+  return ms >= EARLIEST && ms < LATEST;
+}
+
 function inRange(ms: number, shown: string): TimeResult {
-  if (ms >= EARLIEST && ms < LATEST) return { ok: true, ms };
+  if (inSupportedYears(ms)) return { ok: true, ms };
   return { ok: false, reason: `time ${shown} is outside 1990–2099 (epoch numbers are read as milliseconds)` };
 }
 
@@ -146,10 +152,6 @@ export function parseTime(value: unknown, zone: string): TimeResult {
   }
   const offsetMinutes = offsetHours * 60 + offsetMins;
   return inRange(wall - sign * offsetMinutes * 60_000, shown);
-}
-
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 const TYPED_UK_TIME = /^(\d{2})\/(\d{2})\/(\d{4})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;

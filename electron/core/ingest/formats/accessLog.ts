@@ -30,8 +30,9 @@
 // client went away) is kept as a request without a status.
 // Apache's ssl_request_log (`[%t] %h protocol cipher "%r" %b`) is read too: see SSL_REQUEST_LINE.
 import type { NewEvent } from '../../case/events.js';
-import { parseTime } from '../time.js';
+import { inSupportedYears, parseTime } from '../time.js';
 import { type LogFormat, blankEvent } from './types.js';
+import { clip } from '../clip.js';
 
 const QUOTED = String.raw`"((?:[^"\\]|\\.)*)"`;
 /** One access-log line (exported for the benchmark's baseline). */
@@ -53,17 +54,10 @@ const MONTHS: Record<string, number> = {
   Nov: 10,
   Dec: 11,
 };
-const EARLIEST = Date.UTC(1990, 0, 1);
-const LATEST = Date.UTC(2100, 0, 1);
-
 type TimeUnit = 's' | 'ms' | 'us';
 const UNIT_MS: Record<TimeUnit, number> = { s: 1000, ms: 1, us: 0.001 };
 
 export type AccessOutcome = { ok: true; event: NewEvent } | { ok: false; reason: string };
-
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
-}
 
 /** `[dd/Mon/yyyy:HH:mm:ss ±zzzz]` to UTC ms, or why not. */
 export function parseAccessTime(text: string): { ok: true; ms: number } | { ok: false; reason: string } {
@@ -91,7 +85,7 @@ export function parseAccessTime(text: string): { ok: true; ms: number } | { ok: 
     return { ok: false, reason: `time "${clip(text)}" has an impossible offset` };
   }
   const ms = wall - (sign === '-' ? -1 : 1) * offsetMinutes * 60_000;
-  if (ms < EARLIEST || ms >= LATEST) return { ok: false, reason: `time "${clip(text)}" is outside 1990–2099` };
+  if (!inSupportedYears(ms)) return { ok: false, reason: `time "${clip(text)}" is outside 1990–2099` };
   return { ok: true, ms };
 }
 

@@ -22,6 +22,7 @@
 import type { NewEvent } from '../../case/events.js';
 import { parseTime } from '../time.js';
 import { type LogFormat, blankEvent } from './types.js';
+import { clip } from '../clip.js';
 
 const TOKEN = /"(?:[^"\\]|\\.)*"|\S+/g;
 const ALB_TYPES = new Set(['http', 'https', 'h2', 'grpcs', 'ws', 'wss']);
@@ -31,10 +32,6 @@ const PROBE_CLASSIC =
   /^\d{4}-\d{2}-\d{2}T\S+Z \S+ \S+:\d+ \S+ -?\d+(?:\.\d+)? -?\d+(?:\.\d+)? -?\d+(?:\.\d+)? (?:\d{3}|-) /;
 
 type Outcome = { ok: true; event: NewEvent } | { ok: false; reason: string };
-
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
-}
 
 function unquote(token: string | undefined): string | null {
   if (token === undefined) return null;

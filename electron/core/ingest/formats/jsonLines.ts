@@ -14,6 +14,7 @@ import { envoyCluster, parseAccessTime } from './accessLog.js';
 import { isLogstashLine, name, numberField, pathOf, text } from './ecsNdjson.js';
 import { environmentOf } from './environment.js';
 import { type LogFormat, type RecordSink, blankEvent } from './types.js';
+import { clip } from '../clip.js';
 
 /** A record still open after this many lines or characters is rejected, not held in memory. */
 export const MAX_RECORD_LINES = 10_000;
@@ -134,10 +135,6 @@ const GO_TIME_STRING =
 /** A Go time.Time.String() as the ISO form parseTime reads; any other text as it is. */
 function goTimeString(value: string): string {
   return GO_TIME_STRING.exec(value.trim())?.[1] ?? value;
-}
-
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 const PINO_LEVELS: [number, string][] = [

@@ -11,6 +11,7 @@
 import type { NewEvent } from '../../case/events.js';
 import { JsonRecordAssembler, jsonDocumentToEvent } from './jsonLines.js';
 import type { LogFormat } from './types.js';
+import { inSupportedYears } from '../time.js';
 
 type Doc = Record<string, unknown>;
 
@@ -93,10 +94,6 @@ function ecsName(key: string): string {
   return ECS_NAME[key] ?? key;
 }
 
-// A time outside these years is a misread unit or garbage (time.ts reads every other format so).
-const EARLIEST = Date.UTC(1990, 0, 1);
-const LATEST = Date.UTC(2100, 0, 1);
-
 /** Nanoseconds since the epoch (a string of digits, or a number) as ms; null when unset (0 or absent). */
 function nanosToMs(value: unknown, field: string): number | null {
   if (value === undefined || value === null || value === '' || value === 0) return null;
@@ -106,7 +103,7 @@ function nanosToMs(value: unknown, field: string): number | null {
     throw new RecordProblem(`${field} ${JSON.stringify(value).slice(0, 40)} is not nanoseconds since 1970`);
   }
   const ms = digits.length <= 6 ? 0 : Number(digits.slice(0, -6));
-  if (ms < EARLIEST || ms >= LATEST) throw new RecordProblem(`${field} ${digits} is outside 1990–2099`);
+  if (!inSupportedYears(ms)) throw new RecordProblem(`${field} ${digits} is outside 1990–2099`);
   return ms;
 }
 

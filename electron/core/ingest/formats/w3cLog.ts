@@ -10,16 +10,13 @@
 import type { NewEvent } from '../../case/events.js';
 import { wallClockAsUtc } from '../time.js';
 import { type LogFormat, blankEvent } from './types.js';
+import { clip } from '../clip.js';
 
 const DIRECTIVE = /^#(Version|Fields|Software|Date|Start-Date|End-Date|Remark):/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/;
 
 type Outcome = { ok: true; event: NewEvent } | { ok: false; reason: string };
-
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
-}
 
 /** A field's value: `-` is none; IIS writes the spaces of a value as `+`. */
 function valueOf(value: string | undefined, plusIsSpace = false): string | null {

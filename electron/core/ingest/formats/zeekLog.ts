@@ -12,11 +12,10 @@
 // The other logs (conn, dns, ssl, …) are kept as events with their kind and endpoints.
 import type { NewEvent } from '../../case/events.js';
 import { type LogFormat, blankEvent } from './types.js';
+import { clip } from '../clip.js';
+import { inSupportedYears } from '../time.js';
 
 const EPOCH = /^\d{9,10}(?:\.\d{1,9})?$/;
-// A time outside these years is a misread unit or garbage (time.ts reads every other format so).
-const EARLIEST = Date.UTC(1990, 0, 1);
-const LATEST = Date.UTC(2100, 0, 1);
 const INTERVAL = /^\d+(?:\.\d+)?$/;
 
 type Outcome = { ok: true; event: NewEvent } | { ok: false; reason: string };
@@ -27,10 +26,6 @@ interface Header {
   empty: string;
   path: string;
   fields: string[] | null;
-}
-
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 /** `\x09` and the like, as Zeek writes its separator. */
@@ -74,17 +69,17 @@ function direct(header: Header, line: string): boolean {
   }
 }
 
-/** One record under `header` into an event. */
-export function parseZeekRecord(header: Header & { fields: string[] }, text: string, lineNumber: number): Outcome {
+/** One record under `header`, whose `#fields` directive named `fields`, into an event. */
+export function parseZeekRecord(header: Header, fields: readonly string[], text: string, lineNumber: number): Outcome {
   const values = text.split(header.separator);
-  if (values.length !== header.fields.length) {
+  if (values.length !== fields.length) {
     return {
       ok: false,
-      reason: `${values.length} fields where the #fields directive above names ${header.fields.length}`,
+      reason: `${values.length} fields where the #fields directive above names ${fields.length}`,
     };
   }
   const get = (name: string): string | null => {
-    const at = header.fields.indexOf(name);
+    const at = fields.indexOf(name);
     const value = at < 0 ? undefined : values[at];
     if (value === undefined || value === header.unset) return null;
     // Zeek escapes the separator and non-printable bytes in a value as \xNN.
@@ -93,7 +88,7 @@ export function parseZeekRecord(header: Header & { fields: string[] }, text: str
   const ts = get('ts');
   if (ts === null || !EPOCH.test(ts)) return { ok: false, reason: `ts "${clip(ts ?? '-')}" is not epoch seconds` };
   const ms = Math.round(Number(ts) * 1000);
-  if (ms < EARLIEST || ms >= LATEST) return { ok: false, reason: `ts ${ts} is outside 1990–2099` };
+  if (!inSupportedYears(ms)) return { ok: false, reason: `ts ${ts} is outside 1990–2099` };
   const event = blankEvent(lineNumber, text, ms, ts);
   event.clientIp = get('id.orig_h');
   event.host = get('id.resp_h');
@@ -149,7 +144,7 @@ export const zeekLogFormat: LogFormat = {
           sink.reject(number, 'no #fields directive above this line names its fields', text);
           return;
         }
-        const outcome = parseZeekRecord({ ...header, fields }, text, number);
+        const outcome = parseZeekRecord(header, fields, text, number);
         if (outcome.ok) sink.event(outcome.event);
         else sink.reject(number, outcome.reason, text);
       },
